@@ -1,0 +1,199 @@
+"""The ``recallr`` command: init, keys, serve, worker. A thin layer over the engine.
+
+Example::
+
+    recallr init --data-dir ./data --json
+    recallr serve --data-dir ./data --port 8000
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .settings import Settings
+
+_data_dir = click.option("--data-dir", type=click.Path(path_type=Path), default=None,
+                         help="Data directory (RECALLR_DATA_DIR; default ./recallr-data).")
+_database_url = click.option("--database-url", default=None,
+                             help="postgresql://... to use PostgreSQL (RECALLR_DATABASE_URL).")
+
+
+def _settings(**overrides: Any) -> Settings:
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def _engine(settings: Settings) -> Any:
+    from .engine import Engine
+
+    return Engine(settings)
+
+
+def _project_id(engine: Any, project_id: str | None) -> str:
+    if project_id:
+        return project_id
+    projects = engine.projects.list()
+    if len(projects) != 1:
+        raise click.UsageError("Pass --project-id: the data directory has %d projects" % len(projects))
+    return str(projects[0].id)
+
+
+@click.group()
+@click.version_option(package_name="recallr")
+def main() -> None:
+    """Recallr: self-hostable long-term memory for AI assistants."""
+
+
+@main.command()
+@_data_dir
+@_database_url
+@click.option("--name", default="default", help="Project name.")
+@click.option("--json", "as_json", is_flag=True, help='Print {"project_id": ..., "api_key": ...}.')
+@click.option("--if-absent", is_flag=True, help="Do nothing (exit 0) when a project already exists.")
+def init(data_dir: Path | None, database_url: str | None, name: str, as_json: bool, if_absent: bool) -> None:
+    """Create a project and an API key, and print them once."""
+    engine = _engine(_settings(data_dir=data_dir, database_url=database_url))
+    try:
+        existing = engine.projects.list()
+        if if_absent and existing:
+            if not as_json:
+                click.echo(f"Project {existing[0].id} already exists; create a key with `recallr keys create`.")
+            return
+        project, key = engine.projects.create(name)
+    finally:
+        engine.close()
+    if as_json:
+        click.echo(json.dumps({"project_id": project.id, "api_key": key.api_key}))
+    else:
+        click.echo(f"project_id: {project.id}\napi_key:    {key.api_key}\n(the key is shown only once)")
+
+
+@main.group()
+def keys() -> None:
+    """Create, list and revoke API keys."""
+
+
+@keys.command("create")
+@_data_dir
+@_database_url
+@click.option("--project-id", default=None)
+@click.option("--name", default=None, help="A label for the key.")
+@click.option("--json", "as_json", is_flag=True)
+def keys_create(data_dir: Path | None, database_url: str | None, project_id: str | None, name: str | None,
+                as_json: bool) -> None:
+    """Create a key (printed once)."""
+    engine = _engine(_settings(data_dir=data_dir, database_url=database_url))
+    try:
+        key = engine.projects.create_key(_project_id(engine, project_id), name=name)
+    finally:
+        engine.close()
+    if as_json:
+        click.echo(json.dumps({"project_id": key.project_id, "key_id": key.key_id, "api_key": key.api_key}))
+    else:
+        click.echo(f"key_id:  {key.key_id}\napi_key: {key.api_key}\n(the key is shown only once)")
+
+
+@keys.command("list")
+@_data_dir
+@_database_url
+@click.option("--project-id", default=None)
+def keys_list(data_dir: Path | None, database_url: str | None, project_id: str | None) -> None:
+    """List keys (id, prefix, name, created, revoked); never the keys themselves."""
+    engine = _engine(_settings(data_dir=data_dir, database_url=database_url))
+    try:
+        for key in engine.projects.list_keys(_project_id(engine, project_id)):
+            revoked = key.revoked_at.isoformat() if key.revoked_at else "active"
+            click.echo(f"{key.id}  {key.prefix}…  {key.name or '-'}  {key.created_at.isoformat()}  {revoked}")
+    finally:
+        engine.close()
+
+
+@keys.command("revoke")
+@_data_dir
+@_database_url
+@click.option("--project-id", default=None)
+@click.argument("key_id")
+def keys_revoke(data_dir: Path | None, database_url: str | None, project_id: str | None, key_id: str) -> None:
+    """Revoke a key by its id or prefix."""
+    from .exceptions import RecallrAIError
+
+    engine = _engine(_settings(data_dir=data_dir, database_url=database_url))
+    try:
+        engine.projects.revoke_key(_project_id(engine, project_id), key_id)
+    except RecallrAIError as error:
+        raise click.ClickException(error.message) from error
+    finally:
+        engine.close()
+    click.echo(f"revoked {key_id}")
+
+
+@main.command()
+@_data_dir
+@_database_url
+@click.option("--host", default=None, help="Bind address (RECALLR_HOST; default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (RECALLR_PORT; default 8000).")
+@click.option("--workers", type=int, default=None, help="uvicorn worker processes (RECALLR_WORKERS).")
+@click.option("--no-worker", is_flag=True, help="Do not process sessions here (run `recallr worker` instead).")
+@click.option("--init", "init_project", is_flag=True, help="Create a project and key first if there is none.")
+def serve(data_dir: Path | None, database_url: str | None, host: str | None, port: int | None,
+          workers: int | None, no_worker: bool, init_project: bool) -> None:
+    """Serve the REST API v1 (OpenAPI at /docs)."""
+    import uvicorn
+
+    overrides = {"data_dir": data_dir, "database_url": database_url, "host": host, "port": port,
+                 "workers": workers, "run_worker": False if no_worker else None}
+    settings = _settings(**overrides)
+    if init_project:
+        _print_quickstart(settings)
+    # uvicorn worker processes build their own app from RECALLR_* (Settings reads them).
+    for key, value in overrides.items():
+        if value is not None:
+            os.environ[f"RECALLR_{key.upper()}"] = str(value)
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    uvicorn.run("recallr.server.asgi:build", factory=True, host=settings.host, port=settings.port,
+                workers=settings.workers, log_level=settings.log_level)
+
+
+def _print_quickstart(settings: Settings) -> None:
+    engine = _engine(settings)
+    try:
+        projects = engine.projects.list()
+        if projects:
+            click.echo(f"project_id: {projects[0].id}  (existing; `recallr keys create` makes a new key)")
+        else:
+            project, key = engine.projects.create()
+            click.echo(f"project_id: {project.id}\napi_key:    {key.api_key}\n(the key is shown only once)")
+    finally:
+        engine.close()
+    click.echo(f"serving on http://{settings.host}:{settings.port}  (docs: /docs)")
+
+
+@main.command()
+@_data_dir
+@_database_url
+@click.option("--concurrency", type=int, default=None, help="Sessions processed at once (RECALLR_WORKER_CONCURRENCY).")
+def worker(data_dir: Path | None, database_url: str | None, concurrency: int | None) -> None:
+    """Process sessions until interrupted (any number of workers may share one database)."""
+    settings = _settings(data_dir=data_dir, database_url=database_url, worker_concurrency=concurrency)
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    engine = _engine(settings)
+    runner = engine.worker()
+    click.echo(f"worker {runner.owner} started")
+    runner.start()
+    try:
+        for thread in runner._threads:
+            thread.join()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        runner.stop()
+        engine.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

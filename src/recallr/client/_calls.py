@@ -1,0 +1,145 @@
+"""Requests as data, and the two runners that carry them out (sync and async).
+
+Every SDK method is written once as an *operation*: a generator that yields ``Call``s and
+receives ``httpx.Response``s, then returns the method's result. ``SyncRunner`` drives it
+with an ``httpx.Client``, ``AsyncRunner`` with an ``httpx.AsyncClient``; nothing else differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import httpx
+
+from ..exceptions import ConnectionError, RecallrAIError, TimeoutError, from_response
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Call:
+    """One HTTP request an operation wants made, and the statuses that mean success."""
+
+    method: str
+    path: str
+    params: dict[str, Any] | None = None
+    json: dict[str, Any] | None = None
+    ok: tuple[int, ...] = (200,)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Op = Generator[Call, httpx.Response, T]
+
+
+def _params(params: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not params:
+        return None
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        if value is None:
+            continue
+        out[key] = ("true" if value else "false") if isinstance(value, bool) else value
+    return out
+
+
+def build(client: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
+    return client.build_request(call.method, call.path, params=_params(call.params), json=call.json,
+                                headers=call.headers or None)
+
+
+def check(call: Call, response: httpx.Response) -> httpx.Response:
+    """Raise the exception tree's error for an unexpected status."""
+    if response.status_code in call.ok:
+        return response
+    try:
+        body: Any = response.json()
+    except ValueError:
+        body = {"detail": response.text or f"HTTP {response.status_code}"}
+    error = from_response(response.status_code, body)
+    retry_after = response.headers.get("Retry-After")
+    if retry_after and "retry_after" not in error.extra:
+        try:
+            error.extra["retry_after"] = float(retry_after)
+        except ValueError:
+            pass
+    raise error
+
+
+def network_error(error: httpx.HTTPError) -> RecallrAIError:
+    if isinstance(error, httpx.TimeoutException):
+        return TimeoutError(f"Request timed out: {error}", 0)
+    return ConnectionError(f"Failed to connect to the API: {error}", 0)
+
+
+class SyncRunner:
+    """Runs operations over an ``httpx.Client``."""
+
+    is_async = False
+
+    def __init__(self, client: httpx.Client) -> None:
+        self.client = client
+
+    def send(self, call: Call) -> httpx.Response:
+        try:
+            response = self.client.send(build(self.client, call))
+        except httpx.HTTPError as error:
+            raise network_error(error) from error
+        return check(call, response)
+
+    def run(self, op: Op[T]) -> T:
+        try:
+            call = next(op)
+            while True:
+                call = op.send(self.send(call))
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+
+    def pages(self, fetch: Callable[[int], Op[Any]], first_offset: int = 0) -> Iterator[list[Any]]:
+        offset: int | None = first_offset
+        while offset is not None:
+            page = self.run(fetch(offset))
+            items = page.items_list()
+            if items:
+                yield items
+            offset = page.next_offset()
+
+    def close(self) -> None:
+        self.client.close()
+
+
+class AsyncRunner:
+    """Runs operations over an ``httpx.AsyncClient``."""
+
+    is_async = True
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def send(self, call: Call) -> httpx.Response:
+        try:
+            response = await self.client.send(build(self.client, call))
+        except httpx.HTTPError as error:
+            raise network_error(error) from error
+        return check(call, response)
+
+    async def run(self, op: Op[T]) -> T:
+        try:
+            call = next(op)
+            while True:
+                call = op.send(await self.send(call))
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+
+    async def pages(self, fetch: Callable[[int], Op[Any]], first_offset: int = 0) -> AsyncIterator[list[Any]]:
+        offset: int | None = first_offset
+        while offset is not None:
+            page = await self.run(fetch(offset))
+            items = page.items_list()
+            if items:
+                yield items
+            offset = page.next_offset()
+
+    async def close(self) -> None:
+        await self.client.aclose()

@@ -1,0 +1,233 @@
+"""Users and sessions as objects that update themselves in place.
+
+Each public method builds an operation (a generator of ``Call``s) and hands it to the
+runner: the sync classes return the result, the async ones (``AsyncUser``...) a coroutine.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from ..types import MessageRole, SessionStatus
+from ._calls import Call, Op
+from .models import Message, SessionList, SessionMessagesList, UserMessagesList, page_of
+
+_UNSET: Any = object()
+
+
+def _q(value: str) -> str:
+    return quote(value, safe="")
+
+
+def _check_utc(value: datetime | None) -> None:
+    if value is None:
+        return
+    if value.tzinfo is None:
+        raise ValueError("custom_created_at_utc must be a timezone-aware datetime. "
+                         "Use datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)")
+    offset = value.utcoffset()
+    if offset is None or offset.total_seconds() != 0:
+        raise ValueError("custom_created_at_utc must be in UTC timezone. "
+                         "Use datetime.astimezone(timezone.utc) to convert or create with tzinfo=timezone.utc")
+
+
+class _Resource:
+    _runner: Any
+
+    def _run(self, op: Op[Any]) -> Any:
+        return self._runner.run(op)
+
+
+class _SessionBase(_Resource):
+    """A conversation session: add messages, read them, process, update, refresh, delete."""
+
+    def __init__(self, runner: Any, user_id: str, data: dict[str, Any]) -> None:
+        self._runner = runner
+        self._user_id = user_id
+        self._apply(data)
+
+    def _apply(self, data: dict[str, Any]) -> None:
+        self.session_id: str = data["session_id"]
+        self.status = SessionStatus(data["status"])
+        self.created_at = datetime.fromisoformat(data["created_at"])
+        self.metadata: dict[str, Any] = data.get("metadata") or {}
+        processed = data.get("processed_at")
+        self.processed_at = datetime.fromisoformat(processed) if processed else None
+        self.auto_process_after_seconds: int | None = data.get("auto_process_after_seconds")
+        self.error: str | None = data.get("error")
+
+    @property
+    def user_id(self) -> str:
+        return self._user_id
+
+    @property
+    def _path(self) -> str:
+        return f"/api/v1/users/{_q(self._user_id)}/sessions/{_q(self.session_id)}"
+
+    def _refresh_op(self) -> Op[None]:
+        response = yield Call("GET", self._path)
+        self._apply(response.json())
+
+    def _update_op(self, new_metadata: dict[str, Any] | None) -> Op[None]:
+        response = yield Call("PUT", self._path, json={"new_metadata": new_metadata})
+        self._apply(response.json())
+
+    def _delete_op(self) -> Op[None]:
+        yield Call("DELETE", self._path, ok=(204,))
+
+    def _add_message_op(self, role: MessageRole | str, content: str) -> Op[None]:
+        yield Call("POST", f"{self._path}/add-message", json={"message": content, "role": MessageRole(role).value})
+
+    def _messages_op(self, offset: int, limit: int) -> Op[SessionMessagesList]:
+        response = yield Call("GET", f"{self._path}/messages", params={"offset": offset, "limit": limit})
+        data = response.json()
+        return page_of(SessionMessagesList, data, "messages", [Message(**m) for m in data["messages"]], offset)
+
+    def _process_op(self) -> Op[None]:
+        response = yield Call("POST", f"{self._path}/process")
+        self.status = SessionStatus(response.json().get("session_status") or SessionStatus.PROCESSING.value)
+
+    def refresh(self) -> Any:
+        """Reload status, metadata and timestamps from the server, in place."""
+        return self._run(self._refresh_op())
+
+    def update(self, new_metadata: dict[str, Any] | None = None) -> Any:
+        """Replace the session's metadata, in place."""
+        return self._run(self._update_op(new_metadata))
+
+    def delete(self) -> Any:
+        """Delete the session with its messages and everything formed from it."""
+        return self._run(self._delete_op())
+
+    def add_message(self, role: MessageRole | str, content: str) -> Any:
+        """Append a message (only while the session is pending)."""
+        return self._run(self._add_message_op(role, content))
+
+    def get_messages(self, offset: int = 0, limit: int = 50) -> Any:
+        """A page of the session's messages, in order."""
+        return self._run(self._messages_op(offset, limit))
+
+    def process(self) -> Any:
+        """Queue the session for processing (pending -> processing -> processed)."""
+        return self._run(self._process_op())
+
+    def __repr__(self) -> str:
+        return f"<Session id={self.session_id} user_id={self._user_id} status={self.status.value}>"
+
+
+class _UserBase(_Resource):
+    """A user: update, refresh, delete; create, get and list sessions; the last messages."""
+
+    _session_cls: type[_SessionBase]
+
+    def __init__(self, runner: Any, data: dict[str, Any]) -> None:
+        self._runner = runner
+        self._apply(data)
+
+    def _apply(self, data: dict[str, Any]) -> None:
+        self.user_id: str = data["custom_user_id"]
+        self.metadata: dict[str, Any] = data.get("metadata") or {}
+        self.merge_conflict_enabled: bool | None = data.get("merge_conflict_enabled")
+        self.email: str | None = data.get("email")
+        self.first_name: str | None = data.get("first_name")
+        self.last_name: str | None = data.get("last_name")
+        self.created_at = datetime.fromisoformat(data["created_at"])
+        self.last_active_at = datetime.fromisoformat(data["last_active_at"])
+
+    @property
+    def _path(self) -> str:
+        return f"/api/v1/users/{_q(self.user_id)}"
+
+    def _update_op(self, body: dict[str, Any]) -> Op[None]:
+        response = yield Call("PUT", self._path, json=body)
+        self._apply(response.json())
+
+    def _refresh_op(self) -> Op[None]:
+        response = yield Call("GET", self._path)
+        self._apply(response.json())
+
+    def _delete_op(self) -> Op[None]:
+        yield Call("DELETE", self._path, ok=(204,))
+
+    def _create_session_op(self, body: dict[str, Any]) -> Op[Any]:
+        response = yield Call("POST", f"{self._path}/sessions", json=body, ok=(201,))
+        return self._session_cls(self._runner, self.user_id, response.json())
+
+    def _get_session_op(self, session_id: str) -> Op[Any]:
+        response = yield Call("GET", f"{self._path}/sessions/{_q(session_id)}")
+        return self._session_cls(self._runner, self.user_id, response.json())
+
+    def _list_sessions_op(self, params: dict[str, Any], offset: int) -> Op[SessionList]:
+        response = yield Call("GET", f"{self._path}/sessions", params=params)
+        data = response.json()
+        items = [self._session_cls(self._runner, self.user_id, s) for s in data["sessions"]]
+        return page_of(SessionList, data, "sessions", items, offset)
+
+    def _last_messages_op(self, n: int) -> Op[UserMessagesList]:
+        response = yield Call("GET", f"{self._path}/messages", params={"limit": n})
+        return UserMessagesList([Message(**m) for m in response.json()["messages"]])
+
+    def update(self, new_metadata: dict[str, Any] | None = None, new_user_id: str | None = None,
+               merge_conflict_enabled: bool | None = _UNSET, *, email: str | None = _UNSET,
+               first_name: str | None = _UNSET, last_name: str | None = _UNSET) -> Any:
+        """Change metadata, id, merge-conflict override or names, in place (None for merge_conflict_enabled
+        resets it to inherit the project's setting)."""
+        body: dict[str, Any] = {}
+        if new_metadata is not None:
+            body["new_metadata"] = new_metadata
+        if new_user_id is not None:
+            body["new_custom_user_id"] = new_user_id
+        for key, value in (("merge_conflict_enabled", merge_conflict_enabled), ("email", email),
+                           ("first_name", first_name), ("last_name", last_name)):
+            if value is not _UNSET:
+                body[key] = value
+        return self._run(self._update_op(body))
+
+    def refresh(self) -> Any:
+        """Reload the user from the server, in place."""
+        return self._run(self._refresh_op())
+
+    def delete(self) -> Any:
+        """Delete the user and all its sessions, messages and memories."""
+        return self._run(self._delete_op())
+
+    def create_session(self, auto_process_after_seconds: int | None = 600, metadata: dict[str, Any] | None = None,
+                       custom_created_at_utc: datetime | None = None) -> Any:
+        """Start a session; ``custom_created_at_utc`` (aware, UTC) sets its clock for imported history."""
+        _check_utc(custom_created_at_utc)
+        body: dict[str, Any] = {"auto_process_after_seconds": auto_process_after_seconds, "metadata": metadata or {}}
+        if custom_created_at_utc is not None:
+            body["custom_created_at_utc"] = custom_created_at_utc.isoformat()
+        return self._run(self._create_session_op(body))
+
+    def get_session(self, session_id: str) -> Any:
+        """An existing session of this user."""
+        return self._run(self._get_session_op(session_id))
+
+    def list_sessions(self, offset: int = 0, limit: int = 10, metadata_filter: dict[str, Any] | None = None,
+                      status_filter: Sequence[SessionStatus] | None = None,
+                      user_metadata_filter: dict[str, Any] | None = None) -> Any:
+        """A page of sessions, newest first, optionally filtered by metadata and status."""
+        params: dict[str, Any] = {"offset": offset, "limit": limit}
+        if metadata_filter is not None:
+            params["metadata_filter"] = json.dumps(metadata_filter)
+        if user_metadata_filter is not None:
+            params["user_metadata_filter"] = json.dumps(user_metadata_filter)
+        if status_filter is not None:
+            params["status_filter"] = [SessionStatus(s).value for s in status_filter]
+        return self._run(self._list_sessions_op(params, offset))
+
+    def get_last_n_messages(self, n: int) -> Any:
+        """The user's ``n`` (1-100) latest messages across all sessions, oldest first."""
+        if not 1 <= n <= 100:
+            raise ValueError("n must be between 1 and 100")
+        return self._run(self._last_messages_op(n))
+
+    def __repr__(self) -> str:
+        return f"<User id={self.user_id} created_at={self.created_at} last_active_at={self.last_active_at}>"
+
+

@@ -1,0 +1,54 @@
+"""The engine: one object composing the store, the services and the worker for a ``Settings``."""
+
+from __future__ import annotations
+
+import threading
+
+from ..embedding import Embedder, load_embedder
+from ..settings import Settings
+from ..store import Database
+from .pipeline import IndexMessages, Pipeline
+from .projects import Projects
+from .sessions import Sessions
+from .users import Users
+from .worker import Worker
+
+
+class Engine:
+    """All of Recallr's behaviour, behind the HTTP layer and the CLI.
+
+    Example::
+
+        engine = Engine(Settings(data_dir="./data"))
+        project, key = engine.projects.create()
+        engine.users.create(project.id, "alice")
+    """
+
+    def __init__(self, settings: Settings, *, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.db = Database(settings.resolved_database_url)
+        self.db.migrate()
+        self._embedder = embedder
+        self._embedder_lock = threading.Lock()
+        self.work_available = threading.Event()
+        self.projects = Projects(self.db)
+        self.users = Users(self.db, settings)
+        self.sessions = Sessions(self.db, settings, work_available=self.work_available)
+
+    @property
+    def embedder(self) -> Embedder:
+        """The embedding model, loaded on first use."""
+        if self._embedder is None:
+            with self._embedder_lock:
+                if self._embedder is None:
+                    self._embedder = load_embedder(self.settings.embedder, threads=self.settings.embedding_threads)
+        return self._embedder
+
+    def pipeline(self) -> Pipeline:
+        return Pipeline([IndexMessages(self.embedder)])
+
+    def worker(self, owner: str | None = None) -> Worker:
+        return Worker(self.db, self.settings, self.pipeline(), wake=self.work_available, owner=owner)
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,71 @@
+"""Session processing as a list of stages, written in one transaction.
+
+Each stage computes in ``prepare`` (outside any write transaction: embeddings, extraction)
+and persists in ``write`` (inside the single transaction that also marks the session
+processed). A crash or a lost lease before that commit leaves nothing behind, and a retry
+starts from the same inputs, so it reaches the same result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from ..embedding import Embedder
+from ..store import Tx
+from ..store import messages as message_store
+from ..store.records import MessageRecord, ProjectRecord, SessionRecord, UserRecord
+
+
+@dataclass
+class ProcessingContext:
+    """Everything a stage may read about the session being processed, and what stages hand on."""
+
+    project: ProjectRecord
+    user: UserRecord
+    session: SessionRecord
+    messages: list[MessageRecord]
+    results: dict[str, Any] = field(default_factory=dict)
+
+
+class Stage(Protocol):
+    name: str
+
+    def prepare(self, ctx: ProcessingContext) -> None:
+        """Compute this stage's results into ``ctx.results`` (no writes)."""
+
+    def write(self, tx: Tx, ctx: ProcessingContext) -> None:
+        """Persist this stage's results inside the session's transaction."""
+
+
+class IndexMessages:
+    """Make the session's messages searchable: one embedding each plus the full-text index."""
+
+    name = "index_messages"
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def prepare(self, ctx: ProcessingContext) -> None:
+        texts = [m.content for m in ctx.messages]
+        ctx.results[self.name] = self.embedder.embed(texts) if texts else np.zeros((0, self.embedder.dim), np.float32)
+
+    def write(self, tx: Tx, ctx: ProcessingContext) -> None:
+        message_store.index_messages(tx, ctx.user.id, ctx.messages, ctx.results[self.name])
+
+
+class Pipeline:
+    """The ordered stages a session goes through."""
+
+    def __init__(self, stages: list[Stage]) -> None:
+        self.stages = stages
+
+    def prepare(self, ctx: ProcessingContext) -> None:
+        for stage in self.stages:
+            stage.prepare(ctx)
+
+    def write(self, tx: Tx, ctx: ProcessingContext) -> None:
+        for stage in self.stages:
+            stage.write(tx, ctx)

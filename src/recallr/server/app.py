@@ -1,0 +1,31 @@
+"""``create_app(engine)``: the FastAPI application. Routes translate HTTP to engine calls, nothing more."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from .. import __version__
+from ..engine import Engine
+from .errors import install_error_handlers
+from .routes import sessions, system, users
+
+
+def create_app(engine: Engine, *, fixed_project_id: str | None = None) -> FastAPI:
+    """The REST API v1 over ``engine``.
+
+    ``fixed_project_id`` serves one project without keys: the embedded client's in-process app.
+
+    Example::
+
+        app = create_app(Engine(Settings(data_dir="./data")))
+        uvicorn.run(app)
+    """
+    app = FastAPI(title="Recallr", version=__version__,
+                  description="Self-hosted long-term memory for AI assistants; RecallrAI API v1 compatible.")
+    app.state.engine = engine
+    app.state.fixed_project_id = fixed_project_id
+    install_error_handlers(app)
+    app.include_router(users.router, prefix="/api/v1")
+    app.include_router(sessions.router, prefix="/api/v1")
+    app.include_router(system.router, prefix="/api/v1")
+    return app

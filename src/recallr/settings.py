@@ -1,0 +1,60 @@
+"""The one ``Settings`` object: every knob Recallr reads, from arguments or ``RECALLR_*`` variables.
+
+Nothing else in Recallr reads ``os.environ``; a ``Settings`` is built once at the edge
+(CLI, ``RecallrAI.embedded``) and passed down explicitly.
+
+Example::
+
+    settings = Settings(data_dir="./data", lease_seconds=60)
+    settings.sqlite_path   # PosixPath('data/recallr.db')
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Recallr's configuration. Every field can be set as ``RECALLR_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="RECALLR_", extra="ignore")
+
+    data_dir: Path = Field(Path("recallr-data"), description="Directory holding the SQLite database and local state.")
+    database_url: str | None = Field(
+        None,
+        description="Database to use. Unset means SQLite in data_dir; postgresql://... selects PostgreSQL.",
+    )
+    host: str = Field("127.0.0.1", description="Address `recallr serve` binds to.")
+    port: int = Field(8000, ge=0, le=65535, description="Port `recallr serve` listens on.")
+    workers: int = Field(1, ge=1, le=64, description="Number of uvicorn worker processes for `recallr serve`.")
+    run_worker: bool = Field(
+        True, description="Run the session-processing worker inside the server or embedded client."
+    )
+    worker_poll_seconds: float = Field(0.5, gt=0, description="How often an idle worker looks for work.")
+    worker_concurrency: int = Field(1, ge=1, le=64, description="Sessions one worker process handles at once.")
+    lease_seconds: float = Field(
+        120.0, gt=0, description="How long a claimed session stays leased before another worker may retry it."
+    )
+    max_attempts: int = Field(3, ge=1, le=20, description="Processing attempts before a session becomes `failed`.")
+    min_auto_process_seconds: int = Field(
+        600, ge=0, description="Smallest accepted `auto_process_after_seconds` (documented minimum 600)."
+    )
+    embedder: str = Field("minilm", description="Embedding model: `minilm` (all-MiniLM-L6-v2, int8 ONNX).")
+    embedding_threads: int | None = Field(None, ge=1, description="onnxruntime intra-op threads; unset lets it decide.")
+    max_user_id_length: int = Field(255, ge=1, description="Longest accepted user id, in characters.")
+    max_metadata_bytes: int = Field(16384, ge=2, description="Largest accepted metadata object, as compact JSON bytes.")
+    max_message_chars: int = Field(100_000, ge=1, description="Longest accepted message content, in characters.")
+    log_level: str = Field("info", description="Log level: debug, info, warning or error.")
+
+    @property
+    def sqlite_path(self) -> Path:
+        """The SQLite database file used when ``database_url`` is unset."""
+        return self.data_dir / "recallr.db"
+
+    @property
+    def resolved_database_url(self) -> str:
+        """``database_url``, or the ``sqlite:///`` URL of the data directory's database."""
+        return self.database_url or f"sqlite:///{self.sqlite_path}"

@@ -1,0 +1,187 @@
+"""Connections, transactions and migrations, the same for every dialect.
+
+Example::
+
+    db = Database("sqlite:///data/recallr.db")
+    db.migrate()
+    with db.write() as tx:
+        tx.execute("UPDATE users SET metadata = ? WHERE id = ?", ["{}", user_id])
+    with db.read() as tx:
+        row = tx.one("SELECT * FROM users WHERE id = ?", [user_id])
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from importlib import resources
+from typing import Any
+
+from ..exceptions import ServiceUnavailableError
+from .dialects import Dialect, dialect_for
+from .dialects.base import Row
+
+
+def now_us() -> int:
+    """The current UTC time in epoch microseconds, the store's timestamp unit."""
+    return time.time_ns() // 1000
+
+
+class Tx:
+    """One transaction: ``?``-placeholder SQL, rows addressable by column name."""
+
+    def __init__(self, conn: Any, dialect: Dialect) -> None:
+        self.conn = conn
+        self.dialect = dialect
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self.conn.execute(self.dialect.sql(sql), params)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self.conn.executemany(self.dialect.sql(sql), rows)
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        return self.execute(sql, params).fetchone()
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return list(self.execute(sql, params).fetchall())
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+
+class Database:
+    """A database reached through one dialect, with a connection per thread."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.dialect = dialect_for(url)
+        self._local = threading.local()
+        self._connections: list[Any] = []
+        self._lock = threading.Lock()
+
+    def _connection(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self.dialect.connect()
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    def _drop_connection(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if conn is not None:
+            with self._lock:
+                if conn in self._connections:
+                    self._connections.remove(conn)
+            try:
+                conn.close()
+            except Exception:  # noqa: BLE001 - the connection is already broken
+                pass
+
+    @contextmanager
+    def transaction(self, *, write: bool) -> Iterator[Tx]:
+        try:
+            conn = self._connection()
+            self.dialect.begin(conn, write=write)
+        except Exception as error:
+            self._raise_unavailable(error)
+            raise
+        ok = False
+        try:
+            yield Tx(conn, self.dialect)
+            ok = True
+        except Exception as error:
+            self._raise_unavailable(error)
+            raise
+        finally:
+            try:
+                self.dialect.end(conn, write=write, commit=ok)
+            except Exception as error:
+                if ok:
+                    self._raise_unavailable(error)
+                    raise
+
+    def _raise_unavailable(self, error: Exception) -> None:
+        if self.dialect.is_unavailable(error):
+            self._drop_connection()
+            raise ServiceUnavailableError("The database is unavailable; retry shortly") from error
+
+    def write(self) -> Any:
+        """A write transaction (serialised with other writers)."""
+        return self.transaction(write=True)
+
+    def read(self) -> Any:
+        """A read-only transaction over a consistent snapshot."""
+        return self.transaction(write=False)
+
+    def migrate(self) -> list[int]:
+        """Apply pending numbered migrations; returns the versions applied."""
+        applied: list[int] = []
+        with self.write() as tx:
+            tx.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
+            )
+            done = {row[0] for row in tx.all("SELECT version FROM schema_migrations")}
+            for version, name, script in _migrations(self.dialect):
+                if version in done:
+                    continue
+                for statement in _statements(script):
+                    tx.execute(statement)
+                tx.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, now_us()])
+                applied.append(version)
+        return applied
+
+    def close(self) -> None:
+        with self._lock:
+            connections, self._connections = self._connections, []
+        for conn in connections:
+            try:
+                conn.close()
+            except Exception:  # noqa: BLE001 - closing is best effort
+                pass
+        self._local = threading.local()
+
+
+def _migrations(dialect: Dialect) -> list[tuple[int, str, str]]:
+    """``(version, name, sql)`` for every migration, its dialect part appended."""
+    folder = resources.files("recallr.store") / "migrations"
+    found: list[tuple[int, str, str]] = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        name = entry.name
+        if not name.endswith(".sql") or name.count(".") != 1:
+            continue
+        stem = name.removesuffix(".sql")
+        script = entry.read_text().format(**dialect.type_tokens)
+        extra = folder / f"{stem}.{dialect.name}.sql"
+        if extra.is_file():
+            script += "\n" + extra.read_text()
+        found.append((int(stem.split("_", 1)[0]), stem, script))
+    return found
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements; a CREATE TRIGGER body stays whole."""
+    statements: list[str] = []
+    current: list[str] = []
+    in_trigger = False
+    for line in script.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("--"):
+            continue
+        current.append(line)
+        if stripped.upper().startswith("CREATE TRIGGER"):
+            in_trigger = True
+        if stripped.endswith(";") and (not in_trigger or stripped.upper() == "END;"):
+            statements.append("\n".join(current))
+            current, in_trigger = [], False
+    if current:
+        statements.append("\n".join(current))
+    return statements

@@ -1,0 +1,23 @@
+"""SQL dialects: everything that differs between SQLite and PostgreSQL lives here and nowhere else."""
+
+from __future__ import annotations
+
+from .base import Dialect
+
+
+def dialect_for(url: str) -> Dialect:
+    """The dialect for a database URL (``sqlite:///path`` or ``postgresql://...``)."""
+    if url.startswith("sqlite:"):
+        from .sqlite import SQLiteDialect
+
+        return SQLiteDialect(url)
+    if url.startswith(("postgresql:", "postgres:")):
+        from .postgres import PostgresDialect
+
+        return PostgresDialect(url)
+    from ...exceptions import ConfigurationError
+
+    raise ConfigurationError(f"Unsupported database URL {url!r}: use sqlite:///path or postgresql://...")
+
+
+__all__ = ["Dialect", "dialect_for"]

@@ -1,0 +1,48 @@
+"""The dialect protocol: what the store asks of a database backend."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+Row = Any  # sqlite3.Row or a psycopg dict row: both support row["column"]
+
+
+class Connection(Protocol):
+    def execute(self, sql: str, params: Sequence[Any] = ...) -> Any: ...
+    def close(self) -> None: ...
+
+
+class Dialect(Protocol):
+    """A database backend: connections, transactions and the SQL that differs."""
+
+    name: str
+    type_tokens: dict[str, str]
+    skip_locked: str  # appended to a claim query: " FOR UPDATE SKIP LOCKED" where supported
+
+    def connect(self) -> Any:
+        """A new DB-API connection in autocommit mode (transactions are explicit)."""
+
+    def sql(self, statement: str) -> str:
+        """``statement`` (written with ``?`` placeholders) in this dialect's paramstyle."""
+
+    def begin(self, conn: Any, *, write: bool) -> None:
+        """Start a transaction; a write transaction takes the write lock up front."""
+
+    def end(self, conn: Any, *, write: bool, commit: bool) -> None:
+        """Commit (or roll back) the transaction ``begin`` started."""
+
+    def json_contains(self, column: str, wanted: dict[str, Any]) -> tuple[str, list[Any]]:
+        """A WHERE fragment true when the JSON object in ``column`` has every key/value of ``wanted``."""
+
+    def is_unique_violation(self, error: BaseException) -> bool: ...
+
+    def is_unavailable(self, error: BaseException) -> bool:
+        """Whether ``error`` means the database cannot be reached (answered with 503)."""
+
+    def index_text(self, tx: Any, table: str, rows: Sequence[tuple[int, str]]) -> None:
+        """Add ``(id, text)`` rows of ``table`` to its full-text index."""
+
+    def search_text(self, tx: Any, table: str, query: str, *, owner_sql: str, owner_params: Sequence[Any],
+                    limit: int) -> list[tuple[Any, float]]:
+        """Full-text search of ``table``: ``(id, score)`` best first, higher score is better."""

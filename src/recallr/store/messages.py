@@ -1,0 +1,54 @@
+"""Messages, in order within a session; their search index (vectors + full text)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .database import Tx
+from .records import MessageRecord
+
+
+def append_message(tx: Tx, *, session_id: str, user_id: str, role: str, content: str,
+                   timestamp_us: int, activity_us: int) -> MessageRecord:
+    """Add a message at the end of the session (position assigned inside the write lock)."""
+    position = tx.scalar("SELECT message_count FROM sessions WHERE id = ?", [session_id])
+    tx.execute(
+        "INSERT INTO messages (session_id, user_id, position, role, content, timestamp) VALUES (?, ?, ?, ?, ?, ?)",
+        [session_id, user_id, position, role, content, timestamp_us],
+    )
+    tx.execute("UPDATE sessions SET message_count = message_count + 1, last_activity_at = ? WHERE id = ?",
+               [activity_us, session_id])
+    row = tx.one("SELECT * FROM messages WHERE session_id = ? AND position = ?", [session_id, position])
+    return MessageRecord.from_row(row)
+
+
+def list_messages(tx: Tx, session_id: str, *, offset: int, limit: int) -> tuple[list[MessageRecord], int]:
+    total = tx.scalar("SELECT message_count FROM sessions WHERE id = ?", [session_id]) or 0
+    rows = tx.all("SELECT * FROM messages WHERE session_id = ? ORDER BY position LIMIT ? OFFSET ?",
+                  [session_id, limit, offset])
+    return [MessageRecord.from_row(r) for r in rows], int(total)
+
+
+def all_messages(tx: Tx, session_id: str) -> list[MessageRecord]:
+    rows = tx.all("SELECT * FROM messages WHERE session_id = ? ORDER BY position", [session_id])
+    return [MessageRecord.from_row(r) for r in rows]
+
+
+def last_messages(tx: Tx, user_id: str, n: int) -> list[MessageRecord]:
+    """The user's ``n`` latest messages across sessions, oldest first."""
+    rows = tx.all("SELECT * FROM messages WHERE user_id = ? ORDER BY timestamp DESC, id DESC LIMIT ?", [user_id, n])
+    return [MessageRecord.from_row(r) for r in reversed(rows)]
+
+
+def index_messages(tx: Tx, user_id: str, messages: Sequence[MessageRecord], vectors: np.ndarray) -> None:
+    """Store vectors and full-text entries for messages not indexed yet (idempotent)."""
+    todo = [(m, v) for m, v in zip(messages, vectors, strict=True)
+            if not tx.scalar("SELECT indexed FROM messages WHERE id = ?", [m.id])]
+    if not todo:
+        return
+    tx.executemany("INSERT INTO message_vectors (message_id, user_id, embedding) VALUES (?, ?, ?)",
+                   [(m.id, user_id, np.asarray(v, dtype=np.float32).tobytes()) for m, v in todo])
+    tx.executemany("UPDATE messages SET indexed = TRUE WHERE id = ?", [(m.id,) for m, _ in todo])
+    tx.dialect.index_text(tx, "messages", [(m.id, m.content) for m, _ in todo])

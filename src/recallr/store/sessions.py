@@ -1,0 +1,131 @@
+"""Sessions and their lifecycle; claiming work for a worker is a lease on the row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .database import Tx, now_us
+from .records import SessionRecord, dump_json
+
+
+def insert_session(tx: Tx, *, session_id: str, user_id: str, metadata: dict[str, Any],
+                   auto_process_after_seconds: int | None, created_at_us: int, clock_offset_us: int) -> SessionRecord:
+    tx.execute(
+        "INSERT INTO sessions (id, user_id, status, metadata, auto_process_after_seconds, created_at, clock_offset, "
+        "last_activity_at) VALUES (?, ?, 'pending', ?, ?, ?, ?, ?)",
+        [session_id, user_id, dump_json(metadata), auto_process_after_seconds, created_at_us, clock_offset_us,
+         now_us()],
+    )
+    return get_session(tx, user_id, session_id)  # type: ignore[return-value]
+
+
+def get_session(tx: Tx, user_id: str, session_id: str) -> SessionRecord | None:
+    row = tx.one("SELECT * FROM sessions WHERE id = ? AND user_id = ?", [session_id, user_id])
+    return None if row is None else SessionRecord.from_row(row)
+
+
+def get_session_by_id(tx: Tx, session_id: str) -> SessionRecord | None:
+    row = tx.one("SELECT * FROM sessions WHERE id = ?", [session_id])
+    return None if row is None else SessionRecord.from_row(row)
+
+
+def list_sessions(tx: Tx, user_id: str, *, offset: int, limit: int, metadata_filter: dict[str, Any] | None,
+                  statuses: Sequence[str] | None) -> tuple[list[SessionRecord], int]:
+    where, params = "user_id = ?", [user_id]
+    if metadata_filter:
+        clause, extra = tx.dialect.json_contains("metadata", metadata_filter)
+        where, params = f"{where} AND {clause}", [*params, *extra]
+    if statuses:
+        where += f" AND status IN ({', '.join('?' for _ in statuses)})"
+        params = [*params, *statuses]
+    total = tx.scalar(f"SELECT COUNT(*) FROM sessions WHERE {where}", params)
+    rows = tx.all(f"SELECT * FROM sessions WHERE {where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
+                  [*params, limit, offset])
+    return [SessionRecord.from_row(r) for r in rows], int(total)
+
+
+def update_metadata(tx: Tx, session_id: str, metadata: dict[str, Any]) -> None:
+    tx.execute("UPDATE sessions SET metadata = ? WHERE id = ?", [dump_json(metadata), session_id])
+
+
+def delete_session(tx: Tx, session_id: str) -> None:
+    tx.execute("DELETE FROM sessions WHERE id = ?", [session_id])
+
+
+def queue_for_processing(tx: Tx, session_id: str) -> bool:
+    """pending -> processing (queued). False if the session was not pending."""
+    cur = tx.execute(
+        "UPDATE sessions SET status = 'processing', queued_at = ?, lease_owner = NULL, lease_expires_at = NULL "
+        "WHERE id = ? AND status = 'pending'",
+        [now_us(), session_id],
+    )
+    return bool(cur.rowcount)
+
+
+def queue_idle_sessions(tx: Tx, *, min_seconds: int) -> int:
+    """Queue every pending session idle for its ``auto_process_after_seconds``; returns how many."""
+    now = now_us()
+    cur = tx.execute(
+        "UPDATE sessions SET status = 'processing', queued_at = ? WHERE status = 'pending' "
+        "AND auto_process_after_seconds IS NOT NULL AND message_count > 0 "
+        "AND last_activity_at + (CASE WHEN auto_process_after_seconds < ? THEN ? ELSE auto_process_after_seconds END)"
+        " * 1000000 <= ?",
+        [now, min_seconds, min_seconds, now],
+    )
+    return int(cur.rowcount or 0)
+
+
+def claim_session(tx: Tx, *, owner: str, lease_seconds: float) -> SessionRecord | None:
+    """Lease one queued session whose previous lease (if any) has expired."""
+    now = now_us()
+    row = tx.one(
+        "SELECT id FROM sessions WHERE status = 'processing' AND (lease_expires_at IS NULL OR lease_expires_at < ?) "
+        f"ORDER BY queued_at, id LIMIT 1{tx.dialect.skip_locked}",
+        [now],
+    )
+    if row is None:
+        return None
+    tx.execute(
+        "UPDATE sessions SET lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1 WHERE id = ?",
+        [owner, now + int(lease_seconds * 1_000_000), row["id"]],
+    )
+    return get_session_by_id(tx, row["id"])
+
+
+def owns_lease(tx: Tx, session_id: str, owner: str) -> bool:
+    return tx.scalar("SELECT 1 FROM sessions WHERE id = ? AND lease_owner = ? AND status = 'processing'",
+                     [session_id, owner]) is not None
+
+
+def finish_session(tx: Tx, session_id: str, owner: str) -> bool:
+    cur = tx.execute(
+        "UPDATE sessions SET status = 'processed', processed_at = ?, lease_owner = NULL, lease_expires_at = NULL, "
+        "error = NULL WHERE id = ? AND lease_owner = ? AND status = 'processing'",
+        [now_us(), session_id, owner],
+    )
+    return bool(cur.rowcount)
+
+
+def fail_attempt(tx: Tx, session_id: str, owner: str, *, error: str, max_attempts: int) -> str | None:
+    """Record a failed attempt: retried later, or ``failed`` once attempts are used up. Returns the new status."""
+    row = tx.one("SELECT attempts FROM sessions WHERE id = ? AND lease_owner = ?", [session_id, owner])
+    if row is None:
+        return None
+    status = "failed" if row["attempts"] >= max_attempts else "processing"
+    tx.execute(
+        "UPDATE sessions SET status = ?, error = ?, lease_owner = NULL, lease_expires_at = NULL WHERE id = ?",
+        [status, error[:4000], session_id],
+    )
+    return status
+
+
+def fail_exhausted(tx: Tx, *, max_attempts: int) -> int:
+    """Sessions whose lease expired after their last attempt become ``failed``."""
+    cur = tx.execute(
+        "UPDATE sessions SET status = 'failed', lease_owner = NULL, lease_expires_at = NULL, "
+        "error = COALESCE(error, 'worker stopped during the last attempt') "
+        "WHERE status = 'processing' AND attempts >= ? AND lease_expires_at IS NOT NULL AND lease_expires_at < ?",
+        [max_attempts, now_us()],
+    )
+    return int(cur.rowcount or 0)
