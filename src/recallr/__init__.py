@@ -14,6 +14,6 @@ Example::
 
 __version__ = "0.1.0"
 
-from .client import AsyncRecallrAI, AsyncSession, AsyncUser, RecallrAI, Session, User  # noqa: E402
+from .client import AsyncRecallrAI, AsyncSession, AsyncUser, RecallrAI, Session, User
 
 __all__ = ["AsyncRecallrAI", "AsyncSession", "AsyncUser", "RecallrAI", "Session", "User", "__version__"]

@@ -37,9 +37,9 @@ def _engine(settings: Settings) -> Any:
 def _project_id(engine: Any, project_id: str | None) -> str:
     if project_id:
         return project_id
-    projects = engine.projects.list()
+    projects = engine.projects.all()
     if len(projects) != 1:
-        raise click.UsageError("Pass --project-id: the data directory has %d projects" % len(projects))
+        raise click.UsageError(f"Pass --project-id: the data directory has {len(projects)} projects")
     return str(projects[0].id)
 
 
@@ -59,7 +59,7 @@ def init(data_dir: Path | None, database_url: str | None, name: str, as_json: bo
     """Create a project and an API key, and print them once."""
     engine = _engine(_settings(data_dir=data_dir, database_url=database_url))
     try:
-        existing = engine.projects.list()
+        existing = engine.projects.all()
         if if_absent and existing:
             if not as_json:
                 click.echo(f"Project {existing[0].id} already exists; create a key with `recallr keys create`.")
@@ -162,7 +162,7 @@ def serve(data_dir: Path | None, database_url: str | None, host: str | None, por
 def _print_quickstart(settings: Settings) -> None:
     engine = _engine(settings)
     try:
-        projects = engine.projects.list()
+        projects = engine.projects.all()
         if projects:
             click.echo(f"project_id: {projects[0].id}  (existing; `recallr keys create` makes a new key)")
         else:

@@ -75,7 +75,9 @@ class AuthenticationError(RecallrAIError):
 
     status, code = 401, "authentication_failed"
 
-    def __init__(self, message: str = "Invalid API key or project ID", http_status: int | None = None, **extra: Any) -> None:
+    def __init__(
+        self, message: str = "Invalid API key or project ID", http_status: int | None = None, **extra: Any
+    ) -> None:
         super().__init__(message, http_status, **extra)
 
 

@@ -7,13 +7,15 @@ with an ``httpx.Client``, ``AsyncRunner`` with an ``httpx.AsyncClient``; nothing
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import httpx
 
-from ..exceptions import ConnectionError, RecallrAIError, TimeoutError, from_response
+from .. import exceptions as errors
+from ..exceptions import RecallrAIError, from_response
 
 T = TypeVar("T")
 
@@ -60,17 +62,15 @@ def check(call: Call, response: httpx.Response) -> httpx.Response:
     error = from_response(response.status_code, body)
     retry_after = response.headers.get("Retry-After")
     if retry_after and "retry_after" not in error.extra:
-        try:
+        with contextlib.suppress(ValueError):
             error.extra["retry_after"] = float(retry_after)
-        except ValueError:
-            pass
     raise error
 
 
 def network_error(error: httpx.HTTPError) -> RecallrAIError:
     if isinstance(error, httpx.TimeoutException):
-        return TimeoutError(f"Request timed out: {error}", 0)
-    return ConnectionError(f"Failed to connect to the API: {error}", 0)
+        return errors.TimeoutError(f"Request timed out: {error}", 0)
+    return errors.ConnectionError(f"Failed to connect to the API: {error}", 0)
 
 
 class SyncRunner:

@@ -6,8 +6,11 @@ import asyncio
 import threading
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
+
+from ..server.deps import INLINE_SCOPE_KEY
 
 
 class EmbeddedApp:
@@ -25,8 +28,6 @@ class EmbeddedApp:
         self.engine = engine
         self.app = app
         self.worker = worker
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
 
     @classmethod
     def open(cls, data_dir: str | Path | None = None, *, settings: Any | None = None, **overrides: Any) -> EmbeddedApp:
@@ -52,39 +53,65 @@ class EmbeddedApp:
     def sync_transport(self) -> httpx.BaseTransport:
         return _SyncASGITransport(self)
 
-    def _run(self, coro: Any) -> Any:
-        if self._loop is None:
-            self._loop = asyncio.new_event_loop()
-            self._thread = threading.Thread(target=self._loop.run_forever, name="recallr-embedded", daemon=True)
-            self._thread.start()
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
-
     def close(self) -> None:
         if self.worker is not None:
             self.worker.stop()
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            if self._thread is not None:
-                self._thread.join(5)
-            self._loop.close()
-            self._loop = None
         self.engine.close()
 
 
 class _SyncASGITransport(httpx.BaseTransport):
-    """Sync requests into the ASGI app, run on the embedded app's event-loop thread."""
+    """Sync requests into the ASGI app on the caller's own thread (one event loop per thread).
+
+    The scope carries ``recallr.inline`` so routes call the engine directly instead of hopping to a
+    worker thread: the caller is blocked anyway, and each hop would cost scheduling latency.
+    """
 
     def __init__(self, embedded: EmbeddedApp) -> None:
         self.embedded = embedded
-        self.inner = httpx.ASGITransport(app=embedded.app)
+        self._local = threading.local()
+        self._loops: list[asyncio.AbstractEventLoop] = []
+
+    def _loop(self) -> asyncio.AbstractEventLoop:
+        loop = getattr(self._local, "loop", None)
+        if loop is None:
+            loop = asyncio.new_event_loop()
+            self._local.loop = loop
+            self._loops.append(loop)
+        return loop  # type: ignore[no-any-return]
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = request.read()
+        url = request.url
+        scope = {
+            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": request.method,
+            "scheme": url.scheme, "path": unquote(url.path), "raw_path": url.raw_path.split(b"?")[0],
+            "query_string": url.query, "root_path": "", "server": (url.host, url.port or 80),
+            "client": ("127.0.0.1", 0), "headers": [(k.lower(), v) for k, v in request.headers.raw],
+            INLINE_SCOPE_KEY: True,
+        }
+        status = 500
+        headers: list[tuple[bytes, bytes]] = []
+        chunks: list[bytes] = []
+        sent = False
 
-        async def call() -> httpx.Response:
-            async_request = httpx.Request(request.method, request.url, headers=request.headers, content=body)
-            response = await self.inner.handle_async_request(async_request)
-            content = await response.aread()
-            return httpx.Response(response.status_code, headers=response.headers, content=content)
+        async def receive() -> dict[str, Any]:
+            nonlocal sent
+            if sent:
+                return {"type": "http.disconnect"}
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
 
-        return self.embedded._run(call())  # type: ignore[no-any-return]
+        async def send(message: dict[str, Any]) -> None:
+            nonlocal status, headers
+            if message["type"] == "http.response.start":
+                status, headers = message["status"], list(message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        self._loop().run_until_complete(self.embedded.app(scope, receive, send))
+        return httpx.Response(status, headers=headers, content=b"".join(chunks), request=request)
+
+    def close(self) -> None:
+        for loop in self._loops:
+            loop.close()
+        self._loops.clear()

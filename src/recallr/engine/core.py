@@ -45,7 +45,7 @@ class Engine:
         return self._embedder
 
     def pipeline(self) -> Pipeline:
-        return Pipeline([IndexMessages(self.embedder)])
+        return Pipeline([IndexMessages(lambda: self.embedder)])
 
     def worker(self, owner: str | None = None) -> Worker:
         return Worker(self.db, self.settings, self.pipeline(), wake=self.work_available, owner=owner)

@@ -8,10 +8,9 @@ starts from the same inputs, so it reaches the same result.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
-
-import numpy as np
 
 from ..embedding import Embedder
 from ..store import Tx
@@ -45,15 +44,16 @@ class IndexMessages:
 
     name = "index_messages"
 
-    def __init__(self, embedder: Embedder) -> None:
-        self.embedder = embedder
+    def __init__(self, embedder: Callable[[], Embedder]) -> None:
+        self.embedder = embedder  # resolved on first use: the model loads only when there is work
 
     def prepare(self, ctx: ProcessingContext) -> None:
         texts = [m.content for m in ctx.messages]
-        ctx.results[self.name] = self.embedder.embed(texts) if texts else np.zeros((0, self.embedder.dim), np.float32)
+        ctx.results[self.name] = self.embedder().embed(texts) if texts else None
 
     def write(self, tx: Tx, ctx: ProcessingContext) -> None:
-        message_store.index_messages(tx, ctx.user.id, ctx.messages, ctx.results[self.name])
+        if ctx.results[self.name] is not None:
+            message_store.index_messages(tx, ctx.user.id, ctx.messages, ctx.results[self.name])
 
 
 class Pipeline:

@@ -46,13 +46,13 @@ class Projects:
         with self.db.read() as tx:
             return store.get_project(tx, project_id)
 
-    def list(self) -> list[ProjectRecord]:
+    def all(self) -> list[ProjectRecord]:
         with self.db.read() as tx:
             return store.list_projects(tx)
 
     def ensure_default(self) -> ProjectRecord:
         """The first project, created if there is none (the embedded client's project)."""
-        projects = self.list()
+        projects = self.all()
         return projects[0] if projects else self.create()[0]
 
     def set_merge_conflicts(self, project_id: str, enabled: bool) -> None:

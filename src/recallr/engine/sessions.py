@@ -54,7 +54,7 @@ class Sessions:
         with self.db.read() as tx:
             return require_session(tx, require_user(tx, project_id, custom_user_id), session_id)
 
-    def list(self, project_id: str, custom_user_id: str, *, offset: int = 0, limit: int = 10,
+    def page(self, project_id: str, custom_user_id: str, *, offset: int = 0, limit: int = 10,
              metadata_filter: dict[str, Any] | None = None, statuses: Sequence[SessionStatus] | None = None,
              user_metadata_filter: dict[str, Any] | None = None) -> tuple[list[SessionRecord], int]:
         validation.page(offset, limit)

@@ -47,7 +47,7 @@ class Users:
         with self.db.read() as tx:
             return require_user(tx, project_id, custom_user_id)
 
-    def list(self, project_id: str, *, offset: int = 0, limit: int = 10,
+    def page(self, project_id: str, *, offset: int = 0, limit: int = 10,
              metadata_filter: dict[str, Any] | None = None) -> tuple[list[UserRecord], int]:
         validation.page(offset, limit)
         with self.db.read() as tx:
@@ -63,9 +63,9 @@ class Users:
             validation.metadata(new_metadata, self.settings, field="new_metadata")
         with self.db.write() as tx:
             user = require_user(tx, project_id, custom_user_id)
-            if new_custom_user_id is not None and new_custom_user_id != custom_user_id:
-                if store.get_user(tx, project_id, new_custom_user_id) is not None:
-                    raise UserAlreadyExistsError(f"User with ID {new_custom_user_id} already exists")
+            renamed = new_custom_user_id is not None and new_custom_user_id != custom_user_id
+            if renamed and store.get_user(tx, project_id, new_custom_user_id) is not None:  # type: ignore[arg-type]
+                raise UserAlreadyExistsError(f"User with ID {new_custom_user_id} already exists")
             store.update_user(tx, user.id, custom_user_id=new_custom_user_id, metadata=new_metadata, email=email,
                               first_name=first_name, last_name=last_name,
                               merge_conflict_enabled=merge_conflict_enabled)

@@ -10,6 +10,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 
 from ..settings import Settings
@@ -43,6 +44,7 @@ class Worker:
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._next_maintenance = 0.0
 
     def maintain(self) -> None:
         """Queue idle sessions for auto-processing; fail sessions whose last attempt died."""
@@ -51,18 +53,24 @@ class Worker:
             session_store.fail_exhausted(tx, max_attempts=self.settings.max_attempts)
 
     def claim(self) -> SessionRecord | None:
+        with self.db.read() as tx:  # cheap look first: idle workers must not hold the write lock
+            if not session_store.has_claimable(tx):
+                return None
         with self.db.write() as tx:
             return session_store.claim_session(tx, owner=self.owner, lease_seconds=self.settings.lease_seconds)
 
     def run_once(self) -> bool:
         """Maintain, then claim and process one session. Returns whether a session was processed."""
-        self.maintain()
+        now = time.monotonic()
+        if now >= self._next_maintenance:
+            self.maintain()
+            self._next_maintenance = now + max(1.0, self.settings.worker_poll_seconds)
         session = self.claim()
         if session is None:
             return False
         try:
             self.process(session)
-        except Exception as error:  # noqa: BLE001 - the failure is recorded on the session and retried
+        except Exception as error:
             log.exception("processing session %s failed (attempt %d)", session.id, session.attempts)
             with self.db.write() as tx:
                 status = session_store.fail_attempt(tx, session.id, self.owner, error=f"{type(error).__name__}: "
@@ -90,7 +98,7 @@ class Worker:
         while not self._stop.is_set():
             try:
                 busy = self.run_once()
-            except Exception:  # noqa: BLE001 - e.g. database briefly unavailable: keep the worker alive
+            except Exception:
                 log.exception("worker loop error")
                 busy = False
             if not busy:

@@ -2,18 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
 
+import anyio.to_thread
 from fastapi import Depends, Header, Request
 
 from ..engine import Engine
 
+T = TypeVar("T")
+Blocking = Callable[..., Awaitable[Any]]
 
-def get_engine(request: Request) -> Engine:
+#: Set in the ASGI scope by the embedded sync transport, which already runs on the caller's own thread.
+INLINE_SCOPE_KEY = "recallr.inline"
+
+
+async def get_engine(request: Request) -> Engine:
     return request.app.state.engine  # type: ignore[no-any-return]
 
 
-def get_project_id(
+async def get_blocking(request: Request) -> Blocking:
+    """How to call the (blocking) engine: on a worker thread, or inline for the embedded sync client."""
+    if request.scope.get(INLINE_SCOPE_KEY):
+
+        async def inline(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+            return fn(*args, **kwargs)
+
+        return inline
+
+    async def threaded(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
+
+    return threaded
+
+
+async def get_project_id(
     request: Request,
     x_recallr_api_key: Annotated[str | None, Header(include_in_schema=True)] = None,
     x_recallr_project_id: Annotated[str | None, Header(include_in_schema=True)] = None,
@@ -23,8 +47,10 @@ def get_project_id(
     if fixed is not None:
         return fixed
     engine: Engine = request.app.state.engine
+    # A short indexed read; run inline so a request costs one thread hop, not two.
     return engine.projects.authenticate(x_recallr_project_id, x_recallr_api_key)
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
 ProjectDep = Annotated[str, Depends(get_project_id)]
+BlockingDep = Annotated[Blocking, Depends(get_blocking)]

@@ -12,6 +12,7 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -80,10 +81,8 @@ class Database:
             with self._lock:
                 if conn in self._connections:
                     self._connections.remove(conn)
-            try:
+            with contextlib.suppress(Exception):  # the connection is already broken
                 conn.close()
-            except Exception:  # noqa: BLE001 - the connection is already broken
-                pass
 
     @contextmanager
     def transaction(self, *, write: bool) -> Iterator[Tx]:
@@ -143,10 +142,8 @@ class Database:
         with self._lock:
             connections, self._connections = self._connections, []
         for conn in connections:
-            try:
+            with contextlib.suppress(Exception):  # closing is best effort
                 conn.close()
-            except Exception:  # noqa: BLE001 - closing is best effort
-                pass
         self._local = threading.local()
 
 

@@ -76,6 +76,14 @@ def queue_idle_sessions(tx: Tx, *, min_seconds: int) -> int:
     return int(cur.rowcount or 0)
 
 
+def has_claimable(tx: Tx) -> bool:
+    return tx.scalar(
+        "SELECT 1 FROM sessions WHERE status = 'processing' AND (lease_expires_at IS NULL OR lease_expires_at < ?) "
+        "LIMIT 1",
+        [now_us()],
+    ) is not None
+
+
 def claim_session(tx: Tx, *, owner: str, lease_seconds: float) -> SessionRecord | None:
     """Lease one queued session whose previous lease (if any) has expired."""
     now = now_us()

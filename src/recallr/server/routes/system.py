@@ -15,8 +15,10 @@ router = APIRouter(tags=["system"])
 
 
 @router.get("/system-prompt", response_model=SystemPromptOut)
-def get_system_prompt(_: ProjectDep, recall_strategy: Annotated[RecallStrategy, Query()] = RecallStrategy.BALANCED,
-                      ) -> SystemPromptOut:
+def get_system_prompt(
+    _: ProjectDep,
+    recall_strategy: Annotated[RecallStrategy, Query()] = RecallStrategy.BALANCED,
+) -> SystemPromptOut:
     return SystemPromptOut(recall_strategy=recall_strategy.value, system_prompt=system_prompt(recall_strategy))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 Row = Any  # sqlite3.Row or a psycopg dict row: both support row["column"]
 
@@ -17,8 +17,8 @@ class Dialect(Protocol):
     """A database backend: connections, transactions and the SQL that differs."""
 
     name: str
-    type_tokens: dict[str, str]
-    skip_locked: str  # appended to a claim query: " FOR UPDATE SKIP LOCKED" where supported
+    type_tokens: ClassVar[dict[str, str]]
+    skip_locked: ClassVar[str]  # appended to a claim query: " FOR UPDATE SKIP LOCKED" where supported
 
     def connect(self) -> Any:
         """A new DB-API connection in autocommit mode (transactions are explicit)."""

@@ -8,7 +8,7 @@ import sqlite3
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from ...exceptions import ConfigurationError
 
@@ -19,8 +19,8 @@ class SQLiteDialect:
     """The embedded default. ``sqlite:///relative/or/absolute/path.db``."""
 
     name = "sqlite"
-    type_tokens = {"bytes": "BLOB", "serial_pk": "INTEGER PRIMARY KEY AUTOINCREMENT"}
-    skip_locked = ""  # BEGIN IMMEDIATE already gives the claiming writer the whole database
+    type_tokens: ClassVar[dict[str, str]] = {"bytes": "BLOB", "serial_pk": "INTEGER PRIMARY KEY AUTOINCREMENT"}
+    skip_locked: ClassVar[str] = ""  # BEGIN IMMEDIATE already gives the claiming writer the whole database
 
     def __init__(self, url: str) -> None:
         path = url.removeprefix("sqlite:///").removeprefix("sqlite://")

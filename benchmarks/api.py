@@ -1,0 +1,84 @@
+"""API latency and indexing throughput, embedded and over HTTP loopback.
+
+    python benchmarks/api.py [--n 300]
+
+Targets (issue 2): add_message p95 <= 5 ms embedded, <= 10 ms over HTTP; indexing >= 300 messages/s.
+Exits non-zero when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from _common import live_server, percentile, table, timed  # benchmarks/ is sys.path[0] when run as a script
+from recallr import RecallrAI
+from recallr.models import MessageRole, SessionStatus
+
+SENTENCE = "I went hiking with my sister near Lake Tahoe last weekend and we saw two black bears."
+
+
+def measure(client: RecallrAI, n: int) -> dict[str, list[float]]:
+    user = client.create_user(f"bench-{time.time_ns()}")
+    for _ in range(20):
+        user.create_session(metadata={"k": "v"})
+    session = user.create_session()
+    for _ in range(20):  # warm up connections, caches, the thread pool
+        session.add_message(MessageRole.USER, SENTENCE)
+        session.refresh()
+    return {
+        "add_message": timed(lambda: session.add_message(MessageRole.USER, SENTENCE), n),
+        "get_session": timed(lambda: user.get_session(session.session_id), n),
+        "list_sessions": timed(lambda: user.list_sessions(limit=10), n),
+    }
+
+
+def indexing_rate(client: RecallrAI, messages: int = 1000) -> float:
+    """Messages per second from process() to processed, for one session of ``messages`` turns."""
+    session = client.create_user(f"index-{time.time_ns()}").create_session()
+    for i in range(messages):
+        session.add_message(MessageRole.USER if i % 2 == 0 else MessageRole.ASSISTANT, f"{SENTENCE} ({i})")
+    start = time.perf_counter()
+    session.process()
+    while session.status != SessionStatus.PROCESSED:
+        time.sleep(0.02)
+        session.refresh()
+    return messages / (time.perf_counter() - start)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=300)
+    args = parser.parse_args()
+    rows: list[list[Any]] = []
+    results: dict[tuple[str, str], float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        with RecallrAI.embedded(Path(tmp) / "embedded", worker_poll_seconds=0.02) as client:
+            client.create_user("warm").create_session().add_message(MessageRole.USER, "warm up the model")
+            for op, values in measure(client, args.n).items():
+                rows.append(["embedded", op, percentile(values, 50), percentile(values, 95)])
+                results[("embedded", op)] = percentile(values, 95)
+            rate = indexing_rate(client)
+        env = {"RECALLR_WORKER_POLL_SECONDS": "0.02"}
+        with live_server(Path(tmp) / "http", extra_env=env) as (url, pid, key), RecallrAI(key, pid, base_url=url) as c:
+            for op, values in measure(c, args.n).items():
+                rows.append(["http", op, percentile(values, 50), percentile(values, 95)])
+                results[("http", op)] = percentile(values, 95)
+    print(table(["transport", "operation", "p50 ms", "p95 ms"], rows))
+    print(f"\nindexing: {rate:.0f} messages/s (1000-message session, process() to processed)")
+    checks = [
+        ("add_message p95 embedded <= 5 ms", results[("embedded", "add_message")] <= 5),
+        ("add_message p95 http <= 10 ms", results[("http", "add_message")] <= 10),
+        ("indexing >= 300 messages/s", rate >= 300),
+    ]
+    for name, ok in checks:
+        print(f"{'PASS' if ok else 'FAIL'}  {name}")
+    return 0 if all(ok for _, ok in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

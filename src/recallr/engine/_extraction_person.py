@@ -1,0 +1,238 @@
+"""Rewriting first and second person into third person.
+
+Conventions (chosen for statements that read well alone and retrieve well):
+
+* "I" becomes the subject's name everywhere, with the verb agreeing ("I love" -> "Caroline
+  loves", "I'm" -> "Caroline is", "I've" -> "Caroline has"); the name is repeated rather
+  than replaced by a pronoun, because the subject's gender is unknown and "they" would be
+  ambiguous next to other plural referents.
+* "me" -> the name, "my"/"mine" -> "Name's", "myself" -> "themself".
+* "we"/"us" -> "Name and family" when the message talks about family (kids, husband, ...),
+  else "Name and friends"; "our"/"ours" -> "Name's" ("our dog" -> "User's dog").
+* "you" -> the listener when known ("the user" in assistant messages, "the assistant" in
+  user messages, the other speaker in a two-person named conversation), with agreement.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Voice", "group_name", "lower_first", "to_third_person"]
+
+
+@dataclass(frozen=True)
+class Voice:
+    """Who is speaking and to whom, for person rewriting."""
+
+    name: str  # "User", "Assistant", "Caroline"
+    group: str  # what "we" becomes: "Caroline and friends"
+    listener: str | None  # what "you" becomes, None when unknown
+
+    @property
+    def possessive(self) -> str:
+        return f"{self.name}'s"
+
+
+_TOKEN = re.compile(r"([A-Za-z]+(?:'[A-Za-z]+)?)")
+_ADVERBS = frozenset(
+    """also just always never still often usually sometimes really even finally actually definitely totally
+    recently currently already kinda kind sort of mostly only truly honestly literally seriously absolutely
+    certainly probably rarely hardly barely generally normally typically constantly regularly occasionally
+    personally basically simply completely genuinely def then too so now first once again lately""".split()
+)
+_LY_VERBS = frozenset("apply reply rely supply fly imply comply multiply ally rally tally bully".split())
+_NO_AGREEMENT = frozenset(
+    """can could will would shall should may might must cannot can't couldn't won't wouldn't shouldn't mightn't
+    mustn't was wasn't did didn't had hadn't were used to and or but the a an in on at of for with as if when
+    that this it not n't""".split()
+)
+_IRREGULAR_PAST = frozenset(
+    """went got saw took made came became gave found knew thought told felt left kept began brought bought caught
+    taught fought built sent spent meant met ran sat stood understood wrote drove rode ate drank swam sang won
+    lost paid said heard held slept woke wore broke chose spoke stole forgot fell flew grew drew threw blew hung
+    led fed fled sold did had was were shook forgave hid bit dug lit slid spun stuck struck swung tore
+    overcame undertook withdrew""".split()
+)
+_AMBIGUOUS_PAST = frozenset("read put set cut hit let quit hurt cost shut spread bet upset".split())
+_PAST_CUE = re.compile(r"\b(?:yesterday|ago|last|earlier|when I was|back then|once|already|just)\b", re.I)
+_IRREGULAR_3SG = {
+    "have": "has",
+    "do": "does",
+    "go": "goes",
+    "be": "is",
+    "am": "is",
+    "are": "is",
+    "don't": "doesn't",
+    "haven't": "hasn't",
+    "aren't": "isn't",
+    "ain't": "isn't",
+    "wanna": "wants to",
+    "gotta": "has to",
+    "were": "was",
+    "weren't": "wasn't",
+}
+_YOU_VERBS = frozenset(
+    """are were have do don't haven't aren't weren't like love want need know think seem look sound mention
+    enjoy prefer live work get go make feel deserve said mentioned told asked wanted liked loved enjoyed
+    prefer plan hope use own play read watch visit eat""".split()
+)
+_PARTICIPLE = re.compile(r"^(?:been|done|gone|seen|had|got|gotten|known|taken|given|made|never|already|ever|\w+ed)$")
+_FAMILY = re.compile(
+    r"\b(?:famil(?:y|ies)|kids?|children|child|son|daughter|husband|wife|hubby|partner|mom|mum|dad|mother|father|"
+    r"parents|sister|brother|siblings|grandma|grandpa|baby)\b",
+    re.I,
+)
+
+
+def group_name(name: str, text: str) -> str:
+    """What "we" means for ``name`` in ``text``: family when the text talks about family."""
+    return f"{name} and family" if _FAMILY.search(text) else f"{name} and friends"
+
+
+def _agree(verb: str, past_context: bool) -> str:
+    """Third-person singular present of a verb that followed "I" (or subject "you")."""
+    low = verb.lower()
+    if low in _IRREGULAR_3SG:
+        return _IRREGULAR_3SG[low]
+    if low in _NO_AGREEMENT or low in _IRREGULAR_PAST or low.endswith(("ed", "n't")) or "'" in low:
+        return verb
+    if low in _AMBIGUOUS_PAST and past_context:
+        return verb
+    if not low.isalpha() or len(low) < 2:
+        return verb
+    if low.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return verb + "es"
+    if low.endswith("y") and low[-2] not in "aeiou":
+        return verb[:-1] + "ies"
+    return verb + "s"
+
+
+def _next_word(parts: list[str], i: int) -> int | None:
+    """Index of the verb after a subject at ``parts[i]``, skipping adverbs; None across punctuation."""
+    j = i + 2
+    while j < len(parts):
+        if parts[j - 1].strip():  # punctuation between the words
+            return None
+        low = parts[j].lower()
+        if low in _ADVERBS or (low.endswith("ly") and low not in _LY_VERBS and len(low) > 4):
+            j += 2
+            continue
+        return j
+    return None
+
+
+def _rewrite_i(parts: list[str], i: int, voice: Voice, past: bool) -> str:
+    low = parts[i].lower()
+    if low == "i":
+        j = _next_word(parts, i)
+        if j is not None and not parts[j][0].isupper():
+            parts[j] = _agree(parts[j], past)
+        return voice.name
+    if low == "i'd":
+        j = _next_word(parts, i)
+        aux = "had" if j is not None and _PARTICIPLE.match(parts[j].lower()) and parts[j].lower() != "had" else "would"
+        return f"{voice.name} {aux}"
+    return f"{voice.name} " + {"i'm": "is", "i've": "has", "i'll": "will"}.get(low, "")
+
+
+def _rewrite_we(low: str, voice: Voice) -> str:
+    suffix = {"we're": " are", "we've": " have", "we'd": " would", "we'll": " will"}.get(low, "")
+    return voice.group + suffix
+
+
+def _rewrite_you(parts: list[str], i: int, voice: Voice, past: bool) -> str:
+    listener = voice.listener or "the other person"
+    low = parts[i].lower()
+    if low == "you":
+        j = _next_word(parts, i)
+        if j is not None and parts[j].lower() in _YOU_VERBS:
+            parts[j] = _agree(parts[j], past)
+        return listener
+    return f"{listener} " + {"you're": "is", "you've": "has", "you'd": "would", "you'll": "will"}.get(low, "")
+
+
+_SIMPLE = {
+    "me": None,
+    "my": "'s",
+    "mine": "'s",
+    "myself": "themself",
+    "us": "group",
+    "our": "'s",
+    "ours": "'s",
+    "ourselves": "themselves",
+    "your": "you's",
+    "yours": "you's",
+    "yourself": "themself",
+    "yourselves": "themselves",
+    "ya": "you",
+}
+
+
+def to_third_person(text: str, voice: Voice) -> str:
+    """Rewrite first person (and second person, when the listener is known) into third person.
+
+    Example::
+
+        >>> v = Voice("User", "User and friends", "the assistant")
+        >>> to_third_person("I'm a nurse and I love my job", v)
+        'User is a nurse and User loves User's job'
+        >>> to_third_person("I've been painting", Voice("Caroline", "Caroline and friends", None))
+        'Caroline has been painting'
+    """
+    parts = _TOKEN.split(text)
+    past = bool(_PAST_CUE.search(text))
+    for i in range(1, len(parts), 2):
+        word = parts[i]
+        low = word.lower()
+        if low in ("i", "i'm", "i've", "i'd", "i'll"):
+            if low == "i" and word != "I" and i > 1 and parts[i - 1].strip() not in ("", ","):
+                continue  # a stray lowercase "i" inside something else
+            parts[i] = _rewrite_i(parts, i, voice, past)
+        elif low in ("we", "we're", "we've", "we'd", "we'll"):
+            parts[i] = _rewrite_we(low, voice)
+        elif low in ("you", "you're", "you've", "you'd", "you'll") and voice.listener:
+            parts[i] = _rewrite_you(parts, i, voice, past)
+        elif low in _SIMPLE:
+            parts[i] = _simple(low, voice) or word
+    out = "".join(parts)
+    return out[:1].upper() + out[1:] if out else out
+
+
+def _simple(low: str, voice: Voice) -> str | None:
+    kind = _SIMPLE[low]
+    if low == "me":
+        return voice.name
+    if kind == "group":
+        return voice.group
+    if kind == "'s":
+        return voice.possessive
+    if kind == "you's":
+        return f"{voice.listener}'s" if voice.listener else None
+    if kind == "you":
+        return voice.listener
+    return kind
+
+
+_KEEP_CAPITAL = re.compile(r"^(?:I\b|[A-Z]{2,}|[A-Z][a-z]+(?: [A-Z][a-z]+)+)")
+_COMMON_START = frozenset(
+    """the a an it this that these those there they he she his her their its some my our your one all
+    every each many most much more being having today yesterday tomorrow tonight sometimes recently""".split()
+)
+
+
+def lower_first(text: str) -> str:
+    """Lowercase the first letter when the first word is a common word (to embed after "said that").
+
+    Example::
+
+        >>> lower_first("The acting was great"), lower_first("Paris is lovely")
+        ('the acting was great', 'Paris is lovely')
+    """
+    first = text.split(" ", 1)[0]
+    low = first.lower().strip(",.;:!?\"'")
+    if _KEEP_CAPITAL.match(text) and low not in _COMMON_START:
+        return text
+    if low in _COMMON_START or low.endswith("ing") or low in _ADVERBS:
+        return text[:1].lower() + text[1:]
+    return text

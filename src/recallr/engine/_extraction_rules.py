@@ -1,0 +1,354 @@
+"""Slot, change, negation and entity detection for extraction.
+
+A *slot* is the consolidation key of a single-valued fact ("home", "job", "favorite_food",
+"likes:sushi", "pet_count:dog"); ``find_slot`` reads it from the first-person sentence
+before rewriting, so the patterns can anchor on "I"/"my".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+__all__ = ["SlotMatch", "find_entities", "find_slot", "has_change_marker", "is_negated", "singular"]
+
+
+@dataclass(frozen=True)
+class SlotMatch:
+    """A single-valued fact found in a sentence: ``key`` is the slot without the subject prefix."""
+
+    key: str
+    value: str
+    negated: bool = False
+    change: bool = False
+
+
+_I = r"(?:\bI|\bi)"
+_IM = r"(?:\bI'm|\bI am|\bim)"
+_ADV = r"(?:\s+(?:now|currently|still|also|just|recently|finally|already|actually|really|officially|happily|newly))*"
+_NUMBERS = {
+    w: str(i)
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split()
+    )
+}
+_ORDINALS = {
+    w: str(i)
+    for i, w in enumerate("zeroth first second third fourth fifth sixth seventh eighth ninth tenth".split())
+    if i
+}
+_NUM = r"(?:\d{1,4}|" + "|".join(_NUMBERS) + r"|a couple of|a dozen)"
+_VALUE_STOP = re.compile(
+    r"\s+(?:and|but|because|since|with|for|last|yesterday|today|now|these|recently|a few|about|when|where|so|"
+    r"to|as|after|before|until|while|who|which|that|this|in \d|on|at|from|or|anymore|any more|too|lately|"
+    r"together|again|right|ago|every|each|very|so much|a lot|more|most|the most|though|if|like|i|I)\b.*$"
+)
+_DETERMINER = re.compile(r"^(?:the|a|an|some|all|any|really|good|great)\s+", re.I)
+_PETS = {
+    "dog": "dog", "dogs": "dog", "puppy": "dog", "puppies": "dog", "pup": "dog", "pups": "dog",
+    "cat": "cat", "cats": "cat", "kitten": "cat", "kittens": "cat", "kitty": "cat",
+    "fish": "fish", "goldfish": "fish", "hamster": "hamster", "hamsters": "hamster",
+    "rabbit": "rabbit", "rabbits": "rabbit", "bunny": "rabbit", "bunnies": "rabbit",
+    "bird": "bird", "birds": "bird", "parrot": "parrot", "parrots": "parrot",
+    "turtle": "turtle", "turtles": "turtle", "tortoise": "turtle", "tortoises": "turtle",
+    "snake": "snake", "snakes": "snake", "horse": "horse", "horses": "horse",
+    "lizard": "lizard", "lizards": "lizard", "gecko": "gecko", "geckos": "gecko",
+    "guinea pig": "guinea_pig", "guinea pigs": "guinea_pig", "ferret": "ferret", "ferrets": "ferret",
+    "chicken": "chicken", "chickens": "chicken", "goat": "goat", "goats": "goat", "pet": "pet", "pets": "pet",
+}  # fmt: skip
+_PET = "(?:" + "|".join(sorted(_PETS, key=len, reverse=True)) + ")"
+_JOBS = (
+    r"nurse|teacher|doctor|physician|surgeon|dentist|pharmacist|engineer|developer|programmer|designer|lawyer|"
+    r"attorney|accountant|chef|cook|baker|writer|author|novelist|journalist|editor|artist|painter|musician|"
+    r"student|manager|consultant|scientist|researcher|professor|lecturer|therapist|counselor|counsellor|"
+    r"firefighter|police officer|officer|pilot|driver|mechanic|electrician|plumber|carpenter|farmer|"
+    r"photographer|architect|analyst|librarian|veterinarian|vet|paramedic|psychologist|social worker|"
+    r"cashier|barista|waiter|waitress|bartender|salesperson|entrepreneur|freelancer|intern|coach|trainer|"
+    r"athlete|player|dancer|actor|actress|singer|producer|filmmaker|director|secretary|clerk|banker|realtor|"
+    r"agent|nanny|caregiver|tutor|instructor|soldier|guard|janitor|contractor|technician|specialist|"
+    r"coordinator|administrator|receptionist|ceo|cto|cfo|founder|owner|retiree|housewife|homemaker|"
+    r"stay-at-home (?:mom|dad|parent)|volunteer|mentor|politician|pastor|priest|midwife|veterinary nurse"
+)
+_NOT_PLACE = re.compile(r"^(?:a|an|my|this|that|it|the moment|the middle|the mood|peace|love|denial)\b", re.I)
+_PROPER = r"[A-Z][\w'.&-]*(?:(?:\s+(?:of|the|de|del|la|le|du|upon|on|am|an|and))*\s+[A-Z][\w'.&-]*)*"
+_NEG = r"(?:don't|do not|didn't|did not|no longer|never|not|can't|cannot|won't|wouldn't)"
+
+
+def _trim(value: str, max_words: int = 5) -> str:
+    value = _VALUE_STOP.sub("", value.strip(" \"'"))
+    value = value.strip(" ,.;:!?\"'()-")
+    words = value.split()
+    return " ".join(words[:max_words])
+
+
+def _snake(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+_SINGULAR_IRREGULAR = {
+    "children": "child", "kids": "kid", "people": "person", "men": "man", "women": "woman", "mice": "mouse",
+    "geese": "goose", "teeth": "tooth", "feet": "foot", "fish": "fish", "sheep": "sheep", "series": "series",
+}  # fmt: skip
+
+
+def singular(noun: str) -> str:
+    """Naive singular of an English noun ("puppies" -> "puppy", "marathons" -> "marathon")."""
+    low = noun.lower()
+    if low in _SINGULAR_IRREGULAR:
+        return _SINGULAR_IRREGULAR[low]
+    if low.endswith("ies") and len(low) > 4:
+        return low[:-3] + "y"
+    if low.endswith(("ches", "shes", "xes", "sses")):
+        return low[:-2]
+    if low.endswith("s") and not low.endswith(("ss", "us", "is")) and len(low) > 3:
+        return low[:-1]
+    return low
+
+
+# --- slot patterns --------------------------------------------------------------------------
+# Each entry: compiled pattern, and a function from the match to a SlotMatch (or None).
+
+_SlotRule = tuple[re.Pattern[str], Callable[[re.Match[str]], SlotMatch | None]]
+
+
+def _place(key: str, change: bool) -> Callable[[re.Match[str]], SlotMatch | None]:
+    def build(m: re.Match[str]) -> SlotMatch | None:
+        value = _trim(m.group("v"), 4)
+        if not value or _NOT_PLACE.match(value) or not (value[0].isupper() or len(value.split()) <= 2):
+            return None
+        return SlotMatch(key, value, negated=bool(m.groupdict().get("neg")), change=change)
+
+    return build
+
+
+def _plain(key: str, *, change: bool = False, max_words: int = 4) -> Callable[[re.Match[str]], SlotMatch | None]:
+    def build(m: re.Match[str]) -> SlotMatch | None:
+        value = _trim(m.group("v"), max_words)
+        if not value:
+            return None
+        return SlotMatch(key, value.lower() if key in _LOWER_VALUES else value, bool(m.groupdict().get("neg")), change)
+
+    return build
+
+
+_LOWER_VALUES = frozenset({"job", "relationship_status", "diet"})
+
+
+def _favorite(m: re.Match[str]) -> SlotMatch | None:
+    kind = singular(_trim(m.group("k"), 3))
+    value = _trim(m.group("v"), 6)
+    if not kind or not value or value.lower() in ("it", "this", "that", "one", "them"):
+        return None
+    return SlotMatch(f"favorite_{_snake(kind)}", value, change=bool(m.groupdict().get("new")))
+
+
+def _count(key_prefix: str) -> Callable[[re.Match[str]], SlotMatch | None]:
+    def build(m: re.Match[str]) -> SlotMatch | None:
+        raw = m.group("n").lower()
+        number = _NUMBERS.get(raw) or _ORDINALS.get(raw) or {"a couple of": "2", "a dozen": "12"}.get(raw, raw)
+        noun = m.group("p").lower()
+        if key_prefix == "pet_count":
+            noun = _PETS.get(noun, singular(noun))
+        else:
+            noun = singular(noun)
+            if noun in _NOT_COUNTED:
+                return None
+        return SlotMatch(f"{key_prefix}:{_snake(noun)}", number)
+
+    return build
+
+
+_NOT_COUNTED = frozenset(
+    "day week month year hour minute time thing question idea way reason friend people person".split()
+)
+_LIKE_POS = r"love|like|adore|enjoy|prefer|am into|'m into|am a (?:big |huge )?fan of|'m a (?:big |huge )?fan of|" \
+    r"am obsessed with|'m obsessed with|am passionate about|'m passionate about|am crazy about|'m crazy about"  # fmt: skip
+_LIKE_NEG = r"hate|dislike|detest|loathe|can't stand|cannot stand|am not a fan of|'m not a fan of|am not into|" \
+    r"'m not into|am not a big fan of|'m not a big fan of"  # fmt: skip
+_NOT_OBJECT = re.compile(
+    r"^(?:it|that|this|them|you|him|her|those|these|him|when|how|what|the idea|the way|the fact|to (?:see|hear|"
+    r"know|chat|talk|help)|seeing|hearing|knowing|having|being|doing|that you|how you|your|his|her|my|our|"
+    r"their|all of|everything|anything|something|reading about|learning about|one|each)\b",
+    re.I,
+)
+
+
+def _likes(m: re.Match[str]) -> SlotMatch | None:
+    obj = _DETERMINER.sub("", _trim(m.group("v"), 4))
+    obj = re.sub(r"^to\s+", "", obj)
+    if not obj or _NOT_OBJECT.match(obj) or len(obj) < 3:
+        return None
+    negative = bool(m.group("neg")) != bool(m.group("bad"))
+    return SlotMatch(f"likes:{_snake(obj.lower())}", obj.lower(), negated=negative, change="no longer" in m.group(0))
+
+
+def _diet(m: re.Match[str]) -> SlotMatch | None:
+    value = m.group("v").lower().replace(" ", "-").replace("pescetarian", "pescatarian")
+    return SlotMatch("diet", value, negated=bool(m.group("neg")), change=bool(m.groupdict().get("chg")))
+
+
+_SLOT_RULES: tuple[_SlotRule, ...] = (
+    (re.compile(r"\bmy name(?:'s| is) (?P<v>[A-Z][\w'-]*(?: [A-Z][\w'-]*)?)|\b(?:call me|I go by) (?P<w>[A-Z]\w+)"),
+     lambda m: SlotMatch("name", m.group("v") or m.group("w"))),
+    (re.compile(rf"{_IM}(?: now| turning)? (?P<v>\d{{1,3}})(?: years? old| yrs? old| y/?o)?(?=\s*(?:[.,!;]|$|years| and| now| this| but))", re.I),  # noqa: E501
+     lambda m: SlotMatch("age", m.group("v")) if 0 < int(m.group("v")) < 120 else None),
+    (re.compile(rf"{_I}(?: just)? turned (?P<v>\d{{1,3}})\b|\bmy age is (?P<w>\d{{1,3}})"),
+     lambda m: SlotMatch("age", m.group("v") or m.group("w"), change=bool(m.group("v")))),
+    (re.compile(rf"\bmy (?P<new>new )?(?:all-time |absolute |current |personal )?favou?rite (?P<k>[a-z][\w -]{{1,30}}?)(?: of all time| right now| these days| at the moment)? (?:is|are|was|has to be|would have to be|would be)(?: probably| definitely| still| now| currently)? (?P<v>[^,.;!?]+)", re.I),  # noqa: E501
+     _favorite),
+    (re.compile(r"\bmy (?P<new>new )?favou?rite (?P<k>[a-z]+(?: [a-z]+)?),? (?P<v>\"[^\"]+\"|'[^']+'|[A-Z][\w'&-]*(?: [A-Z][\w'&-]*)*)"),  # noqa: E501
+     _favorite),
+    (re.compile(r"^(?:I think |honestly,? )?(?P<v>[\w'\" -]{2,40}?) (?:is|are) (?:still |now |definitely |by far )?my (?P<new>new )?favou?rite (?P<k>[a-z]+(?: [a-z]+)?)\b", re.I),  # noqa: E501
+     _favorite),
+    (re.compile(rf"{_I}(?:'ve| have)?{_ADV} (?:have|own|got|'ve got) (?P<n>{_NUM}) (?:\w+ ){{0,2}}?(?P<p>{_PET})\b", re.I),  # noqa: E501
+     _count("pet_count")),
+    (re.compile(rf"\bwe(?:'ve| have)?{_ADV} (?:have|own|got) (?P<n>{_NUM}) (?:\w+ ){{0,2}}?(?P<p>{_PET})\b", re.I),
+     _count("pet_count")),
+    (re.compile(rf"{_I}(?:'ve| have){_ADV} (?:run|ran|done|completed|finished|read|visited|written|published|climbed|won|watched|played|baked|seen|taken|been to|traveled to|travelled to|attended|hiked|earned|raised|lost|gained|adopted|fostered|planted|built|painted|made|sold|saved|rescued) (?:over |more than |about |almost |nearly )?(?P<n>{_NUM}) (?:[a-z-]+ )?(?P<p>[a-z-]{{3,}})\b", re.I),  # noqa: E501
+     _count("count")),
+    (re.compile(rf"{_I}{_ADV} (?:have|'ve got) (?P<n>{_NUM}) (?P<p>kids|children|sons|daughters|siblings|brothers|sisters|grandchildren|cars|bikes|houses|tattoos|jobs)\b", re.I),  # noqa: E501
+     _count("count")),
+    (re.compile(r"\b(?:this is|that was|it was|it's|just (?:ran|finished|completed|did))? ?my (?P<n>\d{1,3}(?:st|nd|rd|th)|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth) (?P<p>marathon|race|triathlon|book|novel|album|tattoo|trip|visit|concert|tournament|child|baby|kid|dog|cat|car|job|film|movie|show|exhibition)\b", re.I),  # noqa: E501
+     lambda m: _count("count")(_OrdinalMatch(m))),
+    (re.compile(rf"{_I}(?:'ve| have)?{_ADV} (?P<chg>moved|relocated) (?:back |over |out |away )?(?:to|into|in) (?P<v>[^,.;!?]+)", re.I),  # noqa: E501
+     _place("home", True)),
+    (re.compile(rf"(?:{_I}|\bwe)(?: now| currently| still| also)? (?:live|am living|'m living|are living|'re living|reside|am based|'m based|'m settled|am settled) (?:now |currently )?(?:in|at) (?P<v>[^,.;!?]+)", re.I),  # noqa: E501
+     _place("home", False)),
+    (re.compile(r"\bmy (?:home|house|apartment|flat) is (?:now )?in (?P<v>[^,.;!?]+)", re.I), _place("home", False)),
+    (re.compile(rf"(?:{_IM}(?: originally)? from|{_I} (?:grew up|was born and raised|was born|was raised) in|\bmy hometown is) (?P<v>[^,.;!?]+)", re.I),  # noqa: E501
+     _place("hometown", False)),
+    (re.compile(rf"{_I}(?:'ve| have)?{_ADV} (?:work|worked|am working|'m working|been working) (?:now |currently )?as (?:a |an )?(?P<v>[^,.;!?]+)", re.I),  # noqa: E501
+     _plain("job", max_words=4)),
+    (re.compile(rf"(?:{_IM}{_ADV}|{_I}{_ADV} (?:became|got a job as|was hired as|got promoted to|am now)) (?:a |an )?(?P<v>(?:[a-z-]+ ){{0,2}}(?:{_JOBS}))\b(?! of| to)", re.I),  # noqa: E501
+     _plain("job", max_words=4)),
+    (re.compile(rf"\bmy (?:new )?(?:job|role|position|profession|occupation) is (?:as )?(?:a |an )?(?P<v>[^,.;!?]+)", re.I),
+     _plain("job", max_words=4)),
+    (re.compile(rf"{_IM}{_ADV} (?P<v>retired)\b|{_I}{_ADV} (?P<w>retired)\b", re.I),
+     lambda m: SlotMatch("job", "retired", change=True)),
+    (re.compile(rf"{_I}(?:'ve| have)?{_ADV} (?:work|worked|am working|'m working|been working|got a job|started working|started a job|got hired|am employed|'m employed|accepted a job|took a job|interned)(?: now| currently)? (?:at|for|by|with) (?P<v>{_PROPER})"),  # noqa: E501
+     _plain("employer", change=False, max_words=5)),
+    (re.compile(rf"{_IM}{_ADV} (?P<neg>not )?(?P<v>married|single|divorced|engaged|widowed|separated|in a relationship|dating someone|seeing someone)\b", re.I),  # noqa: E501
+     _plain("relationship_status")),
+    (re.compile(rf"{_I}{_ADV} got (?P<v>married|divorced|engaged|separated)\b", re.I),
+     _plain("relationship_status", change=True)),
+    (re.compile(rf"(?:{_I}|\bwe){_ADV} (?:broke up|split up|called it quits)\b", re.I),
+     lambda m: SlotMatch("relationship_status", "single", change=True)),
+    (re.compile(rf"(?:{_IM}|{_I} (?P<chg>went|became|turned|have been|'ve been))(?:{_ADV}) (?P<neg>not |no longer )?(?:a |an |fully |strictly |mostly )?(?P<v>vegetarian|vegan|pescatarian|pescetarian|flexitarian|keto|paleo|gluten[- ]free|dairy[- ]free)\b", re.I),  # noqa: E501
+     _diet),
+    (re.compile(rf"{_I}{_ADV} (?P<neg>stopped being|quit being|gave up being) (?:a |an )?(?P<v>vegetarian|vegan|pescatarian)\b", re.I),  # noqa: E501
+     lambda m: SlotMatch("diet", m.group("v").lower(), negated=True, change=True)),
+    (re.compile(rf"(?<!\w)(?:I|i)(?: really| absolutely| totally| just| also| still| truly| do| kinda| kind of| sort of| genuinely| honestly)* (?P<neg>{_NEG} |no longer )?(?:really |particularly |even |much )?(?:(?P<good>{_LIKE_POS})|(?P<bad>{_LIKE_NEG}))\s+(?P<v>[^,.;!?]+)"),  # noqa: E501
+     _likes),
+)  # fmt: skip
+
+
+class _OrdinalMatch:
+    """Adapts an ordinal match ("my 5th marathon") to the ``n``/``p`` groups ``_count`` reads."""
+
+    def __init__(self, m: re.Match[str]) -> None:
+        self._m = m
+
+    def group(self, name: str) -> str:
+        value = self._m.group(name)
+        return re.sub(r"(?<=\d)(?:st|nd|rd|th)$", "", value) if name == "n" else value
+
+
+def find_slot(sentence: str) -> SlotMatch | None:
+    """The first single-valued fact stated in a first-person sentence, if any.
+
+    Example::
+
+        >>> find_slot("I have two dogs")
+        SlotMatch(key='pet_count:dog', value='2', negated=False, change=False)
+        >>> find_slot("I don't like sushi anymore").key
+        'likes:sushi'
+    """
+    for pattern, build in _SLOT_RULES:
+        m = pattern.search(sentence)
+        if m:
+            slot = build(m)  # type: ignore[arg-type]
+            if slot is not None:
+                return slot
+    return None
+
+
+_CHANGE = re.compile(
+    r"\b(?:now|nowadays|these days|no longer|anymore|any more|moved|relocated|switched|changed|new favou?rite|"
+    r"used to|stopped|quit|became|got (?:married|divorced|engaged|a new)|broke up|not any ?more|instead|"
+    r"just (?:started|joined|moved|became|switched|got a new))\b",
+    re.IGNORECASE,
+)
+
+
+def has_change_marker(sentence: str) -> bool:
+    """True when the sentence signals that something changed ("now", "moved", "no longer", "used to", ...).
+
+    Example::
+
+        >>> has_change_marker("I moved to Berlin"), has_change_marker("I live in Berlin")
+        (True, False)
+    """
+    return bool(_CHANGE.search(sentence))
+
+
+_NEGATED = re.compile(
+    rf"(?:(?<!\w)(?:I|i|I'm|I've|I'd|I'll|we|We|we're)(?: really| just| still| even| actually| honestly)* "
+    rf"(?:am |do |have |was |did |can |will |would |could |are )?(?:{_NEG}|no longer)\b|"
+    r"\b(?:I'm|I am|we're|we are) not\b|\bnot (?:anymore|any more)\b)"
+)
+
+
+def is_negated(sentence: str) -> bool:
+    """True when the statement about the speaker is negative ("I don't ...", "I'm not ...").
+
+    Example::
+
+        >>> is_negated("I'm not vegetarian anymore"), is_negated("It wasn't my fault")
+        (True, False)
+    """
+    return bool(_NEGATED.search(sentence))
+
+
+_QUOTED = re.compile(r"\"([^\"]{2,80})\"|(?<!\w)'([A-Z][^']{1,80})'(?!\w)")
+_CAPITALISED = re.compile(
+    r"(?<![\w'])[A-Z][\w'&.-]*(?:\s+(?:of|the|de|del|la|le|du|von|van|and|&)?\s*[A-Z][\w'&.-]*)*"
+)
+_NOT_ENTITY = frozenset(
+    """i i'm i've i'd i'll user assistant monday tuesday wednesday thursday friday saturday sunday january
+    february march april may june july august september october november december ok okay oh hey hi wow yes
+    yeah no thanks mr mrs ms dr mom dad god omg lol haha christmas thanksgiving easter halloween""".split()
+)
+
+
+def find_entities(sentence: str, *, extra: tuple[str, ...] = (), exclude: frozenset[str] = frozenset()) -> list[str]:
+    """Lowercase proper nouns and titles a sentence mentions, plus ``extra`` key nouns.
+
+    The first word of the sentence counts only when it starts a multi-word name, since a
+    lone capitalised first word is usually just the start of the sentence.
+
+    Example::
+
+        >>> find_entities('I read "Dune" with my dog Max in Le Petit Bistro.')
+        ['dune', 'max', 'le petit bistro']
+    """
+    found: list[str] = []
+    for m in _QUOTED.finditer(sentence):
+        found.append((m.group(1) or m.group(2)).strip().lower())
+    start = len(sentence) - len(sentence.lstrip(" \"'(["))
+    for m in _CAPITALISED.finditer(sentence):
+        text = re.sub(r"'s$", "", m.group(0).rstrip(".'-&"))
+        if m.start() == start and " " not in text:
+            continue
+        low = text.lower()
+        words = [w for w in low.split() if w not in _NOT_ENTITY]
+        if not words or low in _NOT_ENTITY or low in exclude:
+            continue
+        found.append(" ".join(words) if low.split()[0] in _NOT_ENTITY else low)
+    found.extend(e.lower() for e in extra if e)
+    unique: list[str] = []
+    for entity in found:
+        if entity and entity not in unique and entity not in exclude:
+            unique.append(entity)
+    return unique

@@ -1,0 +1,269 @@
+"""Text plumbing for extraction: sentence splitting, clean-up, filler and secret detection.
+
+Everything here is pure and regex-based; the patterns are compiled once at import.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "STOPWORDS",
+    "Segment",
+    "content_words",
+    "has_secret",
+    "is_filler",
+    "is_question",
+    "split_segments",
+    "strip_chatter",
+]
+
+# --- splitting -------------------------------------------------------------------------
+
+_MARKDOWN = re.compile(r"\*\*|__|`+|^#{1,6}\s*|^>\s*", re.MULTILINE)
+_LINK = re.compile(r"\[([^\]]+)\]\((?:https?://)?[^)]*\)")
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]+|(?<!\\w)(?::-?[)(DPp]|;-?\\)|<3|xD)(?!\\w)"
+)
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": " - ", "\u00a0": " "})
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)]|[a-z][.)])\s+")
+_BOUNDARY = re.compile(r"([.!?…]+[\"')\]]*)\s+")
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st vs etc e.g i.e eg ie jr sr prof mt approx inc ltd co no fig ca cf dept est min max".split()
+)
+_SPACES = re.compile(r"[ \t]+")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One sentence (or list item) of a message."""
+
+    text: str
+    list_item: bool = False
+    header: bool = False  # ends with ":" and introduces what follows
+
+
+def _normalise(text: str) -> str:
+    text = text.translate(_QUOTES)
+    text = _LINK.sub(r"\1", text)
+    text = _MARKDOWN.sub("", text)
+    return _EMOJI.sub(" ", text)
+
+
+def _split_sentences(line: str) -> list[str]:
+    pieces: list[str] = []
+    start = 0
+    for m in _BOUNDARY.finditer(line):
+        before = line[start : m.start()].rsplit(" ", 1)[-1].lower()
+        if m.group(1) == "." and (before in _ABBREVIATIONS or (len(before) == 1 and before.isalpha())):
+            continue
+        pieces.append(line[start : m.end(1)])
+        start = m.end()
+    pieces.append(line[start:])
+    return [p.strip() for p in pieces if p.strip()]
+
+
+def split_segments(text: str) -> list[Segment]:
+    """Split a message into sentences and list items, cleaning markdown and emoji.
+
+    Example::
+
+        >>> [s.text for s in split_segments("Hi! I moved to Paris. **Dr. Lee** helped.")]
+        ['Hi!', 'I moved to Paris.', 'Dr. Lee helped.']
+    """
+    segments: list[Segment] = []
+    for raw_line in _normalise(text).splitlines():
+        item = bool(_LIST_ITEM.match(raw_line))
+        line = _SPACES.sub(" ", _LIST_ITEM.sub("", raw_line, count=1) if item else raw_line).strip()
+        if not line:
+            continue
+        sentences = _split_sentences(line)
+        for i, sentence in enumerate(sentences):
+            header = sentence.endswith(":") and i == len(sentences) - 1
+            segments.append(Segment(sentence, list_item=item and i == 0, header=header))
+    return segments
+
+
+# --- chatter ------------------------------------------------------------------------------
+
+_INTERJECTIONS = (
+    r"hey+|hi+|hello|hiya|howdy|yo|wow+|whoa|woah|oh+|ooh+|ah+|aw+|yeah+|yea|yes+|yep|yup|ya|nah|sure|ok|okay|"
+    r"alright|all right|thanks|thank you(?: so much| very much)?|thx|congrats|congratulations|ha(?:ha)+|hah|hehe|"
+    r"lol|lmao|hmm+|um+|uh+|well|omg|oh my god|oh my gosh|oh man|oh wow|oh no|oh yeah|man|dude|cool|nice|"
+    r"great|awesome|amazing|wonderful|fantastic|brilliant|perfect|absolutely|definitely|totally|exactly|indeed|"
+    r"right|true|gotcha|got it|ha|yay|woo+|ugh|oops|welcome|good morning|good evening|good afternoon|"
+    r"good night|bye|goodbye|cheers|no way|of course|for sure|same here|me too|sounds good|aha|ahh|phew|"
+    r"hooray|whew|agreed|nope|so true"
+)
+_LEADING = re.compile(
+    rf"^(?:(?i:{_INTERJECTIONS})(?:[ ,]+[A-Z][a-z]+)?(?:\s*[,!.:;…-]+\s*|\s*$))+"
+)
+_VOCATIVE_TAIL = re.compile(r"(\S+)(\s*,\s*(?:[A-Z][a-z]+|my friend|buddy|dude|man|girl|pal))\s*[.!?…]*$")
+_VOCATIVE_HEAD = re.compile(r"^[A-Z][a-z]+,\s+(?=[A-Za-z])")
+_TAG_QUESTION = re.compile(
+    r"(?:,|\s-)\s*(?:right|eh|huh|you know|ya know|isn't it|don't you think|didn't it|wasn't it|no)\s*\?*$", re.I
+)
+_FILLER_LEAD = re.compile(r"^(?:I mean|you know|to be honest|honestly|tbh|anyway|anyways|by the way|btw)\s*,\s*", re.I)
+
+
+_NOT_VOCATIVE = frozenset(
+    """today tonight tomorrow yesterday recently lately sometimes finally also however anyway anyways besides
+    meanwhile overall basically luckily sadly unfortunately fortunately now then afterwards later earlier
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+    september october november december spring summer autumn fall winter""".split()
+)
+
+
+def _is_vocative(word: str) -> bool:
+    low = word.lower()
+    return low not in STOPWORDS and low not in _NOT_VOCATIVE and not low.endswith("ly") and len(word) <= 12
+
+
+def strip_chatter(sentence: str) -> str:
+    """Remove interjections, vocatives and tag questions around a sentence's content.
+
+    Example::
+
+        >>> strip_chatter("Wow, that's cool, Caroline!")
+        "that's cool!"
+        >>> strip_chatter("Hey Mel! I went biking, eh?")
+        'I went biking'
+    """
+    previous = None
+    text = sentence.strip()
+    while text != previous:
+        previous = text
+        text = _LEADING.sub("", text)
+        text = _FILLER_LEAD.sub("", text)
+        text = _TAG_QUESTION.sub("", text)
+        tail = _VOCATIVE_TAIL.search(text)
+        if tail and not tail.group(1)[0].isupper():  # "Paris, France" is a place, not a vocative
+            text = text[: tail.start(2)] + text[tail.end(2) :]
+        head = _VOCATIVE_HEAD.match(text)
+        if head and _is_vocative(head.group(0).strip(", ")):
+            text = text[head.end() :]
+        text = text.strip(" ,;-")
+    return text
+
+
+# --- filler -------------------------------------------------------------------------------
+
+STOPWORDS = frozenset(
+    """a an the and or but if so of to in on at for with by from as about into over after before up down out off
+    than then too also just very really quite pretty much many more most some any all each every both either
+    this that these those it its it's there here where when what which who whom whose why how
+    i i'm i've i'd i'll me my mine myself we we're we've we'd we'll us our ours ourselves you you're you've you'd
+    you'll your yours yourself he she him her his hers they them their theirs themselves one ones someone
+    is are was were be been being am do does did doing done have has had having can could will would shall
+    should may might must can't couldn't won't wouldn't don't doesn't didn't isn't aren't wasn't weren't
+    haven't hasn't hadn't not no yes yeah oh wow hey hi hello ok okay well like just now still even ever never
+    always again already yet soon later lately today tonight tomorrow yesterday get got gets getting go goes
+    going went gone make makes made let let's lets say said says thing things stuff something anything
+    everything nothing way lot lots bit kind sort gonna wanna gotta that's what's there's here's let's
+    who's how's where's when's sure definitely totally absolutely certainly especially though although
+    while because since until through without within""".split()
+)
+
+# Words that carry feeling or politeness but no fact.
+_FILLER_WORDS = frozenset(
+    """great awesome amazing cool nice wonderful fantastic incredible beautiful lovely good bad fun funny crazy
+    wild super stunning gorgeous cute sweet glad happy excited thrilled proud sorry true right real totally
+    hope hoping hopefully wish thanks thank thankful appreciate appreciated agree know knew think thought
+    guess mean means meant feel feels felt seem seems seemed sound sounds sounded look looks looked like
+    liked love loved loving enjoy enjoyed wait see seeing hear heard tell told talk talking chat chatting
+    share sharing keep best better wow haha lol congrats congratulations interesting impressive inspiring
+    inspired awesome cool neat epic rad dope brilliant perfect exciting wonderful wonderfully glad
+    kind kindly words support supportive encouragement encouraging care caring touching sweet luck lucky
+    blessed cheers bye goodbye day week soon later catch chatting chat awesome picture pic photo photos pics
+    same too either agree agreed totally indeed exactly definitely surely honestly literally seriously
+    truly rock rocks rocking killing nailed vibes vibe hang hanging there tough hard difficult easy
+    important special great nice moment moments huge big little lil happy happiness amazing proud
+    awesome incredible thrilled stoked pumped psyched""".split()
+)
+
+_FILLER_TEMPLATES = re.compile(
+    r"^(?:thanks?(?! to\b)|thank you|thx|ty|much appreciated|appreciate it|no problem|no worries|my pleasure|"
+    r"you'?re welcome|anytime|take care|talk (?:to you )?(?:soon|later)|see (?:you|ya)|catch you|bye|"
+    r"good ?night|have a (?:good|great|nice|lovely|wonderful)|good luck|best of luck|keep it up|keep up the|"
+    r"keep going|you got this|you've got this|hang in there|let me know|i'?m here for you|same here|me too|"
+    r"i agree|i know,? right|fingers crossed|will do|sounds (?:good|great|fun|like a plan|amazing|awesome)|"
+    r"that'?s (?:so )?(?:great|awesome|amazing|cool|nice|wonderful|fantastic|good|true|right|fine)|"
+    r"i hope (?:so|you|it|that)|i'?m (?:so )?(?:glad|happy|proud) (?:for|of|to hear|you|that you)|"
+    r"i'?m sure (?:you|it|they)|you (?:deserve|rock|did it|nailed it)|can'?t wait|let'?s (?:talk|chat|catch up|"
+    r"do (?:it|this)|keep in touch|hang out soon|meet up soon)|congrat)",
+    re.IGNORECASE,
+)
+_MEANS_A_LOT = re.compile(r"\bmeans? (?:a lot|so much|the world)\b", re.I)
+_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+
+
+def content_words(text: str) -> list[str]:
+    """Lowercase words that carry information (not stopwords, not filler).
+
+    Example::
+
+        >>> content_words("That's so cool, I love painting!")
+        ['painting']
+    """
+    return [w for w in (t.lower() for t in _WORD.findall(text)) if w not in STOPWORDS and w not in _FILLER_WORDS]
+
+
+def is_filler(text: str) -> bool:
+    """True for small talk that carries nothing worth remembering.
+
+    Example::
+
+        >>> is_filler("Thanks so much!"), is_filler("Sounds good"), is_filler("I'm allergic to peanuts")
+        (True, True, False)
+    """
+    stripped = text.strip(" .!?…,;:-\"'")
+    if not stripped:
+        return True
+    if _FILLER_TEMPLATES.match(stripped) and len(content_words(stripped)) < 3:
+        return True
+    if _MEANS_A_LOT.search(stripped) and len(content_words(stripped)) < 2:
+        return True
+    return not content_words(stripped)
+
+
+_QUESTION_START = re.compile(
+    r"^(?:what|who|whom|whose|where|when|why|how|which|do|does|did|is|are|was|were|have|has|had|can|could|"
+    r"will|would|should|shall|may|might|any|anything|got|wanna|care)\b",
+    re.IGNORECASE,
+)
+
+
+def is_question(text: str) -> bool:
+    """True when the sentence asks something (ends with "?" or starts like a question and has no full stop).
+
+    Example::
+
+        >>> is_question("How are you?"), is_question("I moved.")
+        (True, False)
+    """
+    stripped = text.rstrip(" \"')")
+    return stripped.endswith("?") or (bool(_QUESTION_START.match(stripped)) and not stripped.endswith((".", "!")))
+
+
+# --- secrets ------------------------------------------------------------------------------
+
+_CARD = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+_SECRET = re.compile(
+    r"\b(?:pass(?:word|code|phrase)|pwd|pin(?: code| number)?|cvv|cvc|security code|api[ _-]?key|secret key|"
+    r"access token|auth token|private key|social security number|ssn|seed phrase|recovery phrase|"
+    r"login credentials?)\b\s*(?:is\b|was\b|:|=|will be\b|are\b)|"
+    r"\b\d{3}-\d{2}-\d{4}\b|\b(?:sk|pk|ghp|xox[bp])[-_][A-Za-z0-9]{16,}\b|-----BEGIN [A-Z ]*PRIVATE KEY",
+    re.IGNORECASE,
+)
+
+
+def has_secret(text: str) -> bool:
+    """True when the text contains an obvious secret (card number, password, key, SSN).
+
+    Example::
+
+        >>> has_secret("my password is hunter2"), has_secret("card 4111 1111 1111 1111"), has_secret("I'm 34")
+        (True, True, False)
+    """
+    return bool(_SECRET.search(text) or _CARD.search(text))

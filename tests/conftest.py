@@ -1,0 +1,130 @@
+"""Shared fixtures: real SQLite files, a live uvicorn server, clients over both transports."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from recallr import AsyncRecallrAI, RecallrAI
+from recallr.embedding import load_embedder
+from recallr.engine import Engine
+from recallr.server import create_app
+from recallr.settings import Settings
+
+_EMBEDDER: Any = None
+
+
+def shared_embedder() -> Any:
+    """One real MiniLM model for the whole test run (loading it costs ~0.5 s)."""
+    global _EMBEDDER
+    if _EMBEDDER is None:
+        _EMBEDDER = load_embedder("minilm")
+    return _EMBEDDER
+
+
+def make_settings(data_dir: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {"data_dir": data_dir, "worker_poll_seconds": 0.05, "lease_seconds": 30,
+                              "min_auto_process_seconds": 0}
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path / "data")
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Iterator[Engine]:
+    eng = Engine(settings, embedder=shared_embedder())
+    yield eng
+    eng.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LiveServer:
+    """uvicorn serving ``create_app(engine)`` on a loopback port, with the worker running."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.project, key = engine.projects.create("test")
+        self.api_key = key.api_key
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(create_app(engine), host="127.0.0.1", port=self.port, log_level="warning",
+                                lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.worker = engine.worker()
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.worker.start()
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+        self.worker.stop()
+
+
+@pytest.fixture
+def live_server(engine: Engine) -> Iterator[LiveServer]:
+    with LiveServer(engine) as server:
+        yield server
+
+
+@pytest.fixture(params=["embedded", "http"])
+def client(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RecallrAI]:
+    """Our sync SDK, embedded in-process and over real HTTP."""
+    if request.param == "embedded":
+        with RecallrAI.embedded(tmp_path / "embedded", worker_poll_seconds=0.05, min_auto_process_seconds=0) as c:
+            c._embedded.engine._embedder = shared_embedder()
+            yield c
+        return
+    engine = Engine(make_settings(tmp_path / "http"), embedder=shared_embedder())
+    with LiveServer(engine) as server, RecallrAI(server.api_key, server.project.id, base_url=server.base_url) as c:
+        yield c
+    engine.close()
+
+
+@pytest.fixture(params=["embedded", "http"])
+async def aclient(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncRecallrAI]:
+    """Our async SDK, embedded in-process and over real HTTP."""
+    if request.param == "embedded":
+        c = AsyncRecallrAI.embedded(tmp_path / "embedded", worker_poll_seconds=0.05, min_auto_process_seconds=0)
+        c._embedded.engine._embedder = shared_embedder()
+        yield c
+        await c.close()
+        return
+    engine = Engine(make_settings(tmp_path / "http"), embedder=shared_embedder())
+    with LiveServer(engine) as server:
+        c = AsyncRecallrAI(server.api_key, server.project.id, base_url=server.base_url)
+        yield c
+        await c.close()
+    engine.close()
+
+
+def wait_for(predicate: Any, timeout: float = 30.0, interval: float = 0.05) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(interval)
