@@ -24,8 +24,8 @@ class SlotMatch:
     change: bool = False
 
 
-_I = r"(?:\bI|\bi)"
-_IM = r"(?:\bI'm|\bI am|\bim)"
+_I = r"(?<![\w'])[Ii](?=[\s'])"
+_IM = r"(?<![\w'])(?:I'm|I am|i'm|i am)(?!\w)"
 _ADV = r"(?:\s+(?:now|currently|still|also|just|recently|finally|already|actually|really|officially|happily|newly))*"
 _NUMBERS = {
     w: str(i)
@@ -71,7 +71,11 @@ _JOBS = (
     r"coordinator|administrator|receptionist|ceo|cto|cfo|founder|owner|retiree|housewife|homemaker|"
     r"stay-at-home (?:mom|dad|parent)|volunteer|mentor|politician|pastor|priest|midwife|veterinary nurse"
 )
-_NOT_PLACE = re.compile(r"^(?:a|an|my|this|that|it|the moment|the middle|the mood|peace|love|denial)\b", re.I)
+_NOT_PLACE = re.compile(
+    r"^(?:a|an|my|this|that|it|the moment|the middle|the mood|peace|love|denial|home|with|there|here|together|"
+    r"back|town|school|work|college|class|bed|the same|the process)\b",
+    re.I,
+)
 _PROPER = r"[A-Z][\w'.&-]*(?:(?:\s+(?:of|the|de|del|la|le|du|upon|on|am|an|and))*\s+[A-Z][\w'.&-]*)*"
 _NEG = r"(?:don't|do not|didn't|did not|no longer|never|not|can't|cannot|won't|wouldn't)"
 
@@ -136,11 +140,16 @@ def _plain(key: str, *, change: bool = False, max_words: int = 4) -> Callable[[r
 _LOWER_VALUES = frozenset({"job", "relationship_status", "diet"})
 
 
+_NOT_FAVORITE_KIND = frozenset("part thing moment memory bit one way aspect quote line scene time kind".split())
+
+
 def _favorite(m: re.Match[str]) -> SlotMatch | None:
     kind = singular(_trim(m.group("k"), 3))
     value = _trim(m.group("v"), 6)
-    if not kind or not value or value.lower() in ("it", "this", "that", "one", "them"):
+    if not kind or not value or value.lower() in ("it", "this", "that", "one", "them", "they"):
         return None
+    if kind.split()[0] in _NOT_FAVORITE_KIND or m.string[: m.start()].lower().endswith(("one of ", "some of ")):
+        return None  # "my favourite part", "one of my favourite films": not a single-valued fact
     return SlotMatch(f"favorite_{_snake(kind)}", value, change=bool(m.groupdict().get("new")))
 
 
@@ -168,7 +177,8 @@ _LIKE_POS = r"love|like|adore|enjoy|prefer|am into|'m into|am a (?:big |huge )?f
 _LIKE_NEG = r"hate|dislike|detest|loathe|can't stand|cannot stand|am not a fan of|'m not a fan of|am not into|" \
     r"'m not into|am not a big fan of|'m not a big fan of"  # fmt: skip
 _NOT_OBJECT = re.compile(
-    r"^(?:it|that|this|them|you|him|her|those|these|him|when|how|what|the idea|the way|the fact|to (?:see|hear|"
+    r"^(?:to (?:think|say|believe|imagine|keep|make|try|remind|go|do|get|see|hear|know|help|be|have|use|call|"
+    r"put|take|give|let|share|show|chat|talk|check|stay|spend|find|look|learn about)\b|it|that|this|them|you|him|her|those|these|him|when|how|what|the idea|the way|the fact|to (?:see|hear|"
     r"know|chat|talk|help)|seeing|hearing|knowing|having|being|doing|that you|how you|your|his|her|my|our|"
     r"their|all of|everything|anything|something|reading about|learning about|one|each)\b",
     re.I,
@@ -190,9 +200,9 @@ def _diet(m: re.Match[str]) -> SlotMatch | None:
 
 
 _SLOT_RULES: tuple[_SlotRule, ...] = (
-    (re.compile(r"\bmy name(?:'s| is) (?P<v>[A-Z][\w'-]*(?: [A-Z][\w'-]*)?)|\b(?:call me|I go by) (?P<w>[A-Z]\w+)"),
+    (re.compile(r"\bmy name(?:'s| is) (?P<v>[A-Z][\w'-]*(?: [A-Z][\w'-]*)?)|\b(?i:call me|I go by) (?P<w>[A-Z]\w+)"),
      lambda m: SlotMatch("name", m.group("v") or m.group("w"))),
-    (re.compile(rf"{_IM}(?: now| turning)? (?P<v>\d{{1,3}})(?: years? old| yrs? old| y/?o)?(?=\s*(?:[.,!;]|$|years| and| now| this| but))", re.I),  # noqa: E501
+    (re.compile(rf"{_IM}(?: now)? (?P<v>\d{{1,3}})(?: years? old| yrs? old| y/?o)?(?=\s*(?:[.,!;]|$|years| and| now| this| but))", re.I),  # noqa: E501
      lambda m: SlotMatch("age", m.group("v")) if 0 < int(m.group("v")) < 120 else None),
     (re.compile(rf"{_I}(?: just)? turned (?P<v>\d{{1,3}})\b|\bmy age is (?P<w>\d{{1,3}})"),
      lambda m: SlotMatch("age", m.group("v") or m.group("w"), change=bool(m.group("v")))),
@@ -206,15 +216,15 @@ _SLOT_RULES: tuple[_SlotRule, ...] = (
      _count("pet_count")),
     (re.compile(rf"\bwe(?:'ve| have)?{_ADV} (?:have|own|got) (?P<n>{_NUM}) (?:\w+ ){{0,2}}?(?P<p>{_PET})\b", re.I),
      _count("pet_count")),
-    (re.compile(rf"{_I}(?:'ve| have){_ADV} (?:run|ran|done|completed|finished|read|visited|written|published|climbed|won|watched|played|baked|seen|taken|been to|traveled to|travelled to|attended|hiked|earned|raised|lost|gained|adopted|fostered|planted|built|painted|made|sold|saved|rescued) (?:over |more than |about |almost |nearly )?(?P<n>{_NUM}) (?:[a-z-]+ )?(?P<p>[a-z-]{{3,}})\b", re.I),  # noqa: E501
+    (re.compile(rf"{_I}(?:'ve| have){_ADV} (?:run|ran|done|completed|finished|read|visited|written|published|climbed|won|watched|played|baked|seen|taken|been to|traveled to|travelled to|attended|hiked|earned|raised|lost|gained|adopted|fostered|planted|built|painted|made|sold|saved|rescued) (?:over |more than |about |almost |nearly )?(?P<n>{_NUM}) (?:[a-z-]+ )??(?P<p>[a-z-]{{2,}}s)\b", re.I),  # noqa: E501
      _count("count")),
     (re.compile(rf"{_I}{_ADV} (?:have|'ve got) (?P<n>{_NUM}) (?P<p>kids|children|sons|daughters|siblings|brothers|sisters|grandchildren|cars|bikes|houses|tattoos|jobs)\b", re.I),  # noqa: E501
      _count("count")),
     (re.compile(r"\b(?:this is|that was|it was|it's|just (?:ran|finished|completed|did))? ?my (?P<n>\d{1,3}(?:st|nd|rd|th)|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth) (?P<p>marathon|race|triathlon|book|novel|album|tattoo|trip|visit|concert|tournament|child|baby|kid|dog|cat|car|job|film|movie|show|exhibition)\b", re.I),  # noqa: E501
      lambda m: _count("count")(_OrdinalMatch(m))),
-    (re.compile(rf"{_I}(?:'ve| have)?{_ADV} (?P<chg>moved|relocated) (?:back |over |out |away )?(?:to|into|in) (?P<v>[^,.;!?]+)", re.I),  # noqa: E501
+    (re.compile(rf"(?:{_I}|\bwe)(?:'ve| have)?{_ADV} (?P<chg>moved|relocated) (?:back |over |out |away )?(?:to|into|in) (?P<v>[^,.;!?]+)", re.I),  # noqa: E501
      _place("home", True)),
-    (re.compile(rf"(?:{_I}|\bwe)(?: now| currently| still| also)? (?:live|am living|'m living|are living|'re living|reside|am based|'m based|'m settled|am settled) (?:now |currently )?(?:in|at) (?P<v>[^,.;!?]+)", re.I),  # noqa: E501
+    (re.compile(rf"(?<![\w'])(?:I|i|we|We)(?: am| are)?{_ADV} (?:live|living|reside|residing|based|settled) (?:now |currently )?(?:in|at) (?P<v>[^,.;!?]+)", re.I),  # noqa: E501
      _place("home", False)),
     (re.compile(r"\bmy (?:home|house|apartment|flat) is (?:now )?in (?P<v>[^,.;!?]+)", re.I), _place("home", False)),
     (re.compile(rf"(?:{_IM}(?: originally)? from|{_I} (?:grew up|was born and raised|was born|was raised) in|\bmy hometown is) (?P<v>[^,.;!?]+)", re.I),  # noqa: E501
@@ -255,6 +265,10 @@ class _OrdinalMatch:
         return re.sub(r"(?<=\d)(?:st|nd|rd|th)$", "", value) if name == "n" else value
 
 
+_EXPANSIONS = {"i'm": "I am", "im": "I am", "we're": "we are", "don't": "don't"}
+_EXPAND = re.compile(r"(?<![\w'])(?:I'm|i'm|im|we're|We're)(?!\w)")
+
+
 def find_slot(sentence: str) -> SlotMatch | None:
     """The first single-valued fact stated in a first-person sentence, if any.
 
@@ -265,8 +279,9 @@ def find_slot(sentence: str) -> SlotMatch | None:
         >>> find_slot("I don't like sushi anymore").key
         'likes:sushi'
     """
+    text = _EXPAND.sub(lambda m: _EXPANSIONS[m.group(0).lower()], sentence)
     for pattern, build in _SLOT_RULES:
-        m = pattern.search(sentence)
+        m = pattern.search(text)
         if m:
             slot = build(m)  # type: ignore[arg-type]
             if slot is not None:
