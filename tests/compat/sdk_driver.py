@@ -27,7 +27,7 @@ import sys
 import time
 import traceback
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import recallrai
@@ -50,7 +50,6 @@ USER, ASSISTANT = MessageRole.USER, MessageRole.ASSISTANT
 PENDING, PROCESSING, PROCESSED, FAILED = (
     SessionStatus.PENDING, SessionStatus.PROCESSING, SessionStatus.PROCESSED, SessionStatus.FAILED,
 )
-UTC = timezone.utc
 
 _results: dict[str, Any] = {"prefix": PREFIX, "mode": MODE, "sdk_version": recallrai.__version__}
 
@@ -212,5 +211,5 @@ def run(scenario: Any) -> None:
 __all__ = [
     "ASSISTANT", "FAILED", "OTHER_API_KEY", "OTHER_PROJECT_ID", "PENDING", "PROCESSED", "PROCESSING", "USER",
     "UTC", "capture", "datetime", "emit", "guard", "make_client", "messages_dict", "new_id", "page_dict", "pause",
-    "run", "session_dict", "timedelta", "uid", "user_dict", "wait_status",
+    "run", "session_dict", "timedelta", "timezone", "uid", "user_dict", "wait_status",
 ]

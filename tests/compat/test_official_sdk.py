@@ -75,7 +75,8 @@ def test_create_and_get_user(sdk: SdkRunner, mode: str) -> None:
 def test_list_users_pagination_and_metadata_filter(sdk: SdkRunner, mode: str) -> None:
     out = sdk.run(mode, """
         for i in range(5):
-            await client.create_user(uid(f"u{i}"), metadata={"group": PREFIX, "parity": "even" if i % 2 == 0 else "odd"})
+            parity = "even" if i % 2 == 0 else "odd"
+            await client.create_user(uid(f"u{i}"), metadata={"group": PREFIX, "parity": parity})
         group = {"group": PREFIX}
         first = await client.list_users(offset=0, limit=2, metadata_filter=group)
         second = await client.list_users(offset=2, limit=2, metadata_filter=group)
@@ -180,12 +181,19 @@ def test_refresh_user_sees_changes_made_elsewhere(sdk: SdkRunner, mode: str) -> 
         await theirs.update(new_metadata={"v": 2}, merge_conflict_enabled=True)
         stale = user_dict(mine)
         await mine.refresh()
-        emit(stale=stale, refreshed=user_dict(mine), theirs=user_dict(theirs))
+        refreshed = user_dict(mine)
+        session = await theirs.create_session()
+        await pause(0.05)
+        await session.add_message(USER, "activity")
+        await mine.refresh()
+        emit(stale=stale, refreshed=refreshed, theirs=user_dict(theirs), after_activity=user_dict(mine))
     """)
     assert (out["stale"]["metadata"], out["stale"]["merge_conflict_enabled"]) == ({"v": 1}, None)
     assert (out["refreshed"]["metadata"], out["refreshed"]["merge_conflict_enabled"]) == ({"v": 2}, True)
     assert out["refreshed"]["created_at"] == out["stale"]["created_at"]
     assert out["refreshed"]["last_active_at"] == out["theirs"]["last_active_at"]
+    assert ts(out["after_activity"]["last_active_at"]) > ts(out["refreshed"]["last_active_at"]), (
+        "adding a message must move the user's last_active_at")
 
 
 def test_delete_user_removes_everything(sdk: SdkRunner, mode: str) -> None:
@@ -448,6 +456,68 @@ def test_projects_are_isolated(sdk: SdkRunner, mode: str) -> None:
     assert out["listed"]["total"] == 0
 
 
+def test_concurrent_async_calls(sdk: SdkRunner) -> None:
+    """AsyncRecallrAI used concurrently: no lost messages, exactly one winner of a create race."""
+    out = sdk.run("async", """
+        user = await client.create_user(uid("conc"))
+        session = await user.create_session()
+        await asyncio.gather(*(session.add_message(USER, f"m{i}") for i in range(30)))
+        page = await session.get_messages(limit=100)
+        race = await asyncio.gather(*(client.create_user(uid("race")) for _ in range(8)), return_exceptions=True)
+        emit(messages=page_dict(page), race=[type(r).__name__ for r in race])
+    """)
+    contents = [m["content"] for m in out["messages"]["items"]]
+    assert out["messages"]["total"] == 30 and sorted(contents) == sorted(f"m{i}" for i in range(30))
+    assert sorted(out["race"]) == ["AsyncUser"] + ["UserAlreadyExistsError"] * 7
+
+
+# --- metadata filters: one setup, many filters (sync client; the filter is evaluated by the server) ---
+
+_FILTER_USERS = {
+    "int1": {"n": 1}, "float1": {"n": 1.5}, "true": {"n": True}, "str1": {"n": "1"}, "none": {"n": None},
+    "obj": {"d": {"x": 1, "y": 2}}, "list": {"l": [1, 2, 3]}, "multi": {"n": 1, "tag": "a"},
+}
+FILTER_CASES = [
+    pytest.param({"n": 1}, {"int1", "multi"}, id="int"),
+    pytest.param({"n": True}, {"true"}, id="bool"),
+    pytest.param({"n": "1"}, {"str1"}, id="string-is-not-number"),
+    pytest.param({"n": 1.5}, {"float1"}, id="float"),
+    pytest.param({"n": None}, {"none"}, id="null"),
+    pytest.param({"n": 1, "tag": "a"}, {"multi"}, id="all-keys-must-match"),
+    pytest.param({"l": [1, 2, 3]}, {"list"}, id="list"),
+    pytest.param({"d": {"x": 1, "y": 2}}, {"obj"}, id="object"),
+    pytest.param({"d": {"y": 2, "x": 1}}, {"obj"}, id="object-key-order"),
+    pytest.param({"missing": 1}, set(), id="missing-key"),
+    pytest.param({}, set(_FILTER_USERS), id="empty-filter"),
+]
+
+
+@pytest.fixture(scope="module")
+def filter_results(sdk: SdkRunner) -> dict[str, Any]:
+    """Create the _FILTER_USERS (each also as a user with a session carrying that metadata) once."""
+    filters = {repr(case.values[0]): case.values[0] for case in FILTER_CASES}
+    out = sdk.run("sync", f"""
+        owner = await client.create_user(uid("owner"))
+        for name, meta in {_FILTER_USERS!r}.items():
+            await client.create_user(uid(name), metadata={{"group": PREFIX, **meta}})
+            await owner.create_session(metadata={{"name": name, **meta}})
+        users, sessions = {{}}, {{}}
+        for key, wanted in {filters!r}.items():
+            page = await client.list_users(metadata_filter={{"group": PREFIX, **wanted}}, limit=100)
+            users[key] = [u.user_id[len(PREFIX) + 1:] for u in page.users]
+            listed = await owner.list_sessions(metadata_filter=wanted, limit=100)
+            sessions[key] = [s.metadata["name"] for s in listed.sessions]
+        emit(users=users, sessions=sessions)
+    """)
+    return out
+
+
+@pytest.mark.parametrize(("wanted", "expected"), FILTER_CASES)
+def test_metadata_filter_semantics(filter_results: dict[str, Any], wanted: dict[str, Any], expected: set[str]) -> None:
+    assert set(filter_results["users"][repr(wanted)]) == expected, "list_users(metadata_filter=...)"
+    assert set(filter_results["sessions"][repr(wanted)]) == expected, "list_sessions(metadata_filter=...)"
+
+
 # --- errors: one batch per mode, asserted case by case --------------------------------------------
 
 def _case(name: str, code: str, error: str, message: str, status: int | None) -> Any:
@@ -470,8 +540,8 @@ _DELETED_SESSION_SETUP = """
 
 
 def _missing_user(name: str, call: str) -> Any:
-    return _case(f"missing-user-{name}", _NOT_FOUND_SETUP.format(name=name) + f"    return await capture(lambda: {call})",
-                 "UserNotFoundError", r"User {p}-" + name + " not found", 404)
+    code = _NOT_FOUND_SETUP.format(name=name) + f"    return await capture(lambda: {call})"
+    return _case(f"missing-user-{name}", code, "UserNotFoundError", r"User {p}-" + name + " not found", 404)
 
 
 def _deleted_session(name: str, call: str) -> Any:
@@ -611,6 +681,12 @@ ERROR_CASES = [
         user = await client.create_user(uid("empty-msg"))
         session = await user.create_session()
         return await capture(lambda: session.add_message(USER, ""))
+    """, *VALIDATION),
+    _case("list-users-filter-not-an-object",
+          "return await capture(lambda: client.list_users(metadata_filter=[1]))", *VALIDATION),
+    _case("list-sessions-filter-not-an-object", """
+        user = await client.create_user(uid("ls-filter"))
+        return await capture(lambda: user.list_sessions(metadata_filter="kind"))
     """, *VALIDATION),
     _case("list-users-limit-zero", "return await capture(lambda: client.list_users(limit=0))", *VALIDATION),
     _case("list-users-negative-offset", "return await capture(lambda: client.list_users(offset=-1))", *VALIDATION),

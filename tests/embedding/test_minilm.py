@@ -6,18 +6,12 @@ import importlib.metadata
 import json
 import math
 import struct
-import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
-
-try:
-    import recallr.exceptions  # noqa: F401
-except ImportError:  # until pyproject.toml gives pytest `pythonpath = ["src"]`
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
 from recallr.embedding import CachedEmbedder, Embedder, MiniLMEmbedder, load_embedder
 from recallr.embedding.minilm import MAX_TOKENS, VOCAB_FILE
@@ -89,10 +83,30 @@ def test_batch_equals_one_by_one(embedder: MiniLMEmbedder) -> None:
     np.testing.assert_allclose(embedder.embed(texts[::-1])[::-1], singles, atol=1e-4)
 
 
-def test_internal_batches_do_not_change_results(embedder: MiniLMEmbedder) -> None:
-    small_batches = MiniLMEmbedder(batch_size=3)
-    texts = [f"message number {i} " + "word " * (i % 17) for i in range(50)]
-    np.testing.assert_allclose(small_batches.embed(texts), embedder.embed(texts), atol=1e-4)
+@pytest.mark.parametrize(
+    "limits",
+    [
+        pytest.param({"batch_size": 3}, id="few-texts"),
+        pytest.param({"batch_tokens": 40}, id="few-tokens"),
+        pytest.param({"batch_size": 1000, "batch_tokens": 1_000_000}, id="one-run"),
+    ],
+)
+def test_internal_batches_do_not_change_results(embedder: MiniLMEmbedder, limits: dict[str, int]) -> None:
+    texts = [f"message number {i} " + "word " * (i % 17) for i in range(20)] + ["long " * 300]
+    np.testing.assert_allclose(MiniLMEmbedder(**limits).embed(texts), embedder.embed(texts), atol=1e-4)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        pytest.param({"threads": 0}, id="threads"),
+        pytest.param({"batch_size": 0}, id="batch_size"),
+        pytest.param({"batch_tokens": 0}, id="batch_tokens"),
+    ],
+)
+def test_bad_options_are_rejected(options: dict[str, int]) -> None:
+    with pytest.raises(ConfigurationError, match="at least 1"):
+        MiniLMEmbedder(**options)
 
 
 def test_texts_are_cut_at_the_token_limit(embedder: MiniLMEmbedder) -> None:

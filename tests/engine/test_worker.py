@@ -59,8 +59,8 @@ def test_process_indexes_messages(engine: Engine) -> None:
     assert _status(engine, session_id)[0] == "processed"
     assert _indexed(engine, session_id) == 3
     with engine.db.read() as tx:
-        hits = engine.db.dialect.search_text(tx, "messages", "message", owner_sql="t.session_id = ?",
-                                             owner_params=[session_id], limit=10)
+        hits = engine.db.dialect.search_text(tx, "messages", "message", where="t.session_id = ?",
+                                             params=[session_id], limit=10)
     assert len(hits) == 3
 
 

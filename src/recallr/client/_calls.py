@@ -7,7 +7,9 @@ with an ``httpx.Client``, ``AsyncRunner`` with an ``httpx.AsyncClient``; nothing
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -32,7 +34,14 @@ class Call:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-Op = Generator[Call, httpx.Response, T]
+@dataclass(frozen=True)
+class Sleep:
+    """An operation's request to wait before its next call (``time.sleep`` or ``asyncio.sleep``)."""
+
+    seconds: float
+
+
+Op = Generator[Call | Sleep, httpx.Response | None, T]
 
 
 def _params(params: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -90,9 +99,13 @@ class SyncRunner:
 
     def run(self, op: Op[T]) -> T:
         try:
-            call = next(op)
+            step = next(op)
             while True:
-                call = op.send(self.send(call))
+                if isinstance(step, Sleep):
+                    time.sleep(step.seconds)
+                    step = op.send(None)
+                else:
+                    step = op.send(self.send(step))
         except StopIteration as done:
             return done.value  # type: ignore[no-any-return]
 
@@ -126,9 +139,13 @@ class AsyncRunner:
 
     async def run(self, op: Op[T]) -> T:
         try:
-            call = next(op)
+            step = next(op)
             while True:
-                call = op.send(await self.send(call))
+                if isinstance(step, Sleep):
+                    await asyncio.sleep(step.seconds)
+                    step = op.send(None)
+                else:
+                    step = op.send(await self.send(step))
         except StopIteration as done:
             return done.value  # type: ignore[no-any-return]
 

@@ -24,6 +24,8 @@ import httpx
 
 from .. import __version__
 from ._calls import AsyncRunner, Call, Op, SyncRunner
+from .conflicts import AsyncMergeConflict, MergeConflict
+from .memory_models import Category, ProjectSettings
 from .models import UserList, page_of
 from .resources import _SessionBase, _UserBase
 
@@ -40,12 +42,14 @@ class User(_UserBase):
     """A user of the sync client (methods return results)."""
 
     _session_cls = Session
+    _conflict_cls = MergeConflict
 
 
 class AsyncUser(_UserBase):
     """A user of the async client (methods return coroutines)."""
 
     _session_cls = AsyncSession
+    _conflict_cls = AsyncMergeConflict
 
 
 def _headers(api_key: str | None, project_id: str | None) -> dict[str, str]:
@@ -83,6 +87,50 @@ class _ClientBase:
         data = response.json()
         users = [self._user_cls(self._runner, u) for u in data["users"]]
         return page_of(UserList, data, "users", users, offset)
+
+    def _categories_op(self) -> Op[list[Category]]:
+        response = yield Call("GET", "/api/v1/categories")
+        return [Category.model_validate(c) for c in response.json()["categories"]]
+
+    def _category_op(self, method: str, name: str, description: str | None) -> Op[Category | None]:
+        if method == "POST":
+            response = yield Call("POST", "/api/v1/categories", json={"name": name, "description": description},
+                                  ok=(201,))
+        elif method == "PUT":
+            response = yield Call("PUT", f"/api/v1/categories/{quote(name, safe='')}",
+                                  json={"description": description})
+        else:
+            yield Call("DELETE", f"/api/v1/categories/{quote(name, safe='')}", ok=(204,))
+            return None
+        return Category.model_validate(response.json())
+
+    def _project_op(self, body: dict[str, Any] | None) -> Op[ProjectSettings]:
+        response = yield (Call("GET", "/api/v1/project") if body is None else Call("PUT", "/api/v1/project", json=body))
+        return ProjectSettings.model_validate(response.json())
+
+    def list_categories(self) -> Any:
+        """The project's memory categories."""
+        return self._runner.run(self._categories_op())
+
+    def create_category(self, name: str, description: str) -> Any:
+        """Add a category (``lowercase_snake`` name); new memories may be filed under it."""
+        return self._runner.run(self._category_op("POST", name, description))
+
+    def update_category(self, name: str, description: str) -> Any:
+        """Change a category's description."""
+        return self._runner.run(self._category_op("PUT", name, description))
+
+    def delete_category(self, name: str) -> Any:
+        """Remove a category; memories filed under it keep it in their ``categories``."""
+        return self._runner.run(self._category_op("DELETE", name, None))
+
+    def get_project(self) -> Any:
+        """The project's settings (``merge_conflicts_enabled``)."""
+        return self._runner.run(self._project_op(None))
+
+    def update_project(self, *, merge_conflicts_enabled: bool | None = None) -> Any:
+        """Change project settings, e.g. turn merge conflicts on for every user who does not override it."""
+        return self._runner.run(self._project_op({"merge_conflicts_enabled": merge_conflicts_enabled}))
 
     def create_user(self, user_id: str, metadata: dict[str, Any] | None = None,
                     merge_conflict_enabled: bool | None = None, *, email: str | None = None,

@@ -12,8 +12,10 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from ..types import MessageRole, SessionStatus
-from ._calls import Call, Op
+from ..exceptions import TimeoutError as RecallrTimeoutError
+from ..types import MergeConflictStatus, MessageRole, SessionStatus
+from ._calls import Call, Op, Sleep
+from .memory_models import MergeConflictList, UserMemoriesList, UserMemoryItem
 from .models import Message, SessionList, SessionMessagesList, UserMessagesList, page_of
 
 _UNSET: Any = object()
@@ -87,9 +89,16 @@ class _SessionBase(_Resource):
         data = response.json()
         return page_of(SessionMessagesList, data, "messages", [Message(**m) for m in data["messages"]], offset)
 
-    def _process_op(self) -> Op[None]:
+    def _process_op(self, wait: bool, timeout: float, poll: float) -> Op[None]:
         response = yield Call("POST", f"{self._path}/process")
         self.status = SessionStatus(response.json().get("session_status") or SessionStatus.PROCESSING.value)
+        waited = 0.0
+        while wait and self.status == SessionStatus.PROCESSING:
+            if waited >= timeout:
+                raise RecallrTimeoutError(f"Session {self.session_id} still processing after {timeout} s", 0)
+            yield Sleep(poll)
+            waited += poll
+            yield from self._refresh_op()
 
     def refresh(self) -> Any:
         """Reload status, metadata and timestamps from the server, in place."""
@@ -111,9 +120,13 @@ class _SessionBase(_Resource):
         """A page of the session's messages, in order."""
         return self._run(self._messages_op(offset, limit))
 
-    def process(self) -> Any:
-        """Queue the session for processing (pending -> processing -> processed)."""
-        return self._run(self._process_op())
+    def process(self, wait: bool = False, timeout: float = 120.0, poll_interval: float = 0.2) -> Any:
+        """Queue the session for processing (pending -> processing -> processed).
+
+        With ``wait=True`` return only once processing has ended (``status`` is then ``processed`` or
+        ``failed``, see ``error``); ``TimeoutError`` after ``timeout`` seconds.
+        """
+        return self._run(self._process_op(wait, timeout, poll_interval))
 
     def __repr__(self) -> str:
         return f"<Session id={self.session_id} user_id={self._user_id} status={self.status.value}>"
@@ -123,6 +136,7 @@ class _UserBase(_Resource):
     """A user: update, refresh, delete; create, get and list sessions; the last messages."""
 
     _session_cls: type[_SessionBase]
+    _conflict_cls: type[Any]
 
     def __init__(self, runner: Any, data: dict[str, Any]) -> None:
         self._runner = runner
@@ -170,6 +184,65 @@ class _UserBase(_Resource):
     def _last_messages_op(self, n: int) -> Op[UserMessagesList]:
         response = yield Call("GET", f"{self._path}/messages", params={"limit": n})
         return UserMessagesList([Message(**m) for m in response.json()["messages"]])
+
+    def _memories_op(self, params: dict[str, Any], offset: int) -> Op[UserMemoriesList]:
+        response = yield Call("GET", f"{self._path}/memories", params=params)
+        data = response.json()
+        items = [UserMemoryItem.model_validate(i) for i in data["items"]]
+        return page_of(UserMemoriesList, data, "items", items, offset)
+
+    def _memory_op(self, memory_id: str, params: dict[str, Any]) -> Op[UserMemoryItem]:
+        response = yield Call("GET", f"{self._path}/memory/{_q(memory_id)}", params=params)
+        return UserMemoryItem.model_validate(response.json())
+
+    def _delete_memory_op(self, memory_id: str, delete_previous_versions: bool) -> Op[None]:
+        yield Call("DELETE", f"{self._path}/memory/{_q(memory_id)}",
+                   params={"delete_previous_versions": delete_previous_versions}, ok=(204,))
+
+    def _conflicts_op(self, params: dict[str, Any], offset: int) -> Op[MergeConflictList]:
+        response = yield Call("GET", f"{self._path}/merge-conflicts", params=params)
+        data = response.json()
+        items = [self._conflict_cls(self._runner, self.user_id, c) for c in data["conflicts"]]
+        return page_of(MergeConflictList, data, "conflicts", items, offset)
+
+    def _conflict_op(self, conflict_id: str) -> Op[Any]:
+        response = yield Call("GET", f"{self._path}/merge-conflicts/{_q(conflict_id)}")
+        return self._conflict_cls(self._runner, self.user_id, response.json())
+
+    def list_memories(self, offset: int = 0, limit: int = 20, categories: Sequence[str] | None = None,
+                      session_id_filter: Sequence[str] | None = None,
+                      session_metadata_filter: dict[str, Any] | None = None, include_previous_versions: bool = True,
+                      include_connected_memories: bool = True) -> Any:
+        """A page of the user's current memories, newest first (``InvalidCategoriesError`` for unknown ones)."""
+        params: dict[str, Any] = {"offset": offset, "limit": limit,
+                                  "include_previous_versions": include_previous_versions,
+                                  "include_connected_memories": include_connected_memories,
+                                  "categories": list(categories) if categories is not None else None,
+                                  "session_id_filter": list(session_id_filter) if session_id_filter else None}
+        if session_metadata_filter is not None:
+            params["session_metadata_filter"] = json.dumps(session_metadata_filter)
+        return self._run(self._memories_op(params, offset))
+
+    def get_memory(self, memory_id: str, include_previous_versions: bool = True,
+                   include_connected_memories: bool = True) -> Any:
+        """One memory by the id of any of its versions (``MemoryNotFoundError`` otherwise)."""
+        return self._run(self._memory_op(memory_id, {"include_previous_versions": include_previous_versions,
+                                                     "include_connected_memories": include_connected_memories}))
+
+    def delete_memory(self, memory_id: str, delete_previous_versions: bool = False) -> Any:
+        """Delete a memory version (and, if asked, every earlier version)."""
+        return self._run(self._delete_memory_op(memory_id, delete_previous_versions))
+
+    def list_merge_conflicts(self, offset: int = 0, limit: int = 10, status: MergeConflictStatus | None = None,
+                             sort_by: str = "created_at", sort_order: str = "desc") -> Any:
+        """A page of merge conflicts, filtered by status, sorted by ``created_at``/``resolved_at``."""
+        params = {"offset": offset, "limit": limit, "sort_by": sort_by, "sort_order": sort_order,
+                  "status": MergeConflictStatus(status).value if status is not None else None}
+        return self._run(self._conflicts_op(params, offset))
+
+    def get_merge_conflict(self, conflict_id: str) -> Any:
+        """One merge conflict (``MergeConflictNotFoundError`` otherwise)."""
+        return self._run(self._conflict_op(conflict_id))
 
     def update(self, new_metadata: dict[str, Any] | None = None, new_user_id: str | None = None,
                merge_conflict_enabled: bool | None = _UNSET, *, email: str | None = _UNSET,

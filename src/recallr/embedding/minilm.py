@@ -6,6 +6,10 @@ also pinned) is vendored next to this module.  Texts are lower-cased,
 WordPiece-tokenised, cut at 256 tokens, run through the model, mean-pooled over
 their real tokens and L2-normalised, as sentence-transformers does.
 
+The int8 is weight storage only: onnxruntime dequantises the weights when it
+loads the model and computes in float32, so a text's vector does not depend on
+the other texts in its batch or on padding.
+
 Nothing is downloaded: a missing or altered file raises
 :class:`~recallr.exceptions.ConfigurationError`, never a fallback.
 """
@@ -135,8 +139,8 @@ class MiniLMEmbedder:
             raise ConfigurationError(f"threads must be at least 1 (or None), got {threads}")
         if batch_size < 1:
             raise ConfigurationError(f"batch_size must be at least 1, got {batch_size}")
-        if batch_tokens < MAX_TOKENS:
-            raise ConfigurationError(f"batch_tokens must be at least {MAX_TOKENS}, got {batch_tokens}")
+        if batch_tokens < 1:
+            raise ConfigurationError(f"batch_tokens must be at least 1, got {batch_tokens}")
         missing = [m for m in _REQUIRED_MODULES if importlib.util.find_spec(m) is None]
         if missing:
             raise ConfigurationError(f"Local embeddings need {' and '.join(missing)}: {RUNTIME_INSTALL_HINT}")

@@ -18,6 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ._extraction_rules import word_set
+from ._extraction_text import COMMON_WORDS
+
 __all__ = ["Voice", "group_name", "lower_first", "to_third_person"]
 
 
@@ -35,27 +38,31 @@ class Voice:
 
 
 _TOKEN = re.compile(r"([A-Za-z]+(?:'[A-Za-z]+)?)")
-_ADVERBS = frozenset(
-    """also just always never still often usually sometimes really even finally actually definitely totally
-    recently currently already kinda kind sort of mostly only truly honestly literally seriously absolutely
-    certainly probably rarely hardly barely generally normally typically constantly regularly occasionally
-    personally basically simply completely genuinely def then too so now first once again lately""".split()
+_ADVERBS = word_set(
+    """also just always never still often usually sometimes really even finally actually definitely totally recently
+    currently already kinda kind sort of mostly only truly honestly literally seriously absolutely certainly
+    probably rarely hardly barely generally normally typically constantly regularly occasionally personally
+    basically simply completely genuinely def then too so now first once again lately"""
 )
-_LY_VERBS = frozenset("apply reply rely supply fly imply comply multiply ally rally tally bully".split())
-_NO_AGREEMENT = frozenset(
-    """can could will would shall should may might must cannot can't couldn't won't wouldn't shouldn't mightn't
-    mustn't was wasn't did didn't had hadn't were used to and or but the a an in on at of for with as if when
-    that this it not n't""".split()
+_LY_VERBS = word_set("apply reply rely supply fly imply comply multiply ally rally tally bully")
+_NO_AGREEMENT = word_set(
+    """can could will would shall should may might must cannot can't couldn't won't wouldn't shouldn't mightn't mustn't
+    was wasn't did didn't had hadn't were used to and or but the a an in on at of for with as if when that this it
+    not n't gonna gotta"""
 )
-_IRREGULAR_PAST = frozenset(
+_IRREGULAR_PAST = word_set(
     """went got saw took made came became gave found knew thought told felt left kept began brought bought caught
-    taught fought built sent spent meant met ran sat stood understood wrote drove rode ate drank swam sang won
-    lost paid said heard held slept woke wore broke chose spoke stole forgot fell flew grew drew threw blew hung
-    led fed fled sold did had was were shook forgave hid bit dug lit slid spun stuck struck swung tore
-    overcame undertook withdrew""".split()
+    taught fought built sent spent meant met ran sat stood understood wrote drove rode ate drank swam sang won lost
+    paid said heard held slept woke wore broke chose spoke stole forgot fell flew grew drew threw blew hung led fed
+    fled sold did had was were shook forgave hid bit dug lit slid spun stuck struck swung tore overcame undertook
+    withdrew"""
 )
-_AMBIGUOUS_PAST = frozenset("read put set cut hit let quit hurt cost shut spread bet upset".split())
-_PAST_CUE = re.compile(r"\b(?:yesterday|ago|last|earlier|when I was|back then|once|already|just)\b", re.I)
+_AMBIGUOUS_PAST = word_set("read put set cut hit let quit hurt cost shut spread bet upset")
+_PAST_CUE = re.compile(
+    r"\b(?:yesterday|ago|last|earlier|when I was|back then|once|already|just|a while back|the other day|"
+    r"in (?:19|20)\d\d|as a (?:kid|child)|growing up)\b",
+    re.I,
+)
 _IRREGULAR_3SG = {
     "have": "has",
     "do": "does",
@@ -72,10 +79,10 @@ _IRREGULAR_3SG = {
     "were": "was",
     "weren't": "wasn't",
 }
-_YOU_VERBS = frozenset(
-    """are were have do don't haven't aren't weren't like love want need know think seem look sound mention
-    enjoy prefer live work get go make feel deserve said mentioned told asked wanted liked loved enjoyed
-    prefer plan hope use own play read watch visit eat""".split()
+_YOU_VERBS = word_set(
+    """are were have do don't haven't aren't weren't like love want need know think seem look sound mention enjoy
+    prefer live work get go make feel deserve said mentioned told asked wanted liked loved enjoyed prefer plan hope
+    use own play read watch visit eat"""
 )
 _PARTICIPLE = re.compile(r"^(?:been|done|gone|seen|had|got|gotten|known|taken|given|made|never|already|ever|\w+ed)$")
 _FAMILY = re.compile(
@@ -152,6 +159,7 @@ def _rewrite_you(parts: list[str], i: int, voice: Voice, past: bool) -> str:
     return f"{listener} " + {"you're": "is", "you've": "has", "you'd": "would", "you'll": "will"}.get(low, "")
 
 
+_OTHER_PEOPLE = word_set("he she they his her hers them their theirs him your yours")
 _SIMPLE = {
     "me": None,
     "my": "'s",
@@ -176,15 +184,22 @@ def to_third_person(text: str, voice: Voice) -> str:
 
         >>> v = Voice("User", "User and friends", "the assistant")
         >>> to_third_person("I'm a nurse and I love my job", v)
-        'User is a nurse and User loves User's job'
+        'User is a nurse and User loves their job'
         >>> to_third_person("I've been painting", Voice("Caroline", "Caroline and friends", None))
         'Caroline has been painting'
     """
     parts = _TOKEN.split(text)
     past = bool(_PAST_CUE.search(text))
+    named = False  # once the name is written, later "my"/"our" read better as "their"...
+    ambiguous = False  # ...unless someone else was mentioned since, and "their" could be theirs
     for i in range(1, len(parts), 2):
         word = parts[i]
         low = word.lower()
+        if low in _OTHER_PEOPLE:
+            ambiguous = True
+        if named and not ambiguous and low in ("my", "our"):
+            parts[i] = "their"
+            continue
         if low in ("i", "i'm", "i've", "i'd", "i'll"):
             if low == "i" and word != "I" and i > 1 and parts[i - 1].strip() not in ("", ","):
                 continue  # a stray lowercase "i" inside something else
@@ -193,8 +208,10 @@ def to_third_person(text: str, voice: Voice) -> str:
             parts[i] = _rewrite_we(low, voice)
         elif low in ("you", "you're", "you've", "you'd", "you'll") and voice.listener:
             parts[i] = _rewrite_you(parts, i, voice, past)
+            ambiguous = True
         elif low in _SIMPLE:
             parts[i] = _simple(low, voice) or word
+        named = named or (parts[i] != word and voice.name in parts[i])
     out = "".join(parts)
     return out[:1].upper() + out[1:] if out else out
 
@@ -214,25 +231,26 @@ def _simple(low: str, voice: Voice) -> str | None:
     return kind
 
 
-_KEEP_CAPITAL = re.compile(r"^(?:I\b|[A-Z]{2,}|[A-Z][a-z]+(?: [A-Z][a-z]+)+)")
-_COMMON_START = frozenset(
-    """the a an it this that these those there they he she his her their its some my our your one all
-    every each many most much more being having today yesterday tomorrow tonight sometimes recently""".split()
+_COMMON_START = word_set(
+    """the a an it this that these those there they he she his her their its some my our your one all every each many
+    most much more being having today yesterday tomorrow tonight sometimes recently but and so or plus then must
+    might could would should can will shall may need"""
 )
+_COMMON_SUFFIX = ("ing", "ed", "ly", "ness", "ful", "ous", "ive", "able", "ible")
 
 
 def lower_first(text: str) -> str:
-    """Lowercase the first letter when the first word is a common word (to embed after "said that").
+    """Lowercase the first letter unless the first word looks like a name (to embed after "said").
 
     Example::
 
-        >>> lower_first("The acting was great"), lower_first("Paris is lovely")
-        ('the acting was great', 'Paris is lovely')
+        >>> lower_first("The acting was great"), lower_first("Paris is lovely"), lower_first("LGBTQ rights")
+        ('the acting was great', 'Paris is lovely', 'LGBTQ rights')
     """
-    first = text.split(" ", 1)[0]
-    low = first.lower().strip(",.;:!?\"'")
-    if _KEEP_CAPITAL.match(text) and low not in _COMMON_START:
+    first = text.split(" ", 1)[0].strip(",.;:!?\"'")
+    low = first.lower().split("'")[0]
+    if (first.isupper() and len(first) > 1) or low == "i":
         return text
-    if low in _COMMON_START or low.endswith("ing") or low in _ADVERBS:
+    if low in _COMMON_START or low in COMMON_WORDS or low in _ADVERBS or low.endswith(_COMMON_SUFFIX):
         return text[:1].lower() + text[1:]
     return text

@@ -11,7 +11,21 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["SlotMatch", "find_entities", "find_slot", "has_change_marker", "is_negated", "singular"]
+__all__ = [
+    "SlotMatch",
+    "allergens",
+    "find_entities",
+    "find_slot",
+    "has_change_marker",
+    "is_negated",
+    "singular",
+    "word_set",
+]
+
+
+def word_set(text: str) -> frozenset[str]:
+    """The whitespace-separated words of a literal block (keeps long word lists readable)."""
+    return frozenset(text.split())
 
 
 @dataclass(frozen=True)
@@ -27,18 +41,13 @@ class SlotMatch:
 _I = r"(?<![\w'])[Ii](?=[\s'])"
 _IM = r"(?<![\w'])(?:I'm|I am|i'm|i am)(?!\w)"
 _ADV = r"(?:\s+(?:now|currently|still|also|just|recently|finally|already|actually|really|officially|happily|newly))*"
-_NUMBERS = {
-    w: str(i)
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-        "seventeen eighteen nineteen twenty".split()
-    )
-}
-_ORDINALS = {
-    w: str(i)
-    for i, w in enumerate("zeroth first second third fourth fifth sixth seventh eighth ninth tenth".split())
-    if i
-}
+_NUMBER_WORDS = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+)  # fmt: skip
+_NUMBERS = {w: str(i) for i, w in enumerate(_NUMBER_WORDS)}
+_ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+_ORDINALS = {w: str(i) for i, w in enumerate(_ORDINAL_WORDS, start=1)}
 _NUM = r"(?:\d{1,4}|" + "|".join(_NUMBERS) + r"|a couple of|a dozen)"
 _VALUE_STOP = re.compile(
     r"\s+(?:and|but|because|since|with|for|last|yesterday|today|now|these|recently|a few|about|when|where|so|"
@@ -92,7 +101,7 @@ def _snake(text: str) -> str:
 
 
 _SINGULAR_IRREGULAR = {
-    "children": "child", "kids": "kid", "people": "person", "men": "man", "women": "woman", "mice": "mouse",
+    "children": "child", "kids": "child", "kid": "child", "people": "person", "men": "man", "women": "woman", "mice": "mouse",
     "geese": "goose", "teeth": "tooth", "feet": "foot", "fish": "fish", "sheep": "sheep", "series": "series",
 }  # fmt: skip
 
@@ -140,7 +149,7 @@ def _plain(key: str, *, change: bool = False, max_words: int = 4) -> Callable[[r
 _LOWER_VALUES = frozenset({"job", "relationship_status", "diet"})
 
 
-_NOT_FAVORITE_KIND = frozenset("part thing moment memory bit one way aspect quote line scene time kind".split())
+_NOT_FAVORITE_KIND = word_set("part thing moment memory bit one way aspect quote line scene time kind")
 
 
 def _favorite(m: re.Match[str]) -> SlotMatch | None:
@@ -169,15 +178,14 @@ def _count(key_prefix: str) -> Callable[[re.Match[str]], SlotMatch | None]:
     return build
 
 
-_NOT_COUNTED = frozenset(
-    "day week month year hour minute time thing question idea way reason friend people person".split()
-)
+_NOT_COUNTED = word_set("day week month year hour minute time thing question idea way reason friend people person")
 _LIKE_POS = r"love|like|adore|enjoy|prefer|am into|'m into|am a (?:big |huge )?fan of|'m a (?:big |huge )?fan of|" \
     r"am obsessed with|'m obsessed with|am passionate about|'m passionate about|am crazy about|'m crazy about"  # fmt: skip
 _LIKE_NEG = r"hate|dislike|detest|loathe|can't stand|cannot stand|am not a fan of|'m not a fan of|am not into|" \
     r"'m not into|am not a big fan of|'m not a big fan of"  # fmt: skip
 _NOT_OBJECT = re.compile(
-    r"^(?:to (?:think|say|believe|imagine|keep|make|try|remind|go|do|get|see|hear|know|help|be|have|use|call|"
+    r"^(?:to (?:just|really|also|always|think|say|believe|imagine|keep|make|try|take|remind|go|do|get|see|hear|"
+    r"know|help|be|have|use|call|"
     r"put|take|give|let|share|show|chat|talk|check|stay|spend|find|look|learn about)\b|it|that|this|them|you|him|her|those|these|him|when|how|what|the idea|the way|the fact|to (?:see|hear|"
     r"know|chat|talk|help)|seeing|hearing|knowing|having|being|doing|that you|how you|your|his|her|my|our|"
     r"their|all of|everything|anything|something|reading about|learning about|one|each)\b",
@@ -200,13 +208,13 @@ def _diet(m: re.Match[str]) -> SlotMatch | None:
 
 
 _SLOT_RULES: tuple[_SlotRule, ...] = (
-    (re.compile(r"\bmy name(?:'s| is) (?P<v>[A-Z][\w'-]*(?: [A-Z][\w'-]*)?)|\b(?i:call me|I go by) (?P<w>[A-Z]\w+)"),
+    (re.compile(r"\b(?i:my name)(?:'s| is) (?P<v>[A-Z][\w'-]*(?: [A-Z][\w'-]*)?)|\b(?i:call me|I go by) (?P<w>[A-Z]\w+)"),
      lambda m: SlotMatch("name", m.group("v") or m.group("w"))),
     (re.compile(rf"{_IM}(?: now)? (?P<v>\d{{1,3}})(?: years? old| yrs? old| y/?o)?(?=\s*(?:[.,!;]|$|years| and| now| this| but))", re.I),  # noqa: E501
      lambda m: SlotMatch("age", m.group("v")) if 0 < int(m.group("v")) < 120 else None),
     (re.compile(rf"{_I}(?: just)? turned (?P<v>\d{{1,3}})\b|\bmy age is (?P<w>\d{{1,3}})"),
      lambda m: SlotMatch("age", m.group("v") or m.group("w"), change=bool(m.group("v")))),
-    (re.compile(rf"\bmy (?P<new>new )?(?:all-time |absolute |current |personal )?favou?rite (?P<k>[a-z][\w -]{{1,30}}?)(?: of all time| right now| these days| at the moment)? (?:is|are|was|has to be|would have to be|would be)(?: probably| definitely| still| now| currently)? (?P<v>[^,.;!?]+)", re.I),  # noqa: E501
+    (re.compile(r"\bmy (?P<new>new )?(?:all-time |absolute |current |personal )?favou?rite (?P<k>[a-z][\w -]{1,30}?)(?: of all time| right now| these days| at the moment)? (?:is|are|was|has to be|would have to be|would be)(?: probably| definitely| still| now| currently)? (?P<v>[^,.;!?]+)", re.I),  # noqa: E501
      _favorite),
     (re.compile(r"\bmy (?P<new>new )?favou?rite (?P<k>[a-z]+(?: [a-z]+)?),? (?P<v>\"[^\"]+\"|'[^']+'|[A-Z][\w'&-]*(?: [A-Z][\w'&-]*)*)"),  # noqa: E501
      _favorite),
@@ -233,7 +241,7 @@ _SLOT_RULES: tuple[_SlotRule, ...] = (
      _plain("job", max_words=4)),
     (re.compile(rf"(?:{_IM}{_ADV}|{_I}{_ADV} (?:became|got a job as|was hired as|got promoted to|am now)) (?:a |an )?(?P<v>(?:[a-z-]+ ){{0,2}}(?:{_JOBS}))\b(?! of| to)", re.I),  # noqa: E501
      _plain("job", max_words=4)),
-    (re.compile(rf"\bmy (?:new )?(?:job|role|position|profession|occupation) is (?:as )?(?:a |an )?(?P<v>[^,.;!?]+)", re.I),
+    (re.compile(r"\bmy (?:new )?(?:job|role|position|profession|occupation) is (?:as )?(?:a |an )?(?P<v>[^,.;!?]+)", re.I),
      _plain("job", max_words=4)),
     (re.compile(rf"{_IM}{_ADV} (?P<v>retired)\b|{_I}{_ADV} (?P<w>retired)\b", re.I),
      lambda m: SlotMatch("job", "retired", change=True)),
@@ -327,14 +335,41 @@ def is_negated(sentence: str) -> bool:
 
 
 _QUOTED = re.compile(r"\"([^\"]{2,80})\"|(?<!\w)'([A-Z][^']{1,80})'(?!\w)")
-_CAPITALISED = re.compile(
-    r"(?<![\w'])[A-Z][\w'&.-]*(?:\s+(?:of|the|de|del|la|le|du|von|van|and|&)?\s*[A-Z][\w'&.-]*)*"
+_CAPITALISED = re.compile(r"(?<![\w'])[A-Z][\w'&.-]*(?:\s+(?:of|the|de|del|la|le|du|von|van|and|&)?\s*[A-Z][\w'&.-]*)*")
+_NOT_ENTITY = word_set(
+    """i i'm i've i'd i'll user assistant monday tuesday wednesday thursday friday saturday sunday january february
+    march april may june july august september october november december ok okay oh hey hi wow yes yeah no thanks mr
+    mrs ms dr mom dad god omg lol haha christmas thanksgiving easter halloween"""
 )
-_NOT_ENTITY = frozenset(
-    """i i'm i've i'd i'll user assistant monday tuesday wednesday thursday friday saturday sunday january
-    february march april may june july august september october november december ok okay oh hey hi wow yes
-    yeah no thanks mr mrs ms dr mom dad god omg lol haha christmas thanksgiving easter halloween""".split()
+
+
+_SENTENCE_STARTERS = word_set(
+    """since because when after before if while as so and but or then also just the a an this that these those my our
+    your his her their its we they he she it there here what how why where who which last next visit try check
+    consider read watch go head take make use start keep add avoid book order explore join see hey hi yes no well oh
+    wow thanks today yesterday tomorrow tonight recently finally maybe perhaps"""
 )
+_ALLERGEN = re.compile(r"\ballergic to (?P<v>[^,.;!?]+)|\b(?P<w>[a-z]+) allergy\b", re.IGNORECASE)
+
+
+def allergens(sentence: str) -> list[str]:
+    """What a sentence says the speaker is allergic to ("allergic to peanuts" -> ["peanuts"]).
+
+    Example::
+
+        >>> allergens("I'm allergic to peanuts and shellfish, and I have a pollen allergy")
+        ['peanuts', 'shellfish', 'pollen']
+    """
+    found: list[str] = []
+    for m in _ALLERGEN.finditer(sentence):
+        if m.group("v"):
+            items = re.split(
+                r"\s*(?:,|\band\b|\bor\b)\s*", re.sub(r"\s+(?:but|since|because|so)\b.*$", "", m.group("v"))
+            )
+            found.extend(_trim(i, 3).lower() for i in items if _trim(i, 3))
+        elif m.group("w").lower() not in ("an", "my", "the", "food", "severe", "mild", "no"):
+            found.append(m.group("w").lower())
+    return found
 
 
 def find_entities(sentence: str, *, extra: tuple[str, ...] = (), exclude: frozenset[str] = frozenset()) -> list[str]:
@@ -350,17 +385,22 @@ def find_entities(sentence: str, *, extra: tuple[str, ...] = (), exclude: frozen
     """
     found: list[str] = []
     for m in _QUOTED.finditer(sentence):
-        found.append((m.group(1) or m.group(2)).strip().lower())
+        found.append((m.group(1) or m.group(2)).strip(" .,!?").lower())
     start = len(sentence) - len(sentence.lstrip(" \"'(["))
     for m in _CAPITALISED.finditer(sentence):
-        text = re.sub(r"'s$", "", m.group(0).rstrip(".'-&"))
-        if m.start() == start and " " not in text:
-            continue
-        low = text.lower()
-        words = [w for w in low.split() if w not in _NOT_ENTITY]
-        if not words or low in _NOT_ENTITY or low in exclude:
-            continue
-        found.append(" ".join(words) if low.split()[0] in _NOT_ENTITY else low)
+        words = re.sub(r"'s$", "", m.group(0).rstrip(".'-&")).lower().split()
+        at_start = m.start() == start
+        if at_start and words and (words[0] in _SENTENCE_STARTERS or words[0].endswith("ly")):
+            words = words[1:]
+        while words and words[0] in _NOT_ENTITY:
+            words = words[1:]
+        while words and words[-1] in _NOT_ENTITY:
+            words = words[:-1]
+        if not words or (at_start and words == [m.group(0).split()[0].lower()]):
+            continue  # a lone capitalised first word is just the start of the sentence
+        low = " ".join(words)
+        if low not in exclude and not any(w in _NOT_ENTITY for w in words):
+            found.append(low)
     found.extend(e.lower() for e in extra if e)
     unique: list[str] = []
     for entity in found:

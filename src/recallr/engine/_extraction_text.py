@@ -8,10 +8,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ._extraction_rules import SlotMatch, word_set
+
 __all__ = [
+    "COMMON_WORDS",
     "STOPWORDS",
     "Segment",
+    "Statement",
     "content_words",
+    "finish",
     "has_secret",
     "is_filler",
     "is_question",
@@ -23,14 +28,12 @@ __all__ = [
 
 _MARKDOWN = re.compile(r"\*\*|__|`+|^#{1,6}\s*|^>\s*", re.MULTILINE)
 _LINK = re.compile(r"\[([^\]]+)\]\((?:https?://)?[^)]*\)")
-_EMOJI = re.compile(
-    "[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]+|(?<!\\w)(?::-?[)(DPp]|;-?\\)|<3|xD)(?!\\w)"
-)
+_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]+|(?<!\\w)(?::-?[)(DPp]|;-?\\)|<3|xD)(?!\\w)")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": " - ", "\u00a0": " "})
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)]|[a-z][.)])\s+")
 _BOUNDARY = re.compile(r"([.!?…]+[\"')\]]*)\s+")
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st vs etc e.g i.e eg ie jr sr prof mt approx inc ltd co no fig ca cf dept est min max".split()
+_ABBREVIATIONS = word_set(
+    "mr mrs ms dr st vs etc e.g i.e eg ie jr sr prof mt approx inc ltd co no fig ca cf dept est min max"
 )
 _SPACES = re.compile(r"[ \t]+")
 
@@ -85,6 +88,33 @@ def split_segments(text: str) -> list[Segment]:
     return segments
 
 
+@dataclass(frozen=True)
+class Statement:
+    """A rewritten third-person statement and the single-valued fact it states, if any."""
+
+    content: str
+    slot: SlotMatch | None = None
+
+
+_TRAILING = re.compile(r"[\s.!?…,;:-]+$")
+_MAX_CHARS = 400
+
+
+def finish(text: str) -> str:
+    """Tidy a statement: one space between words, capital first letter, one full stop.
+
+    Example::
+
+        >>> finish("user loves sushi!!")
+        'User loves sushi.'
+    """
+    text = _SPACES.sub(" ", text).strip()
+    if len(text) > _MAX_CHARS:
+        text = text[:_MAX_CHARS].rsplit(" ", 1)[0] + "…"
+    text = _TRAILING.sub("", text)
+    return (text[:1].upper() + text[1:] + ".") if text else text
+
+
 # --- chatter ------------------------------------------------------------------------------
 
 _INTERJECTIONS = (
@@ -96,8 +126,11 @@ _INTERJECTIONS = (
     r"good night|bye|goodbye|cheers|no way|of course|for sure|same here|me too|sounds good|aha|ahh|phew|"
     r"hooray|whew|agreed|nope|so true"
 )
-_LEADING = re.compile(
-    rf"^(?:(?i:{_INTERJECTIONS})(?:[ ,]+[A-Z][a-z]+)?(?:\s*[,!.:;…-]+\s*|\s*$))+"
+_LEADING = re.compile(rf"^(?:(?i:{_INTERJECTIONS})(?:[ ,]+[A-Z][a-z]+)?(?:\s*[,!.:;…-]+\s*|\s*$))+")
+# Pure interjections may also lead without punctuation ("yeah it was fun", "oh I see").
+_BARE_LEADING = re.compile(
+    r"^(?i:yeah+|yea|yes|yep|yup|oh+|ooh|ah+|aw+|wow+|whoa|woah|well|haha+|hehe|lol|lmao|omg|hey|hi|hello|ok|okay|"
+    r"um+|uh+|hmm+|ugh|yay|so|anyway|anyways|honestly|plus|and|but|also)\s+(?=[a-zA-Z])"
 )
 _VOCATIVE_TAIL = re.compile(r"(\S+)(\s*,\s*(?:[A-Z][a-z]+|my friend|buddy|dude|man|girl|pal))\s*[.!?…]*$")
 _VOCATIVE_HEAD = re.compile(r"^[A-Z][a-z]+,\s+(?=[A-Za-z])")
@@ -107,11 +140,11 @@ _TAG_QUESTION = re.compile(
 _FILLER_LEAD = re.compile(r"^(?:I mean|you know|to be honest|honestly|tbh|anyway|anyways|by the way|btw)\s*,\s*", re.I)
 
 
-_NOT_VOCATIVE = frozenset(
-    """today tonight tomorrow yesterday recently lately sometimes finally also however anyway anyways besides
-    meanwhile overall basically luckily sadly unfortunately fortunately now then afterwards later earlier
-    monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
-    september october november december spring summer autumn fall winter""".split()
+_NOT_VOCATIVE = word_set(
+    """today tonight tomorrow yesterday recently lately sometimes finally also however anyway anyways besides meanwhile
+    overall basically luckily sadly unfortunately fortunately now then afterwards later earlier monday tuesday
+    wednesday thursday friday saturday sunday january february march april may june july august september october
+    november december spring summer autumn fall winter"""
 )
 
 
@@ -135,6 +168,7 @@ def strip_chatter(sentence: str) -> str:
     while text != previous:
         previous = text
         text = _LEADING.sub("", text)
+        text = _BARE_LEADING.sub("", text)
         text = _FILLER_LEAD.sub("", text)
         text = _TAG_QUESTION.sub("", text)
         tail = _VOCATIVE_TAIL.search(text)
@@ -149,44 +183,46 @@ def strip_chatter(sentence: str) -> str:
 
 # --- filler -------------------------------------------------------------------------------
 
-STOPWORDS = frozenset(
-    """a an the and or but if so of to in on at for with by from as about into over after before up down out off
-    than then too also just very really quite pretty much many more most some any all each every both either
-    this that these those it its it's there here where when what which who whom whose why how
-    i i'm i've i'd i'll me my mine myself we we're we've we'd we'll us our ours ourselves you you're you've you'd
-    you'll your yours yourself he she him her his hers they them their theirs themselves one ones someone
-    is are was were be been being am do does did doing done have has had having can could will would shall
-    should may might must can't couldn't won't wouldn't don't doesn't didn't isn't aren't wasn't weren't
-    haven't hasn't hadn't not no yes yeah oh wow hey hi hello ok okay well like just now still even ever never
-    always again already yet soon later lately today tonight tomorrow yesterday get got gets getting go goes
-    going went gone make makes made let let's lets say said says thing things stuff something anything
-    everything nothing way lot lots bit kind sort gonna wanna gotta that's what's there's here's let's
-    who's how's where's when's sure definitely totally absolutely certainly especially though although
-    while because since until through without within""".split()
+STOPWORDS = word_set(
+    """a an the and or but if so of to in on at for with by from as about into over after before up down out off than
+    then too also just very really quite pretty much many more most some any all each every both either this that
+    these those it its it's there here where when what which who whom whose why how i i'm i've i'd i'll me my mine
+    myself we we're we've we'd we'll us our ours ourselves you you're you've you'd you'll your yours yourself he she
+    him her his hers they them their theirs themselves one ones someone is are was were be been being am do does did
+    doing done have has had having can could will would shall should may might must can't couldn't won't wouldn't
+    don't doesn't didn't isn't aren't wasn't weren't haven't hasn't hadn't not no yes yeah oh wow hey hi hello ok
+    okay well like just now still even ever never always again already yet soon later lately today tonight tomorrow
+    yesterday get got gets getting go goes going went gone make makes made let let's lets say said says thing things
+    stuff something anything everything nothing way lot lots bit kind sort gonna wanna gotta that's what's there's
+    here's let's who's how's where's when's sure definitely totally absolutely certainly especially though although
+    while because since until through without within"""
 )
 
 # Words that carry feeling or politeness but no fact.
-_FILLER_WORDS = frozenset(
-    """great awesome amazing cool nice wonderful fantastic incredible beautiful lovely good bad fun funny crazy
-    wild super stunning gorgeous cute sweet glad happy excited thrilled proud sorry true right real totally
-    hope hoping hopefully wish thanks thank thankful appreciate appreciated agree know knew think thought
-    guess mean means meant feel feels felt seem seems seemed sound sounds sounded look looks looked like
-    liked love loved loving enjoy enjoyed wait see seeing hear heard tell told talk talking chat chatting
-    share sharing keep best better wow haha lol congrats congratulations interesting impressive inspiring
-    inspired awesome cool neat epic rad dope brilliant perfect exciting wonderful wonderfully glad
-    kind kindly words support supportive encouragement encouraging care caring touching sweet luck lucky
-    blessed cheers bye goodbye day week soon later catch chatting chat awesome picture pic photo photos pics
-    same too either agree agreed totally indeed exactly definitely surely honestly literally seriously
-    truly rock rocks rocking killing nailed vibes vibe hang hanging there tough hard difficult easy
-    important special great nice moment moments huge big little lil happy happiness amazing proud
-    awesome incredible thrilled stoked pumped psyched""".split()
+_FILLER_WORDS = word_set(
+    """great awesome amazing cool nice wonderful fantastic incredible beautiful lovely good bad fun funny crazy wild
+    super stunning gorgeous cute sweet glad happy excited thrilled proud sorry true right real totally hope hoping
+    hopefully wish thanks thank thankful appreciate appreciated agree know knew think thought guess mean means meant
+    feel feels felt seem seems seemed sound sounds sounded look looks looked like liked love loved loving enjoy
+    enjoyed wait see seeing hear heard tell told talk talking chat chatting share sharing keep best better wow haha
+    lol congrats congratulations interesting impressive inspiring inspired awesome cool neat epic rad dope brilliant
+    perfect exciting wonderful wonderfully glad kind kindly words support supportive encouragement encouraging care
+    caring touching sweet luck lucky blessed cheers bye goodbye day week soon later catch chatting chat awesome
+    picture pic photo photos pics same too either agree agreed totally indeed exactly definitely surely honestly
+    literally seriously truly rock rocks rocking killing nailed vibes vibe hang hanging there tough hard difficult
+    easy important special great nice moment moments huge big little lil happy happiness amazing proud awesome
+    incredible thrilled stoked pumped psyched wondering help question questions advice tips info information
+    recommendations suggestions ideas assist ah ha hah haha hehe lol lmao omg yay ooh aww hmm um uh ugh nah yep yup
+    ok adorable breathtaking magical gorgeous cutest beautiful favorite favourite favorites favourites"""
 )
+
+COMMON_WORDS = STOPWORDS | _FILLER_WORDS
 
 _FILLER_TEMPLATES = re.compile(
     r"^(?:thanks?(?! to\b)|thank you|thx|ty|much appreciated|appreciate it|no problem|no worries|my pleasure|"
     r"you'?re welcome|anytime|take care|talk (?:to you )?(?:soon|later)|see (?:you|ya)|catch you|bye|"
-    r"good ?night|have a (?:good|great|nice|lovely|wonderful)|good luck|best of luck|keep it up|keep up the|"
-    r"keep going|you got this|you've got this|hang in there|let me know|i'?m here for you|same here|me too|"
+    r"good ?night|(?:i'?ll |i will )?see (?:you|ya)|(?:i'?ll |i will )?(?:talk|chat) (?:to|with) you|have a (?:good|great|nice|lovely|wonderful)|good luck|best of luck|keep it up|keep up the|"
+    r"keep going|long time no (?:see|talk|chat)|have (?:fun|a blast)|stay safe|take it easy|you got this|you've got this|hang in there|let me know|i'?m here for you|same here|me too|"
     r"i agree|i know,? right|fingers crossed|will do|sounds (?:good|great|fun|like a plan|amazing|awesome)|"
     r"that'?s (?:so )?(?:great|awesome|amazing|cool|nice|wonderful|fantastic|good|true|right|fine)|"
     r"i hope (?:so|you|it|that)|i'?m (?:so )?(?:glad|happy|proud) (?:for|of|to hear|you|that you)|"

@@ -55,7 +55,9 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
         "Food and drink the person likes or dislikes, diet (vegetarian, vegan), cuisines, restaurants and cooking.",
     ),
     Category("hobbies", "Hobbies, sports, games, arts, crafts, music, reading and other pastimes."),
-    Category("preferences", "General likes, dislikes and favourites beyond food: books, films, music, colours, brands."),
+    Category(
+        "preferences", "General likes, dislikes and favourites beyond food: books, films, music, colours, brands."
+    ),
     Category("travel", "Trips taken or planned, destinations, vacations and travel preferences."),
     Category("plans_goals", "Plans, intentions, goals, ambitions, wishes and upcoming commitments."),
     Category("events", "Things that happened or that the person took part in: outings, celebrations, milestones."),
@@ -97,15 +99,19 @@ starting with a letter (e.g. 'food_preferences')
     return name
 
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Concept -> keyword stems (see ``_stem``).  Keys are themselves stems, so a category
 # whose name or description mentions "sport" or "food" inherits that concept's words.
 _LEXICON: dict[str, frozenset[str]] = {
-    k: frozenset(v.split())
+    k: _words(v)
     for k, v in {
         "personal_info": "name age old birthday born gender nationality citizen language speak identity transgender "
         "trans nonbinary religion faith church christian muslim jewish tall height appearance hair",
         "location": "live living home hometown city town country neighbourhood neighborhood moved move relocat "
-        "apartment house address street suburb state from grew born based",
+        "apartment house address street suburb state grew born based",
         "work": "job work career employer company office boss colleague coworker manager salary promot hired "
         "fired interview business startup client project profession nurse teacher engineer developer doctor "
         "lawyer firefighter entrepreneur retire shift",
@@ -140,10 +146,8 @@ _LEXICON: dict[str, frozenset[str]] = {
         "goal": "goal plan aim ambition dream target achieve",
         "event": "went attended visited celebrat party concert festival wedding birthday yesterday last "
         "ago meeting conference event parade race competition show trip graduat",
-        "possession": "own bought buy purchas car bike house phone laptop computer apartment collection "
-        "gift new",
-        "habit": "every daily weekly usually always often routine habit morning night weekend regularly "
-        "sometimes",
+        "possession": "own bought buy purchas car bike house phone laptop computer apartment collection gift",
+        "habit": "every daily weekly usually always often routine habit morning night weekend regularly sometimes",
         "routine": "routine every daily morning evening schedule",
         "opinion": "think believe feel opinion important value matter agree disagree inspiring meaningful "
         "wish honestly",
@@ -154,8 +158,11 @@ _LEXICON: dict[str, frozenset[str]] = {
     }.items()
 }
 
-_STOPWORDS = frozenset(
-    ["a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by", "from", "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "user", "user's", "person", "people", "their", "they", "them", "he", "she", "his", "her", "who", "what", "which", "about", "into", "over", "than", "then", "has", "have", "had", "do", "does", "did", "not", "no", "so", "such", "any", "all", "other", "others", "anything", "things", "thing", "etc", "e", "g"]
+_STOPWORDS = _words(
+    """a an the and or but of to in on at for with by from as is are was were be been being it its this that these
+    those user user's person people their they them he she his her who what which about into over than then has have
+    had do does did not no so such any all other others anything things thing etc e g where when how why new more
+    some beyond also just very really"""
 )
 _TOKEN = re.compile(r"[a-z0-9]+")
 _RECOMMENDATION = re.compile(r"\bassistant (?:recommended|suggested|advised)\b", re.IGNORECASE)
@@ -222,6 +229,9 @@ def _concepts(category: Category) -> set[str]:
     return {c for c in _LEXICON if c in stems or _stem(c) in stems}
 
 
+_DEFAULT_SET = frozenset(DEFAULT_CATEGORIES)
+
+
 @functools.lru_cache(maxsize=64)
 def _profiles(categories: tuple[Category, ...]) -> tuple[_Profile, ...]:
     profiles = []
@@ -229,7 +239,8 @@ def _profiles(categories: tuple[Category, ...]) -> tuple[_Profile, ...]:
         keywords: set[str] = set()
         for concept in _concepts(cat):
             keywords |= {_stem(k) for k in _LEXICON[concept]} | _LEXICON[concept]
-        overlap = _stems(cat.name.replace("_", " ") + " " + cat.description)
+        # The default descriptions are prose for people; the lexicon already covers them.
+        overlap = frozenset() if cat in _DEFAULT_SET else _stems(cat.name.replace("_", " ") + " " + cat.description)
         profiles.append(_Profile(cat.name, frozenset(keywords), frozenset(overlap)))
     return tuple(profiles)
 

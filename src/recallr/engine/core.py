@@ -7,6 +7,10 @@ import threading
 from ..embedding import Embedder, load_embedder
 from ..settings import Settings
 from ..store import Database
+from .catalog import Categories
+from .conflicts import MergeConflicts
+from .formation import FormMemories
+from .memories import Memories
 from .pipeline import IndexMessages, Pipeline
 from .projects import Projects
 from .sessions import Sessions
@@ -34,6 +38,9 @@ class Engine:
         self.projects = Projects(self.db)
         self.users = Users(self.db, settings)
         self.sessions = Sessions(self.db, settings, work_available=self.work_available)
+        self.memories = Memories(self.db)
+        self.conflicts = MergeConflicts(self.db, on_queued=self.work_available.set)
+        self.categories = Categories(self.db)
 
     @property
     def embedder(self) -> Embedder:
@@ -45,10 +52,11 @@ class Engine:
         return self._embedder
 
     def pipeline(self) -> Pipeline:
-        return Pipeline([IndexMessages(lambda: self.embedder)])
+        return Pipeline([IndexMessages(lambda: self.embedder), FormMemories(lambda: self.embedder)])
 
     def worker(self, owner: str | None = None) -> Worker:
-        return Worker(self.db, self.settings, self.pipeline(), wake=self.work_available, owner=owner)
+        return Worker(self.db, self.settings, self.pipeline(), wake=self.work_available, owner=owner,
+                      embedder=lambda: self.embedder)
 
     def close(self) -> None:
         self.db.close()

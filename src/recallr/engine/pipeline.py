@@ -26,6 +26,7 @@ class ProcessingContext:
     user: UserRecord
     session: SessionRecord
     messages: list[MessageRecord]
+    categories: list[Any] = field(default_factory=list)  # the project's memory categories
     results: dict[str, Any] = field(default_factory=dict)
 
 

@@ -12,6 +12,7 @@ from ..exceptions import AuthenticationError, RecallrAIError
 from ..store import Database
 from ..store import projects as store
 from ..store.records import ApiKeyRecord, ProjectRecord
+from .catalog import install_defaults
 
 KEY_PREFIX = "rai_"
 
@@ -40,11 +41,16 @@ class Projects:
         project_id = str(uuid.uuid4())
         with self.db.write() as tx:
             project = store.insert_project(tx, project_id, name)
+            install_defaults(tx, project_id)
         return project, self.create_key(project_id, name="initial")
 
     def get(self, project_id: str) -> ProjectRecord | None:
         with self.db.read() as tx:
             return store.get_project(tx, project_id)
+
+    def require(self, project_id: str) -> ProjectRecord:
+        with self.db.read() as tx:
+            return self._require(tx, project_id)
 
     def all(self) -> list[ProjectRecord]:
         with self.db.read() as tx:

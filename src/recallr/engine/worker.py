@@ -12,14 +12,19 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 
+from ..embedding import Embedder
 from ..settings import Settings
-from ..store import Database
+from ..store import Database, now_us
+from ..store import conflicts as conflict_store
 from ..store import messages as message_store
 from ..store import projects as project_store
 from ..store import sessions as session_store
 from ..store import users as user_store
-from ..store.records import SessionRecord
+from ..store.records import SessionRecord, to_dt
+from .catalog import project_categories
+from .conflicts import apply_resolution
 from .pipeline import Pipeline, ProcessingContext
 
 log = logging.getLogger("recallr.worker")
@@ -36,8 +41,10 @@ class Worker:
     """
 
     def __init__(self, db: Database, settings: Settings, pipeline: Pipeline, *,
-                 wake: threading.Event | None = None, owner: str | None = None) -> None:
+                 wake: threading.Event | None = None, owner: str | None = None,
+                 embedder: Callable[[], Embedder] | None = None) -> None:
         self.db = db
+        self.embedder = embedder
         self.settings = settings
         self.pipeline = pipeline
         self.wake = wake or threading.Event()
@@ -65,6 +72,8 @@ class Worker:
         if now >= self._next_maintenance:
             self.maintain()
             self._next_maintenance = now + max(1.0, self.settings.worker_poll_seconds)
+        if self.resolve_one():
+            return True
         session = self.claim()
         if session is None:
             return False
@@ -85,7 +94,9 @@ class Worker:
                 return
             project = project_store.get_project(tx, user.project_id)
             messages = message_store.all_messages(tx, session.id)
-        ctx = ProcessingContext(project=project, user=user, session=session, messages=messages)  # type: ignore[arg-type]
+            categories = project_categories(tx, user.project_id)
+        ctx = ProcessingContext(project=project, user=user, session=session, messages=messages,  # type: ignore[arg-type]
+                                categories=categories)
         self.pipeline.prepare(ctx)
         with self.db.write() as tx:
             if not session_store.owns_lease(tx, session.id, self.owner):
@@ -93,6 +104,29 @@ class Worker:
                 return
             self.pipeline.write(tx, ctx)
             session_store.finish_session(tx, session.id, self.owner)
+
+    def resolve_one(self) -> bool:
+        """Resolve one answered merge conflict, if any is waiting."""
+        with self.db.read() as tx:
+            if not conflict_store.has_claimable(tx):
+                return False
+        with self.db.write() as tx:
+            conflict = conflict_store.claim(tx, owner=self.owner, lease_seconds=self.settings.lease_seconds)
+        if conflict is None:
+            return False
+        try:
+            vector = self.embedder().embed([conflict.proposed["content"]])[0] if self.embedder else None
+            with self.db.write() as tx:
+                if conflict_store.owns(tx, conflict.id, self.owner):
+                    offset = session_store.get_session_by_id(tx, conflict.session_id)
+                    clock = offset.clock_offset_us if offset else 0
+                    apply_resolution(tx, conflict, to_dt(now_us() + clock), vector)  # type: ignore[arg-type]
+        except Exception as error:
+            log.exception("resolving merge conflict %s failed", conflict.id)
+            with self.db.write() as tx:
+                conflict_store.fail_attempt(tx, conflict.id, error=f"{type(error).__name__}: {error}",
+                                            max_attempts=self.settings.max_attempts)
+        return True
 
     def run_forever(self) -> None:
         while not self._stop.is_set():

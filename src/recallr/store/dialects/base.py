@@ -35,6 +35,12 @@ class Dialect(Protocol):
     def json_contains(self, column: str, wanted: dict[str, Any]) -> tuple[str, list[Any]]:
         """A WHERE fragment true when the JSON object in ``column`` has every key/value of ``wanted``."""
 
+    def lock_user(self, tx: Any, user_id: str) -> None:
+        """Hold the user's row until commit, so two sessions of one user never consolidate at once."""
+
+    def json_array_overlaps(self, column: str, values: Sequence[str]) -> tuple[str, list[Any]]:
+        """A WHERE fragment true when the JSON array in ``column`` holds any of ``values``."""
+
     def is_unique_violation(self, error: BaseException) -> bool: ...
 
     def is_unavailable(self, error: BaseException) -> bool:
@@ -43,6 +49,6 @@ class Dialect(Protocol):
     def index_text(self, tx: Any, table: str, rows: Sequence[tuple[int, str]]) -> None:
         """Add ``(id, text)`` rows of ``table`` to its full-text index."""
 
-    def search_text(self, tx: Any, table: str, query: str, *, owner_sql: str, owner_params: Sequence[Any],
+    def search_text(self, tx: Any, table: str, query: str, *, where: str, params: Sequence[Any],
                     limit: int) -> list[tuple[Any, float]]:
-        """Full-text search of ``table``: ``(id, score)`` best first, higher score is better."""
+        """Full-text search of ``table`` (aliased ``t`` in ``where``): ``(id, score)`` best first, higher is better."""

@@ -64,21 +64,15 @@ class SQLiteDialect:
     def json_contains(self, column: str, wanted: dict[str, Any]) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []
-        for key, value in wanted.items():
-            path = '$."' + str(key).replace('"', '""') + '"'
-            if isinstance(value, dict | list):
-                clauses.append(f"json(json_extract({column}, ?)) = json(?)")
-                params.extend([path, json.dumps(value, separators=(",", ":"))])
-            elif value is None:
-                clauses.append(f"json_type({column}, ?) = 'null'")
-                params.append(path)
-            else:
-                clauses.append(f"json_extract({column}, ?) IS ?")
-                params.extend([path, value])
-                if isinstance(value, bool):
-                    clauses[-1] += f" AND json_type({column}, ?) = ?"
-                    params.extend([path, "true" if value else "false"])
+        _match_object(column, "$", wanted, clauses, params)
         return (" AND ".join(clauses) or "1=1"), params
+
+    def lock_user(self, tx: Any, user_id: str) -> None:
+        """Serialise memory writes per user. SQLite's single writer already does."""
+
+    def json_array_overlaps(self, column: str, values: Sequence[str]) -> tuple[str, list[Any]]:
+        marks = ", ".join("?" for _ in values)
+        return f"EXISTS (SELECT 1 FROM json_each({column}) WHERE json_each.value IN ({marks}))", list(values)
 
     def is_unique_violation(self, error: BaseException) -> bool:
         return isinstance(error, sqlite3.IntegrityError) and "UNIQUE" in str(error)
@@ -88,19 +82,70 @@ class SQLiteDialect:
             "unable to open" in str(error) or "disk I/O" in str(error)
         )
 
-    def index_text(self, tx: Any, table: str, rows: Sequence[tuple[int, str]]) -> None:
-        tx.executemany(f"INSERT INTO {table}_fts(rowid, content) VALUES (?, ?)", list(rows))
+    # Messages use an external-content index keyed by message id; memories and summaries (text ids) go
+    # through a rowid map table whose rows cascade away with their owner, so stale index rows never match.
+    _MAPPED: ClassVar[dict[str, str]] = {"memories": "memory_id", "session_summaries": "summary_id"}
 
-    def search_text(self, tx: Any, table: str, query: str, *, owner_sql: str, owner_params: Sequence[Any],
+    def index_text(self, tx: Any, table: str, rows: Sequence[tuple[Any, str]]) -> None:
+        if table not in self._MAPPED:
+            tx.executemany(f"INSERT INTO {table}_fts(rowid, content) VALUES (?, ?)", list(rows))
+            return
+        key = self._MAPPED[table]
+        for ident, text in rows:
+            cur = tx.execute(f"INSERT INTO {table}_fts_map ({key}) VALUES (?)", [ident])
+            tx.execute(f"INSERT INTO {table}_fts(rowid, content) VALUES (?, ?)", [cur.lastrowid, text])
+
+    def search_text(self, tx: Any, table: str, query: str, *, where: str, params: Sequence[Any],
                     limit: int) -> list[tuple[Any, float]]:
         terms = [t for t in _FTS_TOKEN.findall(query.lower()) if len(t) > 1]
         if not terms:
             return []
         match = " OR ".join(f'"{t}"' for t in dict.fromkeys(terms))
+        if table in self._MAPPED:
+            key = self._MAPPED[table]
+            joins = f"JOIN {table}_fts_map m ON m.rowid = {table}_fts.rowid JOIN {table} t ON t.id = m.{key}"
+        else:
+            joins = f"JOIN {table} t ON t.id = {table}_fts.rowid"
         rows = tx.all(
-            f"SELECT t.id AS id, bm25({table}_fts) AS score FROM {table}_fts "
-            f"JOIN {table} t ON t.id = {table}_fts.rowid "
-            f"WHERE {table}_fts MATCH ? AND {owner_sql} ORDER BY score LIMIT ?",
-            [match, *owner_params, limit],
+            f"SELECT t.id AS id, bm25({table}_fts) AS score FROM {table}_fts {joins} "
+            f"WHERE {table}_fts MATCH ? AND {where} ORDER BY score LIMIT ?",
+            [match, *params, limit],
         )
         return [(row["id"], -float(row["score"])) for row in rows]
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "real"
+    if isinstance(value, str):
+        return "text"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _match_object(column: str, path: str, wanted: dict[str, Any], clauses: list[str], params: list[Any]) -> None:
+    """Exact JSON equality of each key, typed (1 is not true) and key-order independent for objects."""
+    for key, value in wanted.items():
+        sub = path + '."' + str(key).replace('"', '""') + '"'
+        kind = _json_type(value)
+        if kind == "real":
+            clauses.append(f"json_type({column}, ?) IN ('real', 'integer') AND json_extract({column}, ?) = ?")
+            params.extend([sub, sub, value])
+            continue
+        clauses.append(f"json_type({column}, ?) = ?")
+        params.extend([sub, kind])
+        if kind in ("integer", "text"):
+            clauses.append(f"json_extract({column}, ?) = ?")
+            params.extend([sub, value])
+        elif kind == "array":
+            clauses.append(f"json_extract({column}, ?) = json(?)")
+            params.extend([sub, json.dumps(value, separators=(",", ":"))])
+        elif kind == "object":
+            clauses.append(f"(SELECT COUNT(*) FROM json_each({column}, ?)) = ?")
+            params.extend([sub, len(value)])
+            _match_object(column, sub, value, clauses, params)

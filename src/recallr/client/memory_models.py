@@ -1,0 +1,133 @@
+"""Result types for memories, merge conflicts and categories (official SDK shapes, plus ``sources``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..types import MergeConflictStatus
+from .models import Page
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class MemorySource(_Frozen):
+    """A message a memory came from (Recallr extension)."""
+
+    session_id: str
+    message_index: int
+
+
+class MemoryVersionInfo(_Frozen):
+    memory_id: str
+    version_number: int
+    content: str
+    event_date_start: datetime
+    event_date_end: datetime
+    created_at: datetime
+    expired_at: datetime
+    expiration_reason: str
+    merge_conflict_id: str | None = None
+
+
+class MemoryRelationship(_Frozen):
+    memory_id: str
+    content: str
+
+
+class UserMemoryItem(_Frozen):
+    """A memory: its current (or requested) version, versions, connections and provenance."""
+
+    memory_id: str
+    categories: list[str]
+    content: str
+    event_date_start: datetime
+    event_date_end: datetime
+    created_at: datetime
+    version_number: int
+    total_versions: int
+    has_previous_versions: bool
+    previous_versions: list[MemoryVersionInfo] | None = None
+    connected_memories: list[MemoryRelationship] | None = None
+    merge_conflict_in_progress: bool
+    merge_conflict_id: str | None = None
+    expired_at: datetime | None = None
+    expiration_reason: str | None = None
+    session_id: str
+    sources: list[MemorySource] = Field(default_factory=list)
+
+
+class UserMemoriesList(Page[UserMemoryItem]):
+    """A page of memories: ``items``, ``total``, ``has_more``, ``next_offset()``."""
+
+    @property
+    def items(self) -> list[UserMemoryItem]:
+        return self._items
+
+
+class MergeConflictConflictingMemory(_Frozen):
+    memory_id: str
+    content: str
+    reason: str
+    event_date_start: datetime
+    event_date_end: datetime
+    created_at: datetime
+
+
+class MergeConflictNewMemory(_Frozen):
+    memory_id: str
+    content: str
+    event_date_start: datetime
+    event_date_end: datetime
+    created_at: datetime
+
+
+class MergeConflictQuestion(_Frozen):
+    question: str
+    options: list[str]
+
+
+class MergeConflictAnswer(_Frozen):
+    """An answer to one clarifying question: ``answer`` must be one of its ``options``."""
+
+    question: str
+    answer: str
+    message: str | None = None
+
+
+class MergeConflictModel(_Frozen):
+    id: str
+    project_user_session_id: str
+    proposed_memory_content: str | None = None
+    new_memories: list[MergeConflictNewMemory] | None = None
+    conflicting_memories: list[MergeConflictConflictingMemory]
+    clarifying_questions: list[MergeConflictQuestion]
+    status: MergeConflictStatus
+    resolution_data: dict[str, Any] | None = None
+    created_at: datetime
+    resolved_at: datetime | None = None
+
+
+class MergeConflictList(Page[Any]):
+    """A page of merge conflicts: ``conflicts``, ``total``, ``has_more``."""
+
+    @property
+    def conflicts(self) -> list[Any]:
+        return self._items
+
+
+class Category(_Frozen):
+    """A memory category of the project."""
+
+    name: str
+    description: str
+
+
+class ProjectSettings(_Frozen):
+    project_id: str
+    name: str
+    merge_conflicts_enabled: bool

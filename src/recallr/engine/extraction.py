@@ -1,0 +1,386 @@
+"""Extraction: turn a session's messages into candidate memories, offline and deterministically.
+
+``extract`` reads every turn, splits it into sentences, drops small talk, empty questions
+and secrets, and rewrites what is left as short third-person statements:
+
+* user messages are about ``default_subject`` ("User is allergic to peanuts.");
+* ``Name: text`` messages are about Name ("Caroline went to a support group yesterday.");
+* assistant messages become what the assistant recommended or told the user
+  ("Assistant recommended the book 'Dune' to the user.").
+
+Person conventions ("we" -> "Name and family"/"Name and friends", the name repeated instead
+of a pronoun) are documented in ``_extraction_person``.  Time expressions are kept as they
+are; a later stage resolves them from ``Candidate.source_text``.
+
+Example::
+
+    >>> from recallr.engine.categories import DEFAULT_CATEGORIES
+    >>> [c.content for c in extract([Turn(0, "user", "Hi! I'm allergic to peanuts.")], DEFAULT_CATEGORIES)]
+    ['User is allergic to peanuts.']
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from ._extraction_assistant import assistant_statements, recommendation_context
+from ._extraction_person import Voice, group_name, lower_first, to_third_person
+from ._extraction_rules import SlotMatch, allergens, find_entities, find_slot, has_change_marker, is_negated, word_set
+from ._extraction_text import (
+    Statement,
+    content_words,
+    finish,
+    has_secret,
+    is_filler,
+    is_question,
+    split_segments,
+    strip_chatter,
+)
+from .categories import DEFAULT_CATEGORIES, Category, categorize
+
+__all__ = ["Candidate", "Category", "ExtractionRules", "Turn", "extract"]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One message of a session."""
+
+    index: int  # 0-based position in the session
+    role: Literal["user", "assistant"]
+    content: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A statement worth remembering, before consolidation with existing memories."""
+
+    content: str  # the self-contained third-person statement
+    categories: tuple[str, ...]  # 1 to 3 names from the given category set, best first
+    sources: tuple[int, ...]  # turn indices it came from
+    subject: str  # "User", "Assistant" or the speaker's name
+    source_text: str  # the original sentence (a later stage reads time expressions from it)
+    slot: str | None  # consolidation key of a single-valued fact ("user:home"), None for many-valued ones
+    value: str | None  # the slot's value ("Paris")
+    entities: tuple[str, ...]  # lowercase names and key nouns, to connect memories about the same thing
+    change_marker: bool  # the text signals a change ("now", "moved", "no longer", "used to", ...)
+    negated: bool  # "I don't like X", "I'm not vegetarian anymore"
+
+
+@dataclass(frozen=True)
+class ExtractionRules:
+    """A project's instructions: what never to remember and what always to keep.
+
+    Each entry is a regular expression (case-insensitive); an entry that is not a valid
+    expression is matched as a literal keyword.
+
+    Example::
+
+        >>> ExtractionRules(never_remember=("salary",), always_remember=("deadline",))
+        ExtractionRules(never_remember=('salary',), always_remember=('deadline',))
+    """
+
+    never_remember: tuple[str, ...] = ()
+    always_remember: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Policy:
+    never: re.Pattern[str] | None
+    always: re.Pattern[str] | None
+
+    def drops(self, text: str) -> bool:
+        return has_secret(text) or bool(self.never and self.never.search(text))
+
+    def keeps(self, text: str) -> bool:
+        return bool(self.always and self.always.search(text))
+
+
+def _union(entries: tuple[str, ...]) -> re.Pattern[str] | None:
+    parts = []
+    for entry in entries:
+        if not entry.strip():
+            continue
+        try:
+            re.compile(entry)
+            parts.append(f"(?:{entry})")
+        except re.error:
+            parts.append(re.escape(entry))
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+@functools.lru_cache(maxsize=128)
+def _policy(rules: ExtractionRules) -> _Policy:
+    return _Policy(_union(rules.never_remember), _union(rules.always_remember))
+
+
+# --- speakers -----------------------------------------------------------------------------
+
+_SPEAKER = re.compile(r"^\s*([A-Z][\w'.-]{0,30}(?: [A-Z][\w'.-]{0,30}){0,2}):\s+(?=\S)")
+_NOT_SPEAKER = word_set(
+    """note update edit question answer summary tip tips warning important example step option pros cons ps p.s re fyi
+    q a title subject ingredients instructions sure okay ok yes no hint reminder disclaimer conclusion result
+    results output input error me i todo to-do goal goals problem solution context background task source sources
+    reference references quote translation definition time date location address day"""
+)
+
+
+def _split_speaker(content: str) -> tuple[str | None, str]:
+    m = _SPEAKER.match(content)
+    if not m or m.group(1).lower() in _NOT_SPEAKER or m.group(1).split()[0].lower() in _NOT_SPEAKER:
+        return None, content
+    return m.group(1), content[m.end() :]
+
+
+def _voice(turn: Turn, speaker: str | None, body: str, names: list[str], default_subject: str) -> Voice:
+    user_word = "the user" if default_subject == "User" else default_subject
+    if speaker is not None:
+        others = [n for n in names if n != speaker]
+        listener = others[0] if len(names) == 2 and others else None
+        return Voice(speaker, group_name(speaker, body), listener)
+    if turn.role == "assistant":
+        return Voice("Assistant", f"Assistant and {user_word}", user_word)
+    return Voice(default_subject, group_name(default_subject, body), "the assistant")
+
+
+# --- person statements --------------------------------------------------------------------
+
+_FIRST_PERSON = re.compile(
+    r"(?<![\w'])(?:I|I'm|I've|I'd|I'll|i|im|i'm|me|my|mine|myself|we|we're|we've|we'd|we'll|us|our|ours|"
+    r"ourselves|let's)(?![\w'])",
+    re.IGNORECASE,
+)
+_SECOND_PERSON = re.compile(r"(?<![\w'])(?:you|you're|you've|you'd|you'll|your|yours|yourself|ya|u|ur)(?![\w'])", re.I)
+_REQUEST = re.compile(
+    r"^(?:please |pls |can you |could you |would you |will you )?(?:give|tell|show|help|find|write|list|suggest|"
+    r"recommend|explain|create|generate|provide|remind|summari[sz]e|translate|describe|compare|calculate|"
+    r"draft|plan|outline|brainstorm|rewrite|edit|proofread|fix|convert|name)\b",
+    re.IGNORECASE,
+)
+_LETS = re.compile(r"^let'?s\b", re.IGNORECASE)
+_SUBORDINATOR = re.compile(r"^(?:and |but |so |since |because |as |now that |given that |though |although )+", re.I)
+_CLAUSES = re.compile(r",\s+|\s+-\s+|;\s+|\s+so\s+(?=what|how|where|which|who|when|should|can|could|do|any)", re.I)
+_STARTS_FIRST_PERSON = re.compile(r"^(?:I|I'm|I've|I'd|I'll|my|My|we|We|we're|We're|we've|We've|our|Our)\b")
+_MY_NP = re.compile(r"\bmy ((?:[a-z]+ ){0,2}?[a-z]+)(?:,? ([A-Z][\w'-]+(?: [A-Z][\w'-]+)*))?")
+_NP_STOP = re.compile(r"\s+(?:for|to|in|on|at|with|from|about|is|are|was|and|or|that|who|when|if|of)\b.*$")
+_FACT_NOUNS = word_set(
+    """wife husband partner boyfriend girlfriend fiance fiancee son daughter kid kids children child baby mom mum dad
+    mother father parents sister brother siblings grandma grandpa grandmother grandfather aunt uncle cousin niece
+    nephew dog cat puppy kitten pet pets turtle turtles hamster rabbit bird parrot horse job boss team company
+    business startup house apartment flat car bike garden birthday wedding anniversary allergy allergies diet doctor
+    therapist school college university degree thesis band roommate friend neighbor neighbour favorite favourite
+    hometown landlord manager coworker colleague"""
+)
+
+
+_DROPPED_SUBJECT = re.compile(
+    r"^(?:(?P<been>been)|(?P<ing>(?:working on|thinking (?:about|of)|planning (?:to|on)|hoping (?:to|for)|"
+    r"trying (?:to|out)|feeling|heading (?:to|out|back|home)|looking forward|going to|gonna|about to)\b)|"
+    r"(?P<past>just|got|went|started|finished|had|made|took|saw|tried|spent|bought|joined|visited|watched|loved|"
+    r"found|was|signed|learned|picked|booked|adopted|finally|recently|also|wanna)\b(?!,))",
+    re.IGNORECASE,
+)
+_GENERIC = re.compile(
+    r"^(?:it|it's|its|it'll|that|that's|that'll|this|this is|life|there's nothing|nothing|everything|sometimes|"
+    r"isn't|such|what a|how|being|having|seeing|knowing|finding|taking|making|getting|learning|working|staying|"
+    r"keeping|creating|sharing|helping|having|doing|spending|believing|remember|always|never|nature|"
+    r"people|everyone|anyone|music|art|books|friends|family)\b",
+    re.IGNORECASE,
+)
+_SPECIFIC = re.compile(
+    r"(?<=\w )[A-Z][a-z]|\d|\b(?:yesterday|tomorrow|tonight|ago|last (?:week|weekend|month|year|night|summer|"
+    r"winter|spring|fall|time)|next (?:week|weekend|month|year))\b"
+)
+
+
+def _restore_subject(text: str) -> str:
+    """Chat drops the subject ("Been busy volunteering", "Just got back"): put "I" back."""
+    m = _DROPPED_SUBJECT.match(text)
+    if m is None or _FIRST_PERSON.match(text):
+        return text
+    rest = text[0].lower() + text[1:]
+    if m.group("been"):
+        return "I've " + rest
+    return ("I'm " if m.group("ing") else "I ") + rest
+
+
+def _declarative(text: str, voice: Voice, forced: bool) -> Statement | None:
+    """A first-person (or impersonal) statement rewritten in the third person."""
+    text = _restore_subject(_LETS.sub("we should", text))
+    first = bool(_FIRST_PERSON.search(text))
+    slot = find_slot(text) if first else None
+    if not forced and slot is None:
+        if is_filler(text):
+            return None
+        words = content_words(text)
+        if not first and (_SECOND_PERSON.search(text) or len(words) < 2):
+            return None  # a reaction to the other person, or too little to stand alone
+        if not first and _GENERIC.match(text) and not _SPECIFIC.search(text):
+            return None  # a platitude ("It's important to stay positive")
+    rewritten = to_third_person(text, voice)
+    if not first:
+        rewritten = f"{voice.name} said {lower_first(rewritten)}"
+    return Statement(finish(rewritten), slot)
+
+
+def _question_facts(text: str, voice: Voice) -> Iterator[Statement]:
+    """Facts a question or request reveals ("Have you tried my favourite cafe, Blue Door?")."""
+    slot = find_slot(text)
+    if slot is not None and slot.key.startswith("favorite_"):
+        kind = slot.key.removeprefix("favorite_").replace("_", " ")
+        yield Statement(f"{voice.possessive} favorite {kind} is {slot.value}.", slot)
+        return
+    found = False
+    for clause in _CLAUSES.split(text):
+        clause = _SUBORDINATOR.sub("", clause.strip(" ?!."))
+        if _STARTS_FIRST_PERSON.match(clause) and not is_question(clause) and not _REQUEST.match(clause):
+            statement = _declarative(clause, voice, forced=False)
+            if statement is not None and len(content_words(clause)) >= 2:
+                found = True
+                yield statement
+    if found:
+        return
+    for m in _MY_NP.finditer(text):
+        noun = _NP_STOP.sub("", m.group(1))
+        name = m.group(2)
+        if noun.split()[-1] in _FACT_NOUNS or name:
+            phrase = f"{noun} {name}" if name else noun
+            yield Statement(f"{voice.name} mentioned their {phrase}.", None)
+            return
+
+
+def _person_statements(body: str, voice: Voice, policy: _Policy) -> Iterator[tuple[str, Statement]]:
+    for segment in split_segments(body):
+        raw = segment.text
+        if policy.drops(raw):
+            continue
+        forced = policy.keeps(raw)
+        text = strip_chatter(raw) or (raw if forced else "")
+        if not text:
+            continue
+        if is_question(text) or _REQUEST.match(text):
+            if forced:
+                yield raw, Statement(finish(f"{voice.name} asked: {to_third_person(text, voice)}"), None)
+            else:
+                yield from ((raw, s) for s in _question_facts(text, voice))
+            continue
+        statement = _declarative(text, voice, forced)
+        if statement is not None:
+            yield raw, statement
+
+
+# --- candidates ---------------------------------------------------------------------------
+
+_SLOT_CATEGORY = {
+    "home": "location",
+    "hometown": "location",
+    "job": "work",
+    "employer": "work",
+    "name": "personal_info",
+    "age": "personal_info",
+    "relationship_status": "relationships",
+    "pet_count": "pets",
+    "diet": "food_preferences",
+}
+_GROUP = re.compile(r" and (?:friends|family)\b")
+_ALLERGY = re.compile(r"\ballerg", re.IGNORECASE)
+_ENTITY_SLOTS = ("home", "hometown", "employer", "favorite_", "likes:", "name")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def _categories(content: str, slot: SlotMatch | None, cats: tuple[Category, ...]) -> tuple[str, ...]:
+    content = _GROUP.sub("", content)  # "User and friends" says nothing about relationships
+    names = {c.name for c in cats}
+    hints: list[str] = []
+    if _ALLERGY.search(content):
+        hints.append("allergies")
+    if slot is not None:
+        hints.append(_SLOT_CATEGORY.get(slot.key.split(":")[0], ""))
+    ordered = [h for h in hints if h in names]
+    found = categorize(content, cats)
+    if slot is not None and slot.key.startswith(("likes:", "favorite_")):
+        # a like or favourite about food is a food preference first
+        ordered.append("food_preferences" if "food_preferences" in found else "preferences")
+        ordered = [h for h in ordered if h in names]
+    for name in found:
+        if name not in ordered:
+            ordered.append(name)
+    if len(ordered) > 1 and "other" in ordered:
+        ordered.remove("other")
+    return tuple(ordered[:3])
+
+
+def _candidate(turn: Turn, voice: Voice, raw: str, statement: Statement, cats: tuple[Category, ...]) -> Candidate:
+    slot = statement.slot if voice.name != "Assistant" else None
+    subject_key = _NON_WORD.sub("_", voice.name.lower()).strip("_") or "user"
+    extra: list[str] = []
+    if slot is not None and slot.key.startswith(_ENTITY_SLOTS):
+        extra.append(slot.value.lower())
+    extra.extend(allergens(raw))
+    if voice.listener and voice.listener[:1].isupper() and _SECOND_PERSON.search(raw):
+        extra.append(voice.listener.lower())
+    entities = find_entities(strip_chatter(raw) or raw, extra=tuple(extra), exclude=frozenset({voice.name.lower()}))
+    return Candidate(
+        content=statement.content,
+        categories=_categories(statement.content, slot, cats),
+        sources=(turn.index,),
+        subject=voice.name,
+        source_text=raw,
+        slot=f"{subject_key}:{slot.key}" if slot else None,
+        value=slot.value if slot else None,
+        entities=tuple(entities),
+        change_marker=bool(slot and slot.change) or has_change_marker(raw),
+        negated=slot.negated if slot else is_negated(raw),
+    )
+
+
+def extract(
+    turns: Sequence[Turn],
+    categories: Sequence[Category],
+    *,
+    default_subject: str = "User",
+    instructions: ExtractionRules | None = None,
+) -> list[Candidate]:
+    """Extract the statements worth remembering from a session's turns, in order.
+
+    ``categories`` is the project's category set (the defaults when empty); every
+    candidate carries one to three of its names.  Identical statements are merged,
+    keeping every source turn.
+
+    Example::
+
+        >>> turns = [Turn(0, "user", "Caroline: I went to a support group yesterday. Thanks!"),
+        ...          Turn(1, "assistant", "You should read 'Dune' by Frank Herbert.")]
+        >>> [c.content for c in extract(turns, DEFAULT_CATEGORIES)]
+        ['Caroline went to a support group yesterday.', "Assistant suggested that the user should read 'Dune' by \
+Frank Herbert."]
+    """
+    cats = tuple(categories) or DEFAULT_CATEGORIES
+    policy = _policy(instructions or ExtractionRules())
+    parsed = [(turn, *_split_speaker(turn.content)) for turn in turns]
+    names = list(dict.fromkeys(speaker for _, speaker, _ in parsed if speaker))
+    out: list[Candidate] = []
+    seen: dict[str, int] = {}
+    previous_user = ""
+    for turn, speaker, body in parsed:
+        voice = _voice(turn, speaker, body, names, default_subject)
+        if voice.name == "Assistant":
+            produced = assistant_statements(
+                body, voice, drops=policy.drops, keeps=policy.keeps, recommending=recommendation_context(previous_user)
+            )
+        else:
+            produced = _person_statements(body, voice, policy)
+            previous_user = body
+        for raw, statement in produced:
+            key = statement.content.lower()
+            if key in seen:
+                existing = out[seen[key]]
+                if turn.index not in existing.sources:
+                    out[seen[key]] = replace(existing, sources=(*existing.sources, turn.index))
+                continue
+            seen[key] = len(out)
+            out.append(_candidate(turn, voice, raw, statement, cats))
+    return out

@@ -1,0 +1,202 @@
+"""The memory-formation stage: extract -> date -> embed -> consolidate -> connect -> summarise.
+
+Each step sits behind a small protocol (``Extractor``, ``Consolidator``, ``Summarizer``) with an offline
+implementation here; the LLM mode implements them again. ``prepare`` builds a ``FormationPlan`` from the
+user's current memories without writing; ``write`` applies it inside the session's transaction after
+checking that no other writer changed the user's memories meanwhile (else it plans again).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Protocol
+
+from ..embedding import Embedder
+from ..store import Tx, now_us
+from ..store import conflicts as conflict_store
+from ..store import memories as memory_store
+from ..store import summaries as summary_store
+from ..store.memories import MemoryRecord
+from ..store.records import MessageRecord, to_dt
+from ..store.summaries import SummaryRecord
+from .categories import Category
+from .consolidation import OfflineConsolidator
+from .dates import event_span, with_absolute_date
+from .drafts import ConflictDraft, Decision, Draft, FormationPlan
+from .extraction import Turn, extract
+from .pipeline import ProcessingContext
+from .summaries import OfflineSummarizer
+
+_IDS = uuid.UUID("6f1c3c52-8f0e-4d38-9a57-5d3f0b1c2a77")
+MAX_CONNECTIONS = 5
+
+
+class Extractor(Protocol):
+    def extract(self, messages: Sequence[MessageRecord], categories: Sequence[Category]) -> list[Draft]: ...
+
+
+class Consolidator(Protocol):
+    def decide(self, draft: Draft, current: Sequence[MemoryRecord], *, conflicts_enabled: bool) -> Decision: ...
+
+
+class Summarizer(Protocol):
+    def summarize(self, session_date: datetime, messages: Sequence[MessageRecord],
+                  drafts: Sequence[Draft]) -> tuple[str, list[int]]: ...
+
+
+class OfflineExtractor:
+    """Rule-based extraction with event dates resolved against each message's timestamp."""
+
+    def extract(self, messages: Sequence[MessageRecord], categories: Sequence[Category]) -> list[Draft]:
+        turns = [Turn(m.position, "assistant" if m.role == "assistant" else "user", m.content) for m in messages]
+        by_index = {m.position: m for m in messages}
+        drafts: list[Draft] = []
+        for candidate in extract(turns, categories):
+            moment = by_index[candidate.sources[0]].timestamp
+            span = event_span(candidate.source_text, moment)
+            content = with_absolute_date(candidate.content, span) if span.relative else candidate.content
+            drafts.append(Draft(content=content, categories=list(candidate.categories),
+                                sources=list(candidate.sources), event_start=span.start, event_end=span.end,
+                                subject=candidate.subject, slot=candidate.slot, value=candidate.value,
+                                entities=list(candidate.entities), change_marker=candidate.change_marker,
+                                negated=candidate.negated))
+        return drafts
+
+
+def conflicts_enabled(ctx: ProcessingContext) -> bool:
+    if ctx.user.merge_conflict_enabled is not None:
+        return ctx.user.merge_conflict_enabled
+    return ctx.project.merge_conflicts_enabled
+
+
+class FormMemories:
+    """The pipeline stage that turns a session into memories, conflicts, connections and a summary."""
+
+    name = "form_memories"
+
+    def __init__(self, embedder: Callable[[], Embedder], *, extractor: Extractor | None = None,
+                 consolidator: Consolidator | None = None, summarizer: Summarizer | None = None) -> None:
+        self.embedder = embedder
+        self.extractor = extractor or OfflineExtractor()
+        self.consolidator = consolidator or OfflineConsolidator()
+        self.summarizer = summarizer or OfflineSummarizer()
+
+    # -- prepare: everything that does not depend on the user's current memories, outside any write lock --
+    def prepare(self, ctx: ProcessingContext) -> None:
+        drafts = self.extractor.extract(ctx.messages, ctx.categories)
+        texts = [d.content for d in drafts]
+        summary_text, summary_sources = self.summarizer.summarize(ctx.session.created_at, ctx.messages, drafts)
+        vectors = self.embedder().embed([*texts, summary_text])
+        for draft, vector in zip(drafts, vectors[:-1], strict=True):
+            draft.embedding = vector
+        summary = SummaryRecord(id=str(uuid.uuid5(_IDS, f"{ctx.session.id}:summary")), session_id=ctx.session.id,
+                                user_id=ctx.user.id, content=summary_text, session_date=ctx.session.created_at,
+                                sources=summary_sources, embedding=vectors[-1])
+        ctx.results[self.name] = (drafts, summary)
+
+    # -- write: consolidate against the memories current now, inside the session's transaction ---------------
+    def write(self, tx: Tx, ctx: ProcessingContext) -> None:
+        drafts, summary = ctx.results[self.name]
+        tx.dialect.lock_user(tx, ctx.user.id)
+        plan = self.plan(ctx, drafts, memory_store.current(tx, ctx.user.id))
+        plan.summary = summary
+        apply_plan(tx, ctx, plan)
+
+    def plan(self, ctx: ProcessingContext, drafts: list[Draft], current: list[MemoryRecord]) -> FormationPlan:
+        """Decide, draft by draft, what this session changes (pure: reads nothing, writes nothing)."""
+        plan = FormationPlan()
+        now = to_dt(now_us() + ctx.session.clock_offset_us)
+        assert now is not None
+        working = list(current)
+        enabled = conflicts_enabled(ctx)
+        for n, draft in enumerate(drafts):
+            decision = self.consolidator.decide(draft, working, conflicts_enabled=enabled)
+            self._apply(ctx, plan, working, n, draft, decision, now)
+        self._connect(plan, working)
+        return plan
+
+    def _apply(self, ctx: ProcessingContext, plan: FormationPlan, working: list[MemoryRecord], n: int,
+               draft: Draft, decision: Decision, now: datetime) -> None:
+        sources = [(ctx.session.id, i) for i in draft.sources]
+        target = decision.target
+        if decision.action == "repeat" and target is not None:
+            fresh = next((s for m, s in plan.new_memories if m.id == target.id), None)
+            (fresh if fresh is not None else plan.added_sources.setdefault(target.id, [])).extend(sources)
+            return
+        if decision.action == "conflict" and target is not None:
+            plan.conflicts.append(self._conflict(ctx, n, draft, target, decision.reason, sources, now))
+            plan.flagged.append(target.id)
+            return
+        if decision.action == "ignore":
+            return
+        memory_id = str(uuid.uuid5(_IDS, f"{ctx.session.id}:{n}"))
+        chain_id, version = memory_id, 1
+        if decision.action == "update" and target is not None:
+            chain_id, version = target.chain_id, target.version_number + 1
+            plan.expirations.append((target.id, decision.reason or "UPDATED"))
+            working.remove(target)
+        memory = MemoryRecord(
+            id=memory_id, user_id=ctx.user.id, session_id=ctx.session.id, chain_id=chain_id, version_number=version,
+            content=draft.content, categories=draft.categories, event_date_start=draft.event_start,
+            event_date_end=draft.event_end, created_at=now, subject=draft.subject, slot=draft.slot,
+            value=draft.value, entities=draft.entities, negated=draft.negated, embedding=draft.embedding,
+        )
+        plan.new_memories.append((memory, sources))
+        working.append(memory)
+
+    @staticmethod
+    def _conflict(ctx: ProcessingContext, n: int, draft: Draft, target: MemoryRecord, reason: str,
+                  sources: list[tuple[str, int]], now: datetime) -> ConflictDraft:
+        proposed = {
+            "content": draft.content, "categories": draft.categories, "subject": draft.subject, "slot": draft.slot,
+            "value": draft.value, "entities": draft.entities, "negated": draft.negated,
+            "event_date_start": draft.event_start.isoformat(), "event_date_end": draft.event_end.isoformat(),
+            "sources": [list(s) for s in sources], "created_at": now.isoformat(),
+        }
+        question = {"question": f"Which is true now: \"{draft.content}\" or \"{target.content}\"?",
+                    "options": [draft.content, target.content, BOTH]}
+        return ConflictDraft(id=str(uuid.uuid5(_IDS, f"{ctx.session.id}:{n}:conflict")), proposed=proposed,
+                             conflicting=[{"memory_id": target.id, "reason": reason}], questions=[question])
+
+    @staticmethod
+    def _connect(plan: FormationPlan, working: list[MemoryRecord]) -> None:
+        """Connect each new memory to the most recent current memories that share an entity with it."""
+        for memory, _ in plan.new_memories:
+            own = {e for e in memory.entities if e != (memory.subject or "").lower()}
+            if not own:
+                continue
+            linked = 0
+            for other in reversed(working):
+                if other.chain_id == memory.chain_id:
+                    continue
+                shared = own & set(other.entities)
+                if shared:
+                    plan.connections.append((memory.chain_id, other.chain_id, f"both mention {sorted(shared)[0]}"))
+                    linked += 1
+                    if linked >= MAX_CONNECTIONS:
+                        break
+
+
+BOTH = "Both are true"
+
+
+def apply_plan(tx: Tx, ctx: ProcessingContext, plan: FormationPlan) -> None:
+    now = to_dt(now_us() + ctx.session.clock_offset_us)
+    assert now is not None
+    for memory_id, reason in plan.expirations:
+        memory_store.expire(tx, memory_id, reason=reason, when=now)
+    for memory, sources in plan.new_memories:
+        memory_store.insert(tx, memory, sources)
+    for memory_id, sources in plan.added_sources.items():
+        memory_store.add_sources(tx, memory_id, sources)
+    for conflict in plan.conflicts:
+        conflict_store.insert(tx, conflict_id=conflict.id, user_id=ctx.user.id, session_id=ctx.session.id,
+                              proposed=conflict.proposed, conflicting=conflict.conflicting,
+                              questions=conflict.questions, created_at_us=now_us())
+    memory_store.set_conflict_flag(tx, plan.flagged, True)
+    memory_store.connect(tx, ctx.user.id, plan.connections)
+    if plan.summary is not None:
+        summary_store.upsert(tx, plan.summary)
+    memory_store.bump_revision(tx, ctx.user.id)

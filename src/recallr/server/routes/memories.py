@@ -1,0 +1,80 @@
+"""/api/v1/users/{user_id}/memories, /memory/{id} and /merge-conflicts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from ...engine import validation
+from ...schemas_memory import (
+    MemoryListOut,
+    MemoryOut,
+    MergeConflictListOut,
+    MergeConflictOut,
+    ResolveIn,
+)
+from ...types import MergeConflictStatus
+from ..deps import BlockingDep, EngineDep, ProjectDep
+
+router = APIRouter(prefix="/users/{user_id}", tags=["memories"])
+
+
+@router.get("/memories", response_model=MemoryListOut)
+async def list_memories(
+    user_id: str, engine: EngineDep, project_id: ProjectDep, run: BlockingDep,
+    offset: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    categories: Annotated[list[str] | None, Query()] = None,
+    session_id_filter: Annotated[list[str] | None, Query()] = None,
+    session_metadata_filter: Annotated[str | None, Query(description="JSON object, exact match")] = None,
+    include_previous_versions: bool = True, include_connected_memories: bool = True,
+) -> MemoryListOut:
+    views, total = await run(
+        engine.memories.page, project_id, user_id, offset=offset, limit=limit, categories=categories,
+        session_ids=session_id_filter,
+        session_metadata=validation.metadata_filter(session_metadata_filter, field="session_metadata_filter"),
+        include_previous_versions=include_previous_versions, include_connected_memories=include_connected_memories,
+    )
+    return MemoryListOut(items=[MemoryOut.of(v) for v in views], total=total, has_more=offset + len(views) < total)
+
+
+@router.get("/memory/{memory_id}", response_model=MemoryOut)
+async def get_memory(user_id: str, memory_id: str, engine: EngineDep, project_id: ProjectDep, run: BlockingDep,
+                     include_previous_versions: bool = True, include_connected_memories: bool = True) -> MemoryOut:
+    view = await run(engine.memories.get, project_id, user_id, memory_id,
+                     include_previous_versions=include_previous_versions,
+                     include_connected_memories=include_connected_memories)
+    return MemoryOut.of(view)
+
+
+@router.delete("/memory/{memory_id}", status_code=204)
+async def delete_memory(user_id: str, memory_id: str, engine: EngineDep, project_id: ProjectDep, run: BlockingDep,
+                        delete_previous_versions: bool = False) -> Response:
+    await run(engine.memories.delete, project_id, user_id, memory_id,
+              delete_previous_versions=delete_previous_versions)
+    return Response(status_code=204)
+
+
+@router.get("/merge-conflicts", response_model=MergeConflictListOut)
+async def list_merge_conflicts(
+    user_id: str, engine: EngineDep, project_id: ProjectDep, run: BlockingDep,
+    offset: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 10,
+    status: MergeConflictStatus | None = None, sort_by: str = "created_at", sort_order: str = "desc",
+) -> MergeConflictListOut:
+    views, total = await run(engine.conflicts.page, project_id, user_id, offset=offset, limit=limit,
+                             status=status.value if status else None, sort_by=sort_by, sort_order=sort_order)
+    return MergeConflictListOut(conflicts=[MergeConflictOut.of(v) for v in views], total=total,
+                                has_more=offset + len(views) < total)
+
+
+@router.get("/merge-conflicts/{conflict_id}", response_model=MergeConflictOut)
+async def get_merge_conflict(user_id: str, conflict_id: str, engine: EngineDep, project_id: ProjectDep,
+                             run: BlockingDep) -> MergeConflictOut:
+    return MergeConflictOut.of(await run(engine.conflicts.get, project_id, user_id, conflict_id))
+
+
+@router.post("/merge-conflicts/{conflict_id}/resolve", response_model=MergeConflictOut)
+async def resolve_merge_conflict(user_id: str, conflict_id: str, body: ResolveIn, engine: EngineDep,
+                                 project_id: ProjectDep, run: BlockingDep) -> MergeConflictOut:
+    answers = [a.model_dump() for a in body.answers.question_answers]
+    return MergeConflictOut.of(await run(engine.conflicts.answer, project_id, user_id, conflict_id, answers))

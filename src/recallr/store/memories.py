@@ -1,0 +1,191 @@
+"""Memories: versions in chains, their sources (provenance), connections between chains."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from .database import Tx
+from .records import dump_json, load_json, to_dt, to_us
+
+Source = tuple[str, int]  # (session_id, message_index)
+
+
+@dataclass
+class MemoryRecord:
+    """One version of a memory."""
+
+    id: str
+    user_id: str
+    session_id: str
+    chain_id: str
+    version_number: int
+    content: str
+    categories: list[str]
+    event_date_start: datetime
+    event_date_end: datetime
+    created_at: datetime
+    subject: str | None = None
+    slot: str | None = None
+    value: str | None = None
+    entities: list[str] = field(default_factory=list)
+    negated: bool = False
+    expired_at: datetime | None = None
+    expiration_reason: str | None = None
+    merge_conflict_id: str | None = None
+    merge_conflict_in_progress: bool = False
+    embedding: np.ndarray | None = None
+
+    @classmethod
+    def from_row(cls, row: Any) -> MemoryRecord:
+        blob = row["embedding"]
+        return cls(
+            id=row["id"], user_id=row["user_id"], session_id=row["session_id"], chain_id=row["chain_id"],
+            version_number=row["version_number"], content=row["content"], categories=load_json(row["categories"]),
+            event_date_start=to_dt(row["event_date_start"]), event_date_end=to_dt(row["event_date_end"]),  # type: ignore[arg-type]
+            created_at=to_dt(row["created_at"]), subject=row["subject"], slot=row["slot"],  # type: ignore[arg-type]
+            value=row["value"], entities=load_json(row["entities"]), negated=bool(row["negated"]),
+            expired_at=to_dt(row["expired_at"]), expiration_reason=row["expiration_reason"],
+            merge_conflict_id=row["merge_conflict_id"],
+            merge_conflict_in_progress=bool(row["merge_conflict_in_progress"]),
+            embedding=None if blob is None else np.frombuffer(blob, dtype=np.float32),
+        )
+
+
+def insert(tx: Tx, memory: MemoryRecord, sources: Iterable[Source]) -> None:
+    tx.execute(
+        "INSERT INTO memories (id, user_id, session_id, chain_id, version_number, content, categories, subject, slot, "
+        "value, entities, negated, event_date_start, event_date_end, created_at, embedding) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [memory.id, memory.user_id, memory.session_id, memory.chain_id, memory.version_number, memory.content,
+         dump_json(memory.categories), memory.subject, memory.slot, memory.value, dump_json(memory.entities),
+         memory.negated, to_us(memory.event_date_start), to_us(memory.event_date_end), to_us(memory.created_at),
+         None if memory.embedding is None else np.asarray(memory.embedding, np.float32).tobytes()],
+    )
+    add_sources(tx, memory.id, sources)
+    tx.dialect.index_text(tx, "memories", [(memory.id, memory.content)])
+
+
+def add_sources(tx: Tx, memory_id: str, sources: Iterable[Source]) -> None:
+    existing = {(r["session_id"], r["message_index"]) for r in
+                tx.all("SELECT session_id, message_index FROM memory_sources WHERE memory_id = ?", [memory_id])}
+    new = sorted(set(sources) - existing)
+    tx.executemany("INSERT INTO memory_sources (memory_id, session_id, message_index) VALUES (?, ?, ?)",
+                   [(memory_id, s, i) for s, i in new])
+
+
+def expire(tx: Tx, memory_id: str, *, reason: str, when: datetime, conflict_id: str | None = None) -> None:
+    tx.execute("UPDATE memories SET expired_at = ?, expiration_reason = ?, merge_conflict_id = ?, "
+               "merge_conflict_in_progress = FALSE WHERE id = ?", [to_us(when), reason, conflict_id, memory_id])
+
+
+def set_conflict_flag(tx: Tx, memory_ids: Sequence[str], flag: bool) -> None:
+    tx.executemany("UPDATE memories SET merge_conflict_in_progress = ? WHERE id = ?", [(flag, m) for m in memory_ids])
+
+
+def current(tx: Tx, user_id: str) -> list[MemoryRecord]:
+    rows = tx.all("SELECT * FROM memories WHERE user_id = ? AND expired_at IS NULL ORDER BY created_at, id",
+                  [user_id])
+    return [MemoryRecord.from_row(r) for r in rows]
+
+
+def get(tx: Tx, user_id: str, memory_id: str) -> MemoryRecord | None:
+    row = tx.one("SELECT * FROM memories WHERE id = ? AND user_id = ?", [memory_id, user_id])
+    return None if row is None else MemoryRecord.from_row(row)
+
+
+def get_many(tx: Tx, memory_ids: Sequence[str]) -> list[MemoryRecord]:
+    if not memory_ids:
+        return []
+    marks = ", ".join("?" for _ in memory_ids)
+    return [MemoryRecord.from_row(r) for r in tx.all(f"SELECT * FROM memories WHERE id IN ({marks})", memory_ids)]
+
+
+def chain(tx: Tx, chain_ids: Sequence[str]) -> dict[str, list[MemoryRecord]]:
+    """Every version of each chain, oldest first."""
+    out: dict[str, list[MemoryRecord]] = {c: [] for c in chain_ids}
+    if chain_ids:
+        marks = ", ".join("?" for _ in chain_ids)
+        for row in tx.all(f"SELECT * FROM memories WHERE chain_id IN ({marks}) ORDER BY version_number", chain_ids):
+            out[row["chain_id"]].append(MemoryRecord.from_row(row))
+    return out
+
+
+def sources(tx: Tx, memory_ids: Sequence[str]) -> dict[str, list[Source]]:
+    out: dict[str, list[Source]] = {m: [] for m in memory_ids}
+    if memory_ids:
+        marks = ", ".join("?" for _ in memory_ids)
+        rows = tx.all(f"SELECT memory_id, session_id, message_index FROM memory_sources WHERE memory_id IN ({marks}) "
+                      "ORDER BY session_id, message_index", memory_ids)
+        for row in rows:
+            out[row["memory_id"]].append((row["session_id"], row["message_index"]))
+    return out
+
+
+def page_current(tx: Tx, user_id: str, *, offset: int, limit: int, categories: Sequence[str] | None,
+                 session_ids: Sequence[str] | None,
+                 session_metadata: dict[str, Any] | None) -> tuple[list[MemoryRecord], int]:
+    where, params = "m.user_id = ? AND m.expired_at IS NULL", [user_id]
+    if categories:
+        clause, extra = tx.dialect.json_array_overlaps("m.categories", categories)
+        where, params = f"{where} AND {clause}", [*params, *extra]
+    if session_ids:
+        where += f" AND m.session_id IN ({', '.join('?' for _ in session_ids)})"
+        params = [*params, *session_ids]
+    if session_metadata:
+        clause, extra = tx.dialect.json_contains("s.metadata", session_metadata)
+        where, params = f"{where} AND {clause}", [*params, *extra]
+    base = f"FROM memories m JOIN sessions s ON s.id = m.session_id WHERE {where}"
+    total = tx.scalar(f"SELECT COUNT(*) {base}", params)
+    rows = tx.all(f"SELECT m.* {base} ORDER BY m.created_at DESC, m.id LIMIT ? OFFSET ?", [*params, limit, offset])
+    return [MemoryRecord.from_row(r) for r in rows], int(total)
+
+
+def delete_versions(tx: Tx, memory_ids: Sequence[str]) -> None:
+    tx.executemany("DELETE FROM memories WHERE id = ?", [(m,) for m in memory_ids])
+
+
+def reinstate(tx: Tx, memory_id: str) -> None:
+    """Make a version current again (its successor was deleted)."""
+    tx.execute("UPDATE memories SET expired_at = NULL, expiration_reason = NULL, merge_conflict_id = NULL "
+               "WHERE id = ?", [memory_id])
+
+
+def connect(tx: Tx, user_id: str, pairs: Iterable[tuple[str, str, str]]) -> None:
+    """Connect chains (a, b, reason); stored once per unordered pair."""
+    rows = {(min(a, b), max(a, b)): reason for a, b, reason in pairs if a != b}
+    for (a, b), reason in rows.items():
+        if tx.scalar("SELECT 1 FROM memory_connections WHERE chain_a = ? AND chain_b = ?", [a, b]) is None:
+            tx.execute("INSERT INTO memory_connections (user_id, chain_a, chain_b, reason) VALUES (?, ?, ?, ?)",
+                       [user_id, a, b, reason])
+
+
+def connected(tx: Tx, chain_ids: Sequence[str], *, limit: int = 10) -> dict[str, list[MemoryRecord]]:
+    """The current versions connected to each chain."""
+    out: dict[str, list[MemoryRecord]] = {c: [] for c in chain_ids}
+    if not chain_ids:
+        return out
+    marks = ", ".join("?" for _ in chain_ids)
+    rows = tx.all(
+        f"SELECT c.chain_a AS src, m.* FROM memory_connections c JOIN memories m ON m.chain_id = c.chain_b "
+        f"WHERE c.chain_a IN ({marks}) AND m.expired_at IS NULL UNION ALL "
+        f"SELECT c.chain_b AS src, m.* FROM memory_connections c JOIN memories m ON m.chain_id = c.chain_a "
+        f"WHERE c.chain_b IN ({marks}) AND m.expired_at IS NULL",
+        [*chain_ids, *chain_ids],
+    )
+    for row in rows:
+        if len(out[row["src"]]) < limit:
+            out[row["src"]].append(MemoryRecord.from_row(row))
+    return out
+
+
+def bump_revision(tx: Tx, user_id: str) -> None:
+    tx.execute("UPDATE users SET memory_rev = memory_rev + 1 WHERE id = ?", [user_id])
+
+
+def revision(tx: Tx, user_id: str) -> int:
+    return int(tx.scalar("SELECT memory_rev FROM users WHERE id = ?", [user_id]) or 0)
