@@ -41,7 +41,7 @@ class Sleep:
     seconds: float
 
 
-Op = Generator[Call | Sleep, httpx.Response | None, T]
+Op = Generator[Call | Sleep, Any, T]  # sends back an httpx.Response after a Call, None after a Sleep
 
 
 def _params(params: dict[str, Any] | None) -> dict[str, Any] | None:

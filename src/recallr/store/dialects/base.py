@@ -46,7 +46,7 @@ class Dialect(Protocol):
     def is_unavailable(self, error: BaseException) -> bool:
         """Whether ``error`` means the database cannot be reached (answered with 503)."""
 
-    def index_text(self, tx: Any, table: str, rows: Sequence[tuple[int, str]]) -> None:
+    def index_text(self, tx: Any, table: str, rows: Sequence[tuple[Any, str]]) -> None:
         """Add ``(id, text)`` rows of ``table`` to its full-text index."""
 
     def search_text(self, tx: Any, table: str, query: str, *, where: str, params: Sequence[Any],
