@@ -112,14 +112,17 @@ def test_bad_options_are_rejected(options: dict[str, int]) -> None:
 def test_texts_are_cut_at_the_token_limit(embedder: MiniLMEmbedder) -> None:
     # "hello" is one token; [CLS] and [SEP] take the other two places.
     at_limit, beyond = embedder.embed(["hello " * (MAX_TOKENS - 2), "hello " * (MAX_TOKENS + 100)])
+    assert len(embedder.token_ids("hello " * (MAX_TOKENS + 100))) == MAX_TOKENS
     np.testing.assert_allclose(at_limit, beyond, atol=1e-6)
 
 
 def test_threads_share_one_instance() -> None:
     shared = MiniLMEmbedder(threads=1)  # not loaded: the threads race to load it
     results: dict[int, np.ndarray] = {}
+    start = threading.Barrier(6)
 
     def work(i: int) -> None:
+        start.wait()
         results[i] = shared.embed(TEXTS[i % 3 :] * 4)
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(6)]
@@ -267,17 +270,15 @@ def test_tokens_match_the_reference_tokenizer(embedder: MiniLMEmbedder) -> None:
     reference = Tokenizer.from_file(str(_reference_dir() / "tokenizer.json"))
     reference.no_padding()
     reference.no_truncation()  # the shipped tokenizer.json would cut at 128
-    ours = embedder._loaded()[1]
     for text in TEXTS:
-        assert ours.encode(text).ids == reference.encode(text).ids
+        assert embedder.token_ids(text) == reference.encode(text).ids
 
 
 def test_int8_model_agrees_with_full_precision(embedder: MiniLMEmbedder) -> None:
     reference_dir = _reference_dir()
     weights = _read_safetensors(reference_dir / "model.safetensors")
-    tokenizer = embedder._loaded()[1]
     texts = [t for t in TEXTS if t] + ["We went hiking in the mountains last weekend and it rained the whole time."]
-    reference = np.vstack([_reference_embed(weights, tokenizer.encode(t).ids) for t in texts])
+    reference = np.vstack([_reference_embed(weights, embedder.token_ids(t)) for t in texts])
     ours = embedder.embed(texts)
     agreement = (reference * ours).sum(axis=1)
     assert agreement.min() > 0.99, agreement

@@ -163,6 +163,15 @@ class MiniLMEmbedder:
         """Create the ONNX session and tokenizer now instead of on first use."""
         self._loaded()
 
+    def token_ids(self, text: str) -> list[int]:
+        """The ids the model sees for ``text``: ``[CLS]``, WordPieces, ``[SEP]``, at most 256.
+
+        Example::
+
+            MiniLMEmbedder().token_ids("I love pizza")  # [101, 1045, 2293, 10733, 102]
+        """
+        return list(self._loaded()[1].encode(text).ids)
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One unit-length float32 row of 384 values per text, in order."""
         if isinstance(texts, str):

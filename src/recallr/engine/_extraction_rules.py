@@ -305,6 +305,11 @@ _CHANGE = re.compile(
 )
 
 
+_CHANGE_HINTS = ("now", "these days", "longer", "more", "moved", "relocated", "switched", "changed", "new fav",
+                 "used to", "stopped", "quit", "became", "got ", "broke up", "instead", "just ")  # fmt: skip
+_NEGATION_HINTS = ("not", "n't", "never", "no longer", "cannot")
+
+
 def has_change_marker(sentence: str) -> bool:
     """True when the sentence signals that something changed ("now", "moved", "no longer", "used to", ...).
 
@@ -313,7 +318,8 @@ def has_change_marker(sentence: str) -> bool:
         >>> has_change_marker("I moved to Berlin"), has_change_marker("I live in Berlin")
         (True, False)
     """
-    return bool(_CHANGE.search(sentence))
+    low = sentence.lower()
+    return any(hint in low for hint in _CHANGE_HINTS) and bool(_CHANGE.search(sentence))
 
 
 _NEGATED = re.compile(
@@ -331,7 +337,8 @@ def is_negated(sentence: str) -> bool:
         >>> is_negated("I'm not vegetarian anymore"), is_negated("It wasn't my fault")
         (True, False)
     """
-    return bool(_NEGATED.search(sentence))
+    low = sentence.lower()
+    return any(hint in low for hint in _NEGATION_HINTS) and bool(_NEGATED.search(sentence))
 
 
 _QUOTED = re.compile(r"\"([^\"]{2,80})\"|(?<!\w)'([A-Z][^']{1,80})'(?!\w)")

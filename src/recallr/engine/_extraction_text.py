@@ -20,6 +20,7 @@ __all__ = [
     "has_secret",
     "is_filler",
     "is_question",
+    "looks_like_prose",
     "split_segments",
     "strip_chatter",
 ]
@@ -43,15 +44,21 @@ class Segment:
     """One sentence (or list item) of a message."""
 
     text: str
-    list_item: bool = False
+    list_item: bool = False  # the first sentence of a list item
     header: bool = False  # ends with ":" and introduces what follows
+    in_item: bool = False  # any sentence of a list item
+    line: int = 0  # index of the source line
 
 
 def _normalise(text: str) -> str:
     text = text.translate(_QUOTES)
-    text = _LINK.sub(r"\1", text)
-    text = _MARKDOWN.sub("", text)
-    return _EMOJI.sub(" ", text)
+    if "](" in text:
+        text = _LINK.sub(r"\1", text)
+    if any(mark in text for mark in "*_`#>"):
+        text = _MARKDOWN.sub("", text)
+    if not text.isascii() or any(mark in text for mark in ":;<x"):
+        text = _EMOJI.sub(" ", text)
+    return text
 
 
 def _split_sentences(line: str) -> list[str]:
@@ -59,7 +66,7 @@ def _split_sentences(line: str) -> list[str]:
     start = 0
     for m in _BOUNDARY.finditer(line):
         before = line[start : m.start()].rsplit(" ", 1)[-1].lower()
-        if m.group(1) == "." and (before in _ABBREVIATIONS or (len(before) == 1 and before.isalpha())):
+        if m.group(1) == "." and (before in _ABBREVIATIONS or "." in before or (len(before) == 1 and before.isalpha())):
             continue
         pieces.append(line[start : m.end(1)])
         start = m.end()
@@ -76,7 +83,7 @@ def split_segments(text: str) -> list[Segment]:
         ['Hi!', 'I moved to Paris.', 'Dr. Lee helped.']
     """
     segments: list[Segment] = []
-    for raw_line in _normalise(text).splitlines():
+    for number, raw_line in enumerate(_normalise(text).splitlines()):
         item = bool(_LIST_ITEM.match(raw_line))
         line = _SPACES.sub(" ", _LIST_ITEM.sub("", raw_line, count=1) if item else raw_line).strip()
         if not line:
@@ -84,7 +91,7 @@ def split_segments(text: str) -> list[Segment]:
         sentences = _split_sentences(line)
         for i, sentence in enumerate(sentences):
             header = sentence.endswith(":") and i == len(sentences) - 1
-            segments.append(Segment(sentence, list_item=item and i == 0, header=header))
+            segments.append(Segment(sentence, list_item=item and i == 0, header=header, in_item=item, line=number))
     return segments
 
 
@@ -132,12 +139,18 @@ _BARE_LEADING = re.compile(
     r"^(?i:yeah+|yea|yes|yep|yup|oh+|ooh|ah+|aw+|wow+|whoa|woah|well|haha+|hehe|lol|lmao|omg|hey|hi|hello|ok|okay|"
     r"um+|uh+|hmm+|ugh|yay|so|anyway|anyways|honestly|plus|and|but|also)\s+(?=[a-zA-Z])"
 )
-_VOCATIVE_TAIL = re.compile(r"(\S+)(\s*,\s*(?:[A-Z][a-z]+|my friend|buddy|dude|man|girl|pal))\s*[.!?…]*$")
+_VOCATIVE_TAIL = re.compile(r"\s*,\s*(?:[A-Z][a-z]+|my friend|buddy|dude|man|girl|pal)(?=\s*[.!?…]*$)")
 _VOCATIVE_HEAD = re.compile(r"^[A-Z][a-z]+,\s+(?=[A-Za-z])")
 _TAG_QUESTION = re.compile(
     r"(?:,|\s-)\s*(?:right|eh|huh|you know|ya know|isn't it|don't you think|didn't it|wasn't it|no)\s*\?*$", re.I
 )
-_FILLER_LEAD = re.compile(r"^(?:I mean|you know|to be honest|honestly|tbh|anyway|anyways|by the way|btw)\s*,\s*", re.I)
+_FILLER_LEAD = re.compile(
+    r"^(?:I mean|you know|to be honest|honestly|tbh|anyway|anyways|by the way|btw|however|additionally|also|"
+    r"alternatively|for example|for instance|in addition|finally|lastly|moreover|furthermore|otherwise|that said|"
+    r"first|firstly|second|secondly|third|next|then|plus|besides|meanwhile|overall|ultimately|in fact|actually|"
+    r"instead|similarly|likewise|nevertheless|still|so)\s*,\s*",
+    re.I,
+)
 
 
 _NOT_VOCATIVE = word_set(
@@ -171,14 +184,31 @@ def strip_chatter(sentence: str) -> str:
         text = _BARE_LEADING.sub("", text)
         text = _FILLER_LEAD.sub("", text)
         text = _TAG_QUESTION.sub("", text)
-        tail = _VOCATIVE_TAIL.search(text)
-        if tail and not tail.group(1)[0].isupper():  # "Paris, France" is a place, not a vocative
-            text = text[: tail.start(2)] + text[tail.end(2) :]
+        tail = _VOCATIVE_TAIL.search(text, max(0, len(text) - 40))
+        if tail and not text[: tail.start()].rstrip().rsplit(" ", 1)[-1][:1].isupper():
+            text = text[: tail.start()] + text[tail.end() :]  # "Paris, France" is a place, not a vocative
         head = _VOCATIVE_HEAD.match(text)
         if head and _is_vocative(head.group(0).strip(", ")):
             text = text[head.end() :]
         text = text.strip(" ,;-")
     return text
+
+
+_CODE = re.compile(r"[{}<>=$\\]|->|::|\(\)|;\s*$|^\s*(?:def|class|import|return|SELECT|from)\b")
+_NOT_LETTER = re.compile(r"[^A-Za-z]+")
+
+
+def looks_like_prose(text: str) -> bool:
+    """False for code, table rows and other text that is mostly not words.
+
+    Example::
+
+        >>> looks_like_prose("I moved to Paris."), looks_like_prose("| a | b |"), looks_like_prose("x = f(y);")
+        (True, False, False)
+    """
+    if text.count("|") >= 2 or _CODE.search(text):
+        return False
+    return len(_NOT_LETTER.sub("", text)) >= 0.6 * len(text)
 
 
 # --- filler -------------------------------------------------------------------------------
@@ -284,7 +314,11 @@ def is_question(text: str) -> bool:
 
 # --- secrets ------------------------------------------------------------------------------
 
-_CARD = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+_CARD = re.compile(r"(?<!\d)\d{4}[ -]?(?:\d[ -]?){8,14}\d(?!\d)")
+# Cheap substring tests first: the full patterns are slow on long messages.
+_SECRET_HINTS = ("pass", "pwd", "pin", "cvv", "cvc", "security", "api", "secret", "token", "private", "ssn",
+                 "seed", "recovery", "credential", "sk-", "sk_", "pk_", "pk-", "ghp_", "xox")  # fmt: skip
+_SSN_HINT = re.compile(r"\d-\d\d-\d")
 _SECRET = re.compile(
     r"\b(?:pass(?:word|code|phrase)|pwd|pin(?: code| number)?|cvv|cvc|security code|api[ _-]?key|secret key|"
     r"access token|auth token|private key|social security number|ssn|seed phrase|recovery phrase|"
@@ -302,4 +336,8 @@ def has_secret(text: str) -> bool:
         >>> has_secret("my password is hunter2"), has_secret("card 4111 1111 1111 1111"), has_secret("I'm 34")
         (True, True, False)
     """
-    return bool(_SECRET.search(text) or _CARD.search(text))
+    low = text.lower()
+    if any(hint in low for hint in _SECRET_HINTS) or _SSN_HINT.search(text):
+        if _SECRET.search(text):
+            return True
+    return bool(_CARD.search(text))

@@ -168,6 +168,7 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 _RECOMMENDATION = re.compile(r"\bassistant (?:recommended|suggested|advised)\b", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=16384)
 def _stem(word: str) -> str:
     """A crude, fast stemmer: enough to match "plays" with "play" and "allergies" with "allergy"."""
     if len(word) > 4 and word.endswith("ies"):
@@ -260,8 +261,10 @@ def categorize(text: str, categories: Sequence[Category]) -> tuple[str, ...]:
     cats = tuple(categories)
     if not cats:
         raise ValueError("categorize needs at least one category")
-    words = _stems(text)
-    raw = {_stem(t) for t in _TOKEN.findall(text.lower())} | set(_TOKEN.findall(text.lower()))
+    tokens = set(_TOKEN.findall(text.lower()))
+    stems = {_stem(t) for t in tokens}
+    raw = tokens | stems
+    words = {_stem(t) for t in tokens - _STOPWORDS}
     recommendation = bool(_RECOMMENDATION.search(text))
     scored: list[tuple[float, int, str]] = []
     for position, profile in enumerate(_profiles(cats)):

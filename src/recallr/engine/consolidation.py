@@ -44,15 +44,59 @@ def _settled(draft: Draft, old: MemoryRecord) -> bool:
     return "count" in (draft.slot or "") and new is not None and previous is not None and new > previous
 
 
+class WorkingSet:
+    """The user's current memories during one session's consolidation, indexed for the checks above."""
+
+    def __init__(self, memories: Sequence[MemoryRecord]) -> None:
+        self.memories: list[MemoryRecord] = []
+        self._text: dict[str, MemoryRecord] = {}
+        self._vectors: list[np.ndarray] = []
+        self._matrix: np.ndarray | None = None
+        for memory in memories:
+            self.add(memory)
+
+    def add(self, memory: MemoryRecord) -> None:
+        self.memories.append(memory)
+        self._text.setdefault(normalise(memory.content), memory)
+        self._vectors.append(memory.embedding if memory.embedding is not None else np.zeros(0, np.float32))
+        self._matrix = None
+
+    def remove(self, memory: MemoryRecord) -> None:
+        index = self.memories.index(memory)
+        del self.memories[index]
+        del self._vectors[index]
+        self._matrix = None
+        key = normalise(memory.content)
+        if self._text.get(key) is memory:
+            del self._text[key]
+
+    def same_text(self, text: str) -> MemoryRecord | None:
+        return self._text.get(normalise(text))
+
+    def same_slot(self, subject: str | None, slot: str) -> list[MemoryRecord]:
+        return [m for m in self.memories if m.slot == slot and (m.subject or "") == (subject or "")]
+
+    def similar(self, vector: np.ndarray, threshold: float) -> list[tuple[MemoryRecord, float]]:
+        """Memories with cosine >= threshold, best first."""
+        if not self.memories:
+            return []
+        if self._matrix is None:
+            dim = vector.shape[0]
+            self._matrix = np.stack([v if v.shape == (dim,) else np.zeros(dim, np.float32) for v in self._vectors])
+        scores = self._matrix @ vector
+        hits = np.flatnonzero(scores >= threshold)
+        return sorted(((self.memories[i], float(scores[i])) for i in hits), key=lambda h: -h[1])
+
+
 class OfflineConsolidator:
     """Rule-based consolidation (no LLM). ``decide`` is pure; see the module docstring for the rules."""
 
-    def decide(self, draft: Draft, current: Sequence[MemoryRecord], *, conflicts_enabled: bool) -> Decision:
+    def decide(self, draft: Draft, current: WorkingSet, *, conflicts_enabled: bool) -> Decision:
         duplicate = self._duplicate(draft, current)
         if duplicate is not None:
             return Decision("repeat", duplicate, "same statement")
         if draft.slot:
-            same_slot = [m for m in current if m.slot == draft.slot and (m.subject or "") == (draft.subject or "")]
+            same_slot = current.same_slot(draft.subject, draft.slot)
             if same_slot:
                 old = same_slot[-1]
                 if normalise(old.value or "") == normalise(draft.value or "") and old.negated == draft.negated:
@@ -65,21 +109,14 @@ class OfflineConsolidator:
         return Decision("add")
 
     @staticmethod
-    def _duplicate(draft: Draft, current: Sequence[MemoryRecord]) -> MemoryRecord | None:
-        text = normalise(draft.content)
-        for memory in current:
-            if normalise(memory.content) == text:
+    def _duplicate(draft: Draft, current: WorkingSet) -> MemoryRecord | None:
+        exact = current.same_text(draft.content)
+        if exact is not None or draft.embedding is None:
+            return exact
+        for memory, _ in current.similar(draft.embedding, DUPLICATE_COSINE):
+            if memory.negated == draft.negated and (memory.slot is None or memory.slot == draft.slot):
                 return memory
-        if draft.embedding is None:
-            return None
-        best, best_score = None, DUPLICATE_COSINE
-        for memory in current:
-            if memory.embedding is None or memory.negated != draft.negated:
-                continue
-            score = float(np.dot(memory.embedding, draft.embedding))
-            if score >= best_score and (memory.slot is None or memory.slot == draft.slot):
-                best, best_score = memory, score
-        return best
+        return None
 
     @staticmethod
     def _reason(draft: Draft, old: MemoryRecord) -> str:

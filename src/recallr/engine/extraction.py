@@ -37,6 +37,7 @@ from ._extraction_text import (
     has_secret,
     is_filler,
     is_question,
+    looks_like_prose,
     split_segments,
     strip_chatter,
 )
@@ -91,12 +92,22 @@ class ExtractionRules:
 class _Policy:
     never: re.Pattern[str] | None
     always: re.Pattern[str] | None
+    secrets: bool = True  # check for secrets (off once the whole message is known to have none)
 
     def drops(self, text: str) -> bool:
-        return has_secret(text) or bool(self.never and self.never.search(text))
+        return (self.secrets and has_secret(text)) or bool(self.never and self.never.search(text))
 
     def keeps(self, text: str) -> bool:
         return bool(self.always and self.always.search(text))
+
+    def narrowed(self, body: str) -> _Policy:
+        """The policy for one message: sentences need checking only if the whole message matches."""
+        if self.drops(body) or self.keeps(body):
+            return self
+        return _PERMISSIVE
+
+
+_PERMISSIVE = _Policy(None, None, secrets=False)
 
 
 def _union(entries: tuple[str, ...]) -> re.Pattern[str] | None:
@@ -155,6 +166,8 @@ _FIRST_PERSON = re.compile(
 )
 _SECOND_PERSON = re.compile(r"(?<![\w'])(?:you|you're|you've|you'd|you'll|your|yours|yourself|ya|u|ur)(?![\w'])", re.I)
 _REQUEST = re.compile(
+    r"^(?:I (?:was|am|'m) wondering if you|I wonder if you|I(?:'d| would) like you to|I (?:need|want) you to|"
+    r"I have a question|I've got a question)|"
     r"^(?:please |pls |can you |could you |would you |will you )?(?:give|tell|show|help|find|write|list|suggest|"
     r"recommend|explain|create|generate|provide|remind|summari[sz]e|translate|describe|compare|calculate|"
     r"draft|plan|outline|brainstorm|rewrite|edit|proofread|fix|convert|name)\b",
@@ -255,7 +268,7 @@ def _question_facts(text: str, voice: Voice) -> Iterator[Statement]:
 def _person_statements(body: str, voice: Voice, policy: _Policy) -> Iterator[tuple[str, Statement]]:
     for segment in split_segments(body):
         raw = segment.text
-        if policy.drops(raw):
+        if not looks_like_prose(raw) or policy.drops(raw):
             continue
         forced = policy.keeps(raw)
         text = strip_chatter(raw) or (raw if forced else "")
@@ -367,12 +380,13 @@ Frank Herbert."]
     previous_user = ""
     for turn, speaker, body in parsed:
         voice = _voice(turn, speaker, body, names, default_subject)
+        local = policy.narrowed(body)
         if voice.name == "Assistant":
             produced = assistant_statements(
-                body, voice, drops=policy.drops, keeps=policy.keeps, recommending=recommendation_context(previous_user)
+                body, voice, drops=local.drops, keeps=local.keeps, recommending=recommendation_context(previous_user)
             )
         else:
-            produced = _person_statements(body, voice, policy)
+            produced = _person_statements(body, voice, local)
             previous_user = body
         for raw, statement in produced:
             key = statement.content.lower()

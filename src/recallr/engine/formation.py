@@ -22,7 +22,7 @@ from ..store.memories import MemoryRecord
 from ..store.records import MessageRecord, to_dt
 from ..store.summaries import SummaryRecord
 from .categories import Category
-from .consolidation import OfflineConsolidator
+from .consolidation import OfflineConsolidator, WorkingSet
 from .dates import event_span, with_absolute_date
 from .drafts import ConflictDraft, Decision, Draft, FormationPlan
 from .extraction import Turn, extract
@@ -38,7 +38,7 @@ class Extractor(Protocol):
 
 
 class Consolidator(Protocol):
-    def decide(self, draft: Draft, current: Sequence[MemoryRecord], *, conflicts_enabled: bool) -> Decision: ...
+    def decide(self, draft: Draft, current: WorkingSet, *, conflicts_enabled: bool) -> Decision: ...
 
 
 class Summarizer(Protocol):
@@ -109,7 +109,7 @@ class FormMemories:
         plan = FormationPlan()
         now = to_dt(now_us() + ctx.session.clock_offset_us)
         assert now is not None
-        working = list(current)
+        working = WorkingSet(current)
         enabled = conflicts_enabled(ctx)
         for n, draft in enumerate(drafts):
             decision = self.consolidator.decide(draft, working, conflicts_enabled=enabled)
@@ -117,7 +117,7 @@ class FormMemories:
         self._connect(plan, working)
         return plan
 
-    def _apply(self, ctx: ProcessingContext, plan: FormationPlan, working: list[MemoryRecord], n: int,
+    def _apply(self, ctx: ProcessingContext, plan: FormationPlan, working: WorkingSet, n: int,
                draft: Draft, decision: Decision, now: datetime) -> None:
         sources = [(ctx.session.id, i) for i in draft.sources]
         target = decision.target
@@ -144,7 +144,7 @@ class FormMemories:
             value=draft.value, entities=draft.entities, negated=draft.negated, embedding=draft.embedding,
         )
         plan.new_memories.append((memory, sources))
-        working.append(memory)
+        working.add(memory)
 
     @staticmethod
     def _conflict(ctx: ProcessingContext, n: int, draft: Draft, target: MemoryRecord, reason: str,
@@ -161,14 +161,14 @@ class FormMemories:
                              conflicting=[{"memory_id": target.id, "reason": reason}], questions=[question])
 
     @staticmethod
-    def _connect(plan: FormationPlan, working: list[MemoryRecord]) -> None:
+    def _connect(plan: FormationPlan, working: WorkingSet) -> None:
         """Connect each new memory to the most recent current memories that share an entity with it."""
         for memory, _ in plan.new_memories:
             own = {e for e in memory.entities if e != (memory.subject or "").lower()}
             if not own:
                 continue
             linked = 0
-            for other in reversed(working):
+            for other in reversed(working.memories):
                 if other.chain_id == memory.chain_id:
                     continue
                 shared = own & set(other.entities)
