@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from _common import DATA
-
 from recallr.models import MessageRole
 
 LOCOMO = DATA / "locomo" / "locomo_dev5.json"

@@ -21,7 +21,6 @@ from pathlib import Path
 
 from _common import table
 from _locomo import ingest, load, observation_dias
-
 from recallr import RecallrAI
 from recallr.models import SessionStatus
 

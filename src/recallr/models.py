@@ -2,6 +2,8 @@
 
 from .client.memory_models import (
     Category,
+    ContextMetadata,
+    ContextResponse,
     MemoryRelationship,
     MemorySource,
     MemoryVersionInfo,
@@ -12,6 +14,7 @@ from .client.memory_models import (
     MergeConflictNewMemory,
     MergeConflictQuestion,
     ProjectSettings,
+    QueryDateRangeFilter,
     UserMemoriesList,
     UserMemoryItem,
 )
@@ -20,6 +23,8 @@ from .types import DateRangeFilterType, MergeConflictStatus, MessageRole, Recall
 
 __all__ = [
     "Category",
+    "ContextMetadata",
+    "ContextResponse",
     "DateRangeFilterType",
     "HasMore",
     "MemoryRelationship",
@@ -35,6 +40,7 @@ __all__ = [
     "Message",
     "MessageRole",
     "ProjectSettings",
+    "QueryDateRangeFilter",
     "RecallStrategy",
     "SessionList",
     "SessionMessagesList",

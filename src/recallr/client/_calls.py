@@ -109,6 +109,23 @@ class SyncRunner:
         except StopIteration as done:
             return done.value  # type: ignore[no-any-return]
 
+    def events(self, call: Call, parse: Callable[[str], Any]) -> Iterator[Any]:
+        """Server-Sent Events of a streaming call, each ``data:`` payload parsed."""
+        request = build(self.client, call)
+        try:
+            response = self.client.send(request, stream=True)
+        except httpx.HTTPError as error:
+            raise network_error(error) from error
+        try:
+            if response.status_code not in call.ok:
+                response.read()
+                check(call, response)
+            for line in response.iter_lines():
+                if line.startswith("data:") and line[5:].strip():
+                    yield parse(line[5:].strip())
+        finally:
+            response.close()
+
     def pages(self, fetch: Callable[[int], Op[Any]], first_offset: int = 0) -> Iterator[list[Any]]:
         offset: int | None = first_offset
         while offset is not None:
@@ -148,6 +165,23 @@ class AsyncRunner:
                     step = op.send(await self.send(step))
         except StopIteration as done:
             return done.value  # type: ignore[no-any-return]
+
+    async def events(self, call: Call, parse: Callable[[str], Any]) -> AsyncIterator[Any]:
+        """Server-Sent Events of a streaming call, each ``data:`` payload parsed."""
+        request = build(self.client, call)
+        try:
+            response = await self.client.send(request, stream=True)
+        except httpx.HTTPError as error:
+            raise network_error(error) from error
+        try:
+            if response.status_code not in call.ok:
+                await response.aread()
+                check(call, response)
+            async for line in response.aiter_lines():
+                if line.startswith("data:") and line[5:].strip():
+                    yield parse(line[5:].strip())
+        finally:
+            await response.aclose()
 
     async def pages(self, fetch: Callable[[int], Op[Any]], first_offset: int = 0) -> AsyncIterator[list[Any]]:
         offset: int | None = first_offset

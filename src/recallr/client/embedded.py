@@ -93,10 +93,12 @@ class _SyncASGITransport(httpx.BaseTransport):
         headers: list[tuple[bytes, bytes]] = []
         chunks: list[bytes] = []
         sent = False
+        finished = asyncio.Event()
 
         async def receive() -> dict[str, Any]:
             nonlocal sent
-            if sent:
+            if sent:  # the client stays connected until the whole response has been sent
+                await finished.wait()
                 return {"type": "http.disconnect"}
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
@@ -107,6 +109,8 @@ class _SyncASGITransport(httpx.BaseTransport):
                 status, headers = message["status"], list(message.get("headers", []))
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    finished.set()
 
         self._loop().run_until_complete(self.embedded.app(scope, receive, send))
         return httpx.Response(status, headers=headers, content=b"".join(chunks), request=request)

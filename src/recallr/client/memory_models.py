@@ -131,3 +131,33 @@ class ProjectSettings(_Frozen):
     project_id: str
     name: str
     merge_conflicts_enabled: bool
+
+
+class QueryDateRangeFilter(_Frozen):
+    filter_type: str
+    start_date: datetime
+    end_date: datetime
+
+
+class ContextMetadata(_Frozen):
+    """What a context was built from (ids and queries only with ``include_metadata_ids=True``)."""
+
+    memory_ids: list[str] | None = None
+    session_ids: list[str] | None = None
+    agent_reasoning: str | None = None
+    vector_search_queries: list[str] | None = None
+    keywords: list[str] | None = None
+    session_summaries_search_queries: list[str] | None = None
+    date_range_filters: list[QueryDateRangeFilter] | None = None
+    recall_strategy_used: str | None = None
+    sources: list[MemorySource] | None = Field(None, description="Recallr extension: every message drawn on.")
+
+
+class ContextResponse(_Frozen):
+    """A context (``is_final``) or, when streaming, a status update."""
+
+    is_final: bool = False
+    status_update_message: str | None = None
+    error_message: str | None = None
+    context: str | None = None
+    metadata: ContextMetadata | None = None

@@ -13,9 +13,9 @@ from typing import Any
 from urllib.parse import quote
 
 from ..exceptions import TimeoutError as RecallrTimeoutError
-from ..types import MergeConflictStatus, MessageRole, SessionStatus
+from ..types import MergeConflictStatus, MessageRole, RecallStrategy, SessionStatus
 from ._calls import Call, Op, Sleep
-from .memory_models import MergeConflictList, UserMemoriesList, UserMemoryItem
+from .memory_models import ContextResponse, MergeConflictList, UserMemoriesList, UserMemoryItem
 from .models import Message, SessionList, SessionMessagesList, UserMessagesList, page_of
 
 _UNSET: Any = object()
@@ -99,6 +99,48 @@ class _SessionBase(_Resource):
             yield Sleep(poll)
             waited += poll
             yield from self._refresh_op()
+
+    def _context_call(self, recall_strategy: RecallStrategy | str, min_top_k: int, max_top_k: int,
+                      memories_threshold: float, summaries_threshold: float, last_n_messages: int | None,
+                      last_n_summaries: int | None, timezone: str | None, include_system_prompt: bool,
+                      include_metadata_ids: bool, stream: bool) -> Call:
+        params = {"recall_strategy": RecallStrategy(recall_strategy).value, "min_top_k": min_top_k,
+                  "max_top_k": max_top_k, "memories_threshold": memories_threshold,
+                  "summaries_threshold": summaries_threshold, "last_n_messages": last_n_messages,
+                  "last_n_summaries": last_n_summaries, "timezone": timezone,
+                  "include_system_prompt": include_system_prompt, "include_metadata_ids": include_metadata_ids,
+                  "stream": stream or None}
+        return Call("GET", f"{self._path}/context", params=params,
+                    headers={"Accept": "text/event-stream"} if stream else {})
+
+    def _context_op(self, call: Call) -> Op[ContextResponse]:
+        response = yield call
+        return ContextResponse.model_validate(response.json())
+
+    def get_context(self, recall_strategy: RecallStrategy | str = RecallStrategy.BALANCED, min_top_k: int = 15,
+                    max_top_k: int = 50, memories_threshold: float = 0.6, summaries_threshold: float = 0.5,
+                    last_n_messages: int | None = None, last_n_summaries: int | None = None,
+                    timezone: str | None = None, include_system_prompt: bool = True,
+                    include_metadata_ids: bool = False) -> Any:
+        """The context for the current turn: relevant memories with dates, summaries, messages.
+
+        ``recall_strategy``: ``low_latency``, ``balanced`` (default), ``agentic``, ``deep`` or ``auto``.
+        """
+        call = self._context_call(recall_strategy, min_top_k, max_top_k, memories_threshold, summaries_threshold,
+                                  last_n_messages, last_n_summaries, timezone, include_system_prompt,
+                                  include_metadata_ids, False)
+        return self._run(self._context_op(call))
+
+    def get_context_stream(self, recall_strategy: RecallStrategy | str = RecallStrategy.BALANCED,
+                           min_top_k: int = 15, max_top_k: int = 50, memories_threshold: float = 0.6,
+                           summaries_threshold: float = 0.5, last_n_messages: int | None = None,
+                           last_n_summaries: int | None = None, timezone: str | None = None,
+                           include_system_prompt: bool = True, include_metadata_ids: bool = False) -> Any:
+        """Like ``get_context``, as status events then the final one (``is_final``); an (async) iterator."""
+        call = self._context_call(recall_strategy, min_top_k, max_top_k, memories_threshold, summaries_threshold,
+                                  last_n_messages, last_n_summaries, timezone, include_system_prompt,
+                                  include_metadata_ids, True)
+        return self._runner.events(call, ContextResponse.model_validate_json)
 
     def refresh(self) -> Any:
         """Reload status, metadata and timestamps from the server, in place."""

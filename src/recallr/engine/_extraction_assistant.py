@@ -163,8 +163,16 @@ def _list_statement(header: str, items: list[str], voice: Voice, recommending: b
     return f"Assistant {verb}{topic}: {'; '.join(heads)}{more}"
 
 
+def _is_heading(text: str) -> bool:
+    """A short title line ("Other Classics", "Day 2"): structure, not a statement."""
+    words = text.split()
+    capitalised = sum(w[:1].isupper() or w[:1].isdigit() for w in words)
+    return len(words) <= 5 and not text.endswith((".", "!", "?")) and capitalised * 2 >= len(words)
+
+
 def _usable(segment: Segment, drops: Callable[[str], bool]) -> bool:
-    return looks_like_prose(segment.text) and not drops(segment.text)
+    text = segment.text
+    return looks_like_prose(text) and (segment.header or not _is_heading(text)) and not drops(text)
 
 
 def _lists(segments: list[Segment], voice: Voice, recommending: bool) -> Iterator[tuple[int, str, str]]:
@@ -176,8 +184,9 @@ def _lists(segments: list[Segment], voice: Voice, recommending: bool) -> Iterato
             continue
         start = i
         items = []
+        depth = segments[i].indent
         while i < len(segments) and (segments[i].in_item or segments[i].header):
-            if segments[i].list_item:
+            if segments[i].list_item and segments[i].indent <= depth:  # nested items belong to their parent
                 items.append(segments[i].text)
             i += 1
         header = segments[start - 1].text if start and segments[start - 1].header else ""

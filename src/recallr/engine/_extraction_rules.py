@@ -354,7 +354,7 @@ _SENTENCE_STARTERS = word_set(
     """since because when after before if while as so and but or then also just the a an this that these those my our
     your his her their its we they he she it there here what how why where who which last next visit try check
     consider read watch go head take make use start keep add avoid book order explore join see hey hi yes no well oh
-    wow thanks today yesterday tomorrow tonight recently finally maybe perhaps"""
+    wow thanks today yesterday tomorrow tonight recently finally maybe perhaps let let's"""
 )
 _ALLERGEN = re.compile(r"\ballergic to (?P<v>[^,.;!?]+)|\b(?P<w>[a-z]+) allergy\b", re.IGNORECASE)
 
@@ -391,10 +391,14 @@ def find_entities(sentence: str, *, extra: tuple[str, ...] = (), exclude: frozen
         ['dune', 'max', 'le petit bistro']
     """
     found: list[str] = []
+    quoted: list[tuple[int, int]] = []
     for m in _QUOTED.finditer(sentence):
         found.append((m.group(1) or m.group(2)).strip(" .,!?").lower())
+        quoted.append(m.span())
     start = len(sentence) - len(sentence.lstrip(" \"'(["))
     for m in _CAPITALISED.finditer(sentence):
+        if any(a <= m.start() < b for a, b in quoted):
+            continue  # part of a quoted title, already taken whole
         words = re.sub(r"'s$", "", m.group(0).rstrip(".'-&")).lower().split()
         at_start = m.start() == start
         if at_start and words and (words[0] in _SENTENCE_STARTERS or words[0].endswith("ly")):

@@ -27,9 +27,12 @@ __all__ = [
 
 # --- splitting -------------------------------------------------------------------------
 
+_FENCED_CODE = re.compile(r"```.*?(?:```|$)", re.DOTALL)
 _MARKDOWN = re.compile(r"\*\*|__|`+|^#{1,6}\s*|^>\s*", re.MULTILINE)
 _LINK = re.compile(r"\[([^\]]+)\]\((?:https?://)?[^)]*\)")
-_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]+|(?<!\\w)(?::-?[)(DPp]|;-?\\)|<3|xD)(?!\\w)")
+_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]+")
+_EMOTICON = re.compile(r"(?<!\w)(?::-?[)(DPp]|;-?\)|<3|xD)(?!\w)")
+_EMOTICON_HINTS = (":)", ":(", ":D", ":P", ":p", ";)", "<3", ":-", ";-", "xD")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": " - ", "\u00a0": " "})
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)]|[a-z][.)])\s+")
 _BOUNDARY = re.compile(r"([.!?…]+[\"')\]]*)\s+")
@@ -48,16 +51,21 @@ class Segment:
     header: bool = False  # ends with ":" and introduces what follows
     in_item: bool = False  # any sentence of a list item
     line: int = 0  # index of the source line
+    indent: int = 0  # leading spaces of a list item's line (nested items are deeper)
 
 
 def _normalise(text: str) -> str:
     text = text.translate(_QUOTES)
+    if "```" in text:
+        text = _FENCED_CODE.sub("\n", text)
     if "](" in text:
         text = _LINK.sub(r"\1", text)
     if any(mark in text for mark in "*_`#>"):
         text = _MARKDOWN.sub("", text)
-    if not text.isascii() or any(mark in text for mark in ":;<x"):
+    if not text.isascii():
         text = _EMOJI.sub(" ", text)
+    if any(mark in text for mark in _EMOTICON_HINTS):
+        text = _EMOTICON.sub(" ", text)
     return text
 
 
@@ -85,13 +93,18 @@ def split_segments(text: str) -> list[Segment]:
     segments: list[Segment] = []
     for number, raw_line in enumerate(_normalise(text).splitlines()):
         item = bool(_LIST_ITEM.match(raw_line))
-        line = _SPACES.sub(" ", _LIST_ITEM.sub("", raw_line, count=1) if item else raw_line).strip()
+        indent = len(raw_line) - len(raw_line.lstrip()) if item else 0
+        line = (_LIST_ITEM.sub("", raw_line, count=1) if item else raw_line).strip()
+        if "  " in line or "\t" in line:
+            line = _SPACES.sub(" ", line)
         if not line:
             continue
         sentences = _split_sentences(line)
         for i, sentence in enumerate(sentences):
             header = sentence.endswith(":") and i == len(sentences) - 1
-            segments.append(Segment(sentence, list_item=item and i == 0, header=header, in_item=item, line=number))
+            segments.append(
+                Segment(sentence, list_item=item and i == 0, header=header, in_item=item, line=number, indent=indent)
+            )
     return segments
 
 
@@ -115,7 +128,7 @@ def finish(text: str) -> str:
         >>> finish("user loves sushi!!")
         'User loves sushi.'
     """
-    text = _SPACES.sub(" ", text).strip()
+    text = (_SPACES.sub(" ", text) if "  " in text or "\t" in text else text).strip()
     if len(text) > _MAX_CHARS:
         text = text[:_MAX_CHARS].rsplit(" ", 1)[0] + "…"
     text = _TRAILING.sub("", text)
@@ -183,7 +196,8 @@ def strip_chatter(sentence: str) -> str:
         text = _LEADING.sub("", text)
         text = _BARE_LEADING.sub("", text)
         text = _FILLER_LEAD.sub("", text)
-        text = _TAG_QUESTION.sub("", text)
+        if text.endswith("?") or "know" in text:
+            text = _TAG_QUESTION.sub("", text)
         tail = _VOCATIVE_TAIL.search(text, max(0, len(text) - 40))
         if tail and not text[: tail.start()].rstrip().rsplit(" ", 1)[-1][:1].isupper():
             text = text[: tail.start()] + text[tail.end() :]  # "Paris, France" is a place, not a vocative
@@ -194,8 +208,13 @@ def strip_chatter(sentence: str) -> str:
     return text
 
 
-_CODE = re.compile(r"[{}<>=$\\]|->|::|\(\)|;\s*$|^\s*(?:def|class|import|return|SELECT|from)\b")
+_CODE = re.compile(
+    r"[{}<>=$\\]|->|::|\(\)|;\s*$|^\s*(?:def|class|import|return|SELECT|from)\b|[a-z0-9][(\[][\w\"']|"
+    r"[a-z]_[a-z]|\b(?:NULL|PRIMARY KEY|VARCHAR|INSERT INTO|CREATE TABLE)\b"
+)
 _NOT_LETTER = re.compile(r"[^A-Za-z]+")
+_CODE_MARKS = ("{", "}", "<", ">", "=", "$", "\\", "->", "::", "(", "[", "_", ";", "def ", "class ", "import ",
+               "return ", "SELECT", "from ", "NULL", "KEY", "VARCHAR", "INSERT", "CREATE")  # fmt: skip
 
 
 def looks_like_prose(text: str) -> bool:
@@ -206,9 +225,9 @@ def looks_like_prose(text: str) -> bool:
         >>> looks_like_prose("I moved to Paris."), looks_like_prose("| a | b |"), looks_like_prose("x = f(y);")
         (True, False, False)
     """
-    if text.count("|") >= 2 or _CODE.search(text):
+    if text.count("|") >= 2 or (any(mark in text for mark in _CODE_MARKS) and _CODE.search(text)):
         return False
-    return len(_NOT_LETTER.sub("", text)) >= 0.6 * len(text)
+    return len(_NOT_LETTER.sub("", text)) >= 0.5 * (len(text) - text.count(" "))
 
 
 # --- filler -------------------------------------------------------------------------------
@@ -260,6 +279,8 @@ _FILLER_TEMPLATES = re.compile(
     r"do (?:it|this)|keep in touch|hang out soon|meet up soon)|congrat)",
     re.IGNORECASE,
 )
+_THANKS = re.compile(r"^(?:thanks|thank you|thx|ty)\b(?! to\b)", re.I)
+_SELF = re.compile(r"\b(?:I|I'm|I've|I'll|I'd|my|we|our)\b")
 _MEANS_A_LOT = re.compile(r"\bmeans? (?:a lot|so much|the world)\b", re.I)
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 
@@ -290,6 +311,8 @@ def is_filler(text: str) -> bool:
         return True
     if _MEANS_A_LOT.search(stripped) and len(content_words(stripped)) < 2:
         return True
+    if _THANKS.match(stripped) and not _SELF.search(stripped):
+        return True  # "Thanks for the tip about X" is about the other person's kindness
     return not content_words(stripped)
 
 
@@ -315,17 +338,16 @@ def is_question(text: str) -> bool:
 # --- secrets ------------------------------------------------------------------------------
 
 _CARD = re.compile(r"(?<!\d)\d{4}[ -]?(?:\d[ -]?){8,14}\d(?!\d)")
-# Cheap substring tests first: the full patterns are slow on long messages.
-_SECRET_HINTS = ("pass", "pwd", "pin", "cvv", "cvc", "security", "api", "secret", "token", "private", "ssn",
-                 "seed", "recovery", "credential", "sk-", "sk_", "pk_", "pk-", "ghp_", "xox")  # fmt: skip
-_SSN_HINT = re.compile(r"\d-\d\d-\d")
-_SECRET = re.compile(
-    r"\b(?:pass(?:word|code|phrase)|pwd|pin(?: code| number)?|cvv|cvc|security code|api[ _-]?key|secret key|"
-    r"access token|auth token|private key|social security number|ssn|seed phrase|recovery phrase|"
-    r"login credentials?)\b\s*(?:is\b|was\b|:|=|will be\b|are\b)|"
-    r"\b\d{3}-\d{2}-\d{4}\b|\b(?:sk|pk|ghp|xox[bp])[-_][A-Za-z0-9]{16,}\b|-----BEGIN [A-Z ]*PRIVATE KEY",
-    re.IGNORECASE,
-)
+_TOKEN_HINTS = ("sk-", "sk_", "pk_", "pk-", "ghp_", "xox", "-----begin")
+_SSN = re.compile(r"\b\d{3}-\d{2}-\d{4}\b")
+_SECRET_WORDS = (
+    "password", "passcode", "passphrase", "pwd", "pin", "cvv", "cvc", "security code", "api key", "api_key",
+    "apikey", "api-key", "secret key", "access token", "auth token", "private key", "social security number",
+    "ssn", "seed phrase", "recovery phrase", "login credential",
+)  # fmt: skip
+_SECRET_VALUE = re.compile(r"(?: code| number)?s?\b\s*(?:is\b|was\b|:|=|will be\b|are\b)")
+_SECRET_TOKEN = re.compile(r"\b(?:sk|pk|ghp|xox[bp])[-_][A-Za-z0-9]{16,}\b|-----BEGIN [A-Z ]*PRIVATE KEY")
+_NO_DIGITS = str.maketrans("", "", "0123456789")
 
 
 def has_secret(text: str) -> bool:
@@ -336,8 +358,17 @@ def has_secret(text: str) -> bool:
         >>> has_secret("my password is hunter2"), has_secret("card 4111 1111 1111 1111"), has_secret("I'm 34")
         (True, True, False)
     """
+    # Substring searches first: one big case-insensitive pattern is slow on long messages.
     low = text.lower()
-    if any(hint in low for hint in _SECRET_HINTS) or _SSN_HINT.search(text):
-        if _SECRET.search(text):
-            return True
-    return bool(_CARD.search(text))
+    for word in _SECRET_WORDS:
+        at = low.find(word)
+        while at >= 0:
+            bounded = at == 0 or not low[at - 1].isalnum()
+            pin_ok = word != "pin" or text[at : at + 3] == "PIN" or low.startswith((" code", " number"), at + 3)
+            if bounded and pin_ok and _SECRET_VALUE.match(low, at + len(word)):
+                return True
+            at = low.find(word, at + 1)
+    if any(hint in low for hint in _TOKEN_HINTS) and _SECRET_TOKEN.search(text):
+        return True
+    digits = len(text) - len(text.translate(_NO_DIGITS))
+    return (digits >= 9 and bool(_SSN.search(text))) or (digits >= 13 and bool(_CARD.search(text)))

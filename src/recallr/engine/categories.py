@@ -193,6 +193,7 @@ class _Profile:
     name: str
     keywords: frozenset[str]  # lexicon stems inherited through concepts
     overlap: frozenset[str]  # stems of the name and description
+    weight: float  # custom categories are the project's explicit choice: they outrank the defaults
 
 
 # The default categories draw on chosen concepts; "food_preferences" must not inherit
@@ -241,8 +242,9 @@ def _profiles(categories: tuple[Category, ...]) -> tuple[_Profile, ...]:
         for concept in _concepts(cat):
             keywords |= {_stem(k) for k in _LEXICON[concept]} | _LEXICON[concept]
         # The default descriptions are prose for people; the lexicon already covers them.
-        overlap = frozenset() if cat in _DEFAULT_SET else _stems(cat.name.replace("_", " ") + " " + cat.description)
-        profiles.append(_Profile(cat.name, frozenset(keywords), frozenset(overlap)))
+        default = cat in _DEFAULT_SET
+        overlap = frozenset() if default else _stems(cat.name.replace("_", " ") + " " + cat.description)
+        profiles.append(_Profile(cat.name, frozenset(keywords), frozenset(overlap), 1.0 if default else 2.0))
     return tuple(profiles)
 
 
@@ -270,7 +272,7 @@ def categorize(text: str, categories: Sequence[Category]) -> tuple[str, ...]:
     for position, profile in enumerate(_profiles(cats)):
         if profile.name == "other":
             continue
-        score = 3.0 * len(raw & profile.keywords) + 1.0 * len(words & profile.overlap)
+        score = profile.weight * (3.0 * len(raw & profile.keywords) + 1.0 * len(words & profile.overlap))
         if recommendation and profile.name == "assistant_recommendations":
             score += 10.0
         if score > 0:

@@ -114,7 +114,9 @@ class OfflineConsolidator:
         if exact is not None or draft.embedding is None:
             return exact
         for memory, _ in current.similar(draft.embedding, DUPLICATE_COSINE):
-            if memory.negated == draft.negated and (memory.slot is None or memory.slot == draft.slot):
+            # a single-valued fact (a slot) is left to the slot rules below: "two cats" and "three cats" embed
+            # alike but are different values
+            if memory.negated == draft.negated and memory.slot is None:
                 return memory
         return None
 

@@ -13,6 +13,7 @@ from .formation import FormMemories
 from .memories import Memories
 from .pipeline import IndexMessages, Pipeline
 from .projects import Projects
+from .recall import Recall
 from .sessions import Sessions
 from .users import Users
 from .worker import Worker
@@ -41,6 +42,7 @@ class Engine:
         self.memories = Memories(self.db)
         self.conflicts = MergeConflicts(self.db, on_queued=self.work_available.set)
         self.categories = Categories(self.db)
+        self.recall = Recall(self.db, lambda: self.embedder)
 
     @property
     def embedder(self) -> Embedder:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -146,6 +147,27 @@ def _split_speaker(content: str) -> tuple[str | None, str]:
     return m.group(1), content[m.end() :]
 
 
+def _speakers(turns: Sequence[Turn]) -> list[tuple[Turn, str | None, str]]:
+    """Each turn with its speaker name, if it reads as "Name: text".
+
+    A label that prefixes a single turn counts as a speaker only when the text after it
+    sounds like someone talking ("Caroline: I went ..."), not like a pasted form
+    ("Course Title: Week 2 ...").
+    """
+    split = [(turn, *_split_speaker(turn.content)) for turn in turns]
+    counts = Counter(name for _, name, _ in split if name)
+    return [
+        (turn, name, body) if name is None or counts[name] > 1 or _TALKING.match(body) else (turn, None, turn.content)
+        for turn, name, body in split
+    ]
+
+
+_TALKING = re.compile(
+    r"^(?:I|I'm|I've|I'd|I'll|my|My|we|We|we're|our|Our|hey|Hey|hi|Hi|hello|Hello|yes|Yes|yeah|Yeah|no|No|oh|Oh|"
+    r"thanks|Thanks|wow|Wow|haha|Haha|lol|ok|OK|Okay|okay|sure|Sure)\b"
+)
+
+
 def _voice(turn: Turn, speaker: str | None, body: str, names: list[str], default_subject: str) -> Voice:
     user_word = "the user" if default_subject == "User" else default_subject
     if speaker is not None:
@@ -192,8 +214,8 @@ _FACT_NOUNS = word_set(
 _DROPPED_SUBJECT = re.compile(
     r"^(?:(?P<been>been)|(?P<ing>(?:working on|thinking (?:about|of)|planning (?:to|on)|hoping (?:to|for)|"
     r"trying (?:to|out)|feeling|heading (?:to|out|back|home)|looking forward|going to|gonna|about to)\b)|"
-    r"(?P<past>just|got|went|started|finished|had|made|took|saw|tried|spent|bought|joined|visited|watched|loved|"
-    r"found|was|signed|learned|picked|booked|adopted|finally|recently|also|wanna)\b(?!,))",
+    r"(?P<past>(?:(?:just|finally|recently|also) )?(?:got|went|started|finished|had|made|took|saw|tried|spent|"
+    r"bought|joined|visited|watched|loved|found|was|signed|learned|picked|booked|adopted|wanna|\w+ed))\b(?!,))",
     re.IGNORECASE,
 )
 _GENERIC = re.compile(
@@ -373,7 +395,7 @@ Frank Herbert."]
     """
     cats = tuple(categories) or DEFAULT_CATEGORIES
     policy = _policy(instructions or ExtractionRules())
-    parsed = [(turn, *_split_speaker(turn.content)) for turn in turns]
+    parsed = _speakers(turns)
     names = list(dict.fromkeys(speaker for _, speaker, _ in parsed if speaker))
     out: list[Candidate] = []
     seen: dict[str, int] = {}

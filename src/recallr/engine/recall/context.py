@@ -1,0 +1,64 @@
+"""The context string: memories with event dates, then summaries, then past and recent messages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+
+from ...store.records import to_dt
+
+DAY_US = 86_400 * 1_000_000
+
+
+@dataclass
+class Line:
+    text: str
+    start_us: int
+    end_us: int
+    note: str = ""
+
+
+def _when(start_us: int, end_us: int, tz: tzinfo, *, with_time: bool = False) -> str:
+    start, end = to_dt(start_us), to_dt(end_us)
+    assert start is not None and end is not None
+    if end_us - start_us >= DAY_US - 1_000_000:  # whole calendar days (a day, week, month, year): no tz shift
+        if end_us - start_us < DAY_US + 1_000_000:
+            return f"{start.day} {start:%B %Y}"
+        whole_year = (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
+        if whole_year and start.year == end.year:
+            return str(start.year)
+        if start.year == end.year and start.month == end.month:
+            if start.day == 1 and (end + timedelta(days=1)).month != end.month:
+                return f"{start:%B %Y}"
+            return f"{start.day}-{end.day} {start:%B %Y}" if start.day != end.day else f"{start.day} {start:%B %Y}"
+        if start.year == end.year:
+            return f"{start.day} {start:%B} - {end.day} {end:%B %Y}"
+        return f"{start.day} {start:%B %Y} - {end.day} {end:%B %Y}"
+    start = start.astimezone(tz)
+    day = f"{start.day} {start:%B %Y}"
+    return f"{day} {start:%H:%M}" if with_time else day
+
+
+def render(*, now: datetime, tz: tzinfo, tz_name: str, memories: Sequence[Line], past: Sequence[Line],
+           summaries: Sequence[Line], messages: Sequence[Line], recent: Sequence[Line]) -> str:
+    local = now.astimezone(tz)
+    parts = [f"Current date and time: {local:%A}, {local.day} {local:%B %Y %H:%M} ({tz_name})."]
+    if memories:
+        parts.append("\nMemories about the user (most relevant first; [when it happened]):")
+        parts += [f"- [{_when(m.start_us, m.end_us, tz)}] {m.text}{m.note}" for m in memories]
+    else:
+        parts.append("\nNo stored memories are relevant to this message.")
+    if past:
+        parts.append("\nEarlier versions (no longer current):")
+        parts += [f"- [{_when(m.start_us, m.end_us, tz)}] {m.text}{m.note}" for m in past]
+    if summaries:
+        parts.append("\nSummaries of earlier conversations:")
+        parts += [f"- [{_when(s.start_us, s.end_us, tz)}] {s.text}" for s in summaries]
+    if messages:
+        parts.append("\nRelated messages from earlier conversations:")
+        parts += [f"- [{_when(m.start_us, m.end_us, tz, with_time=True)}] {m.text}" for m in messages]
+    if recent:
+        parts.append("\nRecent messages in this conversation:")
+        parts += [f"- [{_when(m.start_us, m.end_us, tz, with_time=True)}] {m.text}" for m in recent]
+    return "\n".join(parts)

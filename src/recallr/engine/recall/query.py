@@ -1,0 +1,86 @@
+"""What the user is talking about now: query texts, keywords, entities, date ranges, sub-questions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ...store.records import MessageRecord
+from ..dates import TimeSpan, asks_for_date, query_date_range
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'-]*|\d{2,4}")
+_NAME = re.compile(r"\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)\b")
+_PAST = re.compile(r"\b(used to|before|previous(?:ly)?|formerly|former|originally|at first|old|earlier|anymore|"
+                   r"no longer|change[ds]?|history|first)\b", re.I)
+_SPLIT = re.compile(r"\s*(?:\?|;|\band also\b|\band what\b|\band when\b|\band where\b|\band how\b|\band who\b)\s*",
+                    re.I)
+_STOPWORD_TEXT = """a about above after again against all am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further had has have having he
+her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of
+off on once only or other our ours ourselves out over own same she should so some such than that the their theirs
+them themselves then there these they this those through to too under until up very was we were what when where
+which while who whom why will with would you your yours yourself yourselves tell remember know think thing things
+like get got going go went yes yeah oh ok okay hey hi hello really also much many lot well still ever"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+_QUESTION_NAMES = frozenset({"What", "When", "Where", "Who", "Why", "How", "Which", "Did", "Does", "Do", "Is", "Are",
+                             "Was", "Were", "Can", "Could", "Would", "Will", "Have", "Has", "Tell", "I", "The", "A"})
+
+
+@dataclass
+class RecallQuery:
+    """The search intent built from the latest messages of the current session."""
+
+    text: str  # the last user message: weighted most
+    context: list[str]  # the messages before it, weighted less
+    keywords: list[str]
+    entities: list[str]
+    date_range: TimeSpan | None
+    wants_date: bool
+    about_past: bool
+    sub_questions: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text.strip()
+
+
+def keywords(text: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(text):
+        low = word.lower().strip("'")
+        if len(low) > 2 and low not in STOPWORDS:
+            seen.setdefault(low)
+    return list(seen)
+
+
+def entities(text: str) -> list[str]:
+    found: dict[str, None] = {}
+    for match in _NAME.finditer(text):
+        name = match.group(1)
+        parts = [p for p in name.split() if p not in _QUESTION_NAMES]
+        if parts:
+            found.setdefault(" ".join(parts))
+    return list(found)
+
+
+def _strip_speaker(text: str) -> str:
+    head, sep, rest = text.partition(": ")
+    return rest if sep and len(head) <= 40 and head[:1].isupper() and " " not in head.strip() else text
+
+
+def build_query(messages: Sequence[MessageRecord], now: datetime, *, window: int = 3) -> RecallQuery:
+    """The last user message (else the last message) and up to ``window - 1`` messages before it."""
+    recent = list(messages)[-window * 2:]
+    last_user = next((m for m in reversed(recent) if m.role == "user"), recent[-1] if recent else None)
+    if last_user is None:
+        return RecallQuery("", [], [], [], None, False, False)
+    text = _strip_speaker(last_user.content)
+    before = [_strip_speaker(m.content) for m in recent if m.position < last_user.position][-(window - 1):]
+    parts = [p.strip() for p in _SPLIT.split(text) if len(p.strip()) > 8]
+    return RecallQuery(
+        text=text, context=before, keywords=keywords(text), entities=entities(text),
+        date_range=query_date_range(text, now), wants_date=asks_for_date(text), about_past=bool(_PAST.search(text)),
+        sub_questions=parts if len(parts) > 1 else [],
+    )

@@ -1,0 +1,108 @@
+"""Hybrid search: dense cosine + full-text BM25, fused by reciprocal rank, filtered by date, diversified."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...store import Tx
+from ...store.records import to_us
+from ..dates import TimeSpan
+from .index import Corpus
+
+RRF_K = 60
+
+
+@dataclass
+class Ranked:
+    """A corpus row with its fused score and its cosine to the query."""
+
+    row: int
+    score: float
+    cosine: float
+
+
+def dense(corpus: Corpus, vector: np.ndarray, pool: int) -> list[int]:
+    if not len(corpus):
+        return []
+    scores = corpus.cosine(vector)
+    pool = min(pool, len(scores))
+    top = np.argpartition(-scores, pool - 1)[:pool]
+    return [int(i) for i in top[np.argsort(-scores[top])]]
+
+
+def lexical(tx: Tx, table: str, corpus: Corpus, terms: Sequence[str], *, user_id: str, pool: int,
+            extra_where: str = "") -> list[int]:
+    """Rows of ``corpus`` matching the terms in the full-text index, best first."""
+    if not terms or not len(corpus):
+        return []
+    where = "t.user_id = ?" + (f" AND {extra_where}" if extra_where else "")
+    hits = tx.dialect.search_text(tx, table, " ".join(terms), where=where, params=[user_id], limit=pool)
+    position = {ident: i for i, ident in enumerate(corpus.ids)}
+    return [position[h] for h, _ in hits if h in position]
+
+
+def overlapping(corpus: Corpus, span: TimeSpan | None) -> np.ndarray | None:
+    """Boolean mask of rows whose date range overlaps ``span``."""
+    if span is None or not len(corpus):
+        return None
+    return (corpus.start <= to_us(span.end)) & (corpus.end >= to_us(span.start))  # type: ignore[no-any-return]
+
+
+def fuse(rankings: Sequence[tuple[list[int], float]], cosines: np.ndarray, *,
+         mask: np.ndarray | None = None, boost: float = 0.0) -> list[Ranked]:
+    """Reciprocal-rank fusion of weighted rankings; rows inside ``mask`` get ``boost`` added (date match)."""
+    scores: dict[int, float] = {}
+    for ranking, weight in rankings:
+        for rank, row in enumerate(ranking):
+            scores[row] = scores.get(row, 0.0) + weight / (RRF_K + rank + 1)
+    if mask is not None and boost:
+        for row in scores:
+            if mask[row]:
+                scores[row] += boost
+    ordered = sorted(scores.items(), key=lambda item: -item[1])
+    return [Ranked(row, score, float(cosines[row]) if len(cosines) else 0.0) for row, score in ordered]
+
+
+def diversify(ranked: list[Ranked], corpus: Corpus, limit: int, *, weight: float = 0.75,
+              near_copy: float = 0.92) -> list[Ranked]:
+    """Maximal marginal relevance over the top of ``ranked``: near-copies do not crowd out other facts."""
+    if len(ranked) <= 1:
+        return ranked[:limit]
+    top = ranked[: max(limit * 3, limit + 10)]
+    top_score = top[0].score or 1.0
+    vectors = corpus.matrix[[r.row for r in top]]
+    chosen: list[int] = []
+    rest = list(range(len(top)))
+    max_sim = np.full(len(top), -1.0, dtype=np.float32)
+    while rest and len(chosen) < limit:
+        best, best_value = None, -np.inf
+        for i in rest:
+            if max_sim[i] >= near_copy:
+                continue
+            value = weight * top[i].score / top_score - (1 - weight) * max(0.0, float(max_sim[i]))
+            if value > best_value:
+                best, best_value = i, value
+        if best is None:
+            break
+        chosen.append(best)
+        rest.remove(best)
+        max_sim = np.maximum(max_sim, vectors @ vectors[best])
+    return [top[i] for i in chosen]
+
+
+def select(ranked: list[Ranked], *, threshold: float, min_k: int, max_k: int) -> list[Ranked]:
+    """Every item whose cosine clears the threshold (at most ``max_k``), topped up to ``min_k`` by rank."""
+    above = [r for r in ranked if r.cosine >= threshold][:max_k]
+    if len(above) >= min_k:
+        return above
+    taken = {r.row for r in above}
+    for r in ranked:
+        if len(above) >= min_k:
+            break
+        if r.row not in taken:
+            above.append(r)
+            taken.add(r.row)
+    return sorted(above, key=lambda r: -r.score)

@@ -1,0 +1,262 @@
+"""``get_context``: recall what matters for the current turn, in tens of milliseconds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+
+from ...embedding import Embedder
+from ...exceptions import ValidationError
+from ...store import Database, Tx, now_us
+from ...store import memories as memory_store
+from ...store import messages as message_store
+from ...store.records import MessageRecord, to_dt, to_us
+from ...types import DateRangeFilterType, RecallStrategy
+from ..sessions import require_session
+from ..users import require_user
+from .context import Line, render
+from .index import Corpus, IndexCache, UserIndex
+from .query import RecallQuery, build_query
+from .search import Ranked, dense, diversify, fuse, lexical, overlapping, select
+from .strategies import RECIPES, Recipe, choose
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class RecallParams:
+    """``get_context`` parameters with their documented ranges."""
+
+    strategy: RecallStrategy = RecallStrategy.BALANCED
+    min_top_k: int = 15
+    max_top_k: int = 50
+    memories_threshold: float = 0.6
+    summaries_threshold: float = 0.5
+    last_n_messages: int | None = None
+    last_n_summaries: int | None = None
+    timezone: str | None = None
+    include_metadata_ids: bool = False
+
+    def zone(self) -> tzinfo:
+        if self.timezone is None:
+            return UTC
+        try:
+            return ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValidationError(f"timezone {self.timezone!r} is not a known IANA timezone name") from error
+
+    def check(self) -> None:
+        if self.min_top_k > self.max_top_k:
+            raise ValidationError(f"min_top_k ({self.min_top_k}) must not exceed max_top_k ({self.max_top_k})")
+        self.zone()
+
+
+@dataclass
+class RecallResult:
+    context: str
+    metadata: dict[str, Any]
+
+
+@dataclass
+class _Found:
+    memories: list[Ranked] = field(default_factory=list)
+    past: list[int] = field(default_factory=list)
+    summaries: list[int] = field(default_factory=list)
+    messages: list[int] = field(default_factory=list)
+    reasoning: list[str] = field(default_factory=list)
+
+
+class Recall:
+    """Builds the context for a session's current turn."""
+
+    def __init__(self, db: Database, embedder: Callable[[], Embedder], *, cache: IndexCache | None = None) -> None:
+        self.db = db
+        self.embedder = embedder
+        self.cache = cache or IndexCache()
+
+    def context(self, project_id: str, custom_user_id: str, session_id: str, params: RecallParams,
+                progress: Progress | None = None) -> RecallResult:
+        params.check()
+        say = progress or (lambda _: None)
+        with self.db.read() as tx:
+            user = require_user(tx, project_id, custom_user_id)
+            session = require_session(tx, user, session_id)
+            turns = message_store.list_messages(tx, session.id, offset=max(0, session.message_count - 100),
+                                                limit=100)[0]
+            now = to_dt(now_us() + session.clock_offset_us)
+            assert now is not None
+            query = build_query(turns, now)
+            strategy = choose(query) if params.strategy == RecallStrategy.AUTO else params.strategy
+            recipe = RECIPES[strategy]
+            say(f"Searching memories ({strategy.value})")
+            index = self.cache.get(tx, user.id, self.embedder().dim)
+            found = self._search(tx, user.id, session.id, index, query, recipe, params) if not query.is_empty \
+                else _Found()
+            sources = memory_store.sources(tx, [index.memories.ids[r.row] for r in found.memories])
+        say("Composing context")
+        return self._compose(now, params, strategy, query, index, found, sources, turns, session.id)
+
+    # -- search --------------------------------------------------------------------------------------------
+    def _search(self, tx: Tx, user_id: str, session_id: str, index: UserIndex, query: RecallQuery,
+                recipe: Recipe, params: RecallParams) -> _Found:
+        texts = [query.text, *query.context[-2:]]
+        extra = (query.sub_questions + query.entities) if recipe.decompose else []
+        vectors = self.embedder().embed(texts + extra)
+        main = vectors[0] if len(texts) == 1 else _normalise(0.75 * vectors[0] + 0.25 * vectors[1:len(texts)].mean(0))
+        found = _Found()
+        span = query.date_range if recipe.temporal else None
+        found.memories = self._memories(tx, user_id, index.memories, main, vectors[len(texts):], query, recipe,
+                                        params, span)
+        if recipe.decompose:
+            found.reasoning.append(f"Decomposed the request into {len(extra)} searches: {extra}." if extra else
+                                   "The request is a single question; searched it directly.")
+        if recipe.expand and found.memories:
+            self._expand(tx, index, found, main, params)
+        if recipe.expand or query.about_past:
+            found.past = self._past(index, main, found, span)
+        if recipe.summaries:
+            found.summaries = _above(index.summaries, main, params.summaries_threshold, 3)
+        if params.last_n_summaries:
+            latest = np.argsort(-index.summaries.start)[: params.last_n_summaries] if len(index.summaries) else []
+            found.summaries = list(dict.fromkeys([*found.summaries, *(int(i) for i in latest)]))
+        if recipe.raw_messages:
+            found.messages = self._messages(tx, user_id, session_id, index, main, query, recipe, span, found)
+        return found
+
+    def _memories(self, tx: Tx, user_id: str, corpus: Corpus, main: np.ndarray, extra: np.ndarray,
+                  query: RecallQuery, recipe: Recipe, params: RecallParams, span: Any) -> list[Ranked]:
+        rankings: list[tuple[list[int], float]] = [(dense(corpus, main, recipe.pool), 1.0)]
+        rankings += [(dense(corpus, v, recipe.pool // 2), 0.6) for v in extra]
+        if recipe.lexical:
+            terms = query.keywords + [e.lower() for e in query.entities]
+            rankings.append((lexical(tx, "memories", corpus, terms, user_id=user_id, pool=recipe.pool,
+                                     extra_where="t.expired_at IS NULL"), 1.0))
+        cosines = corpus.cosine(main)
+        ranked = fuse(rankings, cosines, mask=overlapping(corpus, span), boost=0.02)
+        ranked = diversify(ranked, corpus, params.max_top_k)
+        return select(ranked, threshold=params.memories_threshold, min_k=params.min_top_k, max_k=params.max_top_k)
+
+    @staticmethod
+    def _expand(tx: Tx, index: UserIndex, found: _Found, main: np.ndarray, params: RecallParams) -> None:
+        """Add memories connected to the best hits (multi-hop), while staying within max_top_k."""
+        corpus = index.memories
+        row_of = {ident: i for i, ident in enumerate(corpus.ids)}
+        top_chains = [corpus.extra[r.row]["chain_id"] for r in found.memories[:5]]
+        linked = memory_store.connected(tx, top_chains, limit=5)
+        have = {r.row for r in found.memories}
+        added = 0
+        for chain in top_chains:
+            for memory in linked.get(chain, []):
+                row = row_of.get(memory.id)
+                if row is not None and row not in have and len(found.memories) < params.max_top_k:
+                    found.memories.append(Ranked(row, 0.0, float(corpus.matrix[row] @ main)))
+                    have.add(row)
+                    added += 1
+        found.reasoning.append(f"Followed connections of the top memories and added {added} connected memories.")
+
+    @staticmethod
+    def _past(index: UserIndex, main: np.ndarray, found: _Found, span: Any) -> list[int]:
+        chains = {index.memories.extra[r.row]["chain_id"] for r in found.memories}
+        rows = [i for i, e in enumerate(index.expired.extra) if e["chain_id"] in chains]
+        rows += dense(index.expired, main, 5)
+        return list(dict.fromkeys(rows))[:10]
+
+    @staticmethod
+    def _messages(tx: Tx, user_id: str, session_id: str, index: UserIndex, main: np.ndarray, query: RecallQuery,
+                  recipe: Recipe, span: Any, found: _Found) -> list[int]:
+        corpus = index.messages
+        rankings = [(dense(corpus, main, recipe.pool), 1.0)]
+        rankings.append((lexical(tx, "messages", corpus, query.keywords + [e.lower() for e in query.entities],
+                                 user_id=user_id, pool=recipe.pool), 1.2))
+        ranked = fuse(rankings, corpus.cosine(main), mask=overlapping(corpus, span), boost=0.02)
+        covered = set()
+        memory_ids = [index.memories.ids[r.row] for r in found.memories]
+        for sources in memory_store.sources(tx, memory_ids).values():
+            covered.update(sources)
+        chosen: list[int] = []
+        for r in ranked:
+            key = (corpus.session_ids[r.row], corpus.extra[r.row]["position"])
+            if corpus.session_ids[r.row] != session_id and key not in covered:
+                chosen.append(r.row)
+                if len(chosen) >= recipe.raw_messages:
+                    break
+        return chosen
+
+    # -- compose -------------------------------------------------------------------------------------------
+    def _compose(self, now: datetime, params: RecallParams, strategy: RecallStrategy, query: RecallQuery,
+                 index: UserIndex, found: _Found, sources: dict[str, list[tuple[str, int]]],
+                 turns: list[MessageRecord], session_id: str) -> RecallResult:
+        mem, old, summ, msg = index.memories, index.expired, index.summaries, index.messages
+        recent = turns[-params.last_n_messages:] if params.last_n_messages else []
+        text = render(
+            now=now, tz=params.zone(), tz_name=params.timezone or "UTC",
+            memories=[Line(mem.texts[r.row], int(mem.start[r.row]), int(mem.end[r.row])) for r in found.memories],
+            past=[Line(old.texts[i], int(old.start[i]), int(old.end[i]), _until(old.extra[i]["expired_at"]))
+                  for i in found.past],
+            summaries=[Line(summ.texts[i], int(summ.start[i]), int(summ.end[i])) for i in found.summaries],
+            messages=[Line(msg.texts[i], int(msg.start[i]), int(msg.end[i])) for i in found.messages],
+            recent=[Line(f"{t.role}: {t.content}", to_us(t.timestamp), to_us(t.timestamp)) for t in recent],
+        )
+        metadata: dict[str, Any] = {"recall_strategy_used": _wire_strategy(strategy)}
+        if params.include_metadata_ids:
+            metadata.update(self._ids(index, found, sources, query, strategy, recent, session_id))
+        return RecallResult(text, metadata)
+
+    @staticmethod
+    def _ids(index: UserIndex, found: _Found, sources: dict[str, list[tuple[str, int]]], query: RecallQuery,
+             strategy: RecallStrategy, recent: list[MessageRecord], session_id: str) -> dict[str, Any]:
+        mem, summ, msg = index.memories, index.summaries, index.messages
+        memory_ids = [mem.ids[r.row] for r in found.memories] + [index.expired.ids[i] for i in found.past]
+        refs: dict[tuple[str, int], None] = {}
+        for memory_id in memory_ids:
+            for ref in sources.get(memory_id, []):
+                refs.setdefault(ref)
+        for i in found.summaries:
+            for position in summ.extra[i]["sources"]:
+                refs.setdefault((summ.session_ids[i], position))
+        for i in found.messages:
+            refs.setdefault((msg.session_ids[i], msg.extra[i]["position"]))
+        for turn in recent:
+            refs.setdefault((session_id, turn.position))
+        session_ids = list(dict.fromkeys(
+            [mem.session_ids[r.row] for r in found.memories] + [summ.session_ids[i] for i in found.summaries]
+            + [msg.session_ids[i] for i in found.messages] + [s for s, _ in refs]))
+        span = query.date_range
+        out: dict[str, Any] = {
+            "memory_ids": memory_ids, "session_ids": session_ids, "keywords": query.keywords,
+            "vector_search_queries": [query.text, *query.sub_questions, *query.entities],
+            "session_summaries_search_queries": [query.text],
+            "date_range_filters": [] if span is None else [{
+                "filter_type": DateRangeFilterType.EVENT_DATE.value, "start_date": span.start.isoformat(),
+                "end_date": span.end.isoformat()}],
+            "sources": [{"session_id": s, "message_index": i} for s, i in refs],
+        }
+        if strategy in (RecallStrategy.AGENTIC, RecallStrategy.DEEP):
+            out["agent_reasoning"] = " ".join(found.reasoning) or "Searched memories, summaries and messages."
+        return out
+
+
+def _normalise(vector: np.ndarray) -> np.ndarray:
+    return vector / max(float(np.linalg.norm(vector)), 1e-12)  # type: ignore[no-any-return]
+
+
+def _above(corpus: Corpus, vector: np.ndarray, threshold: float, limit: int) -> list[int]:
+    if not len(corpus):
+        return []
+    scores = corpus.cosine(vector)
+    return [int(i) for i in np.argsort(-scores)[:limit] if scores[i] >= threshold]
+
+
+def _until(expired_at: int | None) -> str:
+    moment = to_dt(expired_at)
+    return f" (until {moment.day} {moment:%B %Y})" if moment else ""
+
+
+def _wire_strategy(strategy: RecallStrategy) -> str:
+    """The strategy as reported (``deep`` only comes from clients that know it: the official SDK cannot ask)."""
+    return strategy.value

@@ -1,0 +1,279 @@
+"""Extraction: the statements a session's messages turn into, and how they are categorised."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import pytest
+
+from recallr.engine.categories import DEFAULT_CATEGORIES, Category, categorize, validate_category_name
+from recallr.engine.extraction import Candidate, ExtractionRules, Turn, extract
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What at least one candidate must look like (fields left as None are not checked)."""
+
+    content: str | None = None
+    contains: str | None = None
+    slot: str | None = None
+    value: str | None = None
+    negated: bool | None = None
+    change: bool | None = None
+    category: str | None = None  # must be the first category
+    subject: str | None = None
+    entity: str | None = None
+
+    def matches(self, c: Candidate) -> bool:
+        checks = [
+            self.content is None or c.content == self.content,
+            self.contains is None or self.contains in c.content,
+            self.slot is None or c.slot == self.slot,
+            self.value is None or c.value == self.value,
+            self.negated is None or c.negated == self.negated,
+            self.change is None or c.change_marker == self.change,
+            self.category is None or c.categories[0] == self.category,
+            self.subject is None or c.subject == self.subject,
+            self.entity is None or self.entity in c.entities,
+        ]
+        return all(checks)
+
+
+def _turns(*messages: tuple[str, str]) -> list[Turn]:
+    return [Turn(i, role, text) for i, (role, text) in enumerate(messages)]  # type: ignore[arg-type]
+
+
+def _user(text: str) -> list[Turn]:
+    return _turns(("user", text))
+
+
+CASES = [
+    pytest.param(_user("Hi! I'm allergic to peanuts."), Expect(content="User is allergic to peanuts.",
+                 category="allergies", slot=None, entity="peanuts"), id="allergy"),
+    pytest.param(_user("I love sushi."), Expect(content="User loves sushi.", slot="user:likes:sushi", value="sushi",
+                 negated=False, category="food_preferences"), id="preference"),
+    pytest.param(_user("I don't like sushi anymore."), Expect(slot="user:likes:sushi", value="sushi", negated=True,
+                 change=True), id="dislike-shares-the-like-slot"),
+    pytest.param(_user("I hate cilantro"), Expect(content="User hates cilantro.", slot="user:likes:cilantro",
+                 negated=True), id="hate-is-a-negated-like"),
+    pytest.param(_user("I just moved to Berlin."), Expect(content="User just moved to Berlin.", slot="user:home",
+                 value="Berlin", change=True, category="location", entity="berlin"), id="move-change-marker"),
+    pytest.param(_user("I live in Paris."), Expect(slot="user:home", value="Paris", change=False), id="lives-in"),
+    pytest.param(_user("I'm originally from Sweden."), Expect(slot="user:hometown", value="Sweden"), id="hometown"),
+    pytest.param(_user("I'm a nurse."), Expect(content="User is a nurse.", slot="user:job", value="nurse",
+                 category="work"), id="job"),
+    pytest.param(_user("I work as a software engineer."), Expect(slot="user:job", value="software engineer"),
+                 id="job-works-as"),
+    pytest.param(_user("I work at Google now."), Expect(slot="user:employer", value="Google", change=True),
+                 id="employer"),
+    pytest.param(_user("I have two dogs."), Expect(content="User has two dogs.", slot="user:pet_count:dog",
+                 value="2", category="pets"), id="pet-count"),
+    pytest.param(_user("I've got 3 kittens"), Expect(slot="user:pet_count:cat", value="3"), id="pet-count-kittens"),
+    pytest.param(_user("I have run 3 marathons so far."), Expect(slot="user:count:marathon", value="3"),
+                 id="count-that-grows"),
+    pytest.param(_user("My favourite food is sushi."), Expect(slot="user:favorite_food", value="sushi",
+                 category="food_preferences"), id="favorite"),
+    pytest.param(_user("I got divorced last year."), Expect(slot="user:relationship_status", value="divorced",
+                 change=True), id="relationship-status"),
+    pytest.param(_user("I'm 34 years old."), Expect(content="User is 34 years old.", slot="user:age", value="34",
+                 category="personal_info"), id="age"),
+    pytest.param(_user("My name is Alice."), Expect(slot="user:name", value="Alice"), id="name"),
+    pytest.param(_user("I'm not vegetarian anymore."), Expect(content="User is not vegetarian anymore.",
+                 slot="user:diet", value="vegetarian", negated=True, change=True), id="diet-negated"),
+    pytest.param(_user("Have you tried my favourite cafe, Blue Door?"), Expect(
+                 content="User's favorite cafe is Blue Door.", slot="user:favorite_cafe", value="Blue Door",
+                 entity="blue door"), id="fact-revealing-question"),
+    pytest.param(_user("Since I moved to Berlin, what should I see first?"), Expect(content="User moved to Berlin.",
+                 slot="user:home"), id="question-with-a-fact-clause"),
+    pytest.param(_user("How do I train my dog Max to sit?"), Expect(content="User mentioned their dog Max.",
+                 entity="max", category="pets"), id="question-mentions-a-pet"),
+    pytest.param(_turns(("user", "Any good sci-fi?"), ("assistant", "I recommend the book 'Dune' by Frank Herbert.")),
+                 Expect(content="Assistant recommended the book 'Dune' by Frank Herbert to the user.",
+                 subject="Assistant", category="assistant_recommendations", entity="dune"), id="assistant-book"),
+    pytest.param(_turns(("assistant", "You should try the restaurant Le Petit Bistro!")), Expect(
+                 content="Assistant suggested that the user should try the restaurant Le Petit Bistro.",
+                 category="assistant_recommendations", entity="le petit bistro"), id="assistant-restaurant"),
+    pytest.param(_turns(("assistant", "How about Le Petit Bistro on Rue Cler?")), Expect(
+                 content="Assistant suggested Le Petit Bistro on Rue Cler."), id="assistant-how-about"),
+    pytest.param(_turns(("user", "Can you suggest restaurants in Lyon?"), ("assistant",
+                 "Here are some restaurants in Lyon:\n1. **Le Bouchon**: classic food.\n2. **Café Comptoir**: cozy.")),
+                 Expect(content="Assistant recommended restaurants in Lyon: Le Bouchon; Café Comptoir."),
+                 id="assistant-list-in-one-statement"),
+    pytest.param(_turns(("assistant", "Your flight to Rome leaves at 9am.")), Expect(
+                 content="Assistant told the user that the user's flight to Rome leaves at 9am."),
+                 id="assistant-told-the-user"),
+    pytest.param(_user("Caroline: I went to a support group yesterday."), Expect(
+                 content="Caroline went to a support group yesterday.", subject="Caroline"), id="name-prefix"),
+    pytest.param(_user("Caroline: I'm single."), Expect(slot="caroline:relationship_status", value="single"),
+                 id="name-prefix-slot"),
+    pytest.param(_user("We went camping with the kids last weekend."), Expect(
+                 content="User and family went camping with the kids last weekend."), id="we-with-family"),
+    pytest.param(_user("I've been painting a lot lately."), Expect(content="User has been painting a lot lately."),
+                 id="present-perfect"),
+    pytest.param(_user("My sister Anna lives in Rome."), Expect(content="User's sister Anna lives in Rome.",
+                 entity="anna"), id="possessive"),
+    pytest.param(_user("Been busy volunteering at the shelter."), Expect(
+                 content="User has been busy volunteering at the shelter."), id="dropped-subject"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("turns", "expect"), CASES)
+def test_extracts(turns: list[Turn], expect: Expect) -> None:
+    candidates = extract(turns, DEFAULT_CATEGORIES)
+    assert any(expect.matches(c) for c in candidates), [c.content for c in candidates]
+
+
+NOTHING = [
+    pytest.param("Thanks! That's great. Sounds good haha wow", id="small-talk"),
+    pytest.param("Hey Mel! Good to see you!", id="greeting"),
+    pytest.param("How are you? What about you?", id="empty-questions"),
+    pytest.param("Wow, that's cool, Caroline! Keep it up!", id="reaction"),
+    pytest.param("I'm so happy for you!", id="empathy"),
+    pytest.param("Can you give me a list of ideas?", id="request"),
+]
+
+
+@pytest.mark.parametrize("text", NOTHING)
+def test_drops_filler(text: str) -> None:
+    assert extract(_user(text), DEFAULT_CATEGORIES) == []
+
+
+def test_assistant_pleasantries_yield_nothing() -> None:
+    turns = _turns(("assistant", "Great question! I hope this helps. Let me know if you have other questions."))
+    assert extract(turns, DEFAULT_CATEGORIES) == []
+
+
+def test_multi_sentence_message_yields_several() -> None:
+    candidates = extract(_user("I moved to Paris last year. I work as a nurse. Thanks!"), DEFAULT_CATEGORIES)
+    assert [c.content for c in candidates] == ["User moved to Paris last year.", "User works as a nurse."]
+    assert all(c.sources == (0,) for c in candidates)
+    assert candidates[0].source_text == "I moved to Paris last year."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("My password is hunter2. I live in Paris.", id="password"),
+        pytest.param("My card is 4111 1111 1111 1111. I live in Paris.", id="card-number"),
+        pytest.param("My SSN is 123-45-6789. I live in Paris.", id="ssn"),
+    ],
+)
+def test_secrets_are_dropped(text: str) -> None:
+    contents = [c.content for c in extract(_user(text), DEFAULT_CATEGORIES)]
+    assert contents == ["User lives in Paris."]
+
+
+def test_never_remember_rule() -> None:
+    rules = ExtractionRules(never_remember=("salary", r"\bbank account\b"))
+    turns = _user("My salary is 90k. My bank account is at Chase. I love hiking.")
+    contents = [c.content for c in extract(turns, DEFAULT_CATEGORIES, instructions=rules)]
+    assert contents == ["User loves hiking."]
+
+
+def test_invalid_regex_in_rules_is_a_keyword() -> None:
+    rules = ExtractionRules(never_remember=("c++",))
+    assert extract(_user("I code in C++ at work."), DEFAULT_CATEGORIES, instructions=rules) == []
+
+
+def test_always_remember_rule_keeps_filler() -> None:
+    turns = _user("Thanks for the tip about the red door!")
+    assert extract(turns, DEFAULT_CATEGORIES) == []
+    kept = extract(turns, DEFAULT_CATEGORIES, instructions=ExtractionRules(always_remember=("red door",)))
+    assert [c.source_text for c in kept] == ["Thanks for the tip about the red door!"]
+
+
+def test_identical_statements_merge_sources() -> None:
+    candidates = extract(_turns(("user", "I live in Paris."), ("user", "I live in Paris!")), DEFAULT_CATEGORIES)
+    assert [(c.content, c.sources) for c in candidates] == [("User lives in Paris.", (0, 1))]
+
+
+def test_default_subject_and_slot_prefix() -> None:
+    [candidate] = extract(_user("I live in Oslo."), DEFAULT_CATEGORIES, default_subject="Alice")
+    assert (candidate.content, candidate.subject, candidate.slot) == ("Alice lives in Oslo.", "Alice", "alice:home")
+
+
+def test_two_named_speakers_address_each_other() -> None:
+    turns = _turns(
+        ("user", "Caroline: I really appreciate your advice about the adoption agency."),
+        ("user", "Melanie: I painted a lake last year."),
+    )
+    candidates = extract(turns, DEFAULT_CATEGORIES)
+    assert [c.content for c in candidates] == [
+        "Caroline really appreciates Melanie's advice about the adoption agency.",
+        "Melanie painted a lake last year.",
+    ]
+    assert "melanie" in candidates[0].entities
+
+
+def test_categories_come_from_the_given_set() -> None:
+    custom = [Category("sports", "Sports the user plays or watches"), Category("other", "Anything else")]
+    [candidate] = extract(_user("I play tennis every Sunday."), custom)
+    assert candidate.categories == ("sports",)
+
+
+def test_empty_category_set_falls_back_to_defaults() -> None:
+    [candidate] = extract(_user("I'm allergic to shellfish."), [])
+    assert candidate.categories[0] == "allergies"
+
+
+def test_extraction_is_fast_and_deterministic() -> None:
+    turns = _turns(*[("user", "Caroline: I went to a support group yesterday and it was so powerful. Thanks!")] * 200)
+    start = time.perf_counter()
+    first = extract(turns, DEFAULT_CATEGORIES)
+    elapsed = time.perf_counter() - start
+    assert first == extract(turns, DEFAULT_CATEGORIES)
+    assert elapsed < 1.0  # generous: the target is well under 1 ms per message
+
+
+# --- categories ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        pytest.param("User is allergic to peanuts.", "allergies", id="allergies"),
+        pytest.param("User has two dogs and a cat.", "pets", id="pets"),
+        pytest.param("User works as a nurse at the hospital.", "work", id="work"),
+        pytest.param("User's husband and kids visited grandma.", "family", id="family"),
+        pytest.param("User went to Japan on vacation.", "travel", id="travel"),
+        pytest.param("Assistant recommended the book 'Dune' to the user.", "assistant_recommendations", id="rec"),
+    ],
+)
+def test_categorize_defaults(text: str, first: str) -> None:
+    assert categorize(text, DEFAULT_CATEGORIES)[0] == first
+
+
+@pytest.mark.parametrize(
+    ("category", "text"),
+    [
+        pytest.param(Category("sports", "Sports the user plays or watches"), "User plays tennis.", id="lexicon"),
+        pytest.param(Category("gardening", "Plants and vegetables the user grows"), "User grows tomatoes.", id="words"),
+    ],
+)
+def test_categorize_custom(category: Category, text: str) -> None:
+    assert categorize(text, [*DEFAULT_CATEGORIES, category])[0] == category.name
+
+
+def test_categorize_never_returns_empty() -> None:
+    assert categorize("Hmm.", [Category("work", "Jobs"), Category("other", "Else")]) == ("other",)
+    assert categorize("Hmm.", [Category("work", "Jobs"), Category("travel", "Trips")]) == ("work",)
+    assert 1 <= len(categorize("User loves sushi, hiking, dogs and Paris trips.", DEFAULT_CATEGORIES)) <= 3
+
+
+def test_default_categories_are_valid_and_complete() -> None:
+    names = [validate_category_name(c.name) for c in DEFAULT_CATEGORIES]
+    assert {"food_preferences", "allergies", "other", "assistant_recommendations"} <= set(names)
+    assert len(names) == len(set(names))
+    assert all(c.description for c in DEFAULT_CATEGORIES)
+
+
+@pytest.mark.parametrize("name", ["", "Food", "food prefs", "_food", "food__prefs", "1food", "food_", "a" * 65])
+def test_validate_category_name_rejects(name: str) -> None:
+    with pytest.raises(ValueError, match="category name"):
+        validate_category_name(name)
+
+
+@pytest.mark.parametrize("name", ["food", "food_preferences", "top10", "a" * 64])
+def test_validate_category_name_accepts(name: str) -> None:
+    assert validate_category_name(name) == name
