@@ -52,13 +52,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(data_dir: Path, *, extra_env: dict[str, str] | None = None,
-                args: tuple[str, ...] = ()) -> Iterator[tuple[str, str, str]]:
-    """``recallr serve`` in a subprocess: yields (base_url, project_id, api_key)."""
+def live_server(data_dir: Path, *, extra_env: dict[str, str] | None = None, args: tuple[str, ...] = (),
+                init: bool = True) -> Iterator[tuple[str, str, str]]:
+    """``recallr serve`` in a subprocess: yields (base_url, project_id, api_key) (empty ids without ``init``)."""
     env = {**os.environ, **(extra_env or {})}
-    created = subprocess.run([sys.executable, "-m", "recallr", "init", "--data-dir", str(data_dir), "--json"],
-                             check=True, capture_output=True, text=True, env=env)
-    creds = json.loads(created.stdout)
+    creds = {"project_id": "", "api_key": ""}
+    if init:
+        created = subprocess.run([sys.executable, "-m", "recallr", "init", "--data-dir", str(data_dir), "--json"],
+                                 check=True, capture_output=True, text=True, env=env)
+        creds = json.loads(created.stdout)
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "recallr", "serve", "--data-dir", str(data_dir), "--port", str(port),
                              *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -60,7 +60,8 @@ _YOU_SHOULD = re.compile(
     re.IGNORECASE,
 )
 _HOW_ABOUT = re.compile(
-    r"^(?:how about|what about|why not(?: try)?|have you (?:tried|considered|thought about|checked out))\s+(?P<rest>.+)",
+    r"^(?:how about|what about|why not(?: try)?|have you (?:tried|considered|thought about|checked out))\s+"
+    r"(?P<rest>.+)",
     re.IGNORECASE,
 )
 _IMPERATIVE = re.compile(
@@ -78,7 +79,7 @@ _MEDIA = (
     ("film", re.compile(r"\b(?:movie|film|watch)\b", re.I)),
     ("podcast", re.compile(r"\bpodcast\b", re.I)),
     ("album", re.compile(r"\b(?:album|listen)\b", re.I)),
-    ("restaurant", re.compile(r"\b(?:restaurant|bistro|eatery|dinner|lunch)\b", re.I)),
+    ("restaurant", re.compile(r"\b(?:restaurant|eatery|dinner|lunch|brunch|cuisine)\b", re.I)),
 )
 _REST_STOP = re.compile(r"\s+-\s+.*$|;.*$|\s+because\b.*$")
 _HEAD = re.compile(r"^(?P<head>[^:]{2,70}?)\s*(?::|\s-\s)")
@@ -153,7 +154,7 @@ def _item_head(text: str) -> str:
 def _list_statement(header: str, items: list[str], voice: Voice, recommending: bool) -> str:
     heads = [_item_head(i) for i in items[:_MAX_LIST_ITEMS]]
     more = f" and {len(items) - _MAX_LIST_ITEMS} more" if len(items) > _MAX_LIST_ITEMS else ""
-    topic = _HERE_ARE.sub("", header.rstrip(":").strip())
+    topic = _HERE_ARE.sub("", " ".join(header.rstrip(":").split()[-14:]))  # the words nearest the list
     if topic and content_words(topic):
         rewritten = to_third_person(topic, voice)
         topic = " " + (rewritten[:1].lower() + rewritten[1:] if topic[:1].islower() else rewritten)
@@ -165,9 +166,11 @@ def _list_statement(header: str, items: list[str], voice: Voice, recommending: b
 
 def _is_heading(text: str) -> bool:
     """A short title line ("Other Classics", "Day 2"): structure, not a statement."""
+    if len(text) > 60 or text.endswith((".", "!", "?")):
+        return False
     words = text.split()
     capitalised = sum(w[:1].isupper() or w[:1].isdigit() for w in words)
-    return len(words) <= 5 and not text.endswith((".", "!", "?")) and capitalised * 2 >= len(words)
+    return len(words) <= 5 and capitalised * 2 >= len(words)
 
 
 def _usable(segment: Segment, drops: Callable[[str], bool]) -> bool:

@@ -31,6 +31,7 @@ class Voice:
     name: str  # "User", "Assistant", "Caroline"
     group: str  # what "we" becomes: "Caroline and friends"
     listener: str | None  # what "you" becomes, None when unknown
+    assistant: bool = False  # the (unnamed) assistant speaking
 
     @property
     def possessive(self) -> str:
@@ -209,7 +210,7 @@ def to_third_person(text: str, voice: Voice) -> str:
         elif low in ("you", "you're", "you've", "you'd", "you'll") and voice.listener:
             parts[i] = _rewrite_you(parts, i, voice, past)
             ambiguous = True
-        elif low in _SIMPLE:
+        elif low in _SIMPLE and not (word.isupper() and len(word) > 1):  # "US" is a country
             parts[i] = _simple(low, voice) or word
         named = named or (parts[i] != word and voice.name in parts[i])
     out = "".join(parts)

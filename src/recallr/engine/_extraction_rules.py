@@ -54,7 +54,11 @@ _VALUE_STOP = re.compile(
     r"to|as|after|before|until|while|who|which|that|this|in \d|on|at|from|or|anymore|any more|too|lately|"
     r"together|again|right|ago|every|each|very|so much|a lot|more|most|the most|though|if|like|i|I)\b.*$"
 )
-_DETERMINER = re.compile(r"^(?:the|a|an|some|all|any|really|good|great)\s+", re.I)
+_DETERMINER = re.compile(r"^(?:(?:the|a|an|some|all|any|really|good|great|this|that|these|those)\s+)+", re.I)
+# A liked object ends before a preposition or dash: "getting lost in fantasy" -> "getting lost".
+_OBJECT_STOP = re.compile(r"\s+(?:-|(?:in|of|on|into|from|at|through|during|than|by|over|around)\b).*$")
+_PROPER_START = re.compile(r"[A-Z][\w'&-]*(?:(?:\s+(?:of|the|and|&))*\s+[A-Z][\w'&-]*)*")
+_NOT_A_THING = re.compile(r"^(?:is|are|was|were|makes?|made|has|have|had|so|too|not|no|more|about)\b", re.I)
 _PETS = {
     "dog": "dog", "dogs": "dog", "puppy": "dog", "puppies": "dog", "pup": "dog", "pups": "dog",
     "cat": "cat", "cats": "cat", "kitten": "cat", "kittens": "cat", "kitty": "cat",
@@ -101,8 +105,9 @@ def _snake(text: str) -> str:
 
 
 _SINGULAR_IRREGULAR = {
-    "children": "child", "kids": "child", "kid": "child", "people": "person", "men": "man", "women": "woman", "mice": "mouse",
-    "geese": "goose", "teeth": "tooth", "feet": "foot", "fish": "fish", "sheep": "sheep", "series": "series",
+    "children": "child", "kids": "child", "kid": "child", "people": "person", "men": "man", "women": "woman",
+    "mice": "mouse", "geese": "goose", "teeth": "tooth", "feet": "foot", "fish": "fish", "sheep": "sheep",
+    "series": "series",
 }  # fmt: skip
 
 
@@ -139,7 +144,7 @@ def _place(key: str, change: bool) -> Callable[[re.Match[str]], SlotMatch | None
 def _plain(key: str, *, change: bool = False, max_words: int = 4) -> Callable[[re.Match[str]], SlotMatch | None]:
     def build(m: re.Match[str]) -> SlotMatch | None:
         value = _trim(m.group("v"), max_words)
-        if not value:
+        if not value or _NOT_A_THING.match(value):
             return None
         return SlotMatch(key, value.lower() if key in _LOWER_VALUES else value, bool(m.groupdict().get("neg")), change)
 
@@ -154,7 +159,7 @@ _NOT_FAVORITE_KIND = word_set("part thing moment memory bit one way aspect quote
 
 def _favorite(m: re.Match[str]) -> SlotMatch | None:
     kind = singular(_trim(m.group("k"), 3))
-    value = _trim(m.group("v"), 6)
+    value = _DETERMINER.sub("", _trim(m.group("v"), 6))
     if not kind or not value or value.lower() in ("it", "this", "that", "one", "them", "they"):
         return None
     if kind.split()[0] in _NOT_FAVORITE_KIND or m.string[: m.start()].lower().endswith(("one of ", "some of ")):
@@ -179,24 +184,38 @@ def _count(key_prefix: str) -> Callable[[re.Match[str]], SlotMatch | None]:
 
 
 _NOT_COUNTED = word_set("day week month year hour minute time thing question idea way reason friend people person")
-_LIKE_POS = r"love|like|adore|enjoy|prefer|am into|'m into|am a (?:big |huge )?fan of|'m a (?:big |huge )?fan of|" \
-    r"am obsessed with|'m obsessed with|am passionate about|'m passionate about|am crazy about|'m crazy about"  # fmt: skip
-_LIKE_NEG = r"hate|dislike|detest|loathe|can't stand|cannot stand|am not a fan of|'m not a fan of|am not into|" \
-    r"'m not into|am not a big fan of|'m not a big fan of"  # fmt: skip
+_LIKE_POS = (
+    r"love|like|adore|enjoy|prefer|am into|'m into|am a (?:big |huge )?fan of|'m a (?:big |huge )?fan of|"
+    r"am obsessed with|'m obsessed with|am passionate about|'m passionate about|am crazy about|'m crazy about"
+)
+_LIKE_NEG = (
+    r"hate|dislike|detest|loathe|can't stand|cannot stand|am not a fan of|'m not a fan of|am not into|"
+    r"'m not into|am not a big fan of|'m not a big fan of"
+)
 _NOT_OBJECT = re.compile(
     r"^(?:to (?:just|really|also|always|think|say|believe|imagine|keep|make|try|take|remind|go|do|get|see|hear|"
-    r"know|help|be|have|use|call|"
-    r"put|take|give|let|share|show|chat|talk|check|stay|spend|find|look|learn about)\b|it|that|this|them|you|him|her|those|these|him|when|how|what|the idea|the way|the fact|to (?:see|hear|"
-    r"know|chat|talk|help)|seeing|hearing|knowing|having|being|doing|that you|how you|your|his|her|my|our|"
-    r"their|all of|everything|anything|something|reading about|learning about|one|each)\b",
+    r"know|help|be|have|use|call|put|give|let|share|show|chat|talk|check|stay|spend|find|look|learn about)|"
+    r"it|that|this|them|you|him|her|those|these|when|how|what|the idea|the way|the fact|seeing|hearing|knowing|"
+    r"having|being|doing|that you|how you|your|his|my|our|their|all of|everything|anything|something|"
+    r"reading about|learning about|one|each)\b",
     re.I,
 )
 
 
+def _ordinal(m: re.Match[str]) -> SlotMatch:
+    """ "my 5th marathon" -> count:marathon = 5."""
+    raw = re.sub(r"(?<=\d)(?:st|nd|rd|th)$", "", m.group("n").lower())
+    return SlotMatch(f"count:{_snake(singular(m.group('p')))}", _ORDINALS.get(raw, raw))
+
+
 def _likes(m: re.Match[str]) -> SlotMatch | None:
-    obj = _DETERMINER.sub("", _trim(m.group("v"), 4))
+    raw = _DETERMINER.sub("", m.group("v").strip())
+    title = _PROPER_START.match(raw)  # "Lord of the Rings" keeps its "of the"
+    obj = _trim(title.group(0), 6) if title else _DETERMINER.sub("", _trim(_OBJECT_STOP.sub("", raw), 4))
+    if not obj or _NOT_OBJECT.match(obj) or _NOT_A_THING.match(obj):
+        return None
     obj = re.sub(r"^to\s+", "", obj)
-    if not obj or _NOT_OBJECT.match(obj) or len(obj) < 3:
+    if len(obj) < 3:
         return None
     negative = bool(m.group("neg")) != bool(m.group("bad"))
     return SlotMatch(f"likes:{_snake(obj.lower())}", obj.lower(), negated=negative, change="no longer" in m.group(0))
@@ -208,7 +227,8 @@ def _diet(m: re.Match[str]) -> SlotMatch | None:
 
 
 _SLOT_RULES: tuple[_SlotRule, ...] = (
-    (re.compile(r"\b(?i:my name)(?:'s| is) (?P<v>[A-Z][\w'-]*(?: [A-Z][\w'-]*)?)|\b(?i:call me|I go by) (?P<w>[A-Z]\w+)"),
+    (re.compile(r"\b(?i:my name)(?:'s| is) (?P<v>[A-Z][\w'-]*(?: [A-Z][\w'-]*)?)|"
+                r"\b(?i:call me|I go by) (?P<w>[A-Z]\w+)"),
      lambda m: SlotMatch("name", m.group("v") or m.group("w"))),
     (re.compile(rf"{_IM}(?: now)? (?P<v>\d{{1,3}})(?: years? old| yrs? old| y/?o)?(?=\s*(?:[.,!;]|$|years| and| now| this| but))", re.I),  # noqa: E501
      lambda m: SlotMatch("age", m.group("v")) if 0 < int(m.group("v")) < 120 else None),
@@ -229,7 +249,7 @@ _SLOT_RULES: tuple[_SlotRule, ...] = (
     (re.compile(rf"{_I}{_ADV} (?:have|'ve got) (?P<n>{_NUM}) (?P<p>kids|children|sons|daughters|siblings|brothers|sisters|grandchildren|cars|bikes|houses|tattoos|jobs)\b", re.I),  # noqa: E501
      _count("count")),
     (re.compile(r"\b(?:this is|that was|it was|it's|just (?:ran|finished|completed|did))? ?my (?P<n>\d{1,3}(?:st|nd|rd|th)|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth) (?P<p>marathon|race|triathlon|book|novel|album|tattoo|trip|visit|concert|tournament|child|baby|kid|dog|cat|car|job|film|movie|show|exhibition)\b", re.I),  # noqa: E501
-     lambda m: _count("count")(_OrdinalMatch(m))),
+     _ordinal),
     (re.compile(rf"(?:{_I}|\bwe)(?:'ve| have)?{_ADV} (?P<chg>moved|relocated) (?:back |over |out |away )?(?:to|into|in) (?P<v>[^,.;!?]+)", re.I),  # noqa: E501
      _place("home", True)),
     (re.compile(rf"(?<![\w'])(?:I|i|we|We)(?: am| are)?{_ADV} (?:live|living|reside|residing|based|settled) (?:now |currently )?(?:in|at) (?P<v>[^,.;!?]+)", re.I),  # noqa: E501
@@ -241,7 +261,8 @@ _SLOT_RULES: tuple[_SlotRule, ...] = (
      _plain("job", max_words=4)),
     (re.compile(rf"(?:{_IM}{_ADV}|{_I}{_ADV} (?:became|got a job as|was hired as|got promoted to|am now)) (?:a |an )?(?P<v>(?:[a-z-]+ ){{0,2}}(?:{_JOBS}))\b(?! of| to)", re.I),  # noqa: E501
      _plain("job", max_words=4)),
-    (re.compile(r"\bmy (?:new )?(?:job|role|position|profession|occupation) is (?:as )?(?:a |an )?(?P<v>[^,.;!?]+)", re.I),
+    (re.compile(r"\bmy (?:new )?(?:job|role|position|profession|occupation) is (?:as )?(?:a |an )?(?P<v>[^,.;!?]+)",
+                re.I),
      _plain("job", max_words=4)),
     (re.compile(rf"{_IM}{_ADV} (?P<v>retired)\b|{_I}{_ADV} (?P<w>retired)\b", re.I),
      lambda m: SlotMatch("job", "retired", change=True)),
@@ -262,17 +283,6 @@ _SLOT_RULES: tuple[_SlotRule, ...] = (
 )  # fmt: skip
 
 
-class _OrdinalMatch:
-    """Adapts an ordinal match ("my 5th marathon") to the ``n``/``p`` groups ``_count`` reads."""
-
-    def __init__(self, m: re.Match[str]) -> None:
-        self._m = m
-
-    def group(self, name: str) -> str:
-        value = self._m.group(name)
-        return re.sub(r"(?<=\d)(?:st|nd|rd|th)$", "", value) if name == "n" else value
-
-
 _EXPANSIONS = {"i'm": "I am", "im": "I am", "we're": "we are", "don't": "don't"}
 _EXPAND = re.compile(r"(?<![\w'])(?:I'm|i'm|im|we're|We're)(?!\w)")
 
@@ -291,7 +301,7 @@ def find_slot(sentence: str) -> SlotMatch | None:
     for pattern, build in _SLOT_RULES:
         m = pattern.search(text)
         if m:
-            slot = build(m)  # type: ignore[arg-type]
+            slot = build(m)
             if slot is not None:
                 return slot
     return None

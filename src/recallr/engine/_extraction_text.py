@@ -213,8 +213,6 @@ _CODE = re.compile(
     r"[a-z]_[a-z]|\b(?:NULL|PRIMARY KEY|VARCHAR|INSERT INTO|CREATE TABLE)\b"
 )
 _NOT_LETTER = re.compile(r"[^A-Za-z]+")
-_CODE_MARKS = ("{", "}", "<", ">", "=", "$", "\\", "->", "::", "(", "[", "_", ";", "def ", "class ", "import ",
-               "return ", "SELECT", "from ", "NULL", "KEY", "VARCHAR", "INSERT", "CREATE")  # fmt: skip
 
 
 def looks_like_prose(text: str) -> bool:
@@ -225,7 +223,7 @@ def looks_like_prose(text: str) -> bool:
         >>> looks_like_prose("I moved to Paris."), looks_like_prose("| a | b |"), looks_like_prose("x = f(y);")
         (True, False, False)
     """
-    if text.count("|") >= 2 or (any(mark in text for mark in _CODE_MARKS) and _CODE.search(text)):
+    if text.count("|") >= 2 or _CODE.search(text):
         return False
     return len(_NOT_LETTER.sub("", text)) >= 0.5 * (len(text) - text.count(" "))
 
@@ -270,8 +268,10 @@ COMMON_WORDS = STOPWORDS | _FILLER_WORDS
 _FILLER_TEMPLATES = re.compile(
     r"^(?:thanks?(?! to\b)|thank you|thx|ty|much appreciated|appreciate it|no problem|no worries|my pleasure|"
     r"you'?re welcome|anytime|take care|talk (?:to you )?(?:soon|later)|see (?:you|ya)|catch you|bye|"
-    r"good ?night|(?:i'?ll |i will )?see (?:you|ya)|(?:i'?ll |i will )?(?:talk|chat) (?:to|with) you|have a (?:good|great|nice|lovely|wonderful)|good luck|best of luck|keep it up|keep up the|"
-    r"keep going|long time no (?:see|talk|chat)|have (?:fun|a blast)|stay safe|take it easy|you got this|you've got this|hang in there|let me know|i'?m here for you|same here|me too|"
+    r"good ?night|(?:i'?ll |i will )?see (?:you|ya)|(?:i'?ll |i will )?(?:talk|chat) (?:to|with) you|"
+    r"have a (?:good|great|nice|lovely|wonderful)|good luck|best of luck|keep it up|keep up the|keep going|"
+    r"long time no (?:see|talk|chat)|have (?:fun|a blast)|stay safe|take it easy|you got this|you've got this|"
+    r"hang in there|let me know|i'?m here for you|same here|me too|"
     r"i agree|i know,? right|fingers crossed|will do|sounds (?:good|great|fun|like a plan|amazing|awesome)|"
     r"that'?s (?:so )?(?:great|awesome|amazing|cool|nice|wonderful|fantastic|good|true|right|fine)|"
     r"i hope (?:so|you|it|that)|i'?m (?:so )?(?:glad|happy|proud) (?:for|of|to hear|you|that you)|"

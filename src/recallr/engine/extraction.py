@@ -91,42 +91,36 @@ class ExtractionRules:
 
 @dataclass(frozen=True)
 class _Policy:
-    never: re.Pattern[str] | None
-    always: re.Pattern[str] | None
-    secrets: bool = True  # check for secrets (off once the whole message is known to have none)
+    never: tuple[re.Pattern[str], ...]
+    always: tuple[re.Pattern[str], ...]
+    secrets: bool = True  # check sentences for secrets (off when the whole message has none)
 
     def drops(self, text: str) -> bool:
-        return (self.secrets and has_secret(text)) or bool(self.never and self.never.search(text))
+        return (self.secrets and has_secret(text)) or any(p.search(text) for p in self.never)
 
     def keeps(self, text: str) -> bool:
-        return bool(self.always and self.always.search(text))
+        return any(p.search(text) for p in self.always)
 
     def narrowed(self, body: str) -> _Policy:
-        """The policy for one message: sentences need checking only if the whole message matches."""
-        if self.drops(body) or self.keeps(body):
-            return self
-        return _PERMISSIVE
+        """The policy for one message: its sentences need the (slow) secret check only if the message fails it."""
+        return self if has_secret(body) else replace(self, secrets=False)
 
 
-_PERMISSIVE = _Policy(None, None, secrets=False)
-
-
-def _union(entries: tuple[str, ...]) -> re.Pattern[str] | None:
-    parts = []
+def _compile(entries: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    patterns = []
     for entry in entries:
         if not entry.strip():
             continue
         try:
-            re.compile(entry)
-            parts.append(f"(?:{entry})")
-        except re.error:
-            parts.append(re.escape(entry))
-    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+            patterns.append(re.compile(entry, re.IGNORECASE))
+        except re.error:  # not a regular expression: a keyword
+            patterns.append(re.compile(re.escape(entry), re.IGNORECASE))
+    return tuple(patterns)
 
 
 @functools.lru_cache(maxsize=128)
 def _policy(rules: ExtractionRules) -> _Policy:
-    return _Policy(_union(rules.never_remember), _union(rules.always_remember))
+    return _Policy(_compile(rules.never_remember), _compile(rules.always_remember))
 
 
 # --- speakers -----------------------------------------------------------------------------
@@ -172,10 +166,10 @@ def _voice(turn: Turn, speaker: str | None, body: str, names: list[str], default
     user_word = "the user" if default_subject == "User" else default_subject
     if speaker is not None:
         others = [n for n in names if n != speaker]
-        listener = others[0] if len(names) == 2 and others else None
+        listener = others[0] if len(others) == 1 else "the other person"
         return Voice(speaker, group_name(speaker, body), listener)
     if turn.role == "assistant":
-        return Voice("Assistant", f"Assistant and {user_word}", user_word)
+        return Voice("Assistant", f"Assistant and {user_word}", user_word, assistant=True)
     return Voice(default_subject, group_name(default_subject, body), "the assistant")
 
 
@@ -222,7 +216,10 @@ _GENERIC = re.compile(
     r"^(?:it|it's|its|it'll|that|that's|that'll|this|this is|life|there's nothing|nothing|everything|sometimes|"
     r"isn't|such|what a|how|being|having|seeing|knowing|finding|taking|making|getting|learning|working|staying|"
     r"keeping|creating|sharing|helping|having|doing|spending|believing|remember|always|never|nature|"
-    r"people|everyone|anyone|music|art|books|friends|family)\b",
+    r"people|everyone|anyone|music|art|books|friends|family|"
+    # imperatives: advice to the other person
+    r"stay|keep|take|make|try|don't|do|be|go|check|have|enjoy|get|give|look|follow|use|start|stop|avoid|"
+    r"capture|believe|push|hang|trust|remember|focus|find|embrace|cherish|celebrate)\b",
     re.IGNORECASE,
 )
 _SPECIFIC = re.compile(
@@ -349,7 +346,7 @@ def _categories(content: str, slot: SlotMatch | None, cats: tuple[Category, ...]
 
 
 def _candidate(turn: Turn, voice: Voice, raw: str, statement: Statement, cats: tuple[Category, ...]) -> Candidate:
-    slot = statement.slot if voice.name != "Assistant" else None
+    slot = None if voice.assistant else statement.slot
     subject_key = _NON_WORD.sub("_", voice.name.lower()).strip("_") or "user"
     extra: list[str] = []
     if slot is not None and slot.key.startswith(_ENTITY_SLOTS):
@@ -403,7 +400,7 @@ Frank Herbert."]
     for turn, speaker, body in parsed:
         voice = _voice(turn, speaker, body, names, default_subject)
         local = policy.narrowed(body)
-        if voice.name == "Assistant":
+        if voice.assistant:
             produced = assistant_statements(
                 body, voice, drops=local.drops, keeps=local.keeps, recommending=recommendation_context(previous_user)
             )

@@ -30,8 +30,16 @@ class Corpus:
     texts: list[str]
     extra: list[dict[str, Any]]
 
+    _position: dict[Any, int] | None = None
+
     def __len__(self) -> int:
         return len(self.ids)
+
+    def row_of(self, ident: Any) -> int | None:
+        """The row of an item id (built once per cached corpus)."""
+        if self._position is None:
+            self._position = {i: n for n, i in enumerate(self.ids)}
+        return self._position.get(ident)
 
     def cosine(self, vector: np.ndarray) -> np.ndarray:
         if not len(self.ids):

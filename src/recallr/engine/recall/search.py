@@ -24,10 +24,10 @@ class Ranked:
     cosine: float
 
 
-def dense(corpus: Corpus, vector: np.ndarray, pool: int) -> list[int]:
-    if not len(corpus):
+def dense(scores: np.ndarray, pool: int) -> list[int]:
+    """Rows by descending cosine (``scores`` from one matrix product per corpus and query)."""
+    if not len(scores):
         return []
-    scores = corpus.cosine(vector)
     pool = min(pool, len(scores))
     top = np.argpartition(-scores, pool - 1)[:pool]
     return [int(i) for i in top[np.argsort(-scores[top])]]
@@ -40,8 +40,8 @@ def lexical(tx: Tx, table: str, corpus: Corpus, terms: Sequence[str], *, user_id
         return []
     where = "t.user_id = ?" + (f" AND {extra_where}" if extra_where else "")
     hits = tx.dialect.search_text(tx, table, " ".join(terms), where=where, params=[user_id], limit=pool)
-    position = {ident: i for i, ident in enumerate(corpus.ids)}
-    return [position[h] for h, _ in hits if h in position]
+    rows = (corpus.row_of(h) for h, _ in hits)
+    return [r for r in rows if r is not None]
 
 
 def overlapping(corpus: Corpus, span: TimeSpan | None) -> np.ndarray | None:
@@ -71,25 +71,22 @@ def diversify(ranked: list[Ranked], corpus: Corpus, limit: int, *, weight: float
     """Maximal marginal relevance over the top of ``ranked``: near-copies do not crowd out other facts."""
     if len(ranked) <= 1:
         return ranked[:limit]
-    top = ranked[: max(limit * 3, limit + 10)]
-    top_score = top[0].score or 1.0
+    top = ranked[: max(limit * 2, limit + 10)]
+    relevance = np.array([r.score for r in top], dtype=np.float32) / (top[0].score or 1.0)
     vectors = corpus.matrix[[r.row for r in top]]
-    chosen: list[int] = []
-    rest = list(range(len(top)))
+    similarity = vectors @ vectors.T
     max_sim = np.full(len(top), -1.0, dtype=np.float32)
-    while rest and len(chosen) < limit:
-        best, best_value = None, -np.inf
-        for i in rest:
-            if max_sim[i] >= near_copy:
-                continue
-            value = weight * top[i].score / top_score - (1 - weight) * max(0.0, float(max_sim[i]))
-            if value > best_value:
-                best, best_value = i, value
-        if best is None:
+    available = np.ones(len(top), dtype=bool)
+    chosen: list[int] = []
+    while len(chosen) < limit:
+        value = weight * relevance - (1 - weight) * np.maximum(max_sim, 0.0)
+        value[~available | (max_sim >= near_copy)] = -np.inf
+        best = int(np.argmax(value))
+        if value[best] == -np.inf:
             break
         chosen.append(best)
-        rest.remove(best)
-        max_sim = np.maximum(max_sim, vectors @ vectors[best])
+        available[best] = False
+        max_sim = np.maximum(max_sim, similarity[best])
     return [top[i] for i in chosen]
 
 

@@ -110,8 +110,8 @@ class Recall:
         main = vectors[0] if len(texts) == 1 else _normalise(0.75 * vectors[0] + 0.25 * vectors[1:len(texts)].mean(0))
         found = _Found()
         span = query.date_range if recipe.temporal else None
-        found.memories = self._memories(tx, user_id, index.memories, main, vectors[len(texts):], query, recipe,
-                                        params, span)
+        queries = np.vstack([main[None, :], vectors[len(texts):]])
+        found.memories = self._memories(tx, user_id, index.memories, queries, query, recipe, params, span)
         if recipe.decompose:
             found.reasoning.append(f"Decomposed the request into {len(extra)} searches: {extra}." if extra else
                                    "The request is a single question; searched it directly.")
@@ -122,21 +122,23 @@ class Recall:
         if recipe.summaries:
             found.summaries = _above(index.summaries, main, params.summaries_threshold, 3)
         if params.last_n_summaries:
-            latest = np.argsort(-index.summaries.start)[: params.last_n_summaries] if len(index.summaries) else []
-            found.summaries = list(dict.fromkeys([*found.summaries, *(int(i) for i in latest)]))
+            latest = [int(i) for i in np.argsort(-index.summaries.start)[: params.last_n_summaries]]
+            found.summaries = list(dict.fromkeys([*found.summaries, *latest]))
         if recipe.raw_messages:
             found.messages = self._messages(tx, user_id, session_id, index, main, query, recipe, span, found)
         return found
 
-    def _memories(self, tx: Tx, user_id: str, corpus: Corpus, main: np.ndarray, extra: np.ndarray,
-                  query: RecallQuery, recipe: Recipe, params: RecallParams, span: Any) -> list[Ranked]:
-        rankings: list[tuple[list[int], float]] = [(dense(corpus, main, recipe.pool), 1.0)]
-        rankings += [(dense(corpus, v, recipe.pool // 2), 0.6) for v in extra]
+    def _memories(self, tx: Tx, user_id: str, corpus: Corpus, queries: np.ndarray, query: RecallQuery,
+                  recipe: Recipe, params: RecallParams, span: Any) -> list[Ranked]:
+        """Memories for the main query (column 0) and any sub-queries: one matrix product over the corpus."""
+        scores = corpus.matrix @ queries.T if len(corpus) else np.zeros((0, len(queries)), np.float32)
+        cosines = scores[:, 0]
+        rankings: list[tuple[list[int], float]] = [(dense(cosines, recipe.pool), 1.0)]
+        rankings += [(dense(scores[:, j], recipe.pool // 2), 0.6) for j in range(1, scores.shape[1])]
         if recipe.lexical:
             terms = query.keywords + [e.lower() for e in query.entities]
             rankings.append((lexical(tx, "memories", corpus, terms, user_id=user_id, pool=recipe.pool,
                                      extra_where="t.expired_at IS NULL"), 1.0))
-        cosines = corpus.cosine(main)
         ranked = fuse(rankings, cosines, mask=overlapping(corpus, span), boost=0.02)
         ranked = diversify(ranked, corpus, params.max_top_k)
         return select(ranked, threshold=params.memories_threshold, min_k=params.min_top_k, max_k=params.max_top_k)
@@ -145,14 +147,13 @@ class Recall:
     def _expand(tx: Tx, index: UserIndex, found: _Found, main: np.ndarray, params: RecallParams) -> None:
         """Add memories connected to the best hits (multi-hop), while staying within max_top_k."""
         corpus = index.memories
-        row_of = {ident: i for i, ident in enumerate(corpus.ids)}
         top_chains = [corpus.extra[r.row]["chain_id"] for r in found.memories[:5]]
         linked = memory_store.connected(tx, top_chains, limit=5)
         have = {r.row for r in found.memories}
         added = 0
         for chain in top_chains:
             for memory in linked.get(chain, []):
-                row = row_of.get(memory.id)
+                row = corpus.row_of(memory.id)
                 if row is not None and row not in have and len(found.memories) < params.max_top_k:
                     found.memories.append(Ranked(row, 0.0, float(corpus.matrix[row] @ main)))
                     have.add(row)
@@ -163,17 +164,18 @@ class Recall:
     def _past(index: UserIndex, main: np.ndarray, found: _Found, span: Any) -> list[int]:
         chains = {index.memories.extra[r.row]["chain_id"] for r in found.memories}
         rows = [i for i, e in enumerate(index.expired.extra) if e["chain_id"] in chains]
-        rows += dense(index.expired, main, 5)
+        rows += dense(index.expired.cosine(main), 5)
         return list(dict.fromkeys(rows))[:10]
 
     @staticmethod
     def _messages(tx: Tx, user_id: str, session_id: str, index: UserIndex, main: np.ndarray, query: RecallQuery,
                   recipe: Recipe, span: Any, found: _Found) -> list[int]:
         corpus = index.messages
-        rankings = [(dense(corpus, main, recipe.pool), 1.0)]
+        cosines = corpus.cosine(main)
+        rankings = [(dense(cosines, recipe.pool), 1.0)]
         rankings.append((lexical(tx, "messages", corpus, query.keywords + [e.lower() for e in query.entities],
                                  user_id=user_id, pool=recipe.pool), 1.2))
-        ranked = fuse(rankings, corpus.cosine(main), mask=overlapping(corpus, span), boost=0.02)
+        ranked = fuse(rankings, cosines, mask=overlapping(corpus, span), boost=0.02)
         covered = set()
         memory_ids = [index.memories.ids[r.row] for r in found.memories]
         for sources in memory_store.sources(tx, memory_ids).values():
