@@ -132,6 +132,100 @@ def keys_revoke(data_dir: Path | None, database_url: str | None, project_id: str
     click.echo(f"revoked {key_id}")
 
 
+@main.group()
+def categories() -> None:
+    """List, add, change and remove the project's memory categories."""
+
+
+def _with_project(data_dir: Path | None, database_url: str | None, project_id: str | None) -> tuple[Any, str]:
+    engine = _engine(_settings(data_dir=data_dir, database_url=database_url))
+    return engine, _project_id(engine, project_id)
+
+
+@categories.command("list")
+@_data_dir
+@_database_url
+@click.option("--project-id", default=None)
+def categories_list(data_dir: Path | None, database_url: str | None, project_id: str | None) -> None:
+    """Print each category and its description."""
+    engine, pid = _with_project(data_dir, database_url, project_id)
+    try:
+        for category in engine.categories.all(pid):
+            click.echo(f"{category.name}: {category.description}")
+    finally:
+        engine.close()
+
+
+@categories.command("add")
+@_data_dir
+@_database_url
+@click.option("--project-id", default=None)
+@click.argument("name")
+@click.argument("description")
+def categories_add(data_dir: Path | None, database_url: str | None, project_id: str | None, name: str,
+                   description: str) -> None:
+    """Add a category (NAME in lowercase_snake)."""
+    _category_call(data_dir, database_url, project_id, "create", name, description)
+    click.echo(f"added {name}")
+
+
+@categories.command("update")
+@_data_dir
+@_database_url
+@click.option("--project-id", default=None)
+@click.argument("name")
+@click.argument("description")
+def categories_update(data_dir: Path | None, database_url: str | None, project_id: str | None, name: str,
+                      description: str) -> None:
+    """Change a category's description."""
+    _category_call(data_dir, database_url, project_id, "update", name, description)
+    click.echo(f"updated {name}")
+
+
+@categories.command("remove")
+@_data_dir
+@_database_url
+@click.option("--project-id", default=None)
+@click.argument("name")
+def categories_remove(data_dir: Path | None, database_url: str | None, project_id: str | None, name: str) -> None:
+    """Remove a category (memories keep it in their categories)."""
+    _category_call(data_dir, database_url, project_id, "delete", name)
+    click.echo(f"removed {name}")
+
+
+def _category_call(data_dir: Path | None, database_url: str | None, project_id: str | None, action: str,
+                   *args: str) -> None:
+    from .exceptions import RecallrAIError
+
+    engine, pid = _with_project(data_dir, database_url, project_id)
+    try:
+        getattr(engine.categories, action)(pid, *args)
+    except RecallrAIError as error:
+        raise click.ClickException(error.message) from error
+    finally:
+        engine.close()
+
+
+@main.command("project")
+@_data_dir
+@_database_url
+@click.option("--project-id", default=None)
+@click.option("--merge-conflicts", type=click.Choice(["on", "off"]), default=None,
+              help="Raise merge conflicts for users who do not override it.")
+def project_settings(data_dir: Path | None, database_url: str | None, project_id: str | None,
+                     merge_conflicts: str | None) -> None:
+    """Show or change project settings."""
+    engine, pid = _with_project(data_dir, database_url, project_id)
+    try:
+        if merge_conflicts is not None:
+            engine.projects.set_merge_conflicts(pid, merge_conflicts == "on")
+        project = engine.projects.require(pid)
+    finally:
+        engine.close()
+    click.echo(f"project_id: {project.id}\nname: {project.name}\nmerge_conflicts: "
+               f"{'on' if project.merge_conflicts_enabled else 'off'}")
+
+
 @main.command()
 @_data_dir
 @_database_url

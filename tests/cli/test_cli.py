@@ -47,3 +47,21 @@ def test_init_json_and_keys(tmp_path: Path) -> None:
         engine.close()
     bad = runner.invoke(main, ["keys", "revoke", "--data-dir", data, "no-such-key"])
     assert bad.exit_code != 0 and "No active key" in bad.output
+
+
+def test_categories_and_project_settings(tmp_path: Path) -> None:
+    runner = CliRunner()
+    data = str(tmp_path / "data")
+    assert runner.invoke(main, ["init", "--data-dir", data]).exit_code == 0
+    listed = runner.invoke(main, ["categories", "list", "--data-dir", data])
+    assert "food_preferences:" in listed.output and "allergies:" in listed.output
+    added = runner.invoke(main, ["categories", "add", "--data-dir", data, "sports", "Sports the user plays"])
+    assert added.exit_code == 0, added.output
+    bad = runner.invoke(main, ["categories", "add", "--data-dir", data, "Not Snake", "x"])
+    assert bad.exit_code != 0
+    assert runner.invoke(main, ["categories", "update", "--data-dir", data, "sports", "Sports"]).exit_code == 0
+    assert "sports: Sports" in runner.invoke(main, ["categories", "list", "--data-dir", data]).output
+    assert runner.invoke(main, ["categories", "remove", "--data-dir", data, "sports"]).exit_code == 0
+    assert "sports:" not in runner.invoke(main, ["categories", "list", "--data-dir", data]).output
+    shown = runner.invoke(main, ["project", "--data-dir", data, "--merge-conflicts", "on"])
+    assert shown.exit_code == 0 and "merge_conflicts: on" in shown.output

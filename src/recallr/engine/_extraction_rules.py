@@ -417,7 +417,7 @@ def find_entities(sentence: str, *, extra: tuple[str, ...] = (), exclude: frozen
             words = words[1:]
         while words and words[-1] in _NOT_ENTITY:
             words = words[:-1]
-        if not words or (at_start and words == [m.group(0).split()[0].lower()]):
+        if not words or (at_start and words == [re.sub(r"'s$", "", m.group(0).split()[0]).lower()]):
             continue  # a lone capitalised first word is just the start of the sentence
         low = " ".join(words)
         if low not in exclude and not any(w in _NOT_ENTITY for w in words):

@@ -134,10 +134,12 @@ _LEXICON: dict[str, frozenset[str]] = {
         "curry ramen noodle bread cookie pie peanut shellfish drink",
         "hobby": "hobby paint painting draw art music guitar piano sing dance danc read book novel game gaming "
         "play sport hike hiking camp camping garden photography knit craft swim run running bike "
-        "cycling yoga fish surf climb pottery write writing poetry instrument collect",
+        "cycling yoga fish surf climb pottery write writing poetry instrument collect movie film series show "
+        "song album band concert video console comic anime festival photo photograph sketch sculpt bake "
+        "baking travel tournament season court team",
         "sport": "sport tennis football soccer basketball baseball hockey golf volleyball swim swimming run "
         "running marathon cycling bike ski skiing surf surfing boxing climb climbing yoga gym match "
-        "tournament team league coach athlete",
+        "tournament team league coach athlete season court game player championship",
         "preference": "love like enjoy favorite favourite prefer hate dislike fan adore dislik stand",
         "travel": "travel trip vacation holiday flight fly flew visit visited abroad tour tourist hotel beach "
         "journey destination road passport cruise",
@@ -150,7 +152,7 @@ _LEXICON: dict[str, frozenset[str]] = {
         "habit": "every daily weekly usually always often routine habit morning night weekend regularly sometimes",
         "routine": "routine every daily morning evening schedule",
         "opinion": "think believe feel opinion important value matter agree disagree inspiring meaningful "
-        "wish honestly",
+        "wish honestly amazing awesome incredible beautiful great worth grateful proud reminds",
         "finance": "money budget income salary spend spent saving save invest investment debt loan mortgage "
         "rent price cost paid pay dollar bank afford",
         "assistant": "recommend recommended suggest suggested advis tip assistant",

@@ -209,7 +209,8 @@ _DROPPED_SUBJECT = re.compile(
     r"^(?:(?P<been>been)|(?P<ing>(?:working on|thinking (?:about|of)|planning (?:to|on)|hoping (?:to|for)|"
     r"trying (?:to|out)|feeling|heading (?:to|out|back|home)|looking forward|going to|gonna|about to)\b)|"
     r"(?P<past>(?:(?:just|finally|recently|also) )?(?:got|went|started|finished|had|made|took|saw|tried|spent|"
-    r"bought|joined|visited|watched|loved|found|was|signed|learned|picked|booked|adopted|wanna|\w+ed))\b(?!,))",
+    r"bought|joined|visited|watched|loved|found|was|signed|learned|picked|booked|adopted|wanna|haven't|"
+    r"hadn't|didn't|couldn't|wasn't|\w+ed))\b(?!,))",
     re.IGNORECASE,
 )
 _GENERIC = re.compile(
