@@ -62,10 +62,9 @@ def _observations(sample: dict[str, Any], session: int) -> dict[str, list[str]]:
     return facts
 
 
-def run(samples: list[dict[str, Any]]) -> tuple[list[SessionRun], float]:
-    """Extract every session; return the runs and the total extraction time in seconds."""
+def run(samples: list[dict[str, Any]], repeat: int = 1) -> tuple[list[SessionRun], float]:
+    """Extract every session; return the runs and the extraction time in seconds (best of ``repeat`` passes)."""
     runs: list[SessionRun] = []
-    elapsed = 0.0
     for sample in samples:
         conversation = sample["conversation"]
         sessions = sorted(
@@ -74,19 +73,23 @@ def run(samples: list[dict[str, Any]]) -> tuple[list[SessionRun], float]:
         for number in sessions:
             dialogue = conversation[f"session_{number}"]
             turns = [Turn(i, "user", f"{t['speaker']}: {t['text']}") for i, t in enumerate(dialogue)]
-            start = time.perf_counter()
-            candidates = extract(turns, DEFAULT_CATEGORIES)
-            elapsed += time.perf_counter() - start
             runs.append(
                 SessionRun(
                     sample["sample_id"],
                     [t["dia_id"] for t in dialogue],
                     [t.content for t in turns],
-                    candidates,
+                    extract(turns, DEFAULT_CATEGORIES),
                     _observations(sample, number),
                 )
             )
-    return runs, elapsed
+    sessions = [[Turn(i, "user", text) for i, text in enumerate(r.texts)] for r in runs]
+    best = float("inf")
+    for _ in range(max(1, repeat)):
+        start = time.perf_counter()
+        for turns in sessions:
+            extract(turns, DEFAULT_CATEGORIES)
+        best = min(best, time.perf_counter() - start)
+    return runs, best
 
 
 def report(runs: list[SessionRun], elapsed: float, *, misses: int, show: int) -> float:
@@ -114,7 +117,7 @@ def report(runs: list[SessionRun], elapsed: float, *, misses: int, show: int) ->
         ("turns with >= 1 candidate", f"{turns_with / n_turns:.3f}"),
         ("candidates off observation turns", f"{off / n_candidates if n_candidates else 0:.3f}"),
         ("memories per turn", f"{n_candidates / n_turns:.2f}"),
-        ("ms per message", f"{1000 * elapsed / n_turns:.3f}"),
+        ("ms per message (best pass)", f"{1000 * elapsed / n_turns:.3f}"),
     ]
     width = max(len(k) for k, _ in rows)
     print("LoCoMo extraction coverage")
@@ -134,9 +137,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="path to locomo_dev5.json")
     parser.add_argument("--misses", type=int, default=0, help="print N missed observation turns")
     parser.add_argument("--show", type=int, default=0, help="print N random candidates")
+    parser.add_argument("--repeat", type=int, default=3, help="timing passes (the best one is reported)")
     args = parser.parse_args(argv)
     samples = json.loads(args.data.read_text(encoding="utf-8"))
-    runs, elapsed = run(samples)
+    runs, elapsed = run(samples, repeat=args.repeat)
     coverage = report(runs, elapsed, misses=args.misses, show=args.show)
     return 0 if coverage >= TARGET else 1
 
