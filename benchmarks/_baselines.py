@@ -31,7 +31,7 @@ import numpy as np
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _WORD = re.compile(r"\w+")
-STOPWORDS = frozenset("""
+_STOPWORD_TEXT = """
 a about above after again against all am an and any are aren't as at be because been before being below between
 both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each few for from
 further had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers herself him himself his how
@@ -41,7 +41,8 @@ so some such than that that's the their theirs them themselves then there there'
 they've this those through to too under until up very was wasn't we we'd we'll we're we've were weren't what what's
 when when's where where's which while who who's whom why why's with won't would wouldn't you you'd you'll you're
 you've your yours yourself yourselves s t d ll m re ve
-""".split())
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 RRF_K = 60
 
 

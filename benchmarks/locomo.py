@@ -38,8 +38,18 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from _baselines import (Baselines, Result, Turn, aggregate, answer_token_recall, count_tokens, date_in_context,
-                        date_parts, day_label, mean_of)
+from _baselines import (
+    Baselines,
+    Result,
+    Turn,
+    aggregate,
+    answer_token_recall,
+    count_tokens,
+    date_in_context,
+    date_parts,
+    day_label,
+    mean_of,
+)
 from _common import table
 from _locomo import Ingested, ingest, load, normalise_dia, sessions, turn_text
 from formation import all_memories, wait_processed
@@ -71,6 +81,7 @@ class Diagnostics:
     def __init__(self) -> None:
         self.missed: Counter[str] = Counter()
         self.found_via: Counter[str] = Counter()
+        self.auto: Counter[str] = Counter()
         self.head_to_head: dict[str, Counter[str]] = {}
         self.examples: list[str] = []
 
@@ -125,7 +136,7 @@ def run_sample(client: Any, data: Ingested, embedder: Any, strategies: list[str]
                        "date": float(date_in_context(dates, out.context)) if dates else None}
             results.append(Result(strategy, group, metrics, ms))
             if strategy == "auto":
-                diag.found_via[f"auto chose {meta.recall_strategy_used}"] += 1
+                diag.auto[str(meta.recall_strategy_used)] += 1
         budget = sizes.get("balanced", sizes[strategies[0]])  # without balanced: the first strategy's size
         rankings, ms_of = baselines.rankings(qa["question"])
         for name, ranking in rankings.items():
@@ -155,7 +166,8 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=5, help="conversations to use (1-5)")
     parser.add_argument("--questions", type=int, default=0, help="questions per conversation (0: all)")
     parser.add_argument("--strategies", default=",".join(STRATEGIES))
-    parser.add_argument("--show", type=int, default=0, help="print N questions where rrf found evidence balanced missed")
+    parser.add_argument("--show", type=int, default=0,
+                        help="print N questions where rrf found evidence that balanced missed")
     args = parser.parse_args()
     strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
     systems = [*strategies, *Baselines.NAMES]
@@ -192,6 +204,7 @@ def main() -> int:
 
     print("balanced, evidence turns found via:", dict(diag.found_via))
     print("balanced, evidence turns missed:", dict(diag.missed))
+    print("auto chose:", dict(diag.auto))
     print("balanced vs rrf per question (evidence turns found):",
           {g: dict(c) for g, c in diag.head_to_head.items()})
     for example in diag.examples:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,33 @@ def shared_embedder() -> Any:
     return _EMBEDDER
 
 
+POSTGRES_URL = os.environ.get("RECALLR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_schema() -> Iterator[str]:
+    """A fresh schema on the real PostgreSQL server, dropped afterwards; yields its database URL."""
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in POSTGRES_URL else "?"
+    try:
+        yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | None]:
+    """None (SQLite in the data dir) or a throwaway schema on the real PostgreSQL."""
+    if request.param == "sqlite":
+        yield None
+    else:
+        yield from _postgres_schema()
+
+
 def make_settings(data_dir: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {"data_dir": data_dir, "worker_poll_seconds": 0.05, "lease_seconds": 30,
                               "min_auto_process_seconds": 0}
@@ -37,8 +66,8 @@ def make_settings(data_dir: Path, **overrides: Any) -> Settings:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return make_settings(tmp_path / "data")
+def settings(tmp_path: Path, database_url: str | None) -> Settings:
+    return make_settings(tmp_path / "data", database_url=database_url)
 
 
 @pytest.fixture
@@ -92,29 +121,32 @@ def live_server(engine: Engine) -> Iterator[LiveServer]:
 
 
 @pytest.fixture(params=["embedded", "http"])
-def client(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RecallrAI]:
-    """Our sync SDK, embedded in-process and over real HTTP."""
+def client(request: pytest.FixtureRequest, tmp_path: Path, database_url: str | None) -> Iterator[RecallrAI]:
+    """Our sync SDK, embedded in-process and over real HTTP, on each backend."""
     if request.param == "embedded":
-        with RecallrAI.embedded(tmp_path / "embedded", worker_poll_seconds=0.05, min_auto_process_seconds=0) as c:
+        with RecallrAI.embedded(tmp_path / "embedded", worker_poll_seconds=0.05, min_auto_process_seconds=0,
+                                database_url=database_url) as c:
             c._embedded.engine._embedder = shared_embedder()
             yield c
         return
-    engine = Engine(make_settings(tmp_path / "http"), embedder=shared_embedder())
+    engine = Engine(make_settings(tmp_path / "http", database_url=database_url), embedder=shared_embedder())
     with LiveServer(engine) as server, RecallrAI(server.api_key, server.project.id, base_url=server.base_url) as c:
         yield c
     engine.close()
 
 
 @pytest.fixture(params=["embedded", "http"])
-async def aclient(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncRecallrAI]:
-    """Our async SDK, embedded in-process and over real HTTP."""
+async def aclient(request: pytest.FixtureRequest, tmp_path: Path,
+                  database_url: str | None) -> AsyncIterator[AsyncRecallrAI]:
+    """Our async SDK, embedded in-process and over real HTTP, on each backend."""
     if request.param == "embedded":
-        c = AsyncRecallrAI.embedded(tmp_path / "embedded", worker_poll_seconds=0.05, min_auto_process_seconds=0)
+        c = AsyncRecallrAI.embedded(tmp_path / "embedded", worker_poll_seconds=0.05, min_auto_process_seconds=0,
+                                    database_url=database_url)
         c._embedded.engine._embedder = shared_embedder()
         yield c
         await c.close()
         return
-    engine = Engine(make_settings(tmp_path / "http"), embedder=shared_embedder())
+    engine = Engine(make_settings(tmp_path / "http", database_url=database_url), embedder=shared_embedder())
     with LiveServer(engine) as server:
         c = AsyncRecallrAI(server.api_key, server.project.id, base_url=server.base_url)
         yield c

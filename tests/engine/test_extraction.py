@@ -67,6 +67,8 @@ CASES = [
                  id="job-works-as"),
     pytest.param(_user("I work at Google now."), Expect(slot="user:employer", value="Google", change=True),
                  id="employer"),
+    pytest.param(_user("I got a new job as a teacher."), Expect(slot="user:job", value="teacher", change=True),
+                 id="new-job"),
     pytest.param(_user("I have two dogs."), Expect(content="User has two dogs.", slot="user:pet_count:dog",
                  value="2", category="pets"), id="pet-count"),
     pytest.param(_user("I've got 3 kittens"), Expect(slot="user:pet_count:cat", value="3"), id="pet-count-kittens"),
@@ -115,6 +117,12 @@ CASES = [
                  entity="anna"), id="possessive"),
     pytest.param(_user("Been busy volunteering at the shelter."), Expect(
                  content="User has been busy volunteering at the shelter."), id="dropped-subject"),
+    pytest.param(_user("Just so you know, I am allergic to peanuts."), Expect(content="User is allergic to peanuts."),
+                 id="chatty-opener"),
+    pytest.param(_user("Rex chewed my shoes yesterday."), Expect(content="Rex chewed User's shoes yesterday.",
+                 entity="rex"), id="name-starting-the-sentence"),
+    pytest.param(_user("User: I live in Oslo."), Expect(content="User lives in Oslo.", slot="user:home"),
+                 id="role-label"),
 ]  # fmt: skip
 
 
@@ -181,6 +189,17 @@ def test_always_remember_rule_keeps_filler() -> None:
     assert extract(turns, DEFAULT_CATEGORIES) == []
     kept = extract(turns, DEFAULT_CATEGORIES, instructions=ExtractionRules(always_remember=("red door",)))
     assert [c.source_text for c in kept] == ["Thanks for the tip about the red door!"]
+
+
+def test_multi_fact_sentence_yields_one_statement_per_fact() -> None:
+    sentence = "I am a vegetarian, I live in Lisbon and I have a dog named Rex."
+    candidates = extract(_user(sentence), DEFAULT_CATEGORIES)
+    assert [(c.content, c.slot, c.entities) for c in candidates] == [
+        ("User is a vegetarian.", "user:diet", ()),
+        ("User lives in Lisbon.", "user:home", ("lisbon",)),
+        ("User has a dog named Rex.", None, ("rex",)),
+    ]
+    assert {c.source_text for c in candidates} == {sentence}  # the whole sentence, for its time expressions
 
 
 def test_identical_statements_merge_sources() -> None:

@@ -85,6 +85,12 @@ def by_content(user: Any, content: str) -> UserMemoryItem:
     return found[0]
 
 
+def only_content_prefix(user: Any, prefix: str) -> UserMemoryItem:
+    found = [m for m in memories(user) if m.content.startswith(prefix)]
+    assert len(found) == 1, [m.content for m in memories(user)]
+    return found[0]
+
+
 def sources(memory: UserMemoryItem) -> set[tuple[str, int]]:
     return {(s.session_id, s.message_index) for s in memory.sources}
 
@@ -190,8 +196,6 @@ def test_job_change_with_now(client: RecallrAI) -> None:
         ("User works as a nurse.", "UPDATED")]
 
 
-@pytest.mark.xfail(strict=True, reason="extraction gives 'I got a new job as a teacher' no job slot, so it is "
-                                       "stored beside 'User works as a nurse.' instead of as its next version")
 def test_job_change_with_new_job(client: RecallrAI) -> None:
     user = client.create_user("u")
     converse(user, "I work as a nurse.")
@@ -350,9 +354,6 @@ def test_name_prefix_attributes_the_statement(client: RecallrAI) -> None:
     assert not any("User" in m.content for m in memories(user)), [m.content for m in memories(user)]
 
 
-@pytest.mark.xfail(strict=True, reason="a 'Name:' label used once is taken as a speaker only if the text after "
-                                       "it starts like talk ('I ...', 'Hey ...'); 'Melanie: That is great! I "
-                                       "painted ...' is attributed to User")
 def test_name_prefix_of_a_one_line_speaker_attributes_the_statement(client: RecallrAI) -> None:
     user = client.create_user("u")
     converse(user, "Caroline: I went to an LGBTQ support group yesterday.",
@@ -370,8 +371,6 @@ def test_a_multi_fact_message_yields_one_memory_per_fact(client: RecallrAI) -> N
     assert all(sources(m) == {(session.session_id, 0)} for m in found.values())
 
 
-@pytest.mark.xfail(strict=True, reason="extraction keeps a comma-joined sentence of three facts as one memory "
-                                       "('User is a vegetarian, User lives in Lisbon and User has a dog ...')")
 def test_a_multi_fact_sentence_yields_one_memory_per_fact(client: RecallrAI) -> None:
     user = client.create_user("u")
     converse(user, "I am a vegetarian, I live in Lisbon and I have a dog named Rex.")
@@ -389,9 +388,6 @@ def test_a_repeat_in_a_later_session_only_adds_a_source(client: RecallrAI) -> No
     assert sources(after) == {(first.session_id, 0), (second.session_id, 2)}
 
 
-@pytest.mark.xfail(strict=True, reason="the opener 'Just so you know,' is kept in the statement ('Just so the "
-                                       "assistant knows, User is allergic to peanuts.'), so it is not recognised "
-                                       "as a repeat either")
 def test_a_chatty_opener_is_dropped(client: RecallrAI) -> None:
     user = client.create_user("u")
     converse(user, "I am allergic to peanuts.")
@@ -729,8 +725,6 @@ def test_memories_about_the_same_person_are_connected(client: RecallrAI) -> None
     assert [c.memory_id for c in visit.connected_memories or []] == [anna.memory_id]
 
 
-@pytest.mark.xfail(strict=True, reason="extraction finds no entity in a name that starts the sentence "
-                                       "('Rex chewed ...'), so the memory is not connected to the dog")
 def test_a_sentence_starting_with_the_name_is_connected(client: RecallrAI) -> None:
     user = client.create_user("u")
     converse(user, "My dog Rex loves the beach.")
@@ -744,16 +738,10 @@ def test_connections_follow_the_current_version(client: RecallrAI) -> None:
     converse(user, "I live in Paris.")
     converse(user, "I love walking along the Seine in Paris.")
     converse(user, "I moved to Berlin.")
-    berlin = only_content_prefix(user, "User moved to Berlin.")
+    berlin = by_content(user, "User moved to Berlin.")
     walk = only_content_prefix(user, "User loves walking")
     # the home chain was connected through Paris; the connection follows the chain to its current version
     assert [c.memory_id for c in walk.connected_memories or []] == [berlin.memory_id]
-
-
-def only_content_prefix(user: Any, prefix: str) -> UserMemoryItem:
-    found = [m for m in memories(user) if m.content.startswith(prefix)]
-    assert len(found) == 1, [m.content for m in memories(user)]
-    return found[0]
 
 
 # --- sessions and users ----------------------------------------------------------------------------

@@ -6,11 +6,17 @@ Conventions (chosen for statements that read well alone and retrieve well):
   loves", "I'm" -> "Caroline is", "I've" -> "Caroline has"); the name is repeated rather
   than replaced by a pronoun, because the subject's gender is unknown and "they" would be
   ambiguous next to other plural referents.
-* "me" -> the name, "my"/"mine" -> "Name's", "myself" -> "themself".
+* "me" -> the name, "my"/"mine" -> "Name's", "myself" -> "themself".  Once the name is in
+  the sentence, a later "my"/"our" becomes "their" ("User loves their job"), unless someone
+  else was mentioned in between and "their" could point at them.
 * "we"/"us" -> "Name and family" when the message talks about family (kids, husband, ...),
-  else "Name and friends"; "our"/"ours" -> "Name's" ("our dog" -> "User's dog").
-* "you" -> the listener when known ("the user" in assistant messages, "the assistant" in
-  user messages, the other speaker in a two-person named conversation), with agreement.
+  else "Name and friends"; "our"/"ours" -> "Name's" ("our dog" -> "User's dog").  It is a
+  guess (in a two-person chat "we" is often the pair), but it reads well and keeps the
+  subject's name in the statement for retrieval.
+* "you" -> the listener ("the user" in assistant messages, "the assistant" in user
+  messages, the other speaker in a two-person named conversation, else "the other
+  person"), with agreement when "you" is clearly the subject ("you like" -> "the user likes").
+* "US" (the country) is not "us".
 """
 
 from __future__ import annotations

@@ -259,6 +259,10 @@ _SLOT_RULES: tuple[_SlotRule, ...] = (
      _place("hometown", False)),
     (re.compile(rf"{_I}(?:'ve| have)?{_ADV} (?:work|worked|am working|'m working|been working) (?:now |currently )?as (?:a |an )?(?P<v>[^,.;!?]+)", re.I),  # noqa: E501
      _plain("job", max_words=4)),
+    (re.compile(rf"{_I}{_ADV} (?:got|started|accepted|took|landed|found|began|have|'ve got) (?:a |my |the )?(?:new )?(?:job|position|role|career) as (?:a |an )?(?P<v>[^,.;!?]+)", re.I),  # noqa: E501
+     _plain("job", change=True, max_words=4)),
+    (re.compile(rf"{_I}{_ADV} (?:was|got|have been|'ve been) (?:hired|promoted|appointed) (?:as|to) (?:a |an |the )?(?P<v>[^,.;!?]+)", re.I),  # noqa: E501
+     _plain("job", change=True, max_words=4)),
     (re.compile(rf"(?:{_IM}{_ADV}|{_I}{_ADV} (?:became|got a job as|was hired as|got promoted to|am now)) (?:a |an )?(?P<v>(?:[a-z-]+ ){{0,2}}(?:{_JOBS}))\b(?! of| to)", re.I),  # noqa: E501
      _plain("job", max_words=4)),
     (re.compile(r"\bmy (?:new )?(?:job|role|position|profession|occupation) is (?:as )?(?:a |an )?(?P<v>[^,.;!?]+)",
@@ -389,11 +393,31 @@ def allergens(sentence: str) -> list[str]:
     return found
 
 
+_GENERIC_NOUNS = word_set(
+    """life nature music art family friends friend people everyone everybody everything someone somebody something
+    nothing anything nobody today tonight work school home dance books book reading writing painting things stuff
+    time times sounds looks seems feels sometimes especially definitely totally hope thanks congrats glad sorry
+    love dad mom mum kids parents team game games food dinner lunch breakfast weather tomorrow yesterday"""
+)
+_VERB_NEXT = re.compile(r"\s+(?:is|was|has|had|will|can|and|loves?|\w+ed|\w+s)\b")
+
+
+_CONNECTORS = word_set("of the de del la le du von van and &")
+
+
+def _names_the_subject(word: str, rest: str) -> bool:
+    """A sentence-initial word that is likely a name: uncommon and followed by a verb ("Rex chewed")."""
+    if word in _SENTENCE_STARTERS or word in _GENERIC_NOUNS or word in _NOT_ENTITY or len(word) < 2:
+        return False
+    return not word.endswith(("ing", "ly", "ness", "tion")) and bool(_VERB_NEXT.match(rest))
+
+
 def find_entities(sentence: str, *, extra: tuple[str, ...] = (), exclude: frozenset[str] = frozenset()) -> list[str]:
     """Lowercase proper nouns and titles a sentence mentions, plus ``extra`` key nouns.
 
-    The first word of the sentence counts only when it starts a multi-word name, since a
-    lone capitalised first word is usually just the start of the sentence.
+    The first word of the sentence counts when it starts a multi-word name, or when it is an
+    uncommon word followed by a verb ("Rex chewed ...", "Paris is ..."); otherwise a lone
+    capitalised first word is usually just the start of the sentence.
 
     Example::
 
@@ -415,10 +439,11 @@ def find_entities(sentence: str, *, extra: tuple[str, ...] = (), exclude: frozen
             words = words[1:]
         while words and words[0] in _NOT_ENTITY:
             words = words[1:]
-        while words and words[-1] in _NOT_ENTITY:
+        while words and (words[-1] in _NOT_ENTITY or words[-1] in _CONNECTORS):
             words = words[:-1]
-        if not words or (at_start and words == [re.sub(r"'s$", "", m.group(0).split()[0]).lower()]):
-            continue  # a lone capitalised first word is just the start of the sentence
+        lone_first = at_start and words == [re.sub(r"'s$", "", m.group(0).split()[0]).lower()]
+        if not words or (lone_first and not _names_the_subject(words[0], sentence[m.end() :])):
+            continue  # a lone capitalised first word is usually just the start of the sentence
         low = " ".join(words)
         if low not in exclude and not any(w in _NOT_ENTITY for w in words):
             found.append(low)

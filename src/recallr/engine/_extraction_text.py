@@ -114,6 +114,7 @@ class Statement:
 
     content: str
     slot: SlotMatch | None = None
+    basis: str = ""  # the clause the statement was made from, when narrower than the sentence
 
 
 _TRAILING = re.compile(r"[\s.!?…,;:-]+$")
@@ -161,7 +162,8 @@ _FILLER_LEAD = re.compile(
     r"^(?:I mean|you know|to be honest|honestly|tbh|anyway|anyways|by the way|btw|however|additionally|also|"
     r"alternatively|for example|for instance|in addition|finally|lastly|moreover|furthermore|otherwise|that said|"
     r"first|firstly|second|secondly|third|next|then|plus|besides|meanwhile|overall|ultimately|in fact|actually|"
-    r"instead|similarly|likewise|nevertheless|still|so)\s*,\s*",
+    r"instead|similarly|likewise|nevertheless|still|so|just so you know|just fyi|fyi|for the record|"
+    r"just to let you know|just a heads up|heads up|oh and|oh by the way|and by the way|ps|p\.s\.?|remember)\s*,\s*",
     re.I,
 )
 

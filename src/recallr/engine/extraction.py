@@ -127,31 +127,44 @@ def _policy(rules: ExtractionRules) -> _Policy:
 
 _SPEAKER = re.compile(r"^\s*([A-Z][\w'.-]{0,30}(?: [A-Z][\w'.-]{0,30}){0,2}):\s+(?=\S)")
 _NOT_SPEAKER = word_set(
-    """note update edit question answer summary tip tips warning important example step option pros cons ps p.s re fyi
-    q a title subject ingredients instructions sure okay ok yes no hint reminder disclaimer conclusion result
-    results output input error me i todo to-do goal goals problem solution context background task source sources
-    reference references quote translation definition time date location address day"""
+    """note notes update edit question answer summary tip tips warning caution important example step option pros
+    cons ps p.s re fyi q a title subject ingredients instructions sure okay ok yes no hint reminder disclaimer
+    conclusion result results output input error me i todo to-do goal goals problem solution context background task
+    source sources reference references quote translation definition time date location address day name age email
+    phone dear hi hello hey tl;dr tldr requirements objective description prompt response features price cost total
+    venue duration budget deadline status author genre rating format method directions agenda topic purpose
+    feedback comment comments bonus edit2 system"""
 )
 
 
+_ROLE_LABELS = frozenset({"user", "assistant", "ai", "bot", "chatbot"})
+
+
 def _split_speaker(content: str) -> tuple[str | None, str]:
+    """ "Caroline: I went ..." -> ("Caroline", "I went ..."); (None, content) without a speaker label."""
     m = _SPEAKER.match(content)
     if not m or m.group(1).lower() in _NOT_SPEAKER or m.group(1).split()[0].lower() in _NOT_SPEAKER:
         return None, content
+    if m.group(1).lower() in _ROLE_LABELS:
+        return None, content[m.end() :]  # "User: ..." / "Assistant: ...": the role already says who speaks
     return m.group(1), content[m.end() :]
 
 
 def _speakers(turns: Sequence[Turn]) -> list[tuple[Turn, str | None, str]]:
     """Each turn with its speaker name, if it reads as "Name: text".
 
-    A label that prefixes a single turn counts as a speaker only when the text after it
-    sounds like someone talking ("Caroline: I went ..."), not like a pasted form
-    ("Course Title: Week 2 ...").
+    A label that prefixes a single turn counts as a speaker when it is one word (a first
+    name) or when the text after it sounds like someone talking ("Caroline Ellis: I went
+    ..."), not like a pasted form ("Course Title: Week 2 ...").
     """
     split = [(turn, *_split_speaker(turn.content)) for turn in turns]
     counts = Counter(name for _, name, _ in split if name)
+
+    def speaks(name: str, body: str) -> bool:
+        return counts[name] > 1 or " " not in name or bool(_TALKING.match(body))
+
     return [
-        (turn, name, body) if name is None or counts[name] > 1 or _TALKING.match(body) else (turn, None, turn.content)
+        (turn, name, body) if name is None or speaks(name, body) else (turn, None, turn.content)
         for turn, name, body in split
     ]
 
@@ -256,7 +269,7 @@ def _declarative(text: str, voice: Voice, forced: bool) -> Statement | None:
     rewritten = to_third_person(text, voice)
     if not first:
         rewritten = f"{voice.name} said {lower_first(rewritten)}"
-    return Statement(finish(rewritten), slot)
+    return Statement(finish(rewritten), slot, basis=text)
 
 
 def _question_facts(text: str, voice: Voice) -> Iterator[Statement]:
@@ -285,6 +298,23 @@ def _question_facts(text: str, voice: Voice) -> Iterator[Statement]:
             return
 
 
+# "I am a vegetarian, I live in Lisbon and I have a dog": one fact per first-person clause.
+_FACT_SPLIT = re.compile(
+    r"(?:\s*,\s*(?:and\s+|but\s+)?|\s*;\s*|\s+and\s+|\s+but\s+)(?=(?:I|I'm|I've|I am|I have|my|My)\b)"
+)
+
+
+def _declaratives(text: str, voice: Voice, forced: bool) -> list[Statement]:
+    """One statement per first-person clause when every clause stands alone, else one for the sentence."""
+    clauses = _FACT_SPLIT.split(text)
+    if len(clauses) > 1:
+        parts = [_declarative(clause, voice, forced) for clause in clauses]
+        if all(p is not None for p in parts):
+            return [p for p in parts if p is not None]
+    whole = _declarative(text, voice, forced)
+    return [whole] if whole is not None else []
+
+
 def _person_statements(body: str, voice: Voice, policy: _Policy) -> Iterator[tuple[str, Statement]]:
     for segment in split_segments(body):
         raw = segment.text
@@ -300,8 +330,7 @@ def _person_statements(body: str, voice: Voice, policy: _Policy) -> Iterator[tup
             else:
                 yield from ((raw, s) for s in _question_facts(text, voice))
             continue
-        statement = _declarative(text, voice, forced)
-        if statement is not None:
+        for statement in _declaratives(text, voice, forced):
             yield raw, statement
 
 
@@ -352,10 +381,11 @@ def _candidate(turn: Turn, voice: Voice, raw: str, statement: Statement, cats: t
     extra: list[str] = []
     if slot is not None and slot.key.startswith(_ENTITY_SLOTS):
         extra.append(slot.value.lower())
-    extra.extend(allergens(raw))
-    if voice.listener and voice.listener[:1].isupper() and _SECOND_PERSON.search(raw):
+    extra.extend(allergens(statement.basis or raw))
+    if voice.listener and voice.listener[:1].isupper() and _SECOND_PERSON.search(statement.basis or raw):
         extra.append(voice.listener.lower())
-    entities = find_entities(strip_chatter(raw) or raw, extra=tuple(extra), exclude=frozenset({voice.name.lower()}))
+    basis = statement.basis or strip_chatter(raw) or raw
+    entities = find_entities(basis, extra=tuple(extra), exclude=frozenset({voice.name.lower()}))
     return Candidate(
         content=statement.content,
         categories=_categories(statement.content, slot, cats),

@@ -85,16 +85,17 @@ class Sessions:
         with self.db.write() as tx:
             user = require_user(tx, project_id, custom_user_id)
             session = require_session(tx, user, session_id)
-            if session.status != SessionStatus.PENDING.value:
-                raise InvalidSessionStateError(
-                    f"Cannot add message to session {session_id} with status {session.status}: "
-                    "messages can only be added while the session is pending"
-                )
             real = now_us()
             message = message_store.append_message(
                 tx, session_id=session.id, user_id=user.id, role=role.value, content=content,
                 timestamp_us=real + session.clock_offset_us, activity_us=real,
             )
+            if message is None:
+                current = store.get_session_by_id(tx, session.id)
+                raise InvalidSessionStateError(
+                    f"Cannot add message to session {session_id} with status {current.status if current else '?'}: "
+                    "messages can only be added while the session is pending"
+                )
             user_store.touch_user(tx, user.id, real)
             return message
 

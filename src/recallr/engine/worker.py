@@ -99,6 +99,7 @@ class Worker:
                                 categories=categories)
         self.pipeline.prepare(ctx)
         with self.db.write() as tx:
+            tx.dialect.lock_user(tx, session.user_id)  # first, so every writer of this user locks in one order
             if not session_store.owns_lease(tx, session.id, self.owner):
                 log.warning("lost the lease on session %s; another worker will finish it", session.id)
                 return

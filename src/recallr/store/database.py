@@ -42,7 +42,11 @@ class Tx:
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
-            self.conn.executemany(self.dialect.sql(sql), rows)
+            cursor = self.conn.cursor()
+            try:
+                cursor.executemany(self.dialect.sql(sql), rows)
+            finally:
+                cursor.close()
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         return self.execute(sql, params).fetchone()
@@ -124,6 +128,7 @@ class Database:
         """Apply pending numbered migrations; returns the versions applied."""
         applied: list[int] = []
         with self.write() as tx:
+            self.dialect.migration_lock(tx)
             tx.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations "
                 "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"

@@ -11,15 +11,21 @@ from .records import MessageRecord
 
 
 def append_message(tx: Tx, *, session_id: str, user_id: str, role: str, content: str,
-                   timestamp_us: int, activity_us: int) -> MessageRecord:
-    """Add a message at the end of the session (position assigned inside the write lock)."""
-    position = tx.scalar("SELECT message_count FROM sessions WHERE id = ?", [session_id])
+                   timestamp_us: int, activity_us: int) -> MessageRecord | None:
+    """Add a message at the end of a pending session; None if the session is no longer pending.
+
+    Incrementing the count first locks the session row: concurrent writers get consecutive positions, and
+    a concurrent ``process()`` either sees this message or makes this call fail, never loses it.
+    """
+    position = tx.scalar("UPDATE sessions SET message_count = message_count + 1, last_activity_at = ? "
+                         "WHERE id = ? AND status = 'pending' RETURNING message_count - 1",
+                         [activity_us, session_id])
+    if position is None:
+        return None
     tx.execute(
         "INSERT INTO messages (session_id, user_id, position, role, content, timestamp) VALUES (?, ?, ?, ?, ?, ?)",
         [session_id, user_id, position, role, content, timestamp_us],
     )
-    tx.execute("UPDATE sessions SET message_count = message_count + 1, last_activity_at = ? WHERE id = ?",
-               [activity_us, session_id])
     row = tx.one("SELECT * FROM messages WHERE session_id = ? AND position = ?", [session_id, position])
     return MessageRecord.from_row(row)
 

@@ -66,11 +66,12 @@ def queue_for_processing(tx: Tx, session_id: str) -> bool:
 def queue_idle_sessions(tx: Tx, *, min_seconds: int) -> int:
     """Queue every pending session idle for its ``auto_process_after_seconds``; returns how many."""
     now = now_us()
+    # Rows another worker is queueing right now are skipped, not waited on: no lock-order deadlocks.
     cur = tx.execute(
-        "UPDATE sessions SET status = 'processing', queued_at = ? WHERE status = 'pending' "
-        "AND auto_process_after_seconds IS NOT NULL AND message_count > 0 "
+        "UPDATE sessions SET status = 'processing', queued_at = ? WHERE id IN (SELECT id FROM sessions "
+        "WHERE status = 'pending' AND auto_process_after_seconds IS NOT NULL AND message_count > 0 "
         "AND last_activity_at + (CASE WHEN auto_process_after_seconds < ? THEN ? ELSE auto_process_after_seconds END)"
-        " * 1000000 <= ?",
+        f" * 1000000 <= ?{tx.dialect.skip_locked})",
         [now, min_seconds, min_seconds, now],
     )
     return int(cur.rowcount or 0)
@@ -132,8 +133,9 @@ def fail_exhausted(tx: Tx, *, max_attempts: int) -> int:
     """Sessions whose lease expired after their last attempt become ``failed``."""
     cur = tx.execute(
         "UPDATE sessions SET status = 'failed', lease_owner = NULL, lease_expires_at = NULL, "
-        "error = COALESCE(error, 'worker stopped during the last attempt') "
-        "WHERE status = 'processing' AND attempts >= ? AND lease_expires_at IS NOT NULL AND lease_expires_at < ?",
+        "error = COALESCE(error, 'worker stopped during the last attempt') WHERE id IN (SELECT id FROM sessions "
+        "WHERE status = 'processing' AND attempts >= ? AND lease_expires_at IS NOT NULL AND lease_expires_at < ?"
+        f"{tx.dialect.skip_locked})",
         [max_attempts, now_us()],
     )
     return int(cur.rowcount or 0)

@@ -35,6 +35,9 @@ class Dialect(Protocol):
     def json_contains(self, column: str, wanted: dict[str, Any]) -> tuple[str, list[Any]]:
         """A WHERE fragment true when the JSON object in ``column`` has every key/value of ``wanted``."""
 
+    def migration_lock(self, tx: Any) -> None:
+        """Serialise concurrent ``migrate()`` calls from several processes."""
+
     def lock_user(self, tx: Any, user_id: str) -> None:
         """Hold the user's row until commit, so two sessions of one user never consolidate at once."""
 

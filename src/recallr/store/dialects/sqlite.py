@@ -67,6 +67,9 @@ class SQLiteDialect:
         _match_object(column, "$", wanted, clauses, params)
         return (" AND ".join(clauses) or "1=1"), params
 
+    def migration_lock(self, tx: Any) -> None:
+        """Nothing to do: the migration's write transaction already excludes other writers."""
+
     def lock_user(self, tx: Any, user_id: str) -> None:
         """Serialise memory writes per user. SQLite's single writer already does."""
 

@@ -1,0 +1,235 @@
+"""Recall quality on LongMemEval-S: every strategy against plain-RAG baselines at the same context size.
+
+    python benchmarks/longmemeval.py [--questions 12] [--strategies balanced,agentic] [--show 5]
+
+Each question is its own user: its haystack sessions are ingested through the embedded SDK in date order
+at their ``haystack_dates`` (UTC) with the turns' roles (user/assistant), all are processed, then the
+question is asked in a new session dated ``question_date`` (one user message) and
+``get_context(include_metadata_ids=True, include_system_prompt=False)`` is called once per strategy
+(after one unmeasured warm-up call per user that loads its index).
+
+Per system and question type, and overall:
+  - recall_any / recall_all: whether any / all of ``answer_session_ids`` are among the context's sessions
+    (Recallr: ``metadata.session_ids`` mapped back to haystack session ids; a baseline: the sessions of
+    the turns it included);
+  - turn recall: share of the question's ``has_answer`` turns among the context's sources (questions
+    without such turns are left out of this column);
+  - answer-token recall: share of the answer's content tokens (lowercase, no punctuation, no stopwords)
+    present in the context text;
+  - context tokens: ``len(re.findall(r"\\w+|[^\\w\\s]", context))`` (see _baselines.count_tokens);
+  - p50/p95 ms of get_context (baselines: ranking time, query embedding included).
+Baselines over the question's raw haystack turns, filled best first up to the token size of the
+question's ``balanced`` context (lines "[30 May 2023] user: ..."): BM25 Okapi (k1=1.2, b=0.75), dense
+(the engine's MiniLM embedder, cosine) and their RRF fusion (k=60).
+
+The 60 questions hold ~29,600 turns (~1,000 characters each) and processing is the slow part, so the
+default is ``--questions 12`` (the first 2 of each of the 6 types); ``--questions 60`` runs them all.
+No targets: the script reports and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from _baselines import Baselines, Result, Turn, aggregate, answer_token_recall, count_tokens, day_label
+from _common import DATA, table
+from formation import all_memories, wait_processed
+from recallr import RecallrAI
+from recallr.embedding import load_embedder
+from recallr.models import MessageRole
+
+LONGMEMEVAL = DATA / "longmemeval" / "longmemeval_s_dev60.json.gz"
+STRATEGIES = ["low_latency", "balanced", "agentic", "deep", "auto"]
+METRICS = ["recall_any", "recall_all", "turns", "answer_tokens", "tokens"]
+
+
+def parse_date(text: str) -> datetime:
+    """'2023/05/30 (Tue) 23:40' -> aware UTC datetime."""
+    return datetime.strptime(text.strip(), "%Y/%m/%d (%a) %H:%M").replace(tzinfo=UTC)
+
+
+def pick(items: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
+    """The first questions of each type in turn (round robin over types, file order within a type)."""
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        by_type.setdefault(item["question_type"], []).append(item)
+    out: list[dict[str, Any]] = []
+    for i in range(max(len(v) for v in by_type.values())):
+        for group in by_type.values():
+            if i < len(group) and len(out) < n:
+                out.append(group[i])
+    return out
+
+
+class Ingested:
+    """One question's user: our ids mapped back to the haystack's."""
+
+    def __init__(self, user: Any, item: dict[str, Any]) -> None:
+        self.user = user
+        self.item = item
+        self.haystack_of: dict[str, str] = {}  # our session id -> haystack session id
+        self.turn_of: dict[tuple[str, int], tuple[str, int]] = {}  # (session id, index) -> (haystack id, turn)
+        self.sessions = 0
+        self.messages = 0
+
+
+def ingest(client: Any, item: dict[str, Any]) -> Ingested:
+    user = client.create_user(f"lme-{item['question_id']}")
+    out = Ingested(user, item)
+    order = sorted(range(len(item["haystack_sessions"])), key=lambda i: parse_date(item["haystack_dates"][i]))
+    for i in order:
+        turns, hid = item["haystack_sessions"][i], item["haystack_session_ids"][i]
+        kept = [(j, t) for j, t in enumerate(turns) if t["content"].strip()]
+        if not kept:
+            continue
+        session = user.create_session(custom_created_at_utc=parse_date(item["haystack_dates"][i]),
+                                      metadata={"haystack_session_id": hid}, auto_process_after_seconds=None)
+        out.haystack_of[session.session_id] = hid
+        for index, (j, turn) in enumerate(kept):
+            role = MessageRole.USER if turn["role"] == "user" else MessageRole.ASSISTANT
+            session.add_message(role, turn["content"])
+            out.turn_of[(session.session_id, index)] = (hid, j)
+            out.messages += 1
+        session.process()
+        out.sessions += 1
+    return out
+
+
+def baseline_turns(item: dict[str, Any]) -> list[Turn]:
+    turns = []
+    for hid, when, session in zip(item["haystack_session_ids"], item["haystack_dates"], item["haystack_sessions"],
+                                  strict=True):
+        label = day_label(parse_date(when))
+        for j, turn in enumerate(session):
+            if turn["content"].strip():
+                turns.append(Turn((hid, j), turn["content"], f"[{label}] {turn['role']}: {turn['content']}"))
+    return turns
+
+
+def scores(item: dict[str, Any], sessions: set[str], turns: set[tuple[str, int]], context: str) -> dict[str, Any]:
+    gold = set(item["answer_session_ids"])
+    gold_turns = {(hid, j) for hid, s in zip(item["haystack_session_ids"], item["haystack_sessions"], strict=True)
+                  for j, t in enumerate(s) if t.get("has_answer")}
+    return {"recall_any": float(bool(gold & sessions)), "recall_all": float(gold <= sessions),
+            "turns": len(gold_turns & turns) / len(gold_turns) if gold_turns else None,
+            "answer_tokens": answer_token_recall(item["answer"], context), "tokens": float(count_tokens(context))}
+
+
+def run_question(data: Ingested, baselines: Baselines, strategies: list[str], results: list[Result],
+                 diag: dict[str, Counter[str]], examples: list[str], show: int) -> None:
+    item, user = data.item, data.user
+    group = item["question_type"]
+    memories = all_memories(user)
+    memory_sessions = Counter(data.haystack_of.get(m.session_id) for m in memories)
+    asked_at = parse_date(item["question_date"])
+    warm = user.create_session(custom_created_at_utc=asked_at, auto_process_after_seconds=None)
+    warm.add_message(MessageRole.USER, "Hello, how are you?")
+    warm.get_context(include_metadata_ids=True, include_system_prompt=False)
+    session = user.create_session(custom_created_at_utc=asked_at, auto_process_after_seconds=None)
+    session.add_message(MessageRole.USER, item["question"])
+    sizes: dict[str, int] = {}
+    found_by: dict[str, set[str]] = {}
+    for strategy in strategies:
+        started = time.perf_counter()
+        out = session.get_context(recall_strategy=strategy, include_metadata_ids=True, include_system_prompt=False)
+        ms = (time.perf_counter() - started) * 1000
+        meta = out.metadata
+        found = {data.haystack_of[s] for s in meta.session_ids or [] if s in data.haystack_of}
+        turns = {data.turn_of[(s.session_id, s.message_index)] for s in meta.sources or []
+                 if (s.session_id, s.message_index) in data.turn_of}
+        found_by[strategy] = found
+        metrics = scores(item, found, turns, out.context)
+        sizes[strategy] = int(metrics["tokens"])
+        results.append(Result(strategy, group, metrics, ms))
+        if strategy == "auto":
+            diag["auto chose"][str(meta.recall_strategy_used)] += 1
+        if strategy == "balanced":
+            for hid in item["answer_session_ids"]:
+                if hid in found:
+                    diag["answer sessions"]["found"] += 1
+                elif memory_sessions.get(hid):
+                    diag["answer sessions"]["missed, has memories (not recalled)"] += 1
+                else:
+                    diag["answer sessions"]["missed, no memory formed from it"] += 1
+    budget = sizes.get("balanced", sizes[strategies[0]])
+    rankings, ms_of = baselines.rankings(item["question"])
+    for name, ranking in rankings.items():
+        chosen, text, _ = baselines.fill(ranking, budget)
+        found = {t.key[0] for t in chosen}
+        found_by[name] = found
+        results.append(Result(name, group, scores(item, found, {t.key for t in chosen}, text), ms_of[name]))
+    if "balanced" in found_by:
+        gold = set(item["answer_session_ids"])
+        mine, theirs = len(gold & found_by["balanced"]), len(gold & found_by["rrf"])
+        diag[f"balanced vs rrf: {group}"]["balanced better" if mine > theirs else
+                                          "rrf better" if theirs > mine else "tie"] += 1
+        if theirs > mine and len(examples) < show:
+            lines = [f"[{item['question_id']} {group}] Q: {item['question']}  A: {str(item['answer'])[:200]}"]
+            for hid in sorted(gold & found_by["rrf"] - found_by["balanced"]):
+                k = item["haystack_session_ids"].index(hid)
+                evidence = [t["content"][:200] for t in item["haystack_sessions"][k] if t.get("has_answer")]
+                mems = [m.content for m in memories if data.haystack_of.get(m.session_id) == hid][:4]
+                lines.append(f"    missed session {hid}: has_answer turns {evidence or 'none marked'}")
+                lines.append(f"      memories from it ({memory_sessions.get(hid, 0)}): {mems}")
+            examples.append("\n".join(lines))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--questions", type=int, default=12, help="questions to run (default 12, at most 60)")
+    parser.add_argument("--strategies", default=",".join(STRATEGIES))
+    parser.add_argument("--show", type=int, default=0,
+                        help="print N questions where rrf found an answer session that balanced missed")
+    args = parser.parse_args()
+    strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
+    systems = [*strategies, *Baselines.NAMES]
+    items = pick(json.loads(gzip.decompress(LONGMEMEVAL.read_bytes())), args.questions)
+    if args.questions < 60:
+        print(f"note: {len(items)} of 60 questions (first of each type in turn); processing ~490 turns per question "
+              "is the slow part, run with --questions 60 for all of them")
+    results: list[Result] = []
+    diag: dict[str, Counter[str]] = {"auto chose": Counter(), "answer sessions": Counter()}
+    examples: list[str] = []
+    embedder = load_embedder("minilm")
+    with tempfile.TemporaryDirectory() as tmp, RecallrAI.embedded(Path(tmp), worker_poll_seconds=0.02) as client:
+        client.create_user("warmup").create_session().process(wait=True)
+        started = time.perf_counter()
+        ingested = [ingest(client, item) for item in items]
+        # the baselines' embeddings are computed while the worker processes (only ranking time is reported)
+        baselines = [Baselines(baseline_turns(item), embedder) for item in items]
+        for data in ingested:
+            wait_processed(data.user, data.sessions, timeout=7200)
+        seconds = time.perf_counter() - started
+        messages = sum(d.messages for d in ingested)
+        print(f"ingested and processed {len(ingested)} users, {messages} turns in {seconds:.0f} s "
+              f"({messages / seconds:.0f} messages/s, baseline embeddings computed alongside)")
+        for data, base in zip(ingested, baselines, strict=True):
+            diag.setdefault(f"balanced vs rrf: {data.item['question_type']}", Counter())
+            run_question(data, base, strategies, results, diag, examples, args.show)
+    print(f"{len(items)} questions, {len(strategies)} strategies + {len(Baselines.NAMES)} baselines; "
+          "baselines filled to the balanced context's token count\n")
+    headers = ["system", "n", "recall_any", "recall_all", "turn recall", "answer-token recall", "context tokens",
+               "p50 ms", "p95 ms"]
+    for group in sorted({r.group for r in results}):
+        print(group)
+        print(table(headers, aggregate(results, systems, METRICS, group)) + "\n")
+    print("overall")
+    print(table(headers, aggregate(results, systems, METRICS)) + "\n")
+    for name, counts in diag.items():
+        print(f"{name}: {dict(counts)}")
+    for example in examples:
+        print(example)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
