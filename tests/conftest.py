@@ -43,7 +43,7 @@ def _postgres_schema() -> Iterator[str]:
         conn.execute(f"CREATE SCHEMA {schema}")
     sep = "&" if "?" in POSTGRES_URL else "?"
     try:
-        yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
+        yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema},public"  # public: where pgvector lives
     finally:
         with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")

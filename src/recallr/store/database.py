@@ -138,7 +138,13 @@ class Database:
                 if version in done:
                     continue
                 for statement in _statements(script):
-                    tx.execute(statement)
+                    try:
+                        tx.execute(statement)
+                    except Exception as error:
+                        clearer = self.dialect.explain_migration_error(error)
+                        if clearer is not None:
+                            raise clearer from error
+                        raise
                 tx.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, now_us()])
                 applied.append(version)
         return applied

@@ -35,6 +35,12 @@ class Dialect(Protocol):
     def json_contains(self, column: str, wanted: dict[str, Any]) -> tuple[str, list[Any]]:
         """A WHERE fragment true when the JSON object in ``column`` has every key/value of ``wanted``."""
 
+    def set_vector(self, tx: Any, table: str, ident: Any, vector: Any) -> None:
+        """Store a row's embedding where the dialect searches it (pgvector column); may do nothing."""
+
+    def explain_migration_error(self, error: BaseException) -> BaseException | None:
+        """A clearer error for a failed migration statement (a missing extension, say), or None."""
+
     def migration_lock(self, tx: Any) -> None:
         """Serialise concurrent ``migrate()`` calls from several processes."""
 

@@ -93,6 +93,17 @@ class PostgresDialect:
         state = getattr(error, "sqlstate", None)
         return state is None or state.startswith("08") or state in ("57P01", "57P02", "57P03")
 
+    def set_vector(self, tx: Any, table: str, ident: Any, vector: Any) -> None:
+        tx.execute(f"UPDATE {table} SET vec = (?)::vector WHERE id = ?",
+                   ["[" + ",".join(f"{x:.7g}" for x in vector) + "]", ident])
+
+    def explain_migration_error(self, error: BaseException) -> BaseException | None:
+        if "vector" in str(error) and ("extension" in str(error) or "type" in str(error)):
+            return ConfigurationError(
+                "PostgreSQL needs the pgvector extension: run the pgvector/pgvector image or install "
+                f"postgresql-<major>-pgvector (scripts/install-pgvector.sh builds it on Debian). ({error})")
+        return None
+
     def index_text(self, tx: Any, table: str, rows: Sequence[tuple[Any, str]]) -> None:
         tx.executemany(f"UPDATE {table} SET tsv = to_tsvector('english', ?) WHERE id = ?",
                        [(text, ident) for ident, text in rows])

@@ -67,6 +67,12 @@ class SQLiteDialect:
         _match_object(column, "$", wanted, clauses, params)
         return (" AND ".join(clauses) or "1=1"), params
 
+    def set_vector(self, tx: Any, table: str, ident: Any, vector: Any) -> None:
+        """Nothing to do: vectors live in the row's BLOB and are searched with numpy."""
+
+    def explain_migration_error(self, error: BaseException) -> BaseException | None:
+        return None
+
     def migration_lock(self, tx: Any) -> None:
         """Nothing to do: the migration's write transaction already excludes other writers."""
 
