@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from ..embedding import Embedder, load_embedder
+from ..embedding import CachedEmbedder, Embedder, load_embedder
 from ..settings import Settings
 from ..store import Database
 from .catalog import Categories
@@ -50,7 +50,9 @@ class Engine:
         if self._embedder is None:
             with self._embedder_lock:
                 if self._embedder is None:
-                    self._embedder = load_embedder(self.settings.embedder, threads=self.settings.embedding_threads)
+                    # Cached per text: repeated questions and re-processed sessions are not embedded twice.
+                    self._embedder = CachedEmbedder(
+                        load_embedder(self.settings.embedder, threads=self.settings.embedding_threads))
         return self._embedder
 
     def pipeline(self) -> Pipeline:
