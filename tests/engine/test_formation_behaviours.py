@@ -765,9 +765,6 @@ def test_deleting_a_session_removes_only_its_source_of_a_repeated_fact(client: R
     assert sources(only(user)) == {(first.session_id, 0)}
 
 
-@pytest.mark.xfail(strict=True, reason="deleting the session that formed the current version leaves the chain "
-                                       "with no current version; the previous one should become current again, "
-                                       "as delete_memory does")
 def test_deleting_the_session_of_the_latest_version_reinstates_the_previous(client: RecallrAI) -> None:
     user = client.create_user("u")
     converse(user, "I live in Paris.")
@@ -776,8 +773,6 @@ def test_deleting_the_session_of_the_latest_version_reinstates_the_previous(clie
     assert (memory.content, memory.expired_at) == ("User lives in Paris.", None)
 
 
-@pytest.mark.xfail(strict=True, reason="deleting the session that raised a merge conflict deletes the conflict "
-                                       "but leaves merge_conflict_in_progress set on the existing memory")
 def test_deleting_the_session_of_a_conflict_clears_the_flag(client: RecallrAI) -> None:
     user, conflict = home_conflict(client)
     user.get_session(conflict.session_id).delete()

@@ -11,6 +11,7 @@ from typing import Any
 from ..exceptions import InvalidSessionStateError, SessionNotFoundError
 from ..settings import Settings
 from ..store import Database, Tx, now_us
+from ..store import memories as memory_store
 from ..store import messages as message_store
 from ..store import sessions as store
 from ..store import users as user_store
@@ -75,8 +76,12 @@ class Sessions:
 
     def delete(self, project_id: str, custom_user_id: str, session_id: str) -> None:
         with self.db.write() as tx:
-            session = require_session(tx, require_user(tx, project_id, custom_user_id), session_id)
+            user = require_user(tx, project_id, custom_user_id)
+            session = require_session(tx, user, session_id)
+            tx.dialect.lock_user(tx, user.id)
+            memory_store.forget_session(tx, session.id)
             store.delete_session(tx, session.id)
+            memory_store.bump_revision(tx, user.id)
 
     def add_message(self, project_id: str, custom_user_id: str, session_id: str, *, role: MessageRole,
                     content: str) -> MessageRecord:

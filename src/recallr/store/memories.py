@@ -185,6 +185,19 @@ def connected(tx: Tx, chain_ids: Sequence[str], *, limit: int = 10) -> dict[str,
     return out
 
 
+def forget_session(tx: Tx, session_id: str) -> None:
+    """Prepare deleting a session: chains whose current version it formed fall back to their latest remaining
+    version, and memories held in its pending merge conflicts are released."""
+    for row in tx.all("SELECT chain_id FROM memories WHERE session_id = ? AND expired_at IS NULL", [session_id]):
+        survivor = tx.one("SELECT id FROM memories WHERE chain_id = ? AND session_id <> ? "
+                          "ORDER BY version_number DESC LIMIT 1", [row["chain_id"], session_id])
+        if survivor is not None:
+            reinstate(tx, survivor["id"])
+    for row in tx.all("SELECT conflicting FROM merge_conflicts WHERE session_id = ? AND status <> 'RESOLVED'",
+                      [session_id]):
+        set_conflict_flag(tx, [c["memory_id"] for c in load_json(row["conflicting"])], False)
+
+
 def bump_revision(tx: Tx, user_id: str) -> None:
     tx.execute("UPDATE users SET memory_rev = memory_rev + 1 WHERE id = ?", [user_id])
 
