@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -40,13 +41,23 @@ def _when(start_us: int, end_us: int, tz: tzinfo, *, with_time: bool = False) ->
     return f"{day} {start:%H:%M}" if with_time else day
 
 
+_DATED = re.compile(r"^(?:On|In|Between|Since|During)\b[^,]{0,40}\b\d{4},")
+
+
+def _memory(line: Line, tz: tzinfo) -> str:
+    """A memory line; its bracketed date is left out when the statement already opens with one."""
+    if _DATED.match(line.text):
+        return f"- {line.text}{line.note}"
+    return f"- [{_when(line.start_us, line.end_us, tz)}] {line.text}{line.note}"
+
+
 def render(*, now: datetime, tz: tzinfo, tz_name: str, memories: Sequence[Line], past: Sequence[Line],
            summaries: Sequence[Line], messages: Sequence[Line], recent: Sequence[Line]) -> str:
     local = now.astimezone(tz)
     parts = [f"Current date and time: {local:%A}, {local.day} {local:%B %Y %H:%M} ({tz_name})."]
     if memories:
         parts.append("\nMemories about the user (most relevant first; [when it happened]):")
-        parts += [f"- [{_when(m.start_us, m.end_us, tz)}] {m.text}{m.note}" for m in memories]
+        parts += [_memory(m, tz) for m in memories]
     else:
         parts.append("\nNo stored memories are relevant to this message.")
     if past:
