@@ -53,7 +53,7 @@ def postgres_reachable() -> bool:
 
 
 def test(args: list[str]) -> None:
-    ensure_venv("dev,postgres")
+    ensure_venv("dev,postgres,llm")
     run(PYTHON, "-m", "ruff", "check", "src", "tests", "benchmarks", "dev.py")
     run(PYTHON, "-m", "mypy", "src/recallr")
     if not postgres_reachable():

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import math
 import re
+import subprocess
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import dateparser
@@ -46,6 +48,16 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 RRF_K = 60
 
 
+def revision() -> str:
+    """The engine's git revision (``--dirty`` when the work tree has changes), to tell runs apart."""
+    try:
+        out = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True, text=True, check=True,
+                             cwd=Path(__file__).resolve().parent)
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return out.stdout.strip()
+
+
 def count_tokens(text: str) -> int:
     return len(_TOKEN.findall(text))
 
@@ -62,6 +74,15 @@ def answer_token_recall(answer: Any, context: str) -> float | None:
         return None
     have = set(_WORD.findall(context.lower()))
     return len(wanted & have) / len(wanted)
+
+
+def lost_answer_tokens(answer: Any, context: str, other: str) -> tuple[list[str], str]:
+    """Answer content tokens present in ``other`` (a baseline's context) but not in ``context``, and the
+    first line of ``other`` holding one of them."""
+    have, theirs = set(_WORD.findall(context.lower())), set(_WORD.findall(other.lower()))
+    missing = sorted(t for t in set(content_tokens(str(answer))) if t in theirs and t not in have)
+    line = next((ln for ln in other.split("\n") if missing and missing[0] in _WORD.findall(ln.lower())), "")
+    return missing, line
 
 
 def day_label(moment: datetime) -> str:
@@ -283,3 +304,30 @@ def mean_of(results: Sequence[Result], system: str, metric: str, group: str | No
     values = [v for r in results if r.system == system and (group is None or r.group == group)
               and (v := r.metrics.get(metric)) is not None]
     return sum(values) / len(values) if values else float("nan")
+
+
+def sections(context: str) -> dict[str, tuple[int, int]]:
+    """Tokens and "- " lines per section of a context: a section starts at a line ending with ':' that is not
+    itself a list item (the engine's headings, e.g. "Memories about the user (...):"); text before any heading
+    counts as "preamble"."""
+    out: dict[str, list[int]] = {}
+    name = "preamble"
+    for line in context.split("\n"):
+        if line.strip().endswith(":") and not line.startswith("- "):
+            name = line.split("(")[0].strip().rstrip(":")
+        counts = out.setdefault(name, [0, 0])
+        counts[0] += count_tokens(line)
+        counts[1] += line.startswith("- ")
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def section_summary(contexts: Sequence[str]) -> str:
+    """Mean tokens and lines per question for each section, over ``contexts``."""
+    totals: dict[str, list[int]] = {}
+    for context in contexts:
+        for name, (tokens, lines) in sections(context).items():
+            item = totals.setdefault(name, [0, 0])
+            item[0] += tokens
+            item[1] += lines
+    n = max(1, len(contexts))
+    return "; ".join(f"{name}: {t / n:.0f} tokens, {lines / n:.1f} lines" for name, (t, lines) in totals.items())

@@ -48,7 +48,10 @@ from _baselines import (
     date_in_context,
     date_parts,
     day_label,
+    lost_answer_tokens,
     mean_of,
+    revision,
+    section_summary,
 )
 from _common import table
 from _locomo import Ingested, ingest, load, normalise_dia, sessions, turn_text
@@ -84,9 +87,11 @@ class Diagnostics:
         self.auto: Counter[str] = Counter()
         self.head_to_head: dict[str, Counter[str]] = {}
         self.examples: list[str] = []
+        self.losses: list[str] = []
+        self.contexts: list[str] = []  # balanced contexts, for the section breakdown
 
 
-def run_sample(client: Any, data: Ingested, embedder: Any, strategies: list[str], limit: int | None,
+def run_sample(data: Ingested, embedder: Any, strategies: list[str], limit: int | None,
                results: list[Result], diag: Diagnostics, show: int) -> int:
     sample, user = data.sample, data.user
     dated = sessions(sample)
@@ -97,7 +102,7 @@ def run_sample(client: Any, data: Ingested, embedder: Any, strategies: list[str]
             text_of[dia] = turn_text(turn)
             turns.append(Turn(dia, turn_text(turn), f"[{day_label(when)}] {turn_text(turn)}"))
     baselines = Baselines(turns, embedder)
-    memories = all_memories(user)
+    memories: list[Any] = all_memories(user)
     memory_dias = {m.memory_id: {data.dia_of.get((s.session_id, s.message_index)) for s in m.sources} - {None}
                    for m in memories}
     memory_text = {m.memory_id: m.content for m in memories}
@@ -124,6 +129,7 @@ def run_sample(client: Any, data: Ingested, embedder: Any, strategies: list[str]
             found_by[strategy] = found
             tokens = sizes[strategy] = count_tokens(out.context)
             if strategy == "balanced":
+                diag.contexts.append(out.context)
                 via_memory = set().union(*(memory_dias.get(m, set()) for m in meta.memory_ids or []))
                 for dia in evidence:
                     if dia in found:
@@ -143,6 +149,13 @@ def run_sample(client: Any, data: Ingested, embedder: Any, strategies: list[str]
             chosen, text, used = baselines.fill(ranking, budget)
             found = {t.key for t in chosen}
             found_by[name] = found
+            if name == "rrf" and "balanced" in found_by and len(diag.losses) < show:
+                missing, line = lost_answer_tokens(answer, diag.contexts[-1], text)
+                if missing:
+                    diag.losses.append(
+                        f"[{sample['sample_id']} cat {qa['category']}] Q: {qa['question']}  A: {answer}\n"
+                        f"    balanced lacks {missing} (has {len(evidence & found_by['balanced'])}/{len(evidence)} "
+                        f"evidence turns); rrf line: {line[:200]}")
             results.append(Result(name, group, {
                 "evidence": len(evidence & found) / len(evidence), "answer_tokens": answer_token_recall(answer, text),
                 "tokens": float(used), "date": float(date_in_context(dates, text)) if dates else None}, ms_of[name]))
@@ -167,12 +180,13 @@ def main() -> int:
     parser.add_argument("--questions", type=int, default=0, help="questions per conversation (0: all)")
     parser.add_argument("--strategies", default=",".join(STRATEGIES))
     parser.add_argument("--show", type=int, default=0,
-                        help="print N questions where rrf found evidence that balanced missed")
+                        help="print N questions where rrf found evidence (or answer tokens) that balanced missed")
     args = parser.parse_args()
     strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
     systems = [*strategies, *Baselines.NAMES]
     results: list[Result] = []
     diag = Diagnostics()
+    print(f"engine revision {revision()}")
     embedder = load_embedder("minilm")
     with tempfile.TemporaryDirectory() as tmp, RecallrAI.embedded(Path(tmp), worker_poll_seconds=0.02) as client:
         client.create_user("warmup").create_session().process(wait=True)
@@ -184,7 +198,7 @@ def main() -> int:
         messages = sum(d.messages for d in ingested)
         print(f"ingested and processed {len(ingested)} conversations, {messages} turns in {seconds:.0f} s "
               f"({messages / seconds:.0f} messages/s)")
-        asked = sum(run_sample(client, data, embedder, strategies, args.questions or None, results, diag, args.show)
+        asked = sum(run_sample(data, embedder, strategies, args.questions or None, results, diag, args.show)
                     for data in ingested)
     print(f"{asked} questions (categories 1-4), {len(strategies)} strategies + {len(Baselines.NAMES)} baselines; "
           f"baselines filled to the balanced context's token count\n")
@@ -202,6 +216,7 @@ def main() -> int:
     print("temporal questions whose answer is a date: the date appears in the context")
     print(table(["system", "n", "date in context"], date_rows) + "\n")
 
+    print("balanced context, mean per question by section:", section_summary(diag.contexts))
     print("balanced, evidence turns found via:", dict(diag.found_via))
     print("balanced, evidence turns missed:", dict(diag.missed))
     print("auto chose:", dict(diag.auto))
@@ -209,6 +224,9 @@ def main() -> int:
           {g: dict(c) for g, c in diag.head_to_head.items()})
     for example in diag.examples:
         print(example)
+    if diag.losses:
+        print("\nanswer tokens in rrf's context but not in balanced's:")
+        print("\n".join(diag.losses))
     print()
 
     checks = []

@@ -40,7 +40,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from _baselines import Baselines, Result, Turn, aggregate, answer_token_recall, count_tokens, day_label
+from _baselines import (
+    Baselines,
+    Result,
+    Turn,
+    aggregate,
+    answer_token_recall,
+    count_tokens,
+    day_label,
+    lost_answer_tokens,
+    revision,
+    section_summary,
+)
 from _common import DATA, table
 from formation import all_memories, wait_processed
 from recallr import RecallrAI
@@ -124,11 +135,21 @@ def scores(item: dict[str, Any], sessions: set[str], turns: set[tuple[str, int]]
             "answer_tokens": answer_token_recall(item["answer"], context), "tokens": float(count_tokens(context))}
 
 
+def _lost_tokens(item: dict[str, Any], context: str, metrics: dict[str, Any], rrf_text: str) -> str | None:
+    """When rrf's context holds answer tokens that balanced's lacks: what is missing and where rrf had it."""
+    missing, line = lost_answer_tokens(item["answer"], context, rrf_text)
+    if not missing:
+        return None
+    return (f"[{item['question_id']} {item['question_type']}] Q: {item['question']}  A: {str(item['answer'])[:150]}\n"
+            f"    balanced lacks {missing}; balanced turn recall {metrics['turns']}; rrf line: {line[:300]}")
+
+
 def run_question(data: Ingested, baselines: Baselines, strategies: list[str], results: list[Result],
-                 diag: dict[str, Counter[str]], examples: list[str], show: int) -> None:
+                 diag: dict[str, Counter[str]], examples: list[str], show: int, contexts: list[str],
+                 losses: list[str]) -> None:
     item, user = data.item, data.user
     group = item["question_type"]
-    memories = all_memories(user)
+    memories: list[Any] = all_memories(user)
     memory_sessions = Counter(data.haystack_of.get(m.session_id) for m in memories)
     asked_at = parse_date(item["question_date"])
     warm = user.create_session(custom_created_at_utc=asked_at, auto_process_after_seconds=None)
@@ -137,6 +158,7 @@ def run_question(data: Ingested, baselines: Baselines, strategies: list[str], re
     session = user.create_session(custom_created_at_utc=asked_at, auto_process_after_seconds=None)
     session.add_message(MessageRole.USER, item["question"])
     sizes: dict[str, int] = {}
+    balanced: tuple[str, dict[str, Any]] | None = None
     found_by: dict[str, set[str]] = {}
     for strategy in strategies:
         started = time.perf_counter()
@@ -148,11 +170,14 @@ def run_question(data: Ingested, baselines: Baselines, strategies: list[str], re
                  if (s.session_id, s.message_index) in data.turn_of}
         found_by[strategy] = found
         metrics = scores(item, found, turns, out.context)
+        if strategy == "balanced":
+            balanced = (out.context, metrics)
         sizes[strategy] = int(metrics["tokens"])
         results.append(Result(strategy, group, metrics, ms))
         if strategy == "auto":
             diag["auto chose"][str(meta.recall_strategy_used)] += 1
         if strategy == "balanced":
+            contexts.append(out.context)
             for hid in item["answer_session_ids"]:
                 if hid in found:
                     diag["answer sessions"]["found"] += 1
@@ -167,6 +192,10 @@ def run_question(data: Ingested, baselines: Baselines, strategies: list[str], re
         found = {t.key[0] for t in chosen}
         found_by[name] = found
         results.append(Result(name, group, scores(item, found, {t.key for t in chosen}, text), ms_of[name]))
+        if name == "rrf" and balanced is not None:
+            lost = _lost_tokens(item, balanced[0], balanced[1], text)
+            if lost and len(losses) < show:
+                losses.append(lost)
     if "balanced" in found_by:
         gold = set(item["answer_session_ids"])
         mine, theirs = len(gold & found_by["balanced"]), len(gold & found_by["rrf"])
@@ -188,7 +217,7 @@ def main() -> int:
     parser.add_argument("--questions", type=int, default=12, help="questions to run (default 12, at most 60)")
     parser.add_argument("--strategies", default=",".join(STRATEGIES))
     parser.add_argument("--show", type=int, default=0,
-                        help="print N questions where rrf found an answer session that balanced missed")
+                        help="print N questions where rrf found an answer session (or answer tokens) balanced missed")
     args = parser.parse_args()
     strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
     systems = [*strategies, *Baselines.NAMES]
@@ -199,6 +228,9 @@ def main() -> int:
     results: list[Result] = []
     diag: dict[str, Counter[str]] = {"auto chose": Counter(), "answer sessions": Counter()}
     examples: list[str] = []
+    contexts: list[str] = []  # balanced contexts, for the section breakdown
+    losses: list[str] = []  # questions where rrf's context has answer tokens that balanced's lacks
+    print(f"engine revision {revision()}")
     embedder = load_embedder("minilm")
     with tempfile.TemporaryDirectory() as tmp, RecallrAI.embedded(Path(tmp), worker_poll_seconds=0.02) as client:
         client.create_user("warmup").create_session().process(wait=True)
@@ -214,7 +246,7 @@ def main() -> int:
               f"({messages / seconds:.0f} messages/s, baseline embeddings computed alongside)")
         for data, base in zip(ingested, baselines, strict=True):
             diag.setdefault(f"balanced vs rrf: {data.item['question_type']}", Counter())
-            run_question(data, base, strategies, results, diag, examples, args.show)
+            run_question(data, base, strategies, results, diag, examples, args.show, contexts, losses)
     print(f"{len(items)} questions, {len(strategies)} strategies + {len(Baselines.NAMES)} baselines; "
           "baselines filled to the balanced context's token count\n")
     headers = ["system", "n", "recall_any", "recall_all", "turn recall", "answer-token recall", "context tokens",
@@ -224,10 +256,14 @@ def main() -> int:
         print(table(headers, aggregate(results, systems, METRICS, group)) + "\n")
     print("overall")
     print(table(headers, aggregate(results, systems, METRICS)) + "\n")
+    print("balanced context, mean per question by section:", section_summary(contexts))
     for name, counts in diag.items():
         print(f"{name}: {dict(counts)}")
     for example in examples:
         print(example)
+    if losses:
+        print("\nanswer tokens in rrf's context but not in balanced's:")
+        print("\n".join(losses))
     return 0
 
 

@@ -1,4 +1,4 @@
-"""The ``recallr`` command: init, keys, serve, worker. A thin layer over the engine.
+"""The ``recallr`` command: init, keys, serve, worker, llm. A thin layer over the engine.
 
 Example::
 
@@ -287,6 +287,114 @@ def worker(data_dir: Path | None, database_url: str | None, concurrency: int | N
     finally:
         runner.stop()
         engine.close()
+
+
+@main.group("llm")
+def llm_group() -> None:
+    """LLM mode for the project: overrides, extraction rules, token usage, retrying failed sessions."""
+
+
+def _llm_call(data_dir: Path | None, database_url: str | None, project_id: str | None, action: str,
+              *args: Any) -> Any:
+    from .exceptions import RecallrAIError
+
+    engine, pid = _with_project(data_dir, database_url, project_id)
+    try:
+        return getattr(engine.llm, action)(pid, *args)
+    except RecallrAIError as error:
+        raise click.ClickException(error.message) from error
+    finally:
+        engine.close()
+
+
+def _echo_llm_settings(view: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(view, indent=2))
+        return
+    effective = view["effective"]
+    running = f"on: {effective['model']} at {effective['base_url'] or 'OpenAI'}" if effective["llm_enabled"] else "off"
+    click.echo(f"mode: {view['mode']}  (LLM {running})")
+    for key in ("model", "base_url", "api_key_set", "extraction_instructions", "never_remember", "always_remember"):
+        click.echo(f"{key}: {view[key]}")
+    click.echo(f"examples: {len(view['examples'])}")
+
+
+@llm_group.command("show")
+@_data_dir
+@_database_url
+@click.option("--project-id", default=None)
+@click.option("--json", "as_json", is_flag=True)
+def llm_show(data_dir: Path | None, database_url: str | None, project_id: str | None, as_json: bool) -> None:
+    """Show the project's LLM overrides and what its work runs with."""
+    _echo_llm_settings(_llm_call(data_dir, database_url, project_id, "project_settings"), as_json)
+
+
+@llm_group.command("set")
+@_data_dir
+@_database_url
+@click.option("--project-id", default=None)
+@click.option("--mode", type=click.Choice(["inherit", "llm", "offline"]), default=None)
+@click.option("--model", default=None, help="Chat model for this project.")
+@click.option("--base-url", default=None, help="OpenAI-compatible endpoint for this project.")
+@click.option("--api-key", default=None, help="Key for that endpoint (stored; never shown).")
+@click.option("--instructions", default=None, help="Extra extraction instructions for the prompts.")
+@click.option("--never-remember", multiple=True, help="A topic or regular expression never to remember.")
+@click.option("--always-remember", multiple=True, help="A topic or regular expression always to keep.")
+@click.option("--examples", "examples_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help='JSON file: [{"message": ..., "memories": [...]}, ...]')
+@click.option("--reset", multiple=True, help="A field to reset to the server's setting (repeatable).")
+@click.option("--json", "as_json", is_flag=True)
+def llm_set(data_dir: Path | None, database_url: str | None, project_id: str | None, mode: str | None,
+            model: str | None, base_url: str | None, api_key: str | None, instructions: str | None,
+            never_remember: tuple[str, ...], always_remember: tuple[str, ...], examples_file: Path | None,
+            reset: tuple[str, ...], as_json: bool) -> None:
+    """Change the project's LLM overrides (only the options given)."""
+    changes: dict[str, Any] = {name: None for name in reset}
+    given = {"mode": mode, "model": model, "base_url": base_url, "api_key": api_key,
+             "extraction_instructions": instructions, "never_remember": list(never_remember) or None,
+             "always_remember": list(always_remember) or None}
+    changes.update({k: v for k, v in given.items() if v is not None})
+    if examples_file is not None:
+        try:
+            changes["examples"] = json.loads(examples_file.read_text())
+        except ValueError as error:
+            raise click.ClickException(f"{examples_file} is not JSON: {error}") from error
+    view = _llm_call(data_dir, database_url, project_id, "update_project_settings", changes)
+    _echo_llm_settings(view, as_json)
+
+
+@llm_group.command("usage")
+@_data_dir
+@_database_url
+@click.option("--project-id", default=None)
+@click.option("--session-id", default=None, help="One session's usage.")
+@click.option("--json", "as_json", is_flag=True)
+def llm_usage(data_dir: Path | None, database_url: str | None, project_id: str | None, session_id: str | None,
+              as_json: bool) -> None:
+    """LLM calls and tokens: totals, by task, and the costliest sessions."""
+    report = _llm_call(data_dir, database_url, project_id, "usage", session_id)
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    columns = ("calls", "prompt_tokens", "completion_tokens", "retries", "fallbacks", "failures")
+    click.echo("task            " + "  ".join(f"{c:>17}" for c in columns))
+    for task, counts in [*report["by_task"].items(), ("total", report["total"])]:
+        click.echo(f"{task:<16}" + "  ".join(f"{counts[c]:>17}" for c in columns))
+    for row in report["sessions"]:
+        click.echo(f"session {row['session_id']}: {row['calls']} calls, {row['prompt_tokens']} prompt + "
+                   f"{row['completion_tokens']} completion tokens")
+
+
+@llm_group.command("retry-failed")
+@_data_dir
+@_database_url
+@click.option("--project-id", default=None)
+@click.option("--session-id", "session_ids", multiple=True, help="Only these sessions (repeatable).")
+def llm_retry_failed(data_dir: Path | None, database_url: str | None, project_id: str | None,
+                     session_ids: tuple[str, ...]) -> None:
+    """Queue failed sessions for processing again (a worker picks them up)."""
+    queued = _llm_call(data_dir, database_url, project_id, "retry_failed", list(session_ids) or None)
+    click.echo(f"queued {queued} failed session(s)")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,8 +12,9 @@ Example::
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -48,6 +49,40 @@ class Settings(BaseSettings):
     max_metadata_bytes: int = Field(16384, ge=2, description="Largest accepted metadata object, as compact JSON bytes.")
     max_message_chars: int = Field(100_000, ge=1, description="Longest accepted message content, in characters.")
     log_level: str = Field("info", description="Log level: debug, info, warning or error.")
+
+    # -- LLM mode (docs/llm.md): unset llm_model means the offline pipeline ------------------------------------
+    llm_base_url: str | None = Field(
+        None, description="OpenAI-compatible endpoint (`http://127.0.0.1:11434/v1` for Ollama); unset means OpenAI."
+    )
+    llm_api_key: SecretStr | None = Field(None, description="API key sent to the LLM endpoint (local servers: any).")
+    llm_model: str | None = Field(
+        None, description="Chat model used for memory formation and query planning; unset means offline mode."
+    )
+    llm_embedding_model: str | None = Field(
+        None, description="Embedding model served by the same endpoint; unset keeps local MiniLM embeddings."
+    )
+    llm_embedding_dimensions: int | None = Field(
+        None, ge=1, description="`dimensions` asked of the embedding model (PostgreSQL's pgvector column needs 384)."
+    )
+    llm_timeout_seconds: float = Field(60.0, gt=0, description="Timeout of one LLM request during processing.")
+    llm_recall_timeout_seconds: float = Field(
+        10.0, gt=0, description="Timeout of the query-planning request of agentic, deep and auto recall."
+    )
+    llm_max_retries: int = Field(
+        3, ge=0, le=10, description="Retries of an LLM request after 429, 5xx, timeouts (honouring Retry-After)."
+    )
+    llm_max_concurrency: int = Field(4, ge=1, le=256, description="LLM requests in flight at once, per process.")
+    llm_context_window: int = Field(
+        8192, ge=1024, description="The model's context window in tokens; sessions are batched to fit it."
+    )
+    llm_max_output_tokens: int = Field(2048, ge=256, description="Largest answer asked of the model, in tokens.")
+    llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature of every LLM request.")
+    llm_structured_output: Literal["auto", "json_schema", "json_object", "text"] = Field(
+        "auto", description="Answer format: `auto` tries JSON schema, then JSON mode, then plain text."
+    )
+    llm_fallback: Literal["offline", "fail"] = Field(
+        "offline", description="When an LLM step fails: run its offline stage, or fail the session (retriable)."
+    )
 
     @property
     def sqlite_path(self) -> Path:

@@ -3,7 +3,8 @@
 Resolution runs in the worker: answering moves a conflict PENDING -> IN_QUEUE; a worker takes it to
 RESOLVING and then RESOLVED (or FAILED after the attempts run out). The chosen option decides what is
 current: the proposed statement becomes the next version of the conflicting memory, the existing memory
-stays, or ("Both are true") the proposed statement is added beside it.
+stays, or ("Both are true") the proposed statement is added beside it. Questions written by the LLM are read
+into a ``Resolution`` first (``recallr.llm.resolution``), which names the outcome and may reword the statement.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from ..exceptions import (
     MergeConflictAlreadyResolvedError,
@@ -31,6 +32,15 @@ from .users import require_user
 
 BOTH = "Both are true"
 _IDS = uuid.UUID("0c9d6a8e-3f51-4a57-8c1e-2b7f6d9a4e10")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How a conflict's answers were read: which statement is true now, and its final wording if refined."""
+
+    outcome: Literal["new", "existing", "both"]
+    content: str | None = None
+    reasoning: str = ""
 
 
 @dataclass
@@ -115,17 +125,21 @@ class MergeConflicts:
         return conflict
 
 
-def apply_resolution(tx: Tx, conflict: ConflictRecord, now: datetime, embedding: Any) -> None:
+def apply_resolution(tx: Tx, conflict: ConflictRecord, now: datetime, embedding: Any,
+                     resolution: Resolution | None = None) -> None:
     """Carry out the answers of a claimed conflict (inside the worker's transaction)."""
     tx.dialect.lock_user(tx, conflict.user_id)
     answer = (conflict.answers or [{}])[0]
     choice = answer.get("answer")
     proposed = conflict.proposed
+    if resolution is not None:
+        choice = {"new": proposed["content"], "both": BOTH}.get(resolution.outcome)
+        proposed = {**proposed, "content": resolution.content or proposed["content"]}
     targets = memory_store.get_many(tx, [c["memory_id"] for c in conflict.conflicting])
     current = [t for t in targets if t.expired_at is None]
     new_ids: list[str] = []
     outcome = "kept_existing"
-    if choice == proposed["content"] or choice == BOTH:
+    if choice == conflict.proposed["content"] or choice == BOTH:
         base = current[0] if current and choice != BOTH else None
         memory = MemoryRecord(
             id=str(uuid.uuid5(_IDS, conflict.id)), user_id=conflict.user_id, session_id=conflict.session_id,
@@ -146,5 +160,7 @@ def apply_resolution(tx: Tx, conflict: ConflictRecord, now: datetime, embedding:
         new_ids.append(memory.id)
     memory_store.set_conflict_flag(tx, [t.id for t in current], False)
     memory_store.bump_revision(tx, conflict.user_id)
-    store.resolve(tx, conflict.id, resolution={"outcome": outcome, "answers": conflict.answers or []},
-                  new_memory_ids=new_ids)
+    data: dict[str, Any] = {"outcome": outcome, "answers": conflict.answers or []}
+    if resolution is not None and resolution.reasoning:
+        data["reasoning"] = resolution.reasoning
+    store.resolve(tx, conflict.id, resolution=data, new_memory_ids=new_ids)

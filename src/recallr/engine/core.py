@@ -30,9 +30,12 @@ class Engine:
     """
 
     def __init__(self, settings: Settings, *, embedder: Embedder | None = None) -> None:
+        from ..llm.service import LLMService  # here, not at the top: recallr.llm imports engine modules
+
         self.settings = settings
         self.db = Database(settings.resolved_database_url)
         self.db.migrate()
+        self.llm = LLMService(self.db, settings)
         self._embedder = embedder
         self._embedder_lock = threading.Lock()
         self.work_available = threading.Event()
@@ -42,7 +45,7 @@ class Engine:
         self.memories = Memories(self.db)
         self.conflicts = MergeConflicts(self.db, on_queued=self.work_available.set)
         self.categories = Categories(self.db)
-        self.recall = Recall(self.db, lambda: self.embedder)
+        self.recall = Recall(self.db, lambda: self.embedder, planner=self.llm.planner)
 
     @property
     def embedder(self) -> Embedder:
@@ -51,16 +54,22 @@ class Engine:
             with self._embedder_lock:
                 if self._embedder is None:
                     # Cached per text: repeated questions and re-processed sessions are not embedded twice.
-                    self._embedder = CachedEmbedder(
-                        load_embedder(self.settings.embedder, threads=self.settings.embedding_threads))
+                    # In LLM mode with RECALLR_LLM_EMBEDDING_MODEL the model is the endpoint's.
+                    inner = self.llm.embedder() or load_embedder(self.settings.embedder,
+                                                                 threads=self.settings.embedding_threads)
+                    self._embedder = CachedEmbedder(inner)
         return self._embedder
 
     def pipeline(self) -> Pipeline:
-        return Pipeline([IndexMessages(lambda: self.embedder), FormMemories(lambda: self.embedder)])
+        index = IndexMessages(lambda: self.embedder)
+        form = FormMemories(lambda: self.embedder, steps=self.llm.formation_steps)
+        # In LLM mode the model's work starts first: other sessions' embeddings overlap with its calls.
+        return Pipeline([form, index] if self.settings.llm_model else [index, form])
 
     def worker(self, owner: str | None = None) -> Worker:
         return Worker(self.db, self.settings, self.pipeline(), wake=self.work_available, owner=owner,
-                      embedder=lambda: self.embedder)
+                      embedder=lambda: self.embedder, resolver=self.llm.resolve)
 
     def close(self) -> None:
+        self.llm.close()
         self.db.close()

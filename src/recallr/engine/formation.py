@@ -1,17 +1,19 @@
 """The memory-formation stage: extract -> date -> embed -> consolidate -> connect -> summarise.
 
 Each step sits behind a small protocol (``Extractor``, ``Consolidator``, ``Summarizer``) with an offline
-implementation here; the LLM mode implements them again. ``prepare`` builds a ``FormationPlan`` from the
-user's current memories without writing; ``write`` applies it inside the session's transaction after
-checking that no other writer changed the user's memories meanwhile (else it plans again).
+implementation here; the LLM mode (``recallr.llm``) implements them again. ``steps`` picks them per session
+(a project's mode and extraction rules). ``prepare`` extracts, summarises and embeds without writing (a
+``PreparingConsolidator`` also decides against the memories current then, so no model call happens under
+the write lock); ``write`` plans against the memories current now, inside the session's transaction.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from ..embedding import Embedder
 from ..store import Tx, now_us
@@ -25,7 +27,7 @@ from .categories import Category
 from .consolidation import OfflineConsolidator, WorkingSet
 from .dates import event_span, with_absolute_date
 from .drafts import ConflictDraft, Decision, Draft, FormationPlan
-from .extraction import Turn, extract
+from .extraction import ExtractionRules, Turn, extract
 from .pipeline import ProcessingContext
 from .summaries import OfflineSummarizer
 
@@ -46,14 +48,44 @@ class Summarizer(Protocol):
                   drafts: Sequence[Draft]) -> tuple[str, list[int]]: ...
 
 
+@runtime_checkable
+class PreparingConsolidator(Protocol):
+    """A consolidator that does its slow work in ``prepare``: returns the consolidator of this session."""
+
+    def prepare(self, ctx: ProcessingContext, drafts: list[Draft]) -> Consolidator: ...
+
+
+@runtime_checkable
+class Clarifier(Protocol):
+    """Writes a merge conflict's clarifying questions: ``(questions, {question: {option: outcome}})`` or None."""
+
+    def clarify(self, draft: Draft, target: MemoryRecord) -> tuple[list[dict[str, Any]],
+                                                                   dict[str, dict[str, str]]] | None: ...
+
+
+@dataclass(frozen=True)
+class FormationSteps:
+    """The three steps one session goes through."""
+
+    extractor: Extractor
+    consolidator: Consolidator
+    summarizer: Summarizer
+
+
 class OfflineExtractor:
-    """Rule-based extraction with event dates resolved against each message's timestamp."""
+    """Rule-based extraction with event dates resolved against each message's timestamp.
+
+    ``rules`` are the project's "never remember" / "always remember" entries.
+    """
+
+    def __init__(self, rules: ExtractionRules | None = None) -> None:
+        self.rules = rules
 
     def extract(self, messages: Sequence[MessageRecord], categories: Sequence[Category]) -> list[Draft]:
         turns = [Turn(m.position, "assistant" if m.role == "assistant" else "user", m.content) for m in messages]
         by_index = {m.position: m for m in messages}
         drafts: list[Draft] = []
-        for candidate in extract(turns, categories):
+        for candidate in extract(turns, categories, instructions=self.rules):
             moment = by_index[candidate.sources[0]].timestamp
             span = event_span(candidate.source_text, moment)
             content = with_absolute_date(candidate.content, span) if span.relative else candidate.content
@@ -77,48 +109,57 @@ class FormMemories:
     name = "form_memories"
 
     def __init__(self, embedder: Callable[[], Embedder], *, extractor: Extractor | None = None,
-                 consolidator: Consolidator | None = None, summarizer: Summarizer | None = None) -> None:
+                 consolidator: Consolidator | None = None, summarizer: Summarizer | None = None,
+                 steps: Callable[[ProcessingContext], FormationSteps] | None = None) -> None:
         self.embedder = embedder
         self.extractor = extractor or OfflineExtractor()
         self.consolidator = consolidator or OfflineConsolidator()
         self.summarizer = summarizer or OfflineSummarizer()
+        self.steps = steps
 
     # -- prepare: everything that does not depend on the user's current memories, outside any write lock --
     def prepare(self, ctx: ProcessingContext) -> None:
-        drafts = self.extractor.extract(ctx.messages, ctx.categories)
+        steps = self.steps(ctx) if self.steps is not None else \
+            FormationSteps(self.extractor, self.consolidator, self.summarizer)
+        drafts = steps.extractor.extract(ctx.messages, ctx.categories)
         texts = [d.content for d in drafts]
-        summary_text, summary_sources = self.summarizer.summarize(ctx.session.created_at, ctx.messages, drafts)
+        summary_text, summary_sources = steps.summarizer.summarize(ctx.session.created_at, ctx.messages, drafts)
         vectors = self.embedder().embed([*texts, summary_text])
         for draft, vector in zip(drafts, vectors[:-1], strict=True):
             draft.embedding = vector
         summary = SummaryRecord(id=str(uuid.uuid5(_IDS, f"{ctx.session.id}:summary")), session_id=ctx.session.id,
                                 user_id=ctx.user.id, content=summary_text, session_date=ctx.session.created_at,
                                 sources=summary_sources, embedding=vectors[-1])
-        ctx.results[self.name] = (drafts, summary)
+        consolidator = steps.consolidator
+        if isinstance(consolidator, PreparingConsolidator):
+            consolidator = consolidator.prepare(ctx, drafts)
+        ctx.results[self.name] = (drafts, summary, consolidator)
 
     # -- write: consolidate against the memories current now, inside the session's transaction ---------------
     def write(self, tx: Tx, ctx: ProcessingContext) -> None:
-        drafts, summary = ctx.results[self.name]
+        drafts, summary, consolidator = ctx.results[self.name]
         tx.dialect.lock_user(tx, ctx.user.id)
-        plan = self.plan(ctx, drafts, memory_store.current(tx, ctx.user.id))
+        plan = self.plan(ctx, drafts, memory_store.current(tx, ctx.user.id), consolidator=consolidator)
         plan.summary = summary
         apply_plan(tx, ctx, plan)
 
-    def plan(self, ctx: ProcessingContext, drafts: list[Draft], current: list[MemoryRecord]) -> FormationPlan:
+    def plan(self, ctx: ProcessingContext, drafts: list[Draft], current: list[MemoryRecord], *,
+             consolidator: Consolidator | None = None) -> FormationPlan:
         """Decide, draft by draft, what this session changes (pure: reads nothing, writes nothing)."""
         plan = FormationPlan()
         now = to_dt(now_us() + ctx.session.clock_offset_us)
         assert now is not None
         working = WorkingSet(current)
         enabled = conflicts_enabled(ctx)
+        decider = consolidator or self.consolidator
         for n, draft in enumerate(drafts):
-            decision = self.consolidator.decide(draft, working, conflicts_enabled=enabled)
-            self._apply(ctx, plan, working, n, draft, decision, now)
+            decision = decider.decide(draft, working, conflicts_enabled=enabled)
+            self._apply(ctx, plan, working, n, draft, decision, now, decider)
         self._connect(plan, working)
         return plan
 
     def _apply(self, ctx: ProcessingContext, plan: FormationPlan, working: WorkingSet, n: int,
-               draft: Draft, decision: Decision, now: datetime) -> None:
+               draft: Draft, decision: Decision, now: datetime, decider: Consolidator) -> None:
         sources = [(ctx.session.id, i) for i in draft.sources]
         target = decision.target
         if decision.action == "repeat" and target is not None:
@@ -126,7 +167,8 @@ class FormMemories:
             (fresh if fresh is not None else plan.added_sources.setdefault(target.id, [])).extend(sources)
             return
         if decision.action == "conflict" and target is not None:
-            plan.conflicts.append(self._conflict(ctx, n, draft, target, decision.reason, sources, now))
+            clarified = decider.clarify(draft, target) if isinstance(decider, Clarifier) else None
+            plan.conflicts.append(self._conflict(ctx, n, draft, target, decision.reason, sources, now, clarified))
             plan.flagged.append(target.id)
             return
         if decision.action == "ignore":
@@ -148,17 +190,20 @@ class FormMemories:
 
     @staticmethod
     def _conflict(ctx: ProcessingContext, n: int, draft: Draft, target: MemoryRecord, reason: str,
-                  sources: list[tuple[str, int]], now: datetime) -> ConflictDraft:
-        proposed = {
+                  sources: list[tuple[str, int]], now: datetime,
+                  clarified: tuple[list[dict[str, Any]], dict[str, dict[str, str]]] | None = None) -> ConflictDraft:
+        proposed: dict[str, Any] = {
             "content": draft.content, "categories": draft.categories, "subject": draft.subject, "slot": draft.slot,
             "value": draft.value, "entities": draft.entities, "negated": draft.negated,
             "event_date_start": draft.event_start.isoformat(), "event_date_end": draft.event_end.isoformat(),
             "sources": [list(s) for s in sources], "created_at": now.isoformat(),
         }
-        question = {"question": f"Which is true now: \"{draft.content}\" or \"{target.content}\"?",
-                    "options": [draft.content, target.content, BOTH]}
+        questions = [{"question": f"Which is true now: \"{draft.content}\" or \"{target.content}\"?",
+                      "options": [draft.content, target.content, BOTH]}]
+        if clarified is not None:  # the model's questions; each option's outcome lets the answers be applied
+            questions, proposed["option_outcomes"] = clarified
         return ConflictDraft(id=str(uuid.uuid5(_IDS, f"{ctx.session.id}:{n}:conflict")), proposed=proposed,
-                             conflicting=[{"memory_id": target.id, "reason": reason}], questions=[question])
+                             conflicting=[{"memory_id": target.id, "reason": reason}], questions=questions)
 
     @staticmethod
     def _connect(plan: FormationPlan, working: WorkingSet) -> None:

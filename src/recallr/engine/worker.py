@@ -22,9 +22,10 @@ from ..store import messages as message_store
 from ..store import projects as project_store
 from ..store import sessions as session_store
 from ..store import users as user_store
+from ..store.conflicts import ConflictRecord
 from ..store.records import SessionRecord, to_dt
 from .catalog import project_categories
-from .conflicts import apply_resolution
+from .conflicts import Resolution, apply_resolution
 from .pipeline import Pipeline, ProcessingContext
 
 log = logging.getLogger("recallr.worker")
@@ -42,9 +43,11 @@ class Worker:
 
     def __init__(self, db: Database, settings: Settings, pipeline: Pipeline, *,
                  wake: threading.Event | None = None, owner: str | None = None,
-                 embedder: Callable[[], Embedder] | None = None) -> None:
+                 embedder: Callable[[], Embedder] | None = None,
+                 resolver: Callable[[ConflictRecord], Resolution | None] | None = None) -> None:
         self.db = db
         self.embedder = embedder
+        self.resolver = resolver  # reads answers to LLM-written questions (may call the model: outside any lock)
         self.settings = settings
         self.pipeline = pipeline
         self.wake = wake or threading.Event()
@@ -116,12 +119,16 @@ class Worker:
         if conflict is None:
             return False
         try:
-            vector = self.embedder().embed([conflict.proposed["content"]])[0] if self.embedder else None
+            resolution = self.resolver(conflict) if self.resolver is not None else None
+            content = resolution.content if resolution is not None and resolution.content else \
+                conflict.proposed["content"]
+            vector = self.embedder().embed([content])[0] if self.embedder else None
             with self.db.write() as tx:
                 if conflict_store.owns(tx, conflict.id, self.owner):
                     offset = session_store.get_session_by_id(tx, conflict.session_id)
                     clock = offset.clock_offset_us if offset else 0
-                    apply_resolution(tx, conflict, to_dt(now_us() + clock), vector)  # type: ignore[arg-type]
+                    apply_resolution(tx, conflict, to_dt(now_us() + clock), vector,  # type: ignore[arg-type]
+                                     resolution)
         except Exception as error:
             log.exception("resolving merge conflict %s failed", conflict.id)
             with self.db.write() as tx:

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from .. import __version__
 from ..engine import Engine
 from .errors import install_error_handlers
-from .routes import context, memories, project, sessions, system, users
+from .routes import context, llm, memories, project, sessions, system, users
 
 
 def create_app(engine: Engine, *, fixed_project_id: str | None = None) -> FastAPI:
@@ -30,5 +30,6 @@ def create_app(engine: Engine, *, fixed_project_id: str | None = None) -> FastAP
     app.include_router(context.router, prefix="/api/v1")
     app.include_router(memories.router, prefix="/api/v1")
     app.include_router(project.router, prefix="/api/v1")
+    app.include_router(llm.router, prefix="/api/v1")
     app.include_router(system.router, prefix="/api/v1")
     return app

@@ -92,8 +92,11 @@ def claim(tx: Tx, *, owner: str, lease_seconds: float) -> ConflictRecord | None:
 
 
 def owns(tx: Tx, conflict_id: str, owner: str) -> bool:
-    return tx.scalar("SELECT 1 FROM merge_conflicts WHERE id = ? AND lease_owner = ? AND status = 'RESOLVING'",
-                     [conflict_id, owner]) is not None
+    """Whether ``owner`` still holds the lease; if so the row stays locked until ``tx`` ends (see
+    ``sessions.owns_lease``)."""
+    cur = tx.execute("UPDATE merge_conflicts SET lease_owner = lease_owner WHERE id = ? AND lease_owner = ? "
+                     "AND status = 'RESOLVING'", [conflict_id, owner])
+    return bool(cur.rowcount)
 
 
 def resolve(tx: Tx, conflict_id: str, *, resolution: dict[str, Any], new_memory_ids: list[str]) -> None:

@@ -66,36 +66,54 @@ class Database:
         self.url = url
         self.dialect = dialect_for(url)
         self._local = threading.local()
-        self._connections: list[Any] = []
+        self._connections: list[tuple[Any, threading.Thread]] = []  # every open connection and its thread
         self._lock = threading.Lock()
 
-    def _connection(self) -> Any:
+    def _connection(self) -> tuple[Any, bool]:
+        """This thread's connection, and whether it was opened just now."""
         conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self.dialect.connect()
-            self._local.conn = conn
-            with self._lock:
-                self._connections.append(conn)
-        return conn
+        if conn is not None:
+            return conn, False
+        conn = self.dialect.connect()
+        self._local.conn = conn
+        with self._lock:
+            # Threads come and go (the server's thread pool retires idle ones): close what dead ones left open,
+            # or a long-running server would hold ever more database connections.
+            orphans = [c for c, thread in self._connections if not thread.is_alive()]
+            self._connections = [(c, t) for c, t in self._connections if t.is_alive()]
+            self._connections.append((conn, threading.current_thread()))
+        for orphan in orphans:
+            with contextlib.suppress(Exception):  # closing is best effort
+                orphan.close()
+        return conn, True
 
     def _drop_connection(self) -> None:
         conn = getattr(self._local, "conn", None)
         self._local.conn = None
         if conn is not None:
             with self._lock:
-                if conn in self._connections:
-                    self._connections.remove(conn)
+                self._connections = [(c, t) for c, t in self._connections if c is not conn]
             with contextlib.suppress(Exception):  # the connection is already broken
                 conn.close()
 
-    @contextmanager
-    def transaction(self, *, write: bool) -> Iterator[Tx]:
+    def _begin(self, *, write: bool) -> Any:
+        fresh = True
         try:
-            conn = self._connection()
+            conn, fresh = self._connection()
             self.dialect.begin(conn, write=write)
         except Exception as error:
-            self._raise_unavailable(error)
-            raise
+            if fresh or not self.dialect.is_unavailable(error):
+                self._raise_unavailable(error)
+                raise
+            # The server closed this idle connection (it restarted, or timed the connection out) and nothing has
+            # run on it yet: open a new one and try once more, rather than fail a request the database can serve.
+            self._drop_connection()
+            return self._begin(write=write)
+        return conn
+
+    @contextmanager
+    def transaction(self, *, write: bool) -> Iterator[Tx]:
+        conn = self._begin(write=write)
         ok = False
         try:
             yield Tx(conn, self.dialect)
@@ -151,7 +169,7 @@ class Database:
 
     def close(self) -> None:
         with self._lock:
-            connections, self._connections = self._connections, []
+            connections, self._connections = [c for c, _ in self._connections], []
         for conn in connections:
             with contextlib.suppress(Exception):  # closing is best effort
                 conn.close()

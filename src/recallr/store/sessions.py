@@ -103,8 +103,11 @@ def claim_session(tx: Tx, *, owner: str, lease_seconds: float) -> SessionRecord 
 
 
 def owns_lease(tx: Tx, session_id: str, owner: str) -> bool:
-    return tx.scalar("SELECT 1 FROM sessions WHERE id = ? AND lease_owner = ? AND status = 'processing'",
-                     [session_id, owner]) is not None
+    """Whether ``owner`` still holds the lease; if so the row stays locked until ``tx`` ends, so another worker
+    cannot claim the session (its lease having expired meanwhile) while this one writes the results."""
+    cur = tx.execute("UPDATE sessions SET lease_owner = lease_owner WHERE id = ? AND lease_owner = ? "
+                     "AND status = 'processing'", [session_id, owner])
+    return bool(cur.rowcount)
 
 
 def finish_session(tx: Tx, session_id: str, owner: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -26,6 +26,14 @@ from .search import Ranked, dense, diversify, fuse, lexical, overlapping, select
 from .strategies import RECIPES, Recipe, choose
 
 Progress = Callable[[str], None]
+PLANNED = (RecallStrategy.AGENTIC, RecallStrategy.DEEP, RecallStrategy.AUTO)
+
+
+class QueryPlanner(Protocol):
+    """Plans agentic, deep and auto recall with a model (``recallr.llm.planner``): query, strategy, notes."""
+
+    def plan(self, query: RecallQuery, turns: list[MessageRecord], now: datetime, *, requested: RecallStrategy,
+             chosen: RecallStrategy, session_id: str) -> tuple[RecallQuery, RecallStrategy, list[str]]: ...
 
 
 @dataclass(frozen=True)
@@ -74,15 +82,18 @@ class _Found:
 class Recall:
     """Builds the context for a session's current turn."""
 
-    def __init__(self, db: Database, embedder: Callable[[], Embedder], *, cache: IndexCache | None = None) -> None:
+    def __init__(self, db: Database, embedder: Callable[[], Embedder], *, cache: IndexCache | None = None,
+                 planner: Callable[[str], QueryPlanner | None] | None = None) -> None:
         self.db = db
         self.embedder = embedder
         self.cache = cache or IndexCache()
+        self.planner = planner  # the project's model planner (LLM mode), consulted for PLANNED strategies
 
     def context(self, project_id: str, custom_user_id: str, session_id: str, params: RecallParams,
                 progress: Progress | None = None) -> RecallResult:
         params.check()
         say = progress or (lambda _: None)
+        planner = self.planner(project_id) if self.planner is not None and params.strategy in PLANNED else None
         with self.db.read() as tx:
             user = require_user(tx, project_id, custom_user_id)
             session = require_session(tx, user, session_id)
@@ -92,14 +103,28 @@ class Recall:
             assert now is not None
             query = build_query(turns, now)
             strategy = choose(query) if params.strategy == RecallStrategy.AUTO else params.strategy
-            recipe = RECIPES[strategy]
-            say(f"Searching memories ({strategy.value})")
-            index = self.cache.get(tx, user.id, self.embedder().dim)
-            found = self._search(tx, user.id, session.id, index, query, recipe, params) if not query.is_empty \
-                else _Found()
-            sources = memory_store.sources(tx, [index.memories.ids[r.row] for r in found.memories])
+            if query.is_empty or strategy == RecallStrategy.LOW_LATENCY:
+                planner = None  # nothing to plan: small talk (auto) or no message yet
+            if planner is None:
+                index, found, sources = self._gather(tx, user.id, session.id, query, strategy, params, say)
+        if planner is not None:  # the model call runs outside any transaction
+            say("Planning the search")
+            query, strategy, notes = planner.plan(query, turns, now, requested=params.strategy, chosen=strategy,
+                                                  session_id=session.id)
+            with self.db.read() as tx:
+                index, found, sources = self._gather(tx, user.id, session.id, query, strategy, params, say)
+            found.reasoning[:0] = notes
         say("Composing context")
         return self._compose(now, params, strategy, query, index, found, sources, turns, session.id)
+
+    def _gather(self, tx: Tx, user_id: str, session_id: str, query: RecallQuery, strategy: RecallStrategy,
+                params: RecallParams, say: Progress) -> tuple[UserIndex, _Found, dict[str, list[tuple[str, int]]]]:
+        say(f"Searching memories ({strategy.value})")
+        index = self.cache.get(tx, user_id, self.embedder().dim)
+        found = self._search(tx, user_id, session_id, index, query, RECIPES[strategy], params) \
+            if not query.is_empty else _Found()
+        sources = memory_store.sources(tx, [index.memories.ids[r.row] for r in found.memories])
+        return index, found, sources
 
     # -- search --------------------------------------------------------------------------------------------
     def _search(self, tx: Tx, user_id: str, session_id: str, index: UserIndex, query: RecallQuery,

@@ -1,0 +1,42 @@
+"""Errors of LLM mode. They stay inside the worker and recall (a step falls back or the session fails with the
+message kept in its ``error``); none is ever an HTTP answer, so none needs a place in the wire mapping.
+
+    RecallrAIError
+    └── LLMError
+        ├── LLMUnavailableError     timeouts, refused connections, 429/5xx after every retry
+        ├── LLMRequestError         the endpoint rejected the request (unknown model, bad key, too long)
+        └── LLMOutputError          the answer was not usable JSON of the right shape, even after one retry
+"""
+
+from __future__ import annotations
+
+from ..exceptions import RecallrAIError
+
+
+class LLMError(RecallrAIError):
+    """Base class of LLM-mode failures."""
+
+    status, code = 502, "llm_error"
+
+
+class LLMUnavailableError(LLMError):
+    """The model could not be reached or kept failing (timeouts, 429 and 5xx after every retry)."""
+
+    code = "llm_unavailable"
+
+
+class LLMRequestError(LLMError):
+    """The endpoint rejected the request itself (unknown model, bad key, prompt too long)."""
+
+    code = "llm_request_rejected"
+
+
+class LLMOutputError(LLMError):
+    """The answer was not usable JSON of the expected shape, even after the retry that showed the error."""
+
+    code = "llm_bad_output"
+
+    @property
+    def truncated(self) -> bool:
+        """Whether the answer was cut off at the output-token limit (a smaller batch may fit)."""
+        return bool(self.extra.get("truncated"))

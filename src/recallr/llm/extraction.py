@@ -1,0 +1,212 @@
+"""LLM extraction and summaries: a session in as few requests as the context window allows.
+
+A session is cut into batches of consecutive messages that fit the model's input budget (and whose answer
+fits the output budget); each batch is one request, answered with its memories and a summary of the batch,
+and batches run in parallel. A batch whose answer was cut off is split in two and asked again; a batch that
+still fails runs through the offline extractor (or fails the session, ``llm_fallback = fail``).
+
+The model's memories become ``Draft``s like the offline ones: categories checked against the project's set,
+sources checked against the batch, event dates as whole UTC days, and the project's "never remember" rules
+and the secret filter applied again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time
+
+from ..engine._extraction_rules import find_entities, has_change_marker
+from ..engine.categories import Category, categorize
+from ..engine.dates import TimeSpan, format_span
+from ..engine.drafts import Draft
+from ..engine.extraction import ExtractionRules
+from ..engine.extraction import _policy as never_remember_policy  # the offline filter: rules and secrets
+from ..engine.formation import OfflineExtractor
+from ..engine.summaries import OfflineSummarizer
+from ..prompts import extraction, summary
+from ..store.records import MessageRecord
+from .config import ProjectRules
+from .errors import LLMError, LLMOutputError
+from .provider import estimate_tokens
+from .steps import StepRunner
+
+MAX_ANSWER_TOKENS_PER_MESSAGE = 48  # a message gives about one memory of this size: caps a batch's length
+MIN_BATCH_CAP = 20
+EARLIER_CONTEXT = 2  # messages of the previous batch shown (not extracted) for continuity
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+def _lines(messages: Sequence[MessageRecord], limit_chars: int) -> list[extraction.Line]:
+    return [extraction.Line(m.position, m.role, m.content if len(m.content) <= limit_chars
+                            else m.content[:limit_chars] + " [...]", m.timestamp) for m in messages]
+
+
+class LLMExtractor:
+    """Implements ``Extractor`` for one session; keeps each batch's summary for ``LLMSummarizer``."""
+
+    def __init__(self, runner: StepRunner, rules: ProjectRules) -> None:
+        self.runner = runner
+        self.rules = rules
+        self.offline = OfflineExtractor(rules.extraction_rules())
+        self.summaries: list[str | None] = []
+        self.limit_chars = 100_000
+
+    def _context(self, session_date: datetime, categories: Sequence[Category], lines: Sequence[extraction.Line],
+                 earlier: Sequence[extraction.Line] = ()) -> extraction.ExtractionContext:
+        rules = self.rules
+        return extraction.ExtractionContext(
+            session_date=session_date, messages=lines, earlier=earlier,
+            categories=[(c.name, c.description) for c in categories], instructions=rules.instructions,
+            never_remember=rules.never_remember, always_remember=rules.always_remember, examples=rules.examples)
+
+    def _budget(self, messages: Sequence[MessageRecord], categories: Sequence[Category]) -> int:
+        """Tokens left for the messages of one request, after the instructions (rules, examples, categories)."""
+        fixed = sum(estimate_tokens(m["content"]) for m in extraction.messages(
+            self._context(messages[0].timestamp, categories, []))) + 64
+        return max(256, self.runner.input_budget - fixed)
+
+    def batches(self, messages: Sequence[MessageRecord], categories: Sequence[Category]) -> list[list[MessageRecord]]:
+        """Consecutive messages, as many per batch as the input and output budgets allow."""
+        if not messages:
+            return []
+        budget = self._budget(messages, categories)
+        cap = max(MIN_BATCH_CAP, self.runner.max_output_tokens // MAX_ANSWER_TOKENS_PER_MESSAGE)
+        out: list[list[MessageRecord]] = [[]]
+        used = 0
+        for message in messages:
+            cost = min(estimate_tokens(message.content), budget) + 8
+            if out[-1] and (used + cost > budget or len(out[-1]) >= cap):
+                out.append([])
+                used = 0
+            out[-1].append(message)
+            used += cost
+        return out
+
+    def extract(self, messages: Sequence[MessageRecord], categories: Sequence[Category]) -> list[Draft]:
+        batches = self.batches(messages, categories)
+        if batches:  # a message longer than a whole request is cut to fit (its end is not read)
+            self.limit_chars = max(400, (self._budget(messages, categories) - 8 - EARLIER_CONTEXT * 80) * 4)
+        earlier = [batches[i - 1][-EARLIER_CONTEXT:] if i else [] for i in range(len(batches))]
+        jobs = [(batch, before, categories) for batch, before in zip(batches, earlier, strict=True)]
+        results = self.runner.map(self._run, jobs)
+        drafts: list[Draft] = []
+        self.summaries = []
+        for found, text in results:
+            drafts.extend(found)
+            self.summaries.append(text)
+        return _merge(drafts)
+
+    def _run(self, job: tuple[list[MessageRecord], list[MessageRecord], Sequence[Category]]
+             ) -> tuple[list[Draft], str | None]:
+        """One batch through the model, else (fallback) through the offline extractor."""
+        batch, before, categories = job
+        if self.runner.available(extraction.TASK):
+            try:
+                return self._ask(batch, before, categories)
+            except LLMError as error:
+                self.runner.failed(extraction.TASK, error)
+        return self.offline.extract(batch, categories), None
+
+    def _ask(self, batch: list[MessageRecord], before: list[MessageRecord],
+             categories: Sequence[Category]) -> tuple[list[Draft], str | None]:
+        ctx = self._context(batch[0].timestamp, categories, _lines(batch, self.limit_chars), _lines(before, 300))
+        try:
+            answer = self.runner.caller.ask(extraction.prompt(ctx), self.runner.meter)
+        except LLMOutputError as error:
+            if not error.truncated or len(batch) < 2:
+                raise
+            half = len(batch) // 2  # the answer did not fit: two smaller batches, each with its own fallback
+            first, first_summary = self._run((batch[:half], before, categories))
+            second, second_summary = self._run((batch[half:], batch[:half][-EARLIER_CONTEXT:], categories))
+            joined = " ".join(s for s in (first_summary, second_summary) if s) or None
+            return first + second, joined
+        policy = never_remember_policy(self.offline.rules or ExtractionRules())
+        drafts = [d for d in (_draft(item, batch, categories) for item in answer.memories)
+                  if d is not None and not policy.drops(d.content)]
+        return drafts, answer.summary
+
+
+def _snake(text: str) -> str:
+    return "_".join(_WORDS.findall(text.lower())) or "user"
+
+
+def _finish(text: str) -> str:
+    text = " ".join(text.split())
+    return text if text[-1:] in ".!?\"'" else text + "."
+
+
+def _best_source(content: str, batch: Sequence[MessageRecord]) -> int:
+    """The message sharing most words with the statement (when the model named no usable source)."""
+    words = set(_WORDS.findall(content.lower()))
+    return max(batch, key=lambda m: len(words & set(_WORDS.findall(m.content.lower())))).position
+
+
+def _day_span(start: date, end: date | None) -> tuple[datetime, datetime]:
+    last = end if end is not None and end >= start else start
+    return datetime.combine(start, time.min, UTC), datetime.combine(last, time.max, UTC)
+
+
+def _draft(item: extraction.ExtractedMemory, batch: Sequence[MessageRecord],
+           categories: Sequence[Category]) -> Draft | None:
+    content = _finish(item.content)
+    by_position = {m.position: m for m in batch}
+    sources = [s for s in dict.fromkeys(item.sources) if s in by_position] or [_best_source(content, batch)]
+    names = {c.name for c in categories}
+    chosen = [c for c in dict.fromkeys(n.strip().lower().replace(" ", "_") for n in item.categories) if c in names]
+    chosen = chosen[:3] or list(categorize(content, categories))
+    if item.event_start is not None:
+        start, end = _day_span(item.event_start, item.event_end)
+    else:
+        start = end = by_position[sources[0]].timestamp
+    subject = item.subject or "User"
+    return Draft(
+        content=content, categories=chosen, sources=sources, event_start=start, event_end=end, subject=subject,
+        slot=f"{_snake(subject)}:{_snake(item.attribute)}" if item.attribute else None, value=item.value,
+        entities=find_entities(content, exclude=frozenset({subject.lower()})),
+        change_marker=item.changed or has_change_marker(content), negated=item.negated,
+    )
+
+
+def _merge(drafts: list[Draft]) -> list[Draft]:
+    """One draft per statement (batches overlap in what they see), keeping every source."""
+    seen: dict[str, Draft] = {}
+    out: list[Draft] = []
+    for draft in drafts:
+        key = " ".join(_WORDS.findall(draft.content.lower()))
+        if key in seen:
+            kept = seen[key]
+            kept.sources.extend(s for s in draft.sources if s not in kept.sources)
+            continue
+        seen[key] = draft
+        out.append(draft)
+    return out
+
+
+class LLMSummarizer:
+    """Implements ``Summarizer``: the batches' summaries joined, else one request over the statements."""
+
+    def __init__(self, runner: StepRunner, extractor: LLMExtractor) -> None:
+        self.runner = runner
+        self.extractor = extractor
+        self.offline = OfflineSummarizer()
+
+    def summarize(self, session_date: datetime, messages: Sequence[MessageRecord],
+                  drafts: Sequence[Draft]) -> tuple[str, list[int]]:
+        if not messages:
+            return self.offline.summarize(session_date, messages, drafts)
+        parts = self.extractor.summaries
+        body = " ".join(p for p in parts if p) if parts and all(parts) else None
+        if body is None and not self.runner.available(summary.TASK):
+            return self.offline.summarize(session_date, messages, drafts)
+        if body is None:
+            ctx = summary.SummaryContext(session_date, [d.content for d in drafts][:80],
+                                         [f"{m.role}: {m.content[:300]}" for m in messages[:6]] if not drafts else [])
+            try:
+                body = self.runner.caller.ask(summary.prompt(ctx), self.runner.meter).summary
+            except LLMError as error:
+                self.runner.failed(summary.TASK, error)
+                return self.offline.summarize(session_date, messages, drafts)
+        sources = sorted({s for d in drafts for s in d.sources})
+        day = format_span(TimeSpan(session_date, session_date, "day", "", False))
+        return f"Session on {day}: {' '.join(body.split())}", sources

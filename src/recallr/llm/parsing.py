@@ -1,0 +1,143 @@
+"""Tolerant JSON: what local models wrap around, or get slightly wrong in, the JSON they were asked for.
+
+Handled: ``<think>`` blocks, code fences, text before or after the value, trailing commas, single-quoted
+strings, Python's True/False/None. A value cut off at the token limit is reported as truncated.
+
+Example::
+
+    >>> parse_json("Sure! ```json\\n{'memories': [{'content': 'User likes tea.',}],}\\n``` Hope this helps")
+    {'memories': [{'content': 'User likes tea.'}]}
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from typing import Any
+
+_THINK = re.compile(r"<think>.*?</think>", re.S | re.I)
+_FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.S)
+_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+_BARE = {"true": "True", "false": "False", "null": "None"}
+
+
+class JSONParseError(ValueError):
+    """No JSON value could be read; ``truncated`` when one starts but never ends."""
+
+    def __init__(self, message: str, *, truncated: bool = False) -> None:
+        super().__init__(message)
+        self.truncated = truncated
+
+
+def parse_json(text: str) -> Any:
+    """The first JSON object or array in ``text``, repaired where that is unambiguous."""
+    cleaned = _THINK.sub("", text).strip()
+    if cleaned.lower().startswith("<think>"):  # an unclosed reasoning block: nothing after it
+        raise JSONParseError("the answer is only a <think> block", truncated=True)
+    try:
+        return json.loads(cleaned)
+    except ValueError:
+        pass
+    for candidate in [*(m.group(1) for m in _FENCE.finditer(cleaned)), cleaned]:
+        found = _first_value(candidate)
+        if found is not None:
+            return found
+    start = _start(cleaned)
+    if start is None:
+        raise JSONParseError("the answer contains no JSON object")
+    raise JSONParseError("the JSON in the answer is cut off or malformed", truncated=_balanced(cleaned, start) is None)
+
+
+def _start(text: str) -> int | None:
+    positions = [i for i in (text.find("{"), text.find("[")) if i >= 0]
+    return min(positions) if positions else None
+
+
+def _first_value(text: str) -> Any:
+    """The first bracketed value that loads; a bracket that never closes ends the search (its inside is not
+    salvaged: a fragment of a cut-off answer would pass for a complete one)."""
+    start = _start(text)
+    while start is not None:
+        end = _balanced(text, start)
+        if end is None:
+            return None
+        value = _load(text[start:end])
+        if value is not None:
+            return value
+        rest = _start(text[end:])  # skip the whole bracketed chunk ("[note]"), not into it
+        start = None if rest is None else end + rest
+    return None
+
+
+def _balanced(text: str, start: int) -> int | None:
+    """The end (exclusive) of the bracketed value starting at ``start``, honouring both quote styles."""
+    depth, quote, escaped = 0, "", False
+    for i in range(start, len(text)):
+        ch = text[i]
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = "" if _apostrophe(text, i) else ch
+        elif ch in "{[":
+            depth += 1
+        elif ch in "}]":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return None
+
+
+def _apostrophe(text: str, i: int) -> bool:
+    """A single quote between two letters is an apostrophe ("User's"), not a string delimiter."""
+    return text[i] == "'" and 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
+
+
+def _load(candidate: str) -> Any:
+    try:
+        return json.loads(candidate)
+    except ValueError:
+        pass
+    repaired = _TRAILING_COMMA.sub(r"\1", candidate)
+    try:
+        return json.loads(repaired)
+    except ValueError:
+        pass
+    try:
+        value = ast.literal_eval(_pythonic(repaired))
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return value if isinstance(value, dict | list) else None
+
+
+def _pythonic(text: str) -> str:
+    """true/false/null outside strings -> True/False/None, so ``ast.literal_eval`` reads single-quoted JSON."""
+    out: list[str] = []
+    quote, escaped, i = "", False, 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == quote:
+                quote = ""
+            out.append(ch)
+            i += 1
+            continue
+        if ch in "\"'" and not _apostrophe(text, i):
+            quote = ch
+        match = re.match(r"[A-Za-z_]+", text[i:]) if ch.isalpha() else None
+        if match:
+            out.append(_BARE.get(match.group(0), match.group(0)))
+            i += len(match.group(0))
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)

@@ -1,0 +1,285 @@
+"""``LLMService``: LLM mode for one engine (one per process), and the hooks the engine plugs in.
+
+It resolves each project's configuration (server settings under the project's overrides, cached for a
+couple of seconds), shares endpoints, the per-process concurrency limit, the learnt answer formats and a
+thread pool between all work, and hands the engine:
+
+* ``formation_steps(ctx)`` for ``FormMemories`` (offline steps, with the project's rules, when LLM mode
+  is off for the project: exactly the offline pipeline);
+* ``planner(project_id)`` for recall, ``resolve(conflict)`` for the worker, ``embedder()`` for the engine;
+* the project-facing operations behind ``/api/v1/project/llm`` and ``recallr llm``.
+
+Token usage is counted per session and task and written after each session's model work (and logged);
+recall's planning usage is buffered and written with the next write at least ``USAGE_FLUSH_SECONDS`` after
+the last, before a usage report, or at shutdown.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from ..embedding import Embedder
+from ..engine.consolidation import OfflineConsolidator
+from ..engine.formation import FormationSteps, OfflineExtractor
+from ..engine.pipeline import ProcessingContext
+from ..engine.summaries import OfflineSummarizer
+from ..exceptions import RecallrAIError
+from ..settings import Settings
+from ..store import Database
+from ..store import llm as store
+from ..store import memories as memory_store
+from ..store import projects as project_store
+from ..store import users as user_store
+from ..store.conflicts import ConflictRecord
+from ..store.llm import ProjectLLMRecord
+from ..store.memories import MemoryRecord
+from .config import EffectiveLLM, apply_changes, effective
+from .consolidation import LLMConsolidator
+from .embedder import PGVECTOR_DIM, EndpointEmbedder
+from .extraction import LLMExtractor, LLMSummarizer
+from .planner import QueryPlanner
+from .provider import Endpoint
+from .resolution import Resolution, resolve_with_model, tagged_outcome
+from .steps import StepRunner
+from .structured import CallOptions, FormatMemory, StructuredCaller
+from .usage import Usage, UsageMeter
+
+log = logging.getLogger("recallr.llm")
+
+CONFIG_TTL = 2.0  # seconds a project's configuration is cached (other processes see changes this late)
+USAGE_FLUSH_SECONDS = 10.0
+PLAN_MAX_TOKENS = 512
+_OFFLINE = FormationSteps(OfflineExtractor(), OfflineConsolidator(), OfflineSummarizer())
+
+
+class LLMService:
+    """LLM mode for one engine. Nothing is imported or connected until a project actually uses a model."""
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self.db = db
+        self.settings = settings
+        self.limiter = threading.BoundedSemaphore(settings.llm_max_concurrency)
+        self.formats = FormatMemory()
+        self.embedding_tokens = 0
+        self._endpoints: dict[tuple[str | None, str | None], Endpoint] = {}
+        self._configs: dict[str, tuple[float, EffectiveLLM]] = {}
+        self._usage: dict[tuple[str, str], dict[str, dict[str, int]]] = {}
+        self._usage_since = time.monotonic()
+        self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    # -- configuration ----------------------------------------------------------------------------------------
+    def config(self, project_id: str) -> EffectiveLLM:
+        """The project's effective configuration (cached for ``CONFIG_TTL`` seconds)."""
+        now = time.monotonic()
+        with self._lock:
+            cached = self._configs.get(project_id)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        with self.db.read() as tx:
+            config = effective(self.settings, store.get_project_llm(tx, project_id))
+        with self._lock:
+            self._configs[project_id] = (now + CONFIG_TTL, config)
+        return config
+
+    def endpoint(self, config: EffectiveLLM) -> Endpoint:
+        key = (config.base_url, config.api_key)
+        with self._lock:
+            if key not in self._endpoints:
+                self._endpoints[key] = Endpoint(config.base_url, config.api_key, limiter=self.limiter)
+            return self._endpoints[key]
+
+    def options(self, *, recall: bool = False) -> CallOptions:
+        s = self.settings
+        return CallOptions(max_tokens=PLAN_MAX_TOKENS if recall else s.llm_max_output_tokens,
+                           temperature=s.llm_temperature,
+                           timeout=s.llm_recall_timeout_seconds if recall else s.llm_timeout_seconds,
+                           max_retries=min(1, s.llm_max_retries) if recall else s.llm_max_retries,
+                           structured_output=s.llm_structured_output)
+
+    def caller(self, config: EffectiveLLM, options: CallOptions) -> StructuredCaller:
+        assert config.model is not None
+        return StructuredCaller(self.endpoint(config), config.model, formats=self.formats, options=options,
+                                endpoint_key=config.endpoint_key)
+
+    def pool(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                workers = min(64, max(4, 2 * self.settings.llm_max_concurrency))
+                self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="recallr-llm")
+            return self._pool
+
+    # -- hooks ------------------------------------------------------------------------------------------------
+    def formation_steps(self, ctx: ProcessingContext) -> FormationSteps:
+        """The steps for this session: LLM ones when the project runs a model, else the offline ones."""
+        config = self.config(ctx.project.id)
+        if not config.enabled:
+            rules = config.rules.extraction_rules()
+            if rules is None:
+                return _OFFLINE
+            return FormationSteps(OfflineExtractor(rules), OfflineConsolidator(), OfflineSummarizer())
+        meter = UsageMeter()
+        label = f"session {ctx.session.id}"
+        runner = StepRunner(
+            caller=self.caller(config, self.options()), meter=meter, fallback=self.settings.llm_fallback,
+            pool=self.pool(), context_window=self.settings.llm_context_window,
+            max_output_tokens=self.settings.llm_max_output_tokens, label=label,
+            flush=lambda: self.record(ctx.project.id, ctx.session.id, meter, immediately=True, label=label),
+        )
+        extractor = LLMExtractor(runner, config.rules)
+        return FormationSteps(extractor, LLMConsolidator(runner, self._current), LLMSummarizer(runner, extractor))
+
+    def _current(self, user_id: str) -> list[MemoryRecord]:
+        with self.db.read() as tx:
+            return memory_store.current(tx, user_id)
+
+    def planner(self, project_id: str) -> QueryPlanner | None:
+        """The query planner of agentic, deep and auto recall, when the project runs a model."""
+        config = self.config(project_id)
+        if not config.enabled:
+            return None
+        return QueryPlanner(self.caller(config, self.options(recall=True)),
+                            lambda session_id, meter: self.record(project_id, session_id, meter))
+
+    def resolve(self, conflict: ConflictRecord) -> Resolution | None:
+        """How to apply the answers to LLM-written questions (None: the engine's built-in rules apply)."""
+        if not conflict.proposed.get("option_outcomes"):
+            return None
+        with self.db.read() as tx:
+            user = user_store.get_user_by_id(tx, conflict.user_id)
+            ids = [c["memory_id"] for c in conflict.conflicting]
+            existing = [m.content for m in memory_store.get_many(tx, ids)]
+        config = self.config(user.project_id) if user is not None else None
+        if config is None or not config.enabled:
+            return tagged_outcome(conflict)
+        meter = UsageMeter()
+        try:
+            return resolve_with_model(conflict, existing, self.caller(config, self.options()), meter)
+        finally:
+            self.record(user.project_id, conflict.session_id, meter, immediately=True)  # type: ignore[union-attr]
+
+    def embedder(self) -> Embedder | None:
+        """The endpoint's embedding model when ``llm_embedding_model`` is set (uncached), else None."""
+        s = self.settings
+        if not s.llm_embedding_model:
+            return None
+        key = s.llm_api_key.get_secret_value() if s.llm_api_key else None
+        endpoint = self.endpoint(EffectiveLLM(True, s.llm_model, s.llm_base_url, key))
+        required = PGVECTOR_DIM if self.db.dialect.name == "postgres" else None
+        return EndpointEmbedder(endpoint, s.llm_embedding_model, dimensions=s.llm_embedding_dimensions,
+                                timeout=s.llm_timeout_seconds, max_retries=s.llm_max_retries, required_dim=required,
+                                on_tokens=self._count_embedding_tokens)
+
+    def _count_embedding_tokens(self, tokens: int) -> None:
+        with self._lock:
+            self.embedding_tokens += tokens
+
+    # -- usage ------------------------------------------------------------------------------------------------
+    def record(self, project_id: str, session_id: str, meter: UsageMeter, *, immediately: bool = False,
+               label: str | None = None) -> None:
+        """Add a meter's counts to the project's and session's usage (written now, or within a few seconds)."""
+        counts = meter.drain()
+        if counts and label is not None:
+            total = Usage()
+            for task_counts in counts.values():
+                total.add(Usage(**task_counts))
+            log.info("%s: %d LLM calls, %d prompt + %d completion tokens, %d retries, %d fallbacks, %d failures",
+                     label, total.calls, total.prompt_tokens, total.completion_tokens, total.retries,
+                     total.fallbacks, total.failures)
+        with self._lock:
+            _merge(self._usage.setdefault((project_id, session_id), {}), counts)
+            due = immediately or time.monotonic() - self._usage_since >= USAGE_FLUSH_SECONDS
+        if due:
+            self.flush_usage()
+
+    def flush_usage(self) -> None:
+        with self._lock:
+            pending, self._usage = self._usage, {}
+            self._usage_since = time.monotonic()
+        pending = {key: counts for key, counts in pending.items() if counts}
+        if not pending:
+            return
+        try:
+            with self.db.write() as tx:
+                for (project_id, session_id), counts in pending.items():
+                    if project_store.get_project(tx, project_id) is not None:
+                        store.add_usage(tx, project_id, session_id, counts)
+        except RecallrAIError as error:  # the database is down: keep the counts for the next flush
+            log.warning("could not record LLM usage (%s); will retry", error.message)
+            with self._lock:
+                for key, counts in pending.items():
+                    _merge(self._usage.setdefault(key, {}), counts)
+
+    # -- project operations (routes and CLI) ------------------------------------------------------------------
+    def project_settings(self, project_id: str) -> dict[str, Any]:
+        """The project's overrides (never the API key itself) and what its work runs with."""
+        with self.db.read() as tx:
+            _require_project(tx, project_id)
+            record = store.get_project_llm(tx, project_id)
+        return _settings_view(record, effective(self.settings, record))
+
+    def update_project_settings(self, project_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+        """Apply ``changes`` (only the fields given; null resets a field to the server's setting)."""
+        with self.db.write() as tx:
+            _require_project(tx, project_id)
+            record = apply_changes(store.get_project_llm(tx, project_id), changes, self.settings)
+            store.save_project_llm(tx, record)
+        with self._lock:
+            self._configs.pop(project_id, None)
+        return _settings_view(record, effective(self.settings, record))
+
+    def usage(self, project_id: str, session_id: str | None = None, *, top_sessions: int = 20) -> dict[str, Any]:
+        """Calls and tokens of the project (or one session), in total, by task, and its costliest sessions."""
+        self.flush_usage()
+        with self.db.read() as tx:
+            _require_project(tx, project_id)
+            by_task = store.usage_by_task(tx, project_id, session_id)
+            sessions = [] if session_id is not None else store.usage_by_session(tx, project_id, limit=top_sessions)
+        total = Usage()
+        for counts in by_task.values():
+            total.add(Usage(**counts))
+        return {"project_id": project_id, "session_id": session_id, "total": total.as_dict(), "by_task": by_task,
+                "sessions": [{"session_id": sid, **counts} for sid, counts in sessions]}
+
+    def retry_failed(self, project_id: str, session_ids: list[str] | None = None) -> int:
+        """Queue the project's failed sessions (all, or those listed) again; returns how many."""
+        with self.db.write() as tx:
+            _require_project(tx, project_id)
+            return store.retry_failed_sessions(tx, project_id, session_ids)
+
+    def close(self) -> None:
+        self.flush_usage()
+        with self._lock:
+            endpoints, self._endpoints = list(self._endpoints.values()), {}
+            pool, self._pool = self._pool, None
+        for endpoint in endpoints:
+            endpoint.close()
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _merge(into: dict[str, dict[str, int]], counts: dict[str, dict[str, int]]) -> None:
+    for task, values in counts.items():
+        kept = into.setdefault(task, {})
+        for name, value in values.items():
+            kept[name] = kept.get(name, 0) + value
+
+
+def _require_project(tx: Any, project_id: str) -> None:
+    if project_store.get_project(tx, project_id) is None:
+        raise RecallrAIError(f"Project {project_id} not found", 404)
+
+
+def _settings_view(record: ProjectLLMRecord, config: EffectiveLLM) -> dict[str, Any]:
+    return {
+        "mode": record.mode or "inherit", "model": record.model, "base_url": record.base_url,
+        "api_key_set": record.api_key is not None, "extraction_instructions": record.extraction_instructions,
+        "never_remember": record.never_remember, "always_remember": record.always_remember,
+        "examples": record.examples,
+        "effective": {"llm_enabled": config.enabled, "model": config.model if config.enabled else None,
+                      "base_url": config.base_url if config.enabled else None},
+    }

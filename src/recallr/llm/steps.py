@@ -1,0 +1,73 @@
+"""What the LLM steps of one unit of work (a session's processing, a recall) share.
+
+``StepRunner`` carries the model caller, the usage meter, the fallback policy and a thread pool for
+parallel requests. ``failed`` is the one place that decides what a failed step does: count a fallback
+(the caller then runs the offline stage) or, with ``llm_fallback = fail``, re-raise so the session fails
+with the reason kept and can be retried.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future, wait
+from dataclasses import dataclass
+from typing import TypeVar
+
+from .errors import LLMError, LLMUnavailableError
+from .structured import StructuredCaller
+from .usage import UsageMeter
+
+log = logging.getLogger("recallr.llm")
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass
+class StepRunner:
+    caller: StructuredCaller
+    meter: UsageMeter
+    fallback: str  # "offline" | "fail"
+    pool: Executor
+    context_window: int
+    max_output_tokens: int
+    flush: Callable[[], None] = lambda: None  # hands the meter's counts to the store
+    label: str = ""  # "session <id>", for logs
+    down: LLMError | None = None  # the model was unreachable: later steps go offline without trying
+
+    def failed(self, task: str, error: LLMError) -> None:
+        """A step's model work failed: raise (fail mode, after recording it) or count a fallback."""
+        if self.fallback == "fail":
+            self.meter.failure(task)
+            log.warning("%s: LLM %s failed, the session fails: %s", self.label, task, error.message)
+            self.flush()
+            raise error
+        if isinstance(error, LLMUnavailableError):
+            self.down = error
+        self.meter.fallback(task)
+        log.warning("%s: LLM %s failed, running it offline: %s", self.label, task, error.message)
+
+    def available(self, task: str) -> bool:
+        """False (counting a fallback) once the model proved unreachable in this unit of work: its retries and
+        timeouts are not paid again for every later step."""
+        if self.down is None:
+            return True
+        self.meter.fallback(task)
+        return False
+
+    @property
+    def input_budget(self) -> int:
+        """Tokens a request's input may use: the window minus the room kept for the answer."""
+        return max(512, self.context_window - self.max_output_tokens)
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        """``fn`` over ``items`` in parallel (the endpoint's limiter bounds the requests in flight), in order.
+
+        Every call finishes before the first error (if any) is raised, so no work outlives its session.
+        """
+        if len(items) <= 1:
+            return [fn(item) for item in items]
+        futures: list[Future[R]] = [self.pool.submit(fn, item) for item in items]
+        wait(futures)
+        return [f.result() for f in futures]
