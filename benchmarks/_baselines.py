@@ -306,15 +306,20 @@ def mean_of(results: Sequence[Result], system: str, metric: str, group: str | No
     return sum(values) / len(values) if values else float("nan")
 
 
+# The engine's section headings (recall/context.py). Matching them by name, rather than any line that ends
+# with ':', keeps multi-line raw messages (assistant answers with their own "Here are some tips:") inside
+# their section; a heading the engine renames is simply counted in the section before it.
+_HEADINGS = ("Memories about the user", "No stored memories", "Earlier versions", "Summaries of earlier",
+             "Related messages", "Recent messages")
+
+
 def sections(context: str) -> dict[str, tuple[int, int]]:
-    """Tokens and "- " lines per section of a context: a section starts at a line ending with ':' that is not
-    itself a list item (the engine's headings, e.g. "Memories about the user (...):"); text before any heading
-    counts as "preamble"."""
+    """Tokens and items ("- " lines) per section of a Recallr context; text before any heading is "preamble"."""
     out: dict[str, list[int]] = {}
     name = "preamble"
     for line in context.split("\n"):
-        if line.strip().endswith(":") and not line.startswith("- "):
-            name = line.split("(")[0].strip().rstrip(":")
+        if line.startswith(_HEADINGS):
+            name = line.split("(")[0].split(":")[0].strip()
         counts = out.setdefault(name, [0, 0])
         counts[0] += count_tokens(line)
         counts[1] += line.startswith("- ")

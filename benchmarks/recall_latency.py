@@ -92,7 +92,7 @@ def measure(client: RecallrAI, n: int) -> dict[str, list[float]]:
         samples: list[float] = []
         for i in range(n // len(QUESTIONS) + 1):
             for question in QUESTIONS:
-                session.add_message(MessageRole.USER, f"{question} ({i})")
+                session.add_message(MessageRole.USER, f"{question} ({strategy} {i})")  # unique: no cache hits
                 samples += timed(lambda s=strategy: session.get_context(recall_strategy=s,
                                                                          include_system_prompt=False), 1)
         results[strategy] = samples[:n]

@@ -18,6 +18,31 @@ from ...store import Tx
 from ...store.records import load_json
 
 
+class Columns:
+    """Extra per-row values stored column-wise: ``columns[row]["name"]``.
+
+    One list per column instead of one dict per row keeps a large user's index to a handful of objects the
+    garbage collector has to scan, so collections stay short (10k dicts made recall's p95 spike by ~15 ms).
+    """
+
+    __slots__ = ("_data", "_size")
+
+    def __init__(self, data: dict[str, list[Any]], size: int) -> None:
+        self._data = data
+        self._size = size
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, row: int) -> dict[str, Any]:
+        if not 0 <= row < self._size:
+            raise IndexError(row)
+        return {name: values[row] for name, values in self._data.items()}
+
+    def column(self, name: str) -> list[Any]:
+        return self._data[name]
+
+
 @dataclass
 class Corpus:
     """One kind of searchable item for one user: parallel arrays, row i is item i."""
@@ -28,7 +53,7 @@ class Corpus:
     end: np.ndarray  # event/session end, epoch µs
     session_ids: list[str]
     texts: list[str]
-    extra: list[dict[str, Any]]
+    extra: Columns
 
     _position: dict[Any, int] | None = None
 
@@ -56,7 +81,7 @@ def _corpus(rows: list[Any], *, dim: int, text: str, start: str, end: str, extra
         start=np.array([r[start] for r in usable], dtype=np.int64),
         end=np.array([r[end] for r in usable], dtype=np.int64),
         session_ids=[r["session_id"] for r in usable], texts=[r[text] for r in usable],
-        extra=[{k: r[k] for k in extra} for r in usable],
+        extra=Columns({k: [r[k] for r in usable] for k in extra}, len(usable)),
     )
 
 
@@ -70,7 +95,7 @@ class UserIndex:
 
 
 def load_user_index(tx: Tx, user_id: str, revision: int, dim: int) -> UserIndex:
-    memory_cols = ("chain_id", "version_number", "categories", "expired_at", "entities", "created_at", "subject")
+    memory_cols = ("chain_id", "version_number", "expired_at")
     rows = tx.all("SELECT id, session_id, content, event_date_start, event_date_end, embedding, chain_id, "
                   "version_number, categories, expired_at, entities, created_at, subject FROM memories "
                   "WHERE user_id = ? ORDER BY created_at, id", [user_id])
@@ -91,11 +116,8 @@ def load_user_index(tx: Tx, user_id: str, revision: int, dim: int) -> UserIndex:
                           extra=("sources",)),
         messages=_corpus(messages, dim=dim, text="content", start="ts", end="ts_end", extra=("position", "role")),
     )
-    for item in index.memories.extra + index.expired.extra:
-        item["categories"] = load_json(item["categories"])
-        item["entities"] = load_json(item["entities"])
-    for item in index.summaries.extra:
-        item["sources"] = load_json(item["sources"])
+    sources = index.summaries.extra.column("sources")
+    sources[:] = [load_json(value) for value in sources]
     return index
 
 

@@ -97,8 +97,9 @@ class Recall:
         with self.db.read() as tx:
             user = require_user(tx, project_id, custom_user_id)
             session = require_session(tx, user, session_id)
-            turns = message_store.list_messages(tx, session.id, offset=max(0, session.message_count - 100),
-                                                limit=100)[0]
+            wanted = max(6, params.last_n_messages or 0)  # the query needs the last few turns only
+            turns = message_store.list_messages(tx, session.id, offset=max(0, session.message_count - wanted),
+                                                limit=wanted)[0]
             now = to_dt(now_us() + session.clock_offset_us)
             assert now is not None
             query = build_query(turns, now)
@@ -123,8 +124,8 @@ class Recall:
         index = self.cache.get(tx, user_id, self.embedder().dim)
         found = self._search(tx, user_id, session_id, index, query, RECIPES[strategy], params) \
             if not query.is_empty else _Found()
-        sources = memory_store.sources(tx, [index.memories.ids[r.row] for r in found.memories])
-        return index, found, sources
+        wanted = [index.memories.ids[r.row] for r in found.memories] if params.include_metadata_ids else []
+        return index, found, memory_store.sources(tx, wanted)  # provenance is only reported in metadata
 
     # -- search --------------------------------------------------------------------------------------------
     def _search(self, tx: Tx, user_id: str, session_id: str, index: UserIndex, query: RecallQuery,
@@ -165,7 +166,8 @@ class Recall:
             rankings.append((lexical(tx, "memories", corpus, terms, user_id=user_id, pool=recipe.pool,
                                      extra_where="t.expired_at IS NULL"), 1.0))
         ranked = fuse(rankings, cosines, mask=overlapping(corpus, span), boost=0.02)
-        ranked = diversify(ranked, corpus, params.max_top_k)
+        above = int((cosines >= params.memories_threshold).sum())  # select() keeps no more than this or min_k
+        ranked = diversify(ranked, corpus, min(params.max_top_k, max(params.min_top_k, above)))
         return select(ranked, threshold=params.memories_threshold, min_k=params.min_top_k, max_k=params.max_top_k)
 
     @staticmethod
@@ -188,7 +190,7 @@ class Recall:
     @staticmethod
     def _past(index: UserIndex, main: np.ndarray, found: _Found, span: Any) -> list[int]:
         chains = {index.memories.extra[r.row]["chain_id"] for r in found.memories}
-        rows = [i for i, e in enumerate(index.expired.extra) if e["chain_id"] in chains]
+        rows = [i for i, chain in enumerate(index.expired.extra.column("chain_id")) if chain in chains]
         rows += dense(index.expired.cosine(main), 5)
         return list(dict.fromkeys(rows))[:10]
 
