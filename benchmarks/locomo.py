@@ -19,7 +19,12 @@ Per system and category (1 multi-hop, 2 temporal, 3 open-domain, 4 single-hop) a
   - p50/p95 ms of get_context (baselines: ranking time, query embedding included).
 Baselines over the conversation's raw turns, filled best first up to the token size of the question's
 ``balanced`` context (lines "[8 May 2023] Caroline: ..."): BM25 Okapi (k1=1.2, b=0.75, own tokenizer and
-stopwords), dense (the engine's MiniLM embedder, cosine) and their RRF fusion (k=60).
+stopwords), dense (the engine's MiniLM embedder, cosine) and their RRF fusion (k=60); a turn that does not
+fit in what is left of the budget is skipped and later, shorter ones may still be taken.
+
+Also printed, to show where balanced loses: its context's tokens per section, whether each missed evidence
+turn has no memory at all or a memory that was not recalled, balanced vs rrf question by question, and
+with ``--show N`` examples of evidence (and of answer tokens) that rrf's context has and balanced's lacks.
 
 Targets (exit 1 when missed):
   (a) evidence recall of balanced >= best baseline + 0.15, overall and on multi-hop (category 1);

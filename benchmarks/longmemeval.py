@@ -20,7 +20,10 @@ Per system and question type, and overall:
   - p50/p95 ms of get_context (baselines: ranking time, query embedding included).
 Baselines over the question's raw haystack turns, filled best first up to the token size of the
 question's ``balanced`` context (lines "[30 May 2023] user: ..."): BM25 Okapi (k1=1.2, b=0.75), dense
-(the engine's MiniLM embedder, cosine) and their RRF fusion (k=60).
+(the engine's MiniLM embedder, cosine) and their RRF fusion (k=60); a turn that does not fit in what is
+left of the budget is skipped. Also printed: balanced's tokens per context section, why answer sessions
+were missed (no memory from the session, or memories not recalled), and with ``--show N`` examples where
+rrf's context has an answer session or answer tokens that balanced's lacks.
 
 The 60 questions hold ~29,600 turns (~1,000 characters each) and processing is the slow part, so the
 default is ``--questions 12`` (the first 2 of each of the 6 types); ``--questions 60`` runs them all.

@@ -39,7 +39,7 @@ from ..store.llm import ProjectLLMRecord
 from ..store.memories import MemoryRecord
 from .config import EffectiveLLM, apply_changes, effective
 from .consolidation import LLMConsolidator
-from .embedder import PGVECTOR_DIM, EndpointEmbedder
+from .embedder import EndpointEmbedder
 from .extraction import LLMExtractor, LLMSummarizer
 from .planner import QueryPlanner
 from .provider import Endpoint
@@ -169,7 +169,7 @@ class LLMService:
             return None
         key = s.llm_api_key.get_secret_value() if s.llm_api_key else None
         endpoint = self.endpoint(EffectiveLLM(True, s.llm_model, s.llm_base_url, key))
-        required = PGVECTOR_DIM if self.db.dialect.name == "postgres" else None
+        required = self.db.dialect.vector_dim
         return EndpointEmbedder(endpoint, s.llm_embedding_model, dimensions=s.llm_embedding_dimensions,
                                 timeout=s.llm_timeout_seconds, max_retries=s.llm_max_retries, required_dim=required,
                                 on_tokens=self._count_embedding_tokens)

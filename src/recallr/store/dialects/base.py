@@ -19,6 +19,7 @@ class Dialect(Protocol):
     name: str
     type_tokens: ClassVar[dict[str, str]]
     skip_locked: ClassVar[str]  # appended to a claim query: " FOR UPDATE SKIP LOCKED" where supported
+    vector_dim: ClassVar[int | None]  # the fixed embedding width the schema requires, if any
 
     def connect(self) -> Any:
         """A new DB-API connection in autocommit mode (transactions are explicit)."""

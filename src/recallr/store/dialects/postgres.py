@@ -40,6 +40,7 @@ class PostgresDialect:
     name = "postgres"
     type_tokens: ClassVar[dict[str, str]] = {"bytes": "BYTEA", "serial_pk": "BIGSERIAL PRIMARY KEY"}
     skip_locked: ClassVar[str] = " FOR UPDATE SKIP LOCKED"
+    vector_dim: ClassVar[int | None] = 384  # the pgvector column's width (migration 0003)
 
     def __init__(self, url: str) -> None:
         try:

@@ -20,6 +20,7 @@ class SQLiteDialect:
 
     name = "sqlite"
     type_tokens: ClassVar[dict[str, str]] = {"bytes": "BLOB", "serial_pk": "INTEGER PRIMARY KEY AUTOINCREMENT"}
+    vector_dim: ClassVar[int | None] = None  # BLOBs of any width
     skip_locked: ClassVar[str] = ""  # BEGIN IMMEDIATE already gives the claiming writer the whole database
 
     def __init__(self, url: str) -> None:
