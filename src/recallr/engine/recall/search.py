@@ -91,15 +91,14 @@ def diversify(ranked: list[Ranked], corpus: Corpus, limit: int, *, weight: float
 
 
 def select(ranked: list[Ranked], *, threshold: float, min_k: int, max_k: int) -> list[Ranked]:
-    """Every item whose cosine clears the threshold (at most ``max_k``), topped up to ``min_k`` by rank."""
-    above = [r for r in ranked if r.cosine >= threshold][:max_k]
-    if len(above) >= min_k:
-        return above
-    taken = {r.row for r in above}
-    for r in ranked:
-        if len(above) >= min_k:
+    """The ``min_k`` best by rank, then every other item whose cosine clears the threshold, ``max_k`` at most.
+
+    Taking the best ranks first keeps keyword and date-filter hits that a pure cosine cut would drop.
+    """
+    chosen = ranked[:min_k]
+    for r in ranked[min_k:]:
+        if len(chosen) >= max_k:
             break
-        if r.row not in taken:
-            above.append(r)
-            taken.add(r.row)
-    return sorted(above, key=lambda r: -r.score)
+        if r.cosine >= threshold:
+            chosen.append(r)
+    return sorted(chosen, key=lambda r: -r.score)
