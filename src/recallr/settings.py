@@ -37,9 +37,13 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = Field(0.5, gt=0, description="How often an idle worker looks for work.")
     worker_concurrency: int = Field(1, ge=1, le=64, description="Sessions one worker process handles at once.")
     lease_seconds: float = Field(
-        120.0, gt=0, description="How long a claimed session stays leased before another worker may retry it."
+        120.0, gt=0, description="How long a claim lasts unless renewed (its worker renews it every third of this); "
+        "a crashed worker's session is retried after it."
     )
-    max_attempts: int = Field(3, ge=1, le=20, description="Processing attempts before a session becomes `failed`.")
+    max_attempts: int = Field(
+        3, ge=1, le=20, description="Processing attempts before a session becomes `failed` (database outages do not "
+        "count)."
+    )
     min_auto_process_seconds: int = Field(
         600, ge=0, description="Smallest accepted `auto_process_after_seconds` (documented minimum 600)."
     )

@@ -119,3 +119,10 @@ def test_missing_session(history: tuple[RecallrAI, object]) -> None:
     session.delete()
     with pytest.raises(SessionNotFoundError):
         session.get_context()
+
+
+def test_context_says_each_statement_once(history: tuple[RecallrAI, object]) -> None:
+    _, user = history
+    session = _ask(user, "Tell me about my dog Max and my sister Anna")
+    result = session.get_context(include_system_prompt=False, last_n_summaries=1, memories_threshold=0.2)
+    assert result.context.count("Max loves the beach") == 1  # a memory line, not repeated by the summary

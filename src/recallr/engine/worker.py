@@ -2,6 +2,11 @@
 
 Runs as a thread inside ``recallr serve`` and the embedded client, or as ``recallr worker``
 processes; all coordinate only through the database, so any number can run at once.
+
+The lease is renewed while the work runs (``Heartbeat``), so slow work is not taken over by a second worker.
+An attempt counts when the session (or merge conflict) is claimed; when the database becomes unavailable
+mid-attempt the worker gives the attempt back with the lease (``sessions.release_lease``), as soon as the
+database answers again, so outages never push a session towards ``failed``.
 """
 
 from __future__ import annotations
@@ -13,10 +18,12 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from functools import partial
 
 from ..embedding import Embedder
+from ..exceptions import ServiceUnavailableError
 from ..settings import Settings
-from ..store import Database, now_us
+from ..store import Database, Tx, now_us
 from ..store import conflicts as conflict_store
 from ..store import messages as message_store
 from ..store import projects as project_store
@@ -26,6 +33,7 @@ from ..store.conflicts import ConflictRecord
 from ..store.records import SessionRecord, to_dt
 from .catalog import project_categories
 from .conflicts import Resolution, apply_resolution
+from .heartbeat import Heartbeat
 from .pipeline import Pipeline, ProcessingContext
 
 log = logging.getLogger("recallr.worker")
@@ -55,6 +63,8 @@ class Worker:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._next_maintenance = 0.0
+        self._unreleased: list[tuple[str, Callable[[Tx], bool]]] = []  # outage-cut attempts not yet given back
+        self._unreleased_lock = threading.Lock()
 
     def maintain(self) -> None:
         """Queue idle sessions for auto-processing; fail sessions whose last attempt died."""
@@ -71,6 +81,7 @@ class Worker:
 
     def run_once(self) -> bool:
         """Maintain, then claim and process one session. Returns whether a session was processed."""
+        self.release_pending()
         now = time.monotonic()
         if now >= self._next_maintenance:
             self.maintain()
@@ -82,32 +93,40 @@ class Worker:
             return False
         try:
             self.process(session)
+        except ServiceUnavailableError:
+            log.warning("the database became unavailable while processing session %s; giving it back", session.id)
+            self.release_later(f"session {session.id}",
+                               partial(session_store.release_lease, session_id=session.id, owner=self.owner))
         except Exception as error:
             log.exception("processing session %s failed (attempt %d)", session.id, session.attempts)
             with self.db.write() as tx:
                 status = session_store.fail_attempt(tx, session.id, self.owner, error=f"{type(error).__name__}: "
                                                     f"{error}", max_attempts=self.settings.max_attempts)
-            log.info("session %s is now %s", session.id, status)
+            log.info("session %s is now %s", session.id, status or "another worker's")
         return True
 
     def process(self, session: SessionRecord) -> None:
-        with self.db.read() as tx:
-            user = user_store.get_user_by_id(tx, session.user_id)
-            if user is None:
-                return
-            project = project_store.get_project(tx, user.project_id)
-            messages = message_store.all_messages(tx, session.id)
-            categories = project_categories(tx, user.project_id)
-        ctx = ProcessingContext(project=project, user=user, session=session, messages=messages,  # type: ignore[arg-type]
-                                categories=categories)
-        self.pipeline.prepare(ctx)
-        with self.db.write() as tx:
-            tx.dialect.lock_user(tx, session.user_id)  # first, so every writer of this user locks in one order
-            if not session_store.owns_lease(tx, session.id, self.owner):
-                log.warning("lost the lease on session %s; another worker will finish it", session.id)
-                return
-            self.pipeline.write(tx, ctx)
-            session_store.finish_session(tx, session.id, self.owner)
+        """Run the pipeline over a claimed session and write its results, renewing the lease meanwhile."""
+        renew = partial(session_store.renew_lease, session_id=session.id, owner=self.owner,
+                        lease_seconds=self.settings.lease_seconds)
+        with self.heartbeat(f"session {session.id}", renew):
+            with self.db.read() as tx:
+                user = user_store.get_user_by_id(tx, session.user_id)
+                if user is None:
+                    return
+                project = project_store.get_project(tx, user.project_id)
+                messages = message_store.all_messages(tx, session.id)
+                categories = project_categories(tx, user.project_id)
+            ctx = ProcessingContext(project=project, user=user, session=session,  # type: ignore[arg-type]
+                                    messages=messages, categories=categories)
+            self.pipeline.prepare(ctx)
+            with self.db.write() as tx:
+                tx.dialect.lock_user(tx, session.user_id)  # first, so every writer of this user locks in one order
+                if not session_store.owns_lease(tx, session.id, self.owner):
+                    log.warning("lost the lease on session %s; another worker will finish it", session.id)
+                    return
+                self.pipeline.write(tx, ctx)
+                session_store.finish_session(tx, session.id, self.owner)
 
     def resolve_one(self) -> bool:
         """Resolve one answered merge conflict, if any is waiting."""
@@ -118,28 +137,76 @@ class Worker:
             conflict = conflict_store.claim(tx, owner=self.owner, lease_seconds=self.settings.lease_seconds)
         if conflict is None:
             return False
+        renew = partial(conflict_store.renew_lease, conflict_id=conflict.id, owner=self.owner,
+                        lease_seconds=self.settings.lease_seconds)
         try:
-            resolution = self.resolver(conflict) if self.resolver is not None else None
-            content = resolution.content if resolution is not None and resolution.content else \
-                conflict.proposed["content"]
-            vector = self.embedder().embed([content])[0] if self.embedder else None
-            with self.db.write() as tx:
-                if conflict_store.owns(tx, conflict.id, self.owner):
-                    offset = session_store.get_session_by_id(tx, conflict.session_id)
-                    clock = offset.clock_offset_us if offset else 0
-                    apply_resolution(tx, conflict, to_dt(now_us() + clock), vector,  # type: ignore[arg-type]
-                                     resolution)
+            with self.heartbeat(f"merge conflict {conflict.id}", renew):
+                self.resolve(conflict)
+        except ServiceUnavailableError:
+            log.warning("the database became unavailable while resolving merge conflict %s; giving it back",
+                        conflict.id)
+            self.release_later(f"merge conflict {conflict.id}",
+                               partial(conflict_store.release_lease, conflict_id=conflict.id, owner=self.owner))
         except Exception as error:
             log.exception("resolving merge conflict %s failed", conflict.id)
             with self.db.write() as tx:
-                conflict_store.fail_attempt(tx, conflict.id, error=f"{type(error).__name__}: {error}",
-                                            max_attempts=self.settings.max_attempts)
+                status = conflict_store.fail_attempt(tx, conflict.id, self.owner, max_attempts=self.settings.
+                                                     max_attempts, error=f"{type(error).__name__}: {error}")
+            log.info("merge conflict %s is now %s", conflict.id, status or "another worker's")
         return True
+
+    def resolve(self, conflict: ConflictRecord) -> None:
+        """Apply a claimed conflict's answers, unless its lease was lost meanwhile."""
+        resolution = self.resolver(conflict) if self.resolver is not None else None
+        content = resolution.content if resolution is not None and resolution.content else \
+            conflict.proposed["content"]
+        vector = self.embedder().embed([content])[0] if self.embedder else None
+        with self.db.write() as tx:
+            if not conflict_store.owns(tx, conflict.id, self.owner):
+                log.warning("lost the lease on merge conflict %s; another worker will resolve it", conflict.id)
+                return
+            offset = session_store.get_session_by_id(tx, conflict.session_id)
+            clock = offset.clock_offset_us if offset else 0
+            apply_resolution(tx, conflict, to_dt(now_us() + clock), vector, resolution)  # type: ignore[arg-type]
+
+    def heartbeat(self, name: str, renew: Callable[[Tx], bool]) -> Heartbeat:
+        """Keeps this worker's lease on ``name`` alive while a ``with`` block works on it."""
+        return Heartbeat(self.db, renew, lease_seconds=self.settings.lease_seconds, name=name)
+
+    def release_later(self, name: str, release: Callable[[Tx], bool]) -> None:
+        """Give back an attempt the database cut short, now if it answers again, else at the start of a later
+        round. Should the worker stop first, the lease simply runs out and the attempt stays counted."""
+        with self._unreleased_lock:
+            self._unreleased.append((name, release))
+        try:
+            self.release_pending()
+        except ServiceUnavailableError:
+            log.warning("the database is still unavailable; %s will be given back when it answers", name)
+
+    def release_pending(self) -> None:
+        """Give back every attempt cut short by an outage; raises ``ServiceUnavailableError`` (keeping them) if the
+        database is still away."""
+        with self._unreleased_lock:
+            pending, self._unreleased = self._unreleased, []
+        if not pending:
+            return
+        try:
+            with self.db.write() as tx:
+                released = [name for name, release in pending if release(tx)]
+        except ServiceUnavailableError:
+            with self._unreleased_lock:
+                self._unreleased.extend(pending)
+            raise
+        for name in released:
+            log.info("%s is queued again; the attempt the outage interrupted does not count", name)
 
     def run_forever(self) -> None:
         while not self._stop.is_set():
             try:
                 busy = self.run_once()
+            except ServiceUnavailableError:
+                log.warning("the database is unavailable; trying again in %.1f s", self.settings.worker_poll_seconds)
+                busy = False
             except Exception:
                 log.exception("worker loop error")
                 busy = False

@@ -79,6 +79,8 @@ def has_claimable(tx: Tx) -> bool:
 
 
 def claim(tx: Tx, *, owner: str, lease_seconds: float) -> ConflictRecord | None:
+    """Lease the oldest answered conflict whose lease (if any) has expired, counting the attempt now (see
+    ``sessions.claim_session``)."""
     now = now_us()
     row = tx.one("SELECT id FROM merge_conflicts WHERE status IN ('IN_QUEUE', 'RESOLVING') "
                  "AND (lease_expires_at IS NULL OR lease_expires_at < ?) ORDER BY created_at, id LIMIT 1"
@@ -105,9 +107,31 @@ def resolve(tx: Tx, conflict_id: str, *, resolution: dict[str, Any], new_memory_
                [dump_json(resolution), dump_json(new_memory_ids), now_us(), conflict_id])
 
 
-def fail_attempt(tx: Tx, conflict_id: str, *, error: str, max_attempts: int) -> None:
-    attempts = tx.scalar("SELECT attempts FROM merge_conflicts WHERE id = ?", [conflict_id]) or 0
+def renew_lease(tx: Tx, conflict_id: str, owner: str, *, lease_seconds: float) -> bool:
+    """Extend ``owner``'s lease to ``lease_seconds`` from now; False if it is no longer ``owner``'s to extend."""
+    cur = tx.execute("UPDATE merge_conflicts SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? "
+                     "AND status = 'RESOLVING'", [now_us() + int(lease_seconds * 1e6), conflict_id, owner])
+    return bool(cur.rowcount)
+
+
+def release_lease(tx: Tx, conflict_id: str, owner: str) -> bool:
+    """Put a claimed conflict back in the queue without counting the attempt its claim counted (the database cut
+    the attempt short); only the lease holder can, and only once (see ``sessions.release_lease``)."""
+    cur = tx.execute("UPDATE merge_conflicts SET status = 'IN_QUEUE', lease_owner = NULL, lease_expires_at = NULL, "
+                     "attempts = attempts - 1 WHERE id = ? AND lease_owner = ? AND status = 'RESOLVING' "
+                     "AND attempts > 0", [conflict_id, owner])
+    return bool(cur.rowcount)
+
+
+def fail_attempt(tx: Tx, conflict_id: str, owner: str, *, error: str, max_attempts: int) -> str | None:
+    """Record a failed attempt: back ``IN_QUEUE``, or ``FAILED`` once attempts are used up. Returns the new status,
+    or None if ``owner`` no longer holds the lease (another worker took the conflict over; it is theirs to settle)."""
+    attempts = tx.scalar("SELECT attempts FROM merge_conflicts WHERE id = ? AND lease_owner = ?", [conflict_id, owner])
+    if attempts is None:
+        return None
     status = "FAILED" if attempts >= max_attempts else "IN_QUEUE"
-    tx.execute("UPDATE merge_conflicts SET status = ?, error = ?, lease_owner = NULL, lease_expires_at = NULL, "
-               "resolved_at = CASE WHEN ? = 'FAILED' THEN ? ELSE resolved_at END WHERE id = ?",
-               [status, error[:4000], status, now_us(), conflict_id])
+    cur = tx.execute("UPDATE merge_conflicts SET status = ?, error = ?, lease_owner = NULL, lease_expires_at = NULL, "
+                     "resolved_at = CASE WHEN ? = 'FAILED' THEN ? ELSE resolved_at END "
+                     "WHERE id = ? AND lease_owner = ?",
+                     [status, error[:4000], status, now_us(), conflict_id, owner])
+    return status if cur.rowcount else None

@@ -142,6 +142,11 @@ class Database:
         """A read-only transaction over a consistent snapshot."""
         return self.transaction(write=False)
 
+    def close_thread_connection(self) -> None:
+        """Close the calling thread's connection, if it opened one: a short-lived thread calls this before it ends,
+        so its connection does not stay open until another thread happens to clean up after it."""
+        self._drop_connection()
+
     def migrate(self) -> list[int]:
         """Apply pending numbered migrations; returns the versions applied."""
         applied: list[int] = []

@@ -86,7 +86,12 @@ def has_claimable(tx: Tx) -> bool:
 
 
 def claim_session(tx: Tx, *, owner: str, lease_seconds: float) -> SessionRecord | None:
-    """Lease one queued session whose previous lease (if any) has expired."""
+    """Lease one queued session whose previous lease (if any) has expired, counting the attempt now.
+
+    Attempts are counted when claimed, not when they fail, so a worker that dies mid-attempt (a session that
+    crashes or exhausts the process, say) still uses one up and such a session cannot be retried forever;
+    an attempt cut short by a database outage is given back with ``release_lease``.
+    """
     now = now_us()
     row = tx.one(
         "SELECT id FROM sessions WHERE status = 'processing' AND (lease_expires_at IS NULL OR lease_expires_at < ?) "
@@ -119,17 +124,45 @@ def finish_session(tx: Tx, session_id: str, owner: str) -> bool:
     return bool(cur.rowcount)
 
 
+def renew_lease(tx: Tx, session_id: str, owner: str, *, lease_seconds: float) -> bool:
+    """Extend ``owner``'s lease to ``lease_seconds`` from now; False if it is no longer ``owner``'s to extend."""
+    cur = tx.execute(
+        "UPDATE sessions SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status = 'processing'",
+        [now_us() + int(lease_seconds * 1_000_000), session_id, owner],
+    )
+    return bool(cur.rowcount)
+
+
+def release_lease(tx: Tx, session_id: str, owner: str) -> bool:
+    """Give a claimed session back, unprocessed, without counting the attempt its claim counted.
+
+    For attempts the database cut short: an outage says nothing about the session, so it must not bring the
+    session closer to ``failed``. The session is claimable again at once. Only the lease holder can give it back,
+    and only once (the lease is cleared in the same statement), so a give-back retried after a lost commit
+    acknowledgement does nothing. False if the lease was no longer ``owner``'s: another worker claimed the session
+    after the lease ran out, and the cut-short attempt stays counted.
+    """
+    cur = tx.execute(
+        "UPDATE sessions SET lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1 "
+        "WHERE id = ? AND lease_owner = ? AND status = 'processing' AND attempts > 0",
+        [session_id, owner],
+    )
+    return bool(cur.rowcount)
+
+
 def fail_attempt(tx: Tx, session_id: str, owner: str, *, error: str, max_attempts: int) -> str | None:
-    """Record a failed attempt: retried later, or ``failed`` once attempts are used up. Returns the new status."""
+    """Record a failed attempt: retried later, or ``failed`` once attempts are used up. Returns the new status,
+    or None if ``owner`` no longer holds the lease (the attempt is then another worker's to settle)."""
     row = tx.one("SELECT attempts FROM sessions WHERE id = ? AND lease_owner = ?", [session_id, owner])
     if row is None:
         return None
     status = "failed" if row["attempts"] >= max_attempts else "processing"
-    tx.execute(
-        "UPDATE sessions SET status = ?, error = ?, lease_owner = NULL, lease_expires_at = NULL WHERE id = ?",
-        [status, error[:4000], session_id],
+    cur = tx.execute(
+        "UPDATE sessions SET status = ?, error = ?, lease_owner = NULL, lease_expires_at = NULL "
+        "WHERE id = ? AND lease_owner = ?",
+        [status, error[:4000], session_id, owner],
     )
-    return status
+    return status if cur.rowcount else None
 
 
 def fail_exhausted(tx: Tx, *, max_attempts: int) -> int:

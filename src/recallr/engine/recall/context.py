@@ -18,6 +18,7 @@ class Line:
     start_us: int
     end_us: int
     note: str = ""
+    asked: bool = False  # requested by the caller (last_n_summaries): shown even when it adds nothing new
 
 
 def _when(start_us: int, end_us: int, tz: tzinfo, *, with_time: bool = False) -> str:
@@ -51,6 +52,22 @@ def _memory(line: Line, tz: tzinfo) -> str:
     return f"- [{_when(line.start_us, line.end_us, tz)}] {line.text}{line.note}"
 
 
+def without_repeats(summary: str, shown: Sequence[str]) -> str:
+    """``summary`` minus the statements already shown as memory lines; empty when nothing else is left.
+
+    Offline summaries are made of the session's memories, so a recalled memory and a recalled summary often
+    say the same thing twice.
+    """
+    head, sep, body = summary.partition(": ")
+    if not sep:
+        return summary
+    for text in shown:
+        if text and text in body:
+            body = body.replace(text, " ")
+    body = " ".join(body.split())
+    return f"{head}: {body}" if len(body) > 2 else ""
+
+
 def render(*, now: datetime, tz: tzinfo, tz_name: str, memories: Sequence[Line], past: Sequence[Line],
            summaries: Sequence[Line], messages: Sequence[Line], recent: Sequence[Line]) -> str:
     local = now.astimezone(tz)
@@ -63,6 +80,9 @@ def render(*, now: datetime, tz: tzinfo, tz_name: str, memories: Sequence[Line],
     if past:
         parts.append("\nEarlier versions (no longer current):")
         parts += [f"- [{_when(m.start_us, m.end_us, tz)}] {m.text}{m.note}" for m in past]
+    shown = [m.text for m in memories]
+    summaries = [Line(text or f"{s.text.partition(': ')[0]}: nothing beyond the memories above.", s.start_us,
+                      s.end_us) for s in summaries if (text := without_repeats(s.text, shown)) or s.asked]
     if summaries:
         parts.append("\nSummaries of earlier conversations:")
         parts += [f"- [{_when(s.start_us, s.end_us, tz)}] {s.text}" for s in summaries]

@@ -55,6 +55,15 @@ def keywords(text: str) -> list[str]:
     return list(seen)
 
 
+_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+
+
+def informative(text: str, *, min_keywords: int = 3) -> bool:
+    """Whether a past message says something beyond questions and filler ("Wow! What got you into running?")."""
+    statements = [s for s in _SENTENCE.findall(_strip_speaker(text)) if not s.rstrip().endswith("?")]
+    return len(keywords(" ".join(statements))) >= min_keywords
+
+
 def entities(text: str) -> list[str]:
     found: dict[str, None] = {}
     for match in _NAME.finditer(text):

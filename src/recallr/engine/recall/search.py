@@ -13,6 +13,7 @@ from ..dates import TimeSpan
 from .index import Corpus
 
 RRF_K = 60
+LEXICAL_FLOOR = 0.5  # full-text hits scoring below this share of the best one are dropped
 
 
 @dataclass
@@ -40,6 +41,9 @@ def lexical(tx: Tx, table: str, corpus: Corpus, terms: Sequence[str], *, user_id
         return []
     where = "t.user_id = ?" + (f" AND {extra_where}" if extra_where else "")
     hits = tx.dialect.search_text(tx, table, " ".join(terms), where=where, params=[user_id], limit=pool)
+    if hits:  # a hit on a word every item shares ("Caroline") is not evidence: keep the strong matches
+        floor = LEXICAL_FLOOR * hits[0][1]
+        hits = [h for h in hits if h[1] >= floor]
     rows = (corpus.row_of(h) for h, _ in hits)
     return [r for r in rows if r is not None]
 

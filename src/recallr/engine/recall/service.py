@@ -21,7 +21,7 @@ from ..sessions import require_session
 from ..users import require_user
 from .context import Line, render
 from .index import Corpus, IndexCache, UserIndex
-from .query import RecallQuery, build_query
+from .query import RecallQuery, build_query, informative
 from .search import Ranked, dense, diversify, fuse, lexical, overlapping, select
 from .strategies import RECIPES, Recipe, choose
 
@@ -75,6 +75,7 @@ class _Found:
     memories: list[Ranked] = field(default_factory=list)
     past: list[int] = field(default_factory=list)
     summaries: list[int] = field(default_factory=list)
+    latest: set[int] = field(default_factory=set)  # summaries asked for by last_n_summaries
     messages: list[int] = field(default_factory=list)
     reasoning: list[str] = field(default_factory=list)
 
@@ -146,10 +147,11 @@ class Recall:
         if recipe.expand or query.about_past:
             found.past = self._past(index, main, found, span)
         if recipe.summaries:
-            found.summaries = _above(index.summaries, main, params.summaries_threshold, 3)
+            found.summaries = _above(index.summaries, main, params.summaries_threshold, recipe.summaries)
         if params.last_n_summaries:
             latest = [int(i) for i in np.argsort(-index.summaries.start)[: params.last_n_summaries]]
             found.summaries = list(dict.fromkeys([*found.summaries, *latest]))
+            found.latest = set(latest)
         if recipe.raw_messages:
             found.messages = self._messages(tx, user_id, session_id, index, main, query, recipe, span, found)
         return found
@@ -210,7 +212,7 @@ class Recall:
         chosen: list[int] = []
         for r in ranked:
             key = (corpus.session_ids[r.row], corpus.extra[r.row]["position"])
-            if corpus.session_ids[r.row] != session_id and key not in covered:
+            if corpus.session_ids[r.row] != session_id and key not in covered and informative(corpus.texts[r.row]):
                 chosen.append(r.row)
                 if len(chosen) >= recipe.raw_messages:
                     break
@@ -227,7 +229,8 @@ class Recall:
             memories=[Line(mem.texts[r.row], int(mem.start[r.row]), int(mem.end[r.row])) for r in found.memories],
             past=[Line(old.texts[i], int(old.start[i]), int(old.end[i]), _until(old.extra[i]["expired_at"]))
                   for i in found.past],
-            summaries=[Line(summ.texts[i], int(summ.start[i]), int(summ.end[i])) for i in found.summaries],
+            summaries=[Line(summ.texts[i], int(summ.start[i]), int(summ.end[i]), asked=i in found.latest)
+                       for i in found.summaries],
             messages=[Line(msg.texts[i], int(msg.start[i]), int(msg.end[i])) for i in found.messages],
             recent=[Line(f"{t.role}: {t.content}", to_us(t.timestamp), to_us(t.timestamp)) for t in recent],
         )

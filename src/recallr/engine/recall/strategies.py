@@ -13,7 +13,7 @@ class Recipe:
     """How one strategy searches."""
 
     lexical: bool  # add full-text search to dense search
-    summaries: bool  # search session summaries
+    summaries: int  # how many session summaries (above summaries_threshold) to add
     raw_messages: int  # how many raw past messages (details extraction did not keep) to add
     temporal: bool  # turn time expressions into date-range filters
     decompose: bool  # search sub-questions and entities separately
@@ -22,10 +22,10 @@ class Recipe:
 
 
 RECIPES: dict[RecallStrategy, Recipe] = {
-    RecallStrategy.LOW_LATENCY: Recipe(False, False, 0, False, False, False, 100),
-    RecallStrategy.BALANCED: Recipe(True, True, 6, True, False, False, 200),
-    RecallStrategy.AGENTIC: Recipe(True, True, 10, True, True, True, 400),
-    RecallStrategy.DEEP: Recipe(True, True, 16, True, True, True, 1000),
+    RecallStrategy.LOW_LATENCY: Recipe(False, 0, 0, False, False, False, 100),
+    RecallStrategy.BALANCED: Recipe(True, 1, 3, True, False, False, 200),
+    RecallStrategy.AGENTIC: Recipe(True, 2, 10, True, True, True, 400),
+    RecallStrategy.DEEP: Recipe(True, 3, 16, True, True, True, 1000),
 }
 
 _MULTI_HOP = ("both", "and", "compare", "difference", "how many", "what are", "which", "list", "all", "ever",

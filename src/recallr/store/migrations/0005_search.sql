@@ -1,0 +1,2 @@
+-- Full-text search per user. SQLite needs nothing here (its FTS5 tables are joined by row id); PostgreSQL's part
+-- replaces the tsvector-only GIN indexes by (user_id, tsvector) ones.

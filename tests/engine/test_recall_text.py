@@ -1,0 +1,25 @@
+"""The pure text rules of recall: summaries without repeats, which past messages are worth showing."""
+
+from __future__ import annotations
+
+from recallr.engine.recall.context import without_repeats
+from recallr.engine.recall.query import informative
+
+
+def test_summary_loses_the_statements_already_shown() -> None:
+    summary = "Session on 8 May 2023 (Caroline): Caroline went to a support group. Caroline paints sunsets."
+    assert without_repeats(summary, ["Caroline went to a support group."]) == \
+        "Session on 8 May 2023 (Caroline): Caroline paints sunsets."
+
+
+def test_summary_with_nothing_new_is_empty() -> None:
+    summary = "Session on 8 May 2023 (Caroline): Caroline went to a support group."
+    assert without_repeats(summary, ["Caroline went to a support group."]) == ""
+    assert without_repeats(summary, []) == summary
+
+
+def test_questions_and_filler_are_not_informative() -> None:
+    assert not informative("Caroline: Wow! What got you into running?")
+    assert not informative("Cool! What did it look like?")
+    assert informative("Caroline: Gonna continue my edu and check out career options, which is pretty exciting!")
+    assert informative("Melanie: Running clears my head. What about you?")
