@@ -35,7 +35,10 @@ class Settings(BaseSettings):
         True, description="Run the session-processing worker inside the server or embedded client."
     )
     worker_poll_seconds: float = Field(0.5, gt=0, description="How often an idle worker looks for work.")
-    worker_concurrency: int = Field(1, ge=1, le=64, description="Sessions one worker process handles at once.")
+    worker_concurrency: int = Field(
+        2, ge=1, le=64, description="Sessions one worker process handles at once (two keep two cores busy: while "
+        "one session embeds, the other runs its Python steps)."
+    )
     lease_seconds: float = Field(
         120.0, gt=0, description="How long a claim lasts unless renewed (its worker renews it every third of this); "
         "a crashed worker's session is retried after it."
@@ -48,7 +51,10 @@ class Settings(BaseSettings):
         600, ge=0, description="Smallest accepted `auto_process_after_seconds` (documented minimum 600)."
     )
     embedder: str = Field("minilm", description="Embedding model: `minilm` (all-MiniLM-L6-v2, int8 ONNX).")
-    embedding_threads: int | None = Field(None, ge=1, description="onnxruntime intra-op threads; unset lets it decide.")
+    embedding_threads: int = Field(
+        1, ge=0, description="onnxruntime intra-op threads per embedding call. 1 is fastest when requests and worker "
+        "threads embed in parallel (measured on 2 cores); 0 lets onnxruntime use every core for each call."
+    )
     max_user_id_length: int = Field(255, ge=1, description="Longest accepted user id, in characters.")
     max_metadata_bytes: int = Field(16384, ge=2, description="Largest accepted metadata object, as compact JSON bytes.")
     max_message_chars: int = Field(100_000, ge=1, description="Longest accepted message content, in characters.")

@@ -56,7 +56,7 @@ class Engine:
                     # Cached per text: repeated questions and re-processed sessions are not embedded twice.
                     # In LLM mode with RECALLR_LLM_EMBEDDING_MODEL the model is the endpoint's.
                     inner = self.llm.embedder() or load_embedder(self.settings.embedder,
-                                                                 threads=self.settings.embedding_threads)
+                                                                 threads=self.settings.embedding_threads or None)
                     self._embedder = CachedEmbedder(inner)
         return self._embedder
 
