@@ -159,6 +159,13 @@ def test_multi_sentence_message_yields_several() -> None:
     assert candidates[0].source_text == "I moved to Paris last year."
 
 
+def test_pronoun_led_statement_joins_the_one_before() -> None:
+    text = "I made this stained glass window for my town. It was made for a local church. I live in Paris."
+    contents = [c.content for c in extract(_user(text), DEFAULT_CATEGORIES)]
+    assert contents == ["User made this stained glass window for their town; it was made for a local church.",
+                        "User lives in Paris."]
+
+
 @pytest.mark.parametrize(
     "text",
     [

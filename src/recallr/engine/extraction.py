@@ -315,7 +315,37 @@ def _declaratives(text: str, voice: Voice, forced: bool) -> list[Statement]:
     return [whole] if whole is not None else []
 
 
+# "It was made for a local church": a statement that opens on a pronoun only means something with the one before.
+_ANAPHOR = re.compile(r"^(?:It|This|That|These|Those|They)\b(?!'s\b| is\b)")
+_Produced = tuple[str, list[Statement], str | None]  # raw segment, its statements, its pronoun-led rewrite
+
+
+def _joined(produced: Iterator[_Produced]) -> Iterator[tuple[str, Statement]]:
+    """Fold a pronoun-led sentence into the previous statement of the same message, so each reads alone.
+
+    Facts with a slot (home, job, favourites...) stay separate: consolidation versions them one by one. A
+    pronoun-led sentence with nothing before it goes through the usual rules on its own.
+    """
+    held: tuple[str, Statement] | None = None
+    for raw, statements, follow_on in produced:
+        if follow_on is not None and held is not None and held[1].slot is None \
+                and all(s.slot is None for s in statements):
+            joined = f"{held[1].content.rstrip('.!? ')}; {lower_first(follow_on)}"
+            held = (f"{held[0]} {raw}", Statement(finish(joined), None, basis=f"{held[0]} {raw}"))
+            continue
+        for statement in statements:
+            if held is not None:
+                yield held
+            held = (raw, statement)
+    if held is not None:
+        yield held
+
+
 def _person_statements(body: str, voice: Voice, policy: _Policy) -> Iterator[tuple[str, Statement]]:
+    yield from _joined(_segment_statements(body, voice, policy))
+
+
+def _segment_statements(body: str, voice: Voice, policy: _Policy) -> Iterator[_Produced]:
     for segment in split_segments(body):
         raw = segment.text
         if not looks_like_prose(raw) or policy.drops(raw):
@@ -326,12 +356,13 @@ def _person_statements(body: str, voice: Voice, policy: _Policy) -> Iterator[tup
             continue
         if is_question(text) or _REQUEST.match(text):
             if forced:
-                yield raw, Statement(finish(f"{voice.name} asked: {to_third_person(text, voice)}"), None)
+                yield raw, [Statement(finish(f"{voice.name} asked: {to_third_person(text, voice)}"), None)], None
             else:
-                yield from ((raw, s) for s in _question_facts(text, voice))
+                yield raw, list(_question_facts(text, voice)), None
             continue
-        for statement in _declaratives(text, voice, forced):
-            yield raw, statement
+        follow_on = to_third_person(text, voice) if _ANAPHOR.match(text) and len(content_words(text)) >= 2 \
+            else None
+        yield raw, _declaratives(text, voice, forced), follow_on
 
 
 # --- candidates ---------------------------------------------------------------------------

@@ -56,6 +56,7 @@ class Corpus:
     extra: Columns
 
     _position: dict[Any, int] | None = None
+    _typicality: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -65,6 +66,17 @@ class Corpus:
         if self._position is None:
             self._position = {i: n for n, i in enumerate(self.ids)}
         return self._position.get(ident)
+
+    def typicality(self) -> np.ndarray:
+        """Each row's dot product with the corpus mean (built once per cached corpus).
+
+        Ranking by ``cosine - typicality`` is ranking by similarity after centring the corpus: what every item
+        shares (the user's name, their usual topics) stops counting, so generic items stop crowding out the
+        one that answers.
+        """
+        if self._typicality is None:
+            self._typicality = self.matrix @ self.matrix.mean(0) if len(self.ids) else np.zeros(0, np.float32)
+        return self._typicality
 
     def cosine(self, vector: np.ndarray) -> np.ndarray:
         if not len(self.ids):

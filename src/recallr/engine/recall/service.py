@@ -160,9 +160,10 @@ class Recall:
                   recipe: Recipe, params: RecallParams, span: Any) -> list[Ranked]:
         """Memories for the main query (column 0) and any sub-queries: one matrix product over the corpus."""
         scores = corpus.matrix @ queries.T if len(corpus) else np.zeros((0, len(queries)), np.float32)
-        cosines = scores[:, 0]
-        rankings: list[tuple[list[int], float]] = [(dense(cosines, recipe.pool), 1.0)]
-        rankings += [(dense(scores[:, j], recipe.pool // 2), 0.6) for j in range(1, scores.shape[1])]
+        cosines = scores[:, 0]  # thresholds apply to plain cosines; ranking to centred ones
+        centred = scores - corpus.typicality()[:, None] if len(corpus) else scores
+        rankings: list[tuple[list[int], float]] = [(dense(centred[:, 0], recipe.pool), 1.0)]
+        rankings += [(dense(centred[:, j], recipe.pool // 2), 0.6) for j in range(1, scores.shape[1])]
         if recipe.lexical:
             terms = query.keywords + [e.lower() for e in query.entities]
             rankings.append((lexical(tx, "memories", corpus, terms, user_id=user_id, pool=recipe.pool,
