@@ -126,3 +126,17 @@ def test_context_says_each_statement_once(history: tuple[RecallrAI, object]) -> 
     session = _ask(user, "Tell me about my dog Max and my sister Anna")
     result = session.get_context(include_system_prompt=False, last_n_summaries=1, memories_threshold=0.2)
     assert result.context.count("Max loves the beach") == 1  # a memory line, not repeated by the summary
+
+
+def test_generic_statements_do_not_crowd_out_the_answer(client: RecallrAI) -> None:
+    user = client.create_user("generic")
+    session = user.create_session(custom_created_at_utc=datetime(2023, 8, 25, 13, tzinfo=UTC))
+    for text in ["I'm so grateful for my friends.", "My friends really support me.", "I feel accepted and loved.",
+                 "Art gives me a sense of freedom.", "I love my community so much.", "I'm proud of who I am.",
+                 "I made a stained glass window for a local church."]:
+        session.add_message(MessageRole.USER, f"Caroline: {text}")
+    session.process(wait=True)
+    asked = _ask(user, "What did Caroline make for the church?", when=datetime(2023, 9, 1, tzinfo=UTC))
+    result = asked.get_context(recall_strategy="low_latency", min_top_k=5, include_system_prompt=False)
+    first = result.context.split("\n- ", 1)[1]
+    assert "stained glass window" in first.splitlines()[0]

@@ -202,7 +202,7 @@ class Recall:
                   recipe: Recipe, span: Any, found: _Found) -> list[int]:
         corpus = index.messages
         cosines = corpus.cosine(main)
-        rankings = [(dense(cosines, recipe.pool), 1.0)]
+        rankings = [(dense(cosines - corpus.typicality(), recipe.pool), 1.0)]
         rankings.append((lexical(tx, "messages", corpus, query.keywords + [e.lower() for e in query.entities],
                                  user_id=user_id, pool=recipe.pool), 1.2))
         ranked = fuse(rankings, cosines, mask=overlapping(corpus, span), boost=0.02)
