@@ -280,6 +280,28 @@ def measure(client: RecallrAI, uid: str, n: int) -> tuple[float, list[float]]:
     return cold, samples
 
 
+def approximate(data: Path, url: str, uid: str, n: int) -> list[Any]:
+    """Exact vs HNSW dense search for one user, the same ``n`` questions each: latency and overlap of memory ids."""
+    asked = [question(i) for i in range(n + 5)]
+    found: dict[int, list[list[str]]] = {}
+    times: dict[int, list[float]] = {}
+    for ann_min in (0, 1):  # 0: exact (numpy over every memory); 1: candidates from the HNSW index
+        with RecallrAI.embedded(data, database_url=url, run_worker=False, ann_min_memories=ann_min) as client:
+            session = client.get_user(uid).create_session(auto_process_after_seconds=None)
+            found[ann_min], times[ann_min] = [], []
+            for i, text in enumerate(asked):
+                session.add_message(MessageRole.USER, text)
+                started = time.perf_counter()
+                result = session.get_context(recall_strategy="balanced", include_metadata_ids=True,
+                                             include_system_prompt=False)
+                if i >= 5:  # the first calls load the index and warm up
+                    times[ann_min].append((time.perf_counter() - started) * 1000)
+                    found[ann_min].append(result.metadata.memory_ids)
+    overlap = [len(set(a) & set(e)) / max(1, len(e)) for a, e in zip(found[1], found[0], strict=True)]
+    return [uid, percentile(times[0], 50), percentile(times[0], 95), percentile(times[1], 50),
+            percentile(times[1], 95), sum(overlap) / len(overlap)]
+
+
 @contextmanager
 def database(postgres_url: str, keep: bool, reuse: str | None) -> Iterator[str]:
     import psycopg
@@ -319,6 +341,8 @@ def main() -> int:
     parser.add_argument("--probes", default="1000,10000,100000", help="memories of each single measured user")
     parser.add_argument("--n", type=int, default=100, help="timed get_context calls per user and transport")
     parser.add_argument("--no-hnsw", dest="hnsw", action="store_false", help="do not rebuild the HNSW index")
+    parser.add_argument("--ann", action="store_true",
+                        help="also compare exact and HNSW dense search for the largest probe user (needs the index)")
     parser.add_argument("--keep", action="store_true", help="keep the database (its name is printed)")
     parser.add_argument("--database", help="measure a database kept by an earlier --keep run (no loading)")
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/test")
@@ -352,6 +376,8 @@ def main() -> int:
             measure(client, "bg-1", 30)
             for uid in measured:
                 results[uid]["http"] = measure(client, uid, args.n)
+        biggest = max(measured, key=lambda uid: measured[uid])
+        ann_row = approximate(data, url, biggest, args.n) if args.ann else None
     rows, ok = [], True
     for uid, count in measured.items():
         (e_cold, e), (h_cold, h) = results[uid]["embedded"], results[uid]["http"]
@@ -364,6 +390,9 @@ def main() -> int:
     print(f"\nget_context (balanced), {args.n} calls per user; {users:,} users, {total:,} memories in the database")
     print(table(["user", "memories", "emb cold", "emb p50", "emb p95", "emb p99", "http cold", "http p50",
                  "http p95", "http p99", f"p95<={TARGET_MS:.0f}"], rows))
+    if ann_row:
+        print(f"\nexact vs HNSW dense search (balanced, in process, {args.n} questions, hnsw.ef_search >= 200)")
+        print(table(["user", "exact p50", "exact p95", "hnsw p50", "hnsw p95", "memory ids shared"], [ann_row]))
     return 0 if ok else 1
 
 

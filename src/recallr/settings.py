@@ -50,6 +50,14 @@ class Settings(BaseSettings):
     min_auto_process_seconds: int = Field(
         600, ge=0, description="Smallest accepted `auto_process_after_seconds` (documented minimum 600)."
     )
+    ann_min_memories: int = Field(
+        200_000, ge=0, description="PostgreSQL: users with at least this many current memories take their dense "
+        "candidates from the pgvector HNSW index instead of scanning them all (0: always scan exactly)."
+    )
+    ann_ef_search: int = Field(
+        200, ge=10, le=1000, description="PostgreSQL: HNSW search breadth (`hnsw.ef_search`); at least the strategy's "
+        "candidate pool is used."
+    )
     embedder: str = Field("minilm", description="Embedding model: `minilm` (all-MiniLM-L6-v2, int8 ONNX).")
     embedding_threads: int = Field(
         1, ge=0, description="onnxruntime intra-op threads per embedding call. 1 is fastest when requests and worker "

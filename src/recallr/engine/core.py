@@ -45,7 +45,8 @@ class Engine:
         self.memories = Memories(self.db)
         self.conflicts = MergeConflicts(self.db, on_queued=self.work_available.set)
         self.categories = Categories(self.db)
-        self.recall = Recall(self.db, lambda: self.embedder, planner=self.llm.planner)
+        self.recall = Recall(self.db, lambda: self.embedder, planner=self.llm.planner,
+                             ann=(self.settings.ann_min_memories, self.settings.ann_ef_search))
 
     @property
     def embedder(self) -> Embedder:

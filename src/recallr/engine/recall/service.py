@@ -84,8 +84,9 @@ class Recall:
     """Builds the context for a session's current turn."""
 
     def __init__(self, db: Database, embedder: Callable[[], Embedder], *, cache: IndexCache | None = None,
-                 planner: Callable[[str], QueryPlanner | None] | None = None) -> None:
+                 planner: Callable[[str], QueryPlanner | None] | None = None, ann: tuple[int, int] = (0, 200)) -> None:
         self.db = db
+        self.ann_min, self.ann_ef = ann  # approximate dense search from this many memories (0: never), its breadth
         self.embedder = embedder
         self.cache = cache or IndexCache()
         self.planner = planner  # the project's model planner (LLM mode), consulted for PLANNED strategies
@@ -159,7 +160,7 @@ class Recall:
     def _memories(self, tx: Tx, user_id: str, corpus: Corpus, queries: np.ndarray, query: RecallQuery,
                   recipe: Recipe, params: RecallParams, span: Any) -> list[Ranked]:
         """Memories for the main query (column 0) and any sub-queries: one matrix product over the corpus."""
-        scores = corpus.matrix @ queries.T if len(corpus) else np.zeros((0, len(queries)), np.float32)
+        scores = self._dense_scores(tx, user_id, corpus, queries, recipe.pool)
         cosines = scores[:, 0]  # thresholds apply to plain cosines; ranking to centred ones
         centred = scores - corpus.typicality()[:, None] if len(corpus) else scores
         rankings: list[tuple[list[int], float]] = [(dense(centred[:, 0], recipe.pool), 1.0)]
@@ -172,6 +173,25 @@ class Recall:
         above = int((cosines >= params.memories_threshold).sum())  # select() keeps no more than this or min_k
         ranked = diversify(ranked, corpus, min(params.max_top_k, max(params.min_top_k, above)))
         return select(ranked, threshold=params.memories_threshold, min_k=params.min_top_k, max_k=params.max_top_k)
+
+    def _dense_scores(self, tx: Tx, user_id: str, corpus: Corpus, queries: np.ndarray, pool: int) -> np.ndarray:
+        """Cosines of every memory with every query: a matrix product, or for a user past ``ann_min`` memories on a
+        database with an HNSW index, exact cosines for the index's candidates and -1 for the rest."""
+        if not len(corpus):
+            return np.zeros((0, len(queries)), np.float32)
+        if not self.ann_min or len(corpus) < self.ann_min:
+            return corpus.matrix @ queries.T  # type: ignore[no-any-return]
+        rows: set[int] = set()
+        for query in queries:
+            ids = tx.dialect.nearest(tx, "memories", query, where="t.user_id = ? AND t.expired_at IS NULL",
+                                     params=[user_id], limit=pool, ef_search=min(1000, max(self.ann_ef, pool)))
+            if ids is None:
+                return corpus.matrix @ queries.T  # type: ignore[no-any-return]
+            rows.update(r for r in map(corpus.row_of, ids) if r is not None)
+        scores = np.full((len(corpus), len(queries)), -1.0, np.float32)
+        picked = np.fromiter(rows, dtype=np.int64, count=len(rows))
+        scores[picked] = corpus.matrix[picked] @ queries.T
+        return scores
 
     @staticmethod
     def _expand(tx: Tx, index: UserIndex, found: _Found, main: np.ndarray, params: RecallParams) -> None:

@@ -56,6 +56,11 @@ class Dialect(Protocol):
     def is_unavailable(self, error: BaseException) -> bool:
         """Whether ``error`` means the database cannot be reached (answered with 503)."""
 
+    def nearest(self, tx: Any, table: str, vector: Any, *, where: str, params: Sequence[Any], limit: int,
+                ef_search: int) -> list[Any] | None:
+        """Ids of the ``limit`` rows of ``table`` (aliased ``t``) nearest to ``vector`` by its approximate (HNSW)
+        index, or None where the dialect has none."""
+
     def index_text(self, tx: Any, table: str, rows: Sequence[tuple[Any, str]]) -> None:
         """Add ``(id, text)`` rows of ``table`` to its full-text index."""
 

@@ -34,6 +34,11 @@ def _rows(cursor: Any) -> Any:
     return lambda values: Row(names, values)
 
 
+def _vector(values: Any) -> str:
+    """A pgvector literal: ``[0.1,0.2,...]``."""
+    return "[" + ",".join(f"{x:.7g}" for x in values) + "]"
+
+
 class PostgresDialect:
     """``postgresql://user@host:5432/db``: several API and worker processes may share it."""
 
@@ -95,8 +100,17 @@ class PostgresDialect:
         return state is None or state.startswith("08") or state in ("57P01", "57P02", "57P03")
 
     def set_vector(self, tx: Any, table: str, ident: Any, vector: Any) -> None:
-        tx.execute(f"UPDATE {table} SET vec = (?)::vector WHERE id = ?",
-                   ["[" + ",".join(f"{x:.7g}" for x in vector) + "]", ident])
+        tx.execute(f"UPDATE {table} SET vec = (?)::vector WHERE id = ?", [_vector(vector), ident])
+
+    def nearest(self, tx: Any, table: str, vector: Any, *, where: str, params: Sequence[Any], limit: int,
+                ef_search: int) -> list[Any] | None:
+        """The HNSW index (pgvector >= 0.8): iterative scans keep going until ``limit`` rows pass ``where``."""
+        tx.execute(f"SET LOCAL hnsw.ef_search = {int(ef_search)}")
+        tx.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+        rows = tx.conn.execute(self.sql(  # not prepared, for the reason given in search_text
+            f"SELECT t.id AS id FROM {table} t WHERE {where} ORDER BY t.vec <=> (?)::vector LIMIT ?"),
+            [*params, _vector(vector), limit], prepare=False).fetchall()
+        return [row["id"] for row in rows]
 
     def explain_migration_error(self, error: BaseException) -> BaseException | None:
         if "vector" in str(error) and ("extension" in str(error) or "type" in str(error)):

@@ -71,6 +71,11 @@ class SQLiteDialect:
     def set_vector(self, tx: Any, table: str, ident: Any, vector: Any) -> None:
         """Nothing to do: vectors live in the row's BLOB and are searched with numpy."""
 
+    def nearest(self, tx: Any, table: str, vector: Any, *, where: str, params: Sequence[Any], limit: int,
+                ef_search: int) -> list[Any] | None:
+        """None: no approximate index here (this Python's sqlite3 cannot load sqlite-vec); numpy is exact."""
+        return None
+
     def explain_migration_error(self, error: BaseException) -> BaseException | None:
         return None
 
