@@ -2,7 +2,7 @@
 
     python benchmarks/scale.py                                    # --users 1000 --memories 100000 (default)
     python benchmarks/scale.py --users 10000 --memories 1000000   # the full run
-        [--probes 1000,10000,100000] [--n 100] [--no-hnsw] [--keep] [--postgres-url postgresql://...]
+        [--probes 1000,10000,100000] [--n 100] [--no-hnsw] [--ann] [--keep] [--postgres-url postgresql://...]
 
 A new database is created on the server of ``--postgres-url`` (dropped afterwards unless ``--keep``) and
 migrated by the engine. Then rows are written straight into the store's tables with binary COPY: ``--users``
@@ -11,12 +11,15 @@ processed sessions of 10 indexed messages (one session per 50 memories), a summa
 with provenance, categories, entities, event dates, an embedding (random unit vectors: latency does not
 depend on what they mean) and the pgvector column; full-text vectors are computed by PostgreSQL itself
 (``to_tsvector('english', ...)``, as the store does). Secondary indexes are dropped during the load and
-rebuilt after it (the HNSW index too, unless ``--no-hnsw``: recall does not read it), then VACUUM ANALYZE.
+rebuilt after it (the HNSW index too, unless ``--no-hnsw``: recall only reads it for users past
+``RECALLR_ANN_MIN_MEMORIES``), then VACUUM ANALYZE.
 
 Measured per probe user and for one background user: the first ``get_context`` (cold: the user's index is
 loaded), then ``--n`` balanced ``get_context`` calls on a fresh session, each after one new question, in
 process (``RecallrAI.embedded``) and over HTTP (``recallr serve``). Target: p95 <= 50 ms over HTTP for the
-10,000-memory user. Exits non-zero when it is missed.
+10,000-memory user. Exits non-zero when it is missed. With ``--ann`` (the HNSW index must exist), the
+largest probe user is also asked ``--n`` questions with exact and with HNSW dense search (in process):
+latency and the share of exact search's memory ids that the HNSW run returns too.
 """
 
 from __future__ import annotations
