@@ -51,8 +51,9 @@ class Settings(BaseSettings):
         600, ge=0, description="Smallest accepted `auto_process_after_seconds` (documented minimum 600)."
     )
     ann_min_memories: int = Field(
-        200_000, ge=0, description="PostgreSQL: users with at least this many current memories take their dense "
-        "candidates from the pgvector HNSW index instead of scanning them all (0: always scan exactly)."
+        0, ge=0, description="PostgreSQL, opt-in: users with at least this many current memories take their dense "
+        "candidates from the pgvector HNSW index instead of an exact scan (0, the default: always exact; measured "
+        "slower at 100,000 memories, see docs/postgres.md)."
     )
     ann_ef_search: int = Field(
         200, ge=10, le=1000, description="PostgreSQL: HNSW search breadth (`hnsw.ef_search`); at least the strategy's "
