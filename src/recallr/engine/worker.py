@@ -19,6 +19,7 @@ import time
 import uuid
 from collections.abc import Callable
 from functools import partial
+from typing import Protocol
 
 from ..embedding import Embedder
 from ..exceptions import ServiceUnavailableError
@@ -37,6 +38,22 @@ from .heartbeat import Heartbeat
 from .pipeline import Pipeline, ProcessingContext
 
 log = logging.getLogger("recallr.worker")
+
+
+class _LeasedStore(Protocol):
+    """What ``store.sessions`` and ``store.conflicts`` both offer for a leased piece of work."""
+
+    def renew_lease(self, tx: Tx, ident: str, owner: str, /, *, lease_seconds: float) -> bool: ...
+    def release_lease(self, tx: Tx, ident: str, owner: str, /) -> bool: ...
+    def fail_attempt(self, tx: Tx, ident: str, owner: str, /, *, error: str, max_attempts: int) -> str | None: ...
+
+
+def _renew(store: _LeasedStore, ident: str, owner: str, lease_seconds: float, tx: Tx) -> bool:
+    return store.renew_lease(tx, ident, owner, lease_seconds=lease_seconds)
+
+
+def _release(store: _LeasedStore, ident: str, owner: str, tx: Tx) -> bool:
+    return store.release_lease(tx, ident, owner)
 
 
 class Worker:
@@ -91,42 +108,46 @@ class Worker:
         session = self.claim()
         if session is None:
             return False
-        try:
-            self.process(session)
-        except ServiceUnavailableError:
-            log.warning("the database became unavailable while processing session %s; giving it back", session.id)
-            self.release_later(f"session {session.id}",
-                               partial(session_store.release_lease, session_id=session.id, owner=self.owner))
-        except Exception as error:
-            log.exception("processing session %s failed (attempt %d)", session.id, session.attempts)
-            with self.db.write() as tx:
-                status = session_store.fail_attempt(tx, session.id, self.owner, error=f"{type(error).__name__}: "
-                                                    f"{error}", max_attempts=self.settings.max_attempts)
-            log.info("session %s is now %s", session.id, status or "another worker's")
+        self.attempt(session_store, "session", session.id, lambda: self.process(session))
         return True
 
-    def process(self, session: SessionRecord) -> None:
-        """Run the pipeline over a claimed session and write its results, renewing the lease meanwhile."""
-        renew = partial(session_store.renew_lease, session_id=session.id, owner=self.owner,
-                        lease_seconds=self.settings.lease_seconds)
-        with self.heartbeat(f"session {session.id}", renew):
-            with self.db.read() as tx:
-                user = user_store.get_user_by_id(tx, session.user_id)
-                if user is None:
-                    return
-                project = project_store.get_project(tx, user.project_id)
-                messages = message_store.all_messages(tx, session.id)
-                categories = project_categories(tx, user.project_id)
-            ctx = ProcessingContext(project=project, user=user, session=session,  # type: ignore[arg-type]
-                                    messages=messages, categories=categories)
-            self.pipeline.prepare(ctx)
+    def attempt(self, store: _LeasedStore, kind: str, ident: str, work: Callable[[], None]) -> None:
+        """Run ``work`` on a claimed session or merge conflict (``store`` is its store module), keeping the lease
+        alive meanwhile. An outage gives the attempt back; any other error is a failed attempt."""
+        name = f"{kind} {ident}"
+        renew = partial(_renew, store, ident, self.owner, self.settings.lease_seconds)
+        try:
+            with Heartbeat(self.db, renew, lease_seconds=self.settings.lease_seconds, name=name):
+                work()
+        except ServiceUnavailableError:
+            log.warning("the database became unavailable while working on %s; giving it back", name)
+            self.release_later(name, partial(_release, store, ident, self.owner))
+        except Exception as error:
+            log.exception("working on %s failed", name)
             with self.db.write() as tx:
-                tx.dialect.lock_user(tx, session.user_id)  # first, so every writer of this user locks in one order
-                if not session_store.owns_lease(tx, session.id, self.owner):
-                    log.warning("lost the lease on session %s; another worker will finish it", session.id)
-                    return
-                self.pipeline.write(tx, ctx)
-                session_store.finish_session(tx, session.id, self.owner)
+                status = store.fail_attempt(tx, ident, self.owner, error=f"{type(error).__name__}: {error}",
+                                            max_attempts=self.settings.max_attempts)
+            log.info("%s is now %s", name, status or "another worker's")
+
+    def process(self, session: SessionRecord) -> None:
+        """Run the pipeline over a claimed session and write its results."""
+        with self.db.read() as tx:
+            user = user_store.get_user_by_id(tx, session.user_id)
+            if user is None:
+                return
+            project = project_store.get_project(tx, user.project_id)
+            messages = message_store.all_messages(tx, session.id)
+            categories = project_categories(tx, user.project_id)
+        ctx = ProcessingContext(project=project, user=user, session=session,  # type: ignore[arg-type]
+                                messages=messages, categories=categories)
+        self.pipeline.prepare(ctx)
+        with self.db.write() as tx:
+            tx.dialect.lock_user(tx, session.user_id)  # first, so every writer of this user locks in one order
+            if not session_store.owns_lease(tx, session.id, self.owner):
+                log.warning("lost the lease on session %s; another worker will finish it", session.id)
+                return
+            self.pipeline.write(tx, ctx)
+            session_store.finish_session(tx, session.id, self.owner)
 
     def resolve_one(self) -> bool:
         """Resolve one answered merge conflict, if any is waiting."""
@@ -137,22 +158,7 @@ class Worker:
             conflict = conflict_store.claim(tx, owner=self.owner, lease_seconds=self.settings.lease_seconds)
         if conflict is None:
             return False
-        renew = partial(conflict_store.renew_lease, conflict_id=conflict.id, owner=self.owner,
-                        lease_seconds=self.settings.lease_seconds)
-        try:
-            with self.heartbeat(f"merge conflict {conflict.id}", renew):
-                self.resolve(conflict)
-        except ServiceUnavailableError:
-            log.warning("the database became unavailable while resolving merge conflict %s; giving it back",
-                        conflict.id)
-            self.release_later(f"merge conflict {conflict.id}",
-                               partial(conflict_store.release_lease, conflict_id=conflict.id, owner=self.owner))
-        except Exception as error:
-            log.exception("resolving merge conflict %s failed", conflict.id)
-            with self.db.write() as tx:
-                status = conflict_store.fail_attempt(tx, conflict.id, self.owner, max_attempts=self.settings.
-                                                     max_attempts, error=f"{type(error).__name__}: {error}")
-            log.info("merge conflict %s is now %s", conflict.id, status or "another worker's")
+        self.attempt(conflict_store, "merge conflict", conflict.id, lambda: self.resolve(conflict))
         return True
 
     def resolve(self, conflict: ConflictRecord) -> None:
@@ -168,10 +174,6 @@ class Worker:
             offset = session_store.get_session_by_id(tx, conflict.session_id)
             clock = offset.clock_offset_us if offset else 0
             apply_resolution(tx, conflict, to_dt(now_us() + clock), vector, resolution)  # type: ignore[arg-type]
-
-    def heartbeat(self, name: str, renew: Callable[[Tx], bool]) -> Heartbeat:
-        """Keeps this worker's lease on ``name`` alive while a ``with`` block works on it."""
-        return Heartbeat(self.db, renew, lease_seconds=self.settings.lease_seconds, name=name)
 
     def release_later(self, name: str, release: Callable[[Tx], bool]) -> None:
         """Give back an attempt the database cut short, now if it answers again, else at the start of a later

@@ -68,6 +68,14 @@ def without_repeats(summary: str, shown: Sequence[str]) -> str:
     return f"{head}: {body}" if len(body) > 2 else ""
 
 
+def _summary_text(summary: Line, shown: Sequence[str]) -> str:
+    """What a summary line says besides the memories shown; "" to leave it out (unless it was asked for)."""
+    text = without_repeats(summary.text, shown)
+    if text or not summary.asked:
+        return text
+    return f"{summary.text.partition(': ')[0]}: nothing beyond the memories above."
+
+
 def render(*, now: datetime, tz: tzinfo, tz_name: str, memories: Sequence[Line], past: Sequence[Line],
            summaries: Sequence[Line], messages: Sequence[Line], recent: Sequence[Line]) -> str:
     local = now.astimezone(tz)
@@ -81,11 +89,10 @@ def render(*, now: datetime, tz: tzinfo, tz_name: str, memories: Sequence[Line],
         parts.append("\nEarlier versions (no longer current):")
         parts += [f"- [{_when(m.start_us, m.end_us, tz)}] {m.text}{m.note}" for m in past]
     shown = [m.text for m in memories]
-    summaries = [Line(text or f"{s.text.partition(': ')[0]}: nothing beyond the memories above.", s.start_us,
-                      s.end_us) for s in summaries if (text := without_repeats(s.text, shown)) or s.asked]
-    if summaries:
+    lines = [(s, text) for s in summaries if (text := _summary_text(s, shown))]
+    if lines:
         parts.append("\nSummaries of earlier conversations:")
-        parts += [f"- [{_when(s.start_us, s.end_us, tz)}] {s.text}" for s in summaries]
+        parts += [f"- [{_when(s.start_us, s.end_us, tz)}] {text}" for s, text in lines]
     if messages:
         parts.append("\nRelated messages from earlier conversations:")
         parts += [f"- [{_when(m.start_us, m.end_us, tz, with_time=True)}] {m.text}" for m in messages]

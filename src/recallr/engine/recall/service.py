@@ -179,19 +179,26 @@ class Recall:
         database with an HNSW index, exact cosines for the index's candidates and -1 for the rest."""
         if not len(corpus):
             return np.zeros((0, len(queries)), np.float32)
-        if not self.ann_min or len(corpus) < self.ann_min:
+        rows = self._approximate_rows(tx, user_id, corpus, queries, pool)
+        if rows is None:
             return corpus.matrix @ queries.T  # type: ignore[no-any-return]
+        scores = np.full((len(corpus), len(queries)), -1.0, np.float32)
+        scores[rows] = corpus.matrix[rows] @ queries.T
+        return scores
+
+    def _approximate_rows(self, tx: Tx, user_id: str, corpus: Corpus, queries: np.ndarray,
+                          pool: int) -> np.ndarray | None:
+        """The rows the HNSW index offers for any query, or None when exact search applies."""
+        if not self.ann_min or len(corpus) < self.ann_min:
+            return None
         rows: set[int] = set()
         for query in queries:
             ids = tx.dialect.nearest(tx, "memories", query, where="t.user_id = ? AND t.expired_at IS NULL",
                                      params=[user_id], limit=pool, ef_search=min(1000, max(self.ann_ef, pool)))
             if ids is None:
-                return corpus.matrix @ queries.T  # type: ignore[no-any-return]
+                return None
             rows.update(r for r in map(corpus.row_of, ids) if r is not None)
-        scores = np.full((len(corpus), len(queries)), -1.0, np.float32)
-        picked = np.fromiter(rows, dtype=np.int64, count=len(rows))
-        scores[picked] = corpus.matrix[picked] @ queries.T
-        return scores
+        return np.fromiter(rows, dtype=np.int64, count=len(rows))
 
     @staticmethod
     def _expand(tx: Tx, index: UserIndex, found: _Found, main: np.ndarray, params: RecallParams) -> None:
