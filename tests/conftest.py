@@ -58,6 +58,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield from _postgres_schema()
 
 
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A throwaway schema on the real PostgreSQL, for tests of what only PostgreSQL does (mark them postgres)."""
+    yield from _postgres_schema()
+
+
 def make_settings(data_dir: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {"data_dir": data_dir, "worker_poll_seconds": 0.05, "lease_seconds": 30,
                               "min_auto_process_seconds": 0}

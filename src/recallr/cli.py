@@ -289,6 +289,32 @@ def worker(data_dir: Path | None, database_url: str | None, concurrency: int | N
         engine.close()
 
 
+@main.command("vector-indexes")
+@_data_dir
+@_database_url
+@click.option("--min-memories", type=int, default=None,
+              help="Users past this many rows get an index (RECALLR_ANN_MIN_MEMORIES; 0 drops them all).")
+def vector_indexes(data_dir: Path | None, database_url: str | None, min_memories: int | None) -> None:
+    """PostgreSQL: build the per-user vector indexes that are missing, drop those no longer needed.
+
+    Workers keep them up after every session; run this after a bulk import, an upgrade, or a change of
+    RECALLR_ANN_MIN_MEMORIES. Indexes are built without blocking writers.
+    """
+    settings = _settings(data_dir=data_dir, database_url=database_url, ann_min_memories=min_memories)
+    engine = _engine(settings)
+    try:
+        if not engine.db.dialect.vector_indexes:
+            click.echo("nothing to do: vector indexes are a PostgreSQL feature (SQLite recall is always exact)")
+            return
+        done = engine.vector_indexes.sweep()
+        for line in done:
+            click.echo(line)
+        click.echo(f"{len(done)} change(s); users past {settings.ann_min_memories:,} rows have their own index"
+                   if settings.ann_min_memories else f"{len(done)} change(s); vector indexes are off")
+    finally:
+        engine.close()
+
+
 @main.group("llm")
 def llm_group() -> None:
     """LLM mode for the project: overrides, extraction rules, token usage, retrying failed sessions."""

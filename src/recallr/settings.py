@@ -51,13 +51,13 @@ class Settings(BaseSettings):
         600, ge=0, description="Smallest accepted `auto_process_after_seconds` (documented minimum 600)."
     )
     ann_min_memories: int = Field(
-        0, ge=0, description="PostgreSQL, opt-in: users with at least this many current memories take their dense "
-        "candidates from the pgvector HNSW index instead of an exact scan (0, the default: always exact; measured "
-        "slower at 100,000 memories, see docs/postgres.md)."
+        10_000, ge=0, description="PostgreSQL: a user with at least this many current memories (or indexed messages) "
+        "gets an HNSW index of their own, built by the worker, and recall reads only each query's candidates from it "
+        "instead of loading all their vectors into every process (0: never; see docs/postgres.md)."
     )
     ann_ef_search: int = Field(
-        200, ge=10, le=1000, description="PostgreSQL: HNSW search breadth (`hnsw.ef_search`); at least the strategy's "
-        "candidate pool is used."
+        200, ge=10, le=1000, description="PostgreSQL: least HNSW search breadth (`hnsw.ef_search`) for users with an "
+        "index; twice the strategy's candidate pool is used when larger."
     )
     embedder: str = Field("minilm", description="Embedding model: `minilm` (all-MiniLM-L6-v2, int8 ONNX).")
     embedding_threads: int = Field(

@@ -14,6 +14,7 @@ from .memories import Memories
 from .pipeline import IndexMessages, Pipeline
 from .projects import Projects
 from .recall import Recall
+from .recall.windows import VectorIndexes
 from .sessions import Sessions
 from .users import Users
 from .worker import Worker
@@ -46,7 +47,8 @@ class Engine:
         self.conflicts = MergeConflicts(self.db, on_queued=self.work_available.set)
         self.categories = Categories(self.db)
         self.recall = Recall(self.db, lambda: self.embedder, planner=self.llm.planner,
-                             ann=(self.settings.ann_min_memories, self.settings.ann_ef_search))
+                             ef_search=self.settings.ann_ef_search)
+        self.vector_indexes = VectorIndexes(self.db, min_rows=self.settings.ann_min_memories)
 
     @property
     def embedder(self) -> Embedder:
@@ -69,7 +71,7 @@ class Engine:
 
     def worker(self, owner: str | None = None) -> Worker:
         return Worker(self.db, self.settings, self.pipeline(), wake=self.work_available, owner=owner,
-                      embedder=lambda: self.embedder, resolver=self.llm.resolve)
+                      embedder=lambda: self.embedder, resolver=self.llm.resolve, vector_indexes=self.vector_indexes)
 
     def close(self) -> None:
         self.llm.close()

@@ -36,6 +36,7 @@ from .catalog import project_categories
 from .conflicts import Resolution, apply_resolution
 from .heartbeat import Heartbeat
 from .pipeline import Pipeline, ProcessingContext
+from .recall.windows import VectorIndexes
 
 log = logging.getLogger("recallr.worker")
 
@@ -69,8 +70,10 @@ class Worker:
     def __init__(self, db: Database, settings: Settings, pipeline: Pipeline, *,
                  wake: threading.Event | None = None, owner: str | None = None,
                  embedder: Callable[[], Embedder] | None = None,
-                 resolver: Callable[[ConflictRecord], Resolution | None] | None = None) -> None:
+                 resolver: Callable[[ConflictRecord], Resolution | None] | None = None,
+                 vector_indexes: VectorIndexes | None = None) -> None:
         self.db = db
+        self.vector_indexes = vector_indexes  # per-user HNSW indexes (PostgreSQL), kept up after each session
         self.embedder = embedder
         self.resolver = resolver  # reads answers to LLM-written questions (may call the model: outside any lock)
         self.settings = settings
@@ -109,7 +112,22 @@ class Worker:
         if session is None:
             return False
         self.attempt(session_store, "session", session.id, lambda: self.process(session))
+        self.index_vectors(session.user_id)
         return True
+
+    def index_vectors(self, user_id: str) -> None:
+        """Build, refresh or drop the user's own vector indexes as their new size requires (PostgreSQL)."""
+        if self.vector_indexes is None:
+            return
+        try:
+            for line in self.vector_indexes.maintain(user_id):
+                log.info("%s", line)
+        except ServiceUnavailableError:
+            raise
+        except Exception:
+            # Recall stays correct without the index (the user is searched in process), and the next session of the
+            # user, or `recallr vector-indexes`, tries again: a failed build must not stop the worker.
+            log.exception("keeping the vector indexes of user %s failed", user_id)
 
     def attempt(self, store: _LeasedStore, kind: str, ident: str, work: Callable[[], None]) -> None:
         """Run ``work`` on a claimed session or merge conflict (``store`` is its store module), keeping the lease

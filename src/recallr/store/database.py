@@ -142,6 +142,17 @@ class Database:
         """A read-only transaction over a consistent snapshot."""
         return self.transaction(write=False)
 
+    @contextmanager
+    def outside_transaction(self) -> Iterator[Tx]:
+        """Statements that must not run inside a transaction (PostgreSQL's ``CREATE INDEX CONCURRENTLY``): each
+        commits on its own."""
+        try:
+            conn, _ = self._connection()
+            yield Tx(conn, self.dialect)
+        except Exception as error:
+            self._raise_unavailable(error)
+            raise
+
     def close_thread_connection(self) -> None:
         """Close the calling thread's connection, if it opened one: a short-lived thread calls this before it ends,
         so its connection does not stay open until another thread happens to clean up after it."""

@@ -69,7 +69,7 @@ def insert(tx: Tx, memory: MemoryRecord, sources: Iterable[Source]) -> None:
     add_sources(tx, memory.id, sources)
     tx.dialect.index_text(tx, "memories", [(memory.id, memory.content)])
     if memory.embedding is not None:
-        tx.dialect.set_vector(tx, "memories", memory.id, memory.embedding)
+        tx.dialect.set_vectors(tx, "memories", [(memory.id, memory.embedding)])
 
 
 def add_sources(tx: Tx, memory_id: str, sources: Iterable[Source]) -> None:

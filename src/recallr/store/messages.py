@@ -56,6 +56,7 @@ def index_messages(tx: Tx, user_id: str, messages: Sequence[MessageRecord], vect
         return
     tx.executemany("INSERT INTO message_vectors (message_id, user_id, embedding) VALUES (?, ?, ?)",
                    [(m.id, user_id, np.asarray(v, dtype=np.float32).tobytes()) for m, v in todo])
+    tx.dialect.set_vectors(tx, "message_vectors", [(m.id, v) for m, v in todo], key="message_id")
     tx.executemany("UPDATE messages SET indexed = TRUE WHERE id = ?", [(m.id,) for m, _ in todo])
     tx.dialect.index_text(tx, "messages", [(m.id, m.content) for m, _ in todo])
     tx.execute("UPDATE users SET memory_rev = memory_rev + 1 WHERE id = ?", [user_id])

@@ -3,18 +3,22 @@
 A user's current memories (and their earlier versions), session summaries and indexed messages are loaded
 once and kept while the user's ``memory_rev`` (bumped by every write that changes memories) and message
 count stay the same, so a recall costs one cheap revision check plus a matrix-vector product.
+
+A user with a vector index of their own (PostgreSQL, past ``RECALLR_ANN_MIN_MEMORIES``; ``windows.py``) is
+the exception: their memories and messages are not loaded at all, only each query's candidates are.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from ...store import Tx
+from ...store import vector_indexes as vector_store
 from ...store.records import load_json
 
 
@@ -54,6 +58,7 @@ class Corpus:
     session_ids: list[str]
     texts: list[str]
     extra: Columns
+    center: np.ndarray | None = None  # the whole corpus's mean when this holds only some of its rows
 
     _position: dict[Any, int] | None = None
     _typicality: np.ndarray | None = None
@@ -75,13 +80,26 @@ class Corpus:
         one that answers.
         """
         if self._typicality is None:
-            self._typicality = self.matrix @ self.matrix.mean(0) if len(self.ids) else np.zeros(0, np.float32)
+            center = self.center if self.center is not None else self.matrix.mean(0) if len(self.ids) else None
+            self._typicality = self.matrix @ center if len(self.ids) else np.zeros(0, np.float32)
         return self._typicality
 
     def cosine(self, vector: np.ndarray) -> np.ndarray:
         if not len(self.ids):
             return np.zeros(0, np.float32)
         return self.matrix @ vector  # type: ignore[no-any-return]
+
+
+def joined(first: Corpus, second: Corpus) -> Corpus:
+    """The rows of ``first`` then those of ``second`` (rows of ``first`` keep their numbers)."""
+    names = first.extra._data.keys()
+    return Corpus(
+        ids=first.ids + second.ids, matrix=np.vstack([first.matrix, second.matrix]),
+        start=np.concatenate([first.start, second.start]), end=np.concatenate([first.end, second.end]),
+        session_ids=first.session_ids + second.session_ids, texts=first.texts + second.texts,
+        extra=Columns({k: first.extra.column(k) + second.extra.column(k) for k in names}, len(first) + len(second)),
+        center=first.center,
+    )
 
 
 def _corpus(rows: list[Any], *, dim: int, text: str, start: str, end: str, extra: tuple[str, ...]) -> Corpus:
@@ -104,29 +122,54 @@ class UserIndex:
     expired: Corpus  # earlier versions, searched only when the query asks about the past
     summaries: Corpus
     messages: Corpus
+    # corpus name -> mean vector, for corpora searched through the user's own vector index: those corpora above
+    # are empty until a query fills them with its candidates (windows.narrow)
+    centers: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-def load_user_index(tx: Tx, user_id: str, revision: int, dim: int) -> UserIndex:
-    memory_cols = ("chain_id", "version_number", "expired_at")
-    rows = tx.all("SELECT id, session_id, content, event_date_start, event_date_end, embedding, chain_id, "
-                  "version_number, categories, expired_at, entities, created_at, subject FROM memories "
-                  "WHERE user_id = ? ORDER BY created_at, id", [user_id])
-    current = [r for r in rows if r["expired_at"] is None]
-    old = [r for r in rows if r["expired_at"] is not None]
+MEMORY_COLUMNS = ("chain_id", "version_number", "expired_at")
+
+
+def memory_corpus(tx: Tx, where: str, params: list[Any], dim: int) -> Corpus:
+    """Memories (aliased ``t`` in ``where``) as a corpus, oldest first."""
+    rows = tx.all("SELECT t.id AS id, t.session_id AS session_id, t.content AS content, "
+                  "t.event_date_start AS event_date_start, t.event_date_end AS event_date_end, "
+                  "t.embedding AS embedding, t.chain_id AS chain_id, t.version_number AS version_number, "
+                  f"t.expired_at AS expired_at FROM memories t WHERE {where} ORDER BY t.created_at, t.id", params)
+    return _corpus(rows, dim=dim, text="content", start="event_date_start", end="event_date_end",
+                   extra=MEMORY_COLUMNS)
+
+
+def message_corpus(tx: Tx, where: str, params: list[Any], dim: int) -> Corpus:
+    """Indexed messages (their vectors aliased ``t`` in ``where``) as a corpus."""
+    rows = tx.all("SELECT m.id AS id, m.session_id AS session_id, m.content AS content, m.timestamp AS ts, "
+                  "m.timestamp AS ts_end, t.embedding AS embedding, m.position AS position, m.role AS role "
+                  f"FROM message_vectors t JOIN messages m ON m.id = t.message_id WHERE {where}", params)
+    return _corpus(rows, dim=dim, text="content", start="ts", end="ts_end", extra=("position", "role"))
+
+
+def empty_corpus(dim: int, extra: tuple[str, ...]) -> Corpus:
+    return _corpus([], dim=dim, text="", start="", end="", extra=extra)
+
+
+def load_user_index(tx: Tx, user_id: str, revision: int, dim: int,
+                    windowed: dict[str, vector_store.VectorIndexRecord] | None = None) -> UserIndex:
+    """Everything recall searches for the user, but for the ``windowed`` corpora (searched per query)."""
+    windowed = windowed or {}
+    if vector_store.MEMORIES.name in windowed:
+        current = expired = empty_corpus(dim, MEMORY_COLUMNS)
+    else:
+        current = memory_corpus(tx, "t.user_id = ? AND t.expired_at IS NULL", [user_id], dim)
+        expired = memory_corpus(tx, "t.user_id = ? AND t.expired_at IS NOT NULL", [user_id], dim)
+    messages = empty_corpus(dim, ("position", "role")) if vector_store.MESSAGES.name in windowed else \
+        message_corpus(tx, "t.user_id = ?", [user_id], dim)
     summaries = tx.all("SELECT id, session_id, content, session_date, session_date AS session_end, embedding, sources "
                        "FROM session_summaries WHERE user_id = ?", [user_id])
-    messages = tx.all("SELECT m.id AS id, m.session_id AS session_id, m.content AS content, m.timestamp AS ts, "
-                      "m.timestamp AS ts_end, v.embedding AS embedding, m.position AS position, m.role AS role "
-                      "FROM message_vectors v JOIN messages m ON m.id = v.message_id WHERE v.user_id = ?", [user_id])
     index = UserIndex(
-        revision=revision,
-        memories=_corpus(current, dim=dim, text="content", start="event_date_start", end="event_date_end",
-                         extra=memory_cols),
-        expired=_corpus(old, dim=dim, text="content", start="event_date_start", end="event_date_end",
-                        extra=memory_cols),
+        revision=revision, memories=current, expired=expired, messages=messages,
         summaries=_corpus(summaries, dim=dim, text="content", start="session_date", end="session_end",
                           extra=("sources",)),
-        messages=_corpus(messages, dim=dim, text="content", start="ts", end="ts_end", extra=("position", "role")),
+        centers={name: record.center for name, record in windowed.items()},
     )
     sources = index.summaries.extra.column("sources")
     sources[:] = [load_json(value) for value in sources]
@@ -153,7 +196,8 @@ class IndexCache:
             if cached is not None and cached.revision == revision:
                 self._items.move_to_end(user_id)
                 return cached
-        fresh = load_user_index(tx, user_id, revision, dim)
+        windowed = vector_store.for_user(tx, user_id) if tx.dialect.vector_indexes else {}
+        fresh = load_user_index(tx, user_id, revision, dim, windowed)
         with self._lock:
             self._items[user_id] = fresh
             self._items.move_to_end(user_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -34,17 +35,22 @@ def dense(scores: np.ndarray, pool: int) -> list[int]:
     return [int(i) for i in top[np.argsort(-scores[top])]]
 
 
-def lexical(tx: Tx, table: str, corpus: Corpus, terms: Sequence[str], *, user_id: str, pool: int,
-            extra_where: str = "") -> list[int]:
-    """Rows of ``corpus`` matching the terms in the full-text index, best first."""
-    if not terms or not len(corpus):
+def lexical(tx: Tx, table: str, terms: Sequence[str], *, user_id: str, pool: int,
+            extra_where: str = "") -> list[Any]:
+    """Ids of the user's rows of ``table`` matching the terms in the full-text index, best first."""
+    if not terms:
         return []
     where = "t.user_id = ?" + (f" AND {extra_where}" if extra_where else "")
     hits = tx.dialect.search_text(tx, table, " ".join(terms), where=where, params=[user_id], limit=pool)
     if hits:  # a hit on a word every item shares ("Caroline") is not evidence: keep the strong matches
         floor = LEXICAL_FLOOR * hits[0][1]
         hits = [h for h in hits if h[1] >= floor]
-    rows = (corpus.row_of(h) for h, _ in hits)
+    return [ident for ident, _ in hits]
+
+
+def rows_of(corpus: Corpus, ids: Sequence[Any]) -> list[int]:
+    """The rows of ``ids`` in ``corpus``, in order, skipping ids it does not hold."""
+    rows = (corpus.row_of(ident) for ident in ids)
     return [r for r in rows if r is not None]
 
 

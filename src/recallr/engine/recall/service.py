@@ -19,10 +19,11 @@ from ...store.records import MessageRecord, to_dt, to_us
 from ...types import DateRangeFilterType, RecallStrategy
 from ..sessions import require_session
 from ..users import require_user
+from . import windows
 from .context import Line, render
 from .index import Corpus, IndexCache, UserIndex
 from .query import RecallQuery, build_query, informative
-from .search import Ranked, dense, diversify, fuse, lexical, overlapping, select
+from .search import Ranked, dense, diversify, fuse, lexical, overlapping, rows_of, select
 from .strategies import RECIPES, Recipe, choose
 
 Progress = Callable[[str], None]
@@ -84,9 +85,9 @@ class Recall:
     """Builds the context for a session's current turn."""
 
     def __init__(self, db: Database, embedder: Callable[[], Embedder], *, cache: IndexCache | None = None,
-                 planner: Callable[[str], QueryPlanner | None] | None = None, ann: tuple[int, int] = (0, 200)) -> None:
+                 planner: Callable[[str], QueryPlanner | None] | None = None, ef_search: int = 200) -> None:
         self.db = db
-        self.ann_min, self.ann_ef = ann  # approximate dense search from this many memories (0: never), its breadth
+        self.ef_search = ef_search  # HNSW search breadth for users with a vector index of their own (windows.py)
         self.embedder = embedder
         self.cache = cache or IndexCache()
         self.planner = planner  # the project's model planner (LLM mode), consulted for PLANNED strategies
@@ -123,30 +124,40 @@ class Recall:
     def _gather(self, tx: Tx, user_id: str, session_id: str, query: RecallQuery, strategy: RecallStrategy,
                 params: RecallParams, say: Progress) -> tuple[UserIndex, _Found, dict[str, list[tuple[str, int]]]]:
         say(f"Searching memories ({strategy.value})")
-        index = self.cache.get(tx, user_id, self.embedder().dim)
-        found = self._search(tx, user_id, session_id, index, query, RECIPES[strategy], params) \
-            if not query.is_empty else _Found()
+        index, found = self.cache.get(tx, user_id, self.embedder().dim), _Found()
+        if not query.is_empty:
+            index, found = self._search(tx, user_id, session_id, index, query, RECIPES[strategy], params)
         wanted = [index.memories.ids[r.row] for r in found.memories] if params.include_metadata_ids else []
         return index, found, memory_store.sources(tx, wanted)  # provenance is only reported in metadata
 
     # -- search --------------------------------------------------------------------------------------------
     def _search(self, tx: Tx, user_id: str, session_id: str, index: UserIndex, query: RecallQuery,
-                recipe: Recipe, params: RecallParams) -> _Found:
+                recipe: Recipe, params: RecallParams) -> tuple[UserIndex, _Found]:
         texts = [query.text, *query.context[-2:]]
         extra = (query.sub_questions + query.entities) if recipe.decompose else []
         vectors = self.embedder().embed(texts + extra)
         main = vectors[0] if len(texts) == 1 else _normalise(0.75 * vectors[0] + 0.25 * vectors[1:len(texts)].mean(0))
+        queries = np.vstack([main[None, :], vectors[len(texts):]])
+        terms = query.keywords + [e.lower() for e in query.entities]
+        memory_hits = _lexical(tx, index, "memories", terms, user_id=user_id, pool=recipe.pool,
+                               extra_where="t.expired_at IS NULL") if recipe.lexical else []
+        message_hits = _lexical(tx, index, "messages", terms, user_id=user_id, pool=recipe.pool) \
+            if recipe.raw_messages else []
+        if index.centers:  # a very large user: load only this query's candidates (windows.py)
+            index = windows.narrow(tx, user_id, index, queries, pool=recipe.pool, breadth=self.ef_search,
+                                   memory_hits=memory_hits, message_hits=message_hits)
         found = _Found()
         span = query.date_range if recipe.temporal else None
-        queries = np.vstack([main[None, :], vectors[len(texts):]])
-        found.memories = self._memories(tx, user_id, index.memories, queries, query, recipe, params, span)
+        found.memories = self._memories(index.memories, queries, memory_hits, recipe, params, span)
         if recipe.decompose:
             found.reasoning.append(f"Decomposed the request into {len(extra)} searches: {extra}." if extra else
                                    "The request is a single question; searched it directly.")
         if recipe.expand and found.memories:
             self._expand(tx, index, found, main, params)
         if recipe.expand or query.about_past:
-            found.past = self._past(index, main, found, span)
+            chains = {index.memories.extra[r.row]["chain_id"] for r in found.memories}
+            windows.past(tx, user_id, index, chains, main)
+            found.past = self._past(index, main, chains)
         if recipe.summaries:
             found.summaries = _above(index.summaries, main, params.summaries_threshold, recipe.summaries)
         if params.last_n_summaries:
@@ -154,58 +165,32 @@ class Recall:
             found.summaries = list(dict.fromkeys([*found.summaries, *latest]))
             found.latest = set(latest)
         if recipe.raw_messages:
-            found.messages = self._messages(tx, user_id, session_id, index, main, query, recipe, span, found)
-        return found
+            found.messages = self._messages(tx, session_id, index, main, message_hits, recipe, span, found)
+        return index, found
 
-    def _memories(self, tx: Tx, user_id: str, corpus: Corpus, queries: np.ndarray, query: RecallQuery,
-                  recipe: Recipe, params: RecallParams, span: Any) -> list[Ranked]:
+    @staticmethod
+    def _memories(corpus: Corpus, queries: np.ndarray, hits: list[Any], recipe: Recipe, params: RecallParams,
+                  span: Any) -> list[Ranked]:
         """Memories for the main query (column 0) and any sub-queries: one matrix product over the corpus."""
-        scores = self._dense_scores(tx, user_id, corpus, queries, recipe.pool)
+        scores = corpus.matrix @ queries.T if len(corpus) else np.zeros((0, len(queries)), np.float32)
         cosines = scores[:, 0]  # thresholds apply to plain cosines; ranking to centred ones
         centred = scores - corpus.typicality()[:, None] if len(corpus) else scores
         rankings: list[tuple[list[int], float]] = [(dense(centred[:, 0], recipe.pool), 1.0)]
         rankings += [(dense(centred[:, j], recipe.pool // 2), 0.6) for j in range(1, scores.shape[1])]
         if recipe.lexical:
-            terms = query.keywords + [e.lower() for e in query.entities]
-            rankings.append((lexical(tx, "memories", corpus, terms, user_id=user_id, pool=recipe.pool,
-                                     extra_where="t.expired_at IS NULL"), 1.0))
+            rankings.append((rows_of(corpus, hits), 1.0))
         ranked = fuse(rankings, cosines, mask=overlapping(corpus, span), boost=0.02)
         above = int((cosines >= params.memories_threshold).sum())  # select() keeps no more than this or min_k
         ranked = diversify(ranked, corpus, min(params.max_top_k, max(params.min_top_k, above)))
         return select(ranked, threshold=params.memories_threshold, min_k=params.min_top_k, max_k=params.max_top_k)
 
-    def _dense_scores(self, tx: Tx, user_id: str, corpus: Corpus, queries: np.ndarray, pool: int) -> np.ndarray:
-        """Cosines of every memory with every query: a matrix product, or for a user past ``ann_min`` memories on a
-        database with an HNSW index, exact cosines for the index's candidates and -1 for the rest."""
-        if not len(corpus):
-            return np.zeros((0, len(queries)), np.float32)
-        rows = self._approximate_rows(tx, user_id, corpus, queries, pool)
-        if rows is None:
-            return corpus.matrix @ queries.T  # type: ignore[no-any-return]
-        scores = np.full((len(corpus), len(queries)), -1.0, np.float32)
-        scores[rows] = corpus.matrix[rows] @ queries.T
-        return scores
-
-    def _approximate_rows(self, tx: Tx, user_id: str, corpus: Corpus, queries: np.ndarray,
-                          pool: int) -> np.ndarray | None:
-        """The rows the HNSW index offers for any query, or None when exact search applies."""
-        if not self.ann_min or len(corpus) < self.ann_min:
-            return None
-        rows: set[int] = set()
-        for query in queries:
-            ids = tx.dialect.nearest(tx, "memories", query, where="t.user_id = ? AND t.expired_at IS NULL",
-                                     params=[user_id], limit=pool, ef_search=min(1000, max(self.ann_ef, pool)))
-            if ids is None:
-                return None
-            rows.update(r for r in map(corpus.row_of, ids) if r is not None)
-        return np.fromiter(rows, dtype=np.int64, count=len(rows))
-
     @staticmethod
     def _expand(tx: Tx, index: UserIndex, found: _Found, main: np.ndarray, params: RecallParams) -> None:
         """Add memories connected to the best hits (multi-hop), while staying within max_top_k."""
-        corpus = index.memories
-        top_chains = [corpus.extra[r.row]["chain_id"] for r in found.memories[:5]]
+        top_chains = [index.memories.extra[r.row]["chain_id"] for r in found.memories[:5]]
         linked = memory_store.connected(tx, top_chains, limit=5)
+        windows.include(tx, index, [memory.id for chain in top_chains for memory in linked.get(chain, [])])
+        corpus = index.memories
         have = {r.row for r in found.memories}
         added = 0
         for chain in top_chains:
@@ -218,20 +203,17 @@ class Recall:
         found.reasoning.append(f"Followed connections of the top memories and added {added} connected memories.")
 
     @staticmethod
-    def _past(index: UserIndex, main: np.ndarray, found: _Found, span: Any) -> list[int]:
-        chains = {index.memories.extra[r.row]["chain_id"] for r in found.memories}
+    def _past(index: UserIndex, main: np.ndarray, chains: set[str]) -> list[int]:
         rows = [i for i, chain in enumerate(index.expired.extra.column("chain_id")) if chain in chains]
         rows += dense(index.expired.cosine(main), 5)
         return list(dict.fromkeys(rows))[:10]
 
     @staticmethod
-    def _messages(tx: Tx, user_id: str, session_id: str, index: UserIndex, main: np.ndarray, query: RecallQuery,
-                  recipe: Recipe, span: Any, found: _Found) -> list[int]:
+    def _messages(tx: Tx, session_id: str, index: UserIndex, main: np.ndarray, hits: list[Any], recipe: Recipe,
+                  span: Any, found: _Found) -> list[int]:
         corpus = index.messages
         cosines = corpus.cosine(main)
-        rankings = [(dense(cosines - corpus.typicality(), recipe.pool), 1.0)]
-        rankings.append((lexical(tx, "messages", corpus, query.keywords + [e.lower() for e in query.entities],
-                                 user_id=user_id, pool=recipe.pool), 1.2))
+        rankings = [(dense(cosines - corpus.typicality(), recipe.pool), 1.0), (rows_of(corpus, hits), 1.2)]
         ranked = fuse(rankings, cosines, mask=overlapping(corpus, span), boost=0.02)
         covered = set()
         memory_ids = [index.memories.ids[r.row] for r in found.memories]
@@ -299,6 +281,15 @@ class Recall:
         if strategy in (RecallStrategy.AGENTIC, RecallStrategy.DEEP):
             out["agent_reasoning"] = " ".join(found.reasoning) or "Searched memories, summaries and messages."
         return out
+
+
+def _lexical(tx: Tx, index: UserIndex, table: str, terms: list[str], *, user_id: str, pool: int,
+             extra_where: str = "") -> list[Any]:
+    """Full-text hits (ids) in the memories or messages of the user, unless the user has none to search."""
+    resident = index.memories if table == "memories" else index.messages
+    if not len(resident) and table not in index.centers:
+        return []
+    return lexical(tx, table, terms, user_id=user_id, pool=pool, extra_where=extra_where)
 
 
 def _normalise(vector: np.ndarray) -> np.ndarray:

@@ -20,6 +20,7 @@ class Dialect(Protocol):
     type_tokens: ClassVar[dict[str, str]]
     skip_locked: ClassVar[str]  # appended to a claim query: " FOR UPDATE SKIP LOCKED" where supported
     vector_dim: ClassVar[int | None]  # the fixed embedding width the schema requires, if any
+    vector_indexes: ClassVar[bool]  # whether large users get an approximate (HNSW) vector index of their own
 
     def connect(self) -> Any:
         """A new DB-API connection in autocommit mode (transactions are explicit)."""
@@ -36,8 +37,9 @@ class Dialect(Protocol):
     def json_contains(self, column: str, wanted: dict[str, Any]) -> tuple[str, list[Any]]:
         """A WHERE fragment true when the JSON object in ``column`` has every key/value of ``wanted``."""
 
-    def set_vector(self, tx: Any, table: str, ident: Any, vector: Any) -> None:
-        """Store a row's embedding where the dialect searches it (pgvector column); may do nothing."""
+    def set_vectors(self, tx: Any, table: str, rows: Sequence[tuple[Any, Any]], *, key: str = "id") -> None:
+        """Store ``(key, vector)`` rows' embeddings where the dialect searches them (pgvector column); may do
+        nothing."""
 
     def explain_migration_error(self, error: BaseException) -> BaseException | None:
         """A clearer error for a failed migration statement (a missing extension, say), or None."""
@@ -56,10 +58,26 @@ class Dialect(Protocol):
     def is_unavailable(self, error: BaseException) -> bool:
         """Whether ``error`` means the database cannot be reached (answered with 503)."""
 
-    def nearest(self, tx: Any, table: str, vector: Any, *, where: str, params: Sequence[Any], limit: int,
-                ef_search: int) -> list[Any] | None:
-        """Ids of the ``limit`` rows of ``table`` (aliased ``t``) nearest to ``vector`` by its approximate (HNSW)
-        index, or None where the dialect has none."""
+    def nearest(self, tx: Any, table: str, vector: Any, *, key: str, where: str, params: Sequence[Any], limit: int,
+                ef_search: int) -> list[Any]:
+        """``key`` of the ``limit`` rows of ``table`` (aliased ``t``) matching ``where`` nearest to ``vector`` by
+        cosine: through a vector index whose predicate ``where`` matches, else by an exact scan."""
+
+    def fill_vectors(self, tx: Any, table: str, *, key: str, user_id: str) -> int:
+        """Copy the user's stored embeddings that the vector column lacks into it; returns how many."""
+
+    def vector_mean(self, tx: Any, table: str, *, where: str, params: Sequence[Any]) -> Any:
+        """The mean of the vectors of ``table`` rows (aliased ``t``) matching ``where``, or None for no rows."""
+
+    def build_vector_index(self, tx: Any, name: str, table: str, *, user_id: str, current_only: bool) -> None:
+        """Build (without blocking writers) index ``name`` over the user's vectors in ``table``; ``tx`` runs
+        outside any transaction. Replaces an invalid index left by a build that died."""
+
+    def drop_vector_index(self, tx: Any, name: str) -> None:
+        """Drop index ``name`` if it exists (outside any transaction, without blocking writers)."""
+
+    def vector_index_names(self, tx: Any, prefix: str) -> list[str]:
+        """Names of this schema's indexes starting with ``prefix``."""
 
     def index_text(self, tx: Any, table: str, rows: Sequence[tuple[Any, str]]) -> None:
         """Add ``(id, text)`` rows of ``table`` to its full-text index."""

@@ -11,6 +11,11 @@ from ...exceptions import ConfigurationError
 
 _TERM = re.compile(r"[^\W_]+", re.UNICODE)
 _MIGRATION_LOCK = 7_301_205_611  # any fixed number: serialises concurrent `migrate()` calls
+_INDEX_NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
+# Memory for building one user's HNSW graph: 100,000 vectors of 384 dimensions need ~200 MB; a graph that does not
+# fit is built several times slower. Only this build's session uses it, and builds are rare (a user crossing
+# RECALLR_ANN_MIN_MEMORIES).
+_BUILD_MEMORY = "512MB"
 
 
 class Row:
@@ -34,6 +39,11 @@ def _rows(cursor: Any) -> Any:
     return lambda values: Row(names, values)
 
 
+def _check_index_name(name: str) -> None:
+    if not _INDEX_NAME.fullmatch(name):
+        raise ValueError(f"not an index name Recallr makes: {name!r}")
+
+
 def _vector(values: Any) -> str:
     """A pgvector literal: ``[0.1,0.2,...]``."""
     return "[" + ",".join(f"{x:.7g}" for x in values) + "]"
@@ -46,6 +56,7 @@ class PostgresDialect:
     type_tokens: ClassVar[dict[str, str]] = {"bytes": "BYTEA", "serial_pk": "BIGSERIAL PRIMARY KEY"}
     skip_locked: ClassVar[str] = " FOR UPDATE SKIP LOCKED"
     vector_dim: ClassVar[int | None] = 384  # the pgvector column's width (migration 0003)
+    vector_indexes: ClassVar[bool] = True
 
     def __init__(self, url: str) -> None:
         try:
@@ -99,18 +110,62 @@ class PostgresDialect:
         state = getattr(error, "sqlstate", None)
         return state is None or state.startswith("08") or state in ("57P01", "57P02", "57P03")
 
-    def set_vector(self, tx: Any, table: str, ident: Any, vector: Any) -> None:
-        tx.execute(f"UPDATE {table} SET vec = (?)::vector WHERE id = ?", [_vector(vector), ident])
+    def set_vectors(self, tx: Any, table: str, rows: Sequence[tuple[Any, Any]], *, key: str = "id") -> None:
+        tx.executemany(f"UPDATE {table} SET vec = (?)::vector WHERE {key} = ?",
+                       [(_vector(vector), ident) for ident, vector in rows])
 
-    def nearest(self, tx: Any, table: str, vector: Any, *, where: str, params: Sequence[Any], limit: int,
-                ef_search: int) -> list[Any] | None:
-        """The HNSW index (pgvector >= 0.8): iterative scans keep going until ``limit`` rows pass ``where``."""
-        tx.execute(f"SET LOCAL hnsw.ef_search = {int(ef_search)}")
-        tx.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-        rows = tx.conn.execute(self.sql(  # not prepared, for the reason given in search_text
-            f"SELECT t.id AS id FROM {table} t WHERE {where} ORDER BY t.vec <=> (?)::vector LIMIT ?"),
+    def nearest(self, tx: Any, table: str, vector: Any, *, key: str, where: str, params: Sequence[Any], limit: int,
+                ef_search: int) -> list[Any]:
+        """By the user's partial HNSW index when ``where`` is its predicate (``hnsw.ef_search`` candidates, so
+        it must be at least ``limit``), else by an exact scan of the rows ``where`` selects."""
+        tx.execute(f"SET LOCAL hnsw.ef_search = {max(int(ef_search), int(limit))}")
+        # Not prepared, for the reason given in search_text, and more: a partial index serves a query only when
+        # the planner sees the user id's value, which a generic plan hides.
+        rows = tx.conn.execute(self.sql(
+            f"SELECT t.{key} AS id FROM {table} t WHERE {where} ORDER BY t.vec <=> (?)::vector LIMIT ?"),
             [*params, _vector(vector), limit], prepare=False).fetchall()
         return [row["id"] for row in rows]
+
+    def fill_vectors(self, tx: Any, table: str, *, key: str, user_id: str) -> int:
+        import numpy as np
+
+        rows = tx.all(f"SELECT {key} AS k, embedding FROM {table} WHERE user_id = ? AND vec IS NULL "
+                      "AND embedding IS NOT NULL", [user_id])
+        self.set_vectors(tx, table, [(r["k"], np.frombuffer(r["embedding"], np.float32)) for r in rows], key=key)
+        return len(rows)
+
+    def vector_mean(self, tx: Any, table: str, *, where: str, params: Sequence[Any]) -> Any:
+        import numpy as np
+
+        text = tx.scalar(f"SELECT avg(t.vec)::text FROM {table} t WHERE {where}", params)
+        return None if text is None else np.array(json.loads(text), dtype=np.float32)
+
+    def build_vector_index(self, tx: Any, name: str, table: str, *, user_id: str, current_only: bool) -> None:
+        _check_index_name(name)
+        valid = tx.scalar("SELECT x.indisvalid FROM pg_class c JOIN pg_index x ON x.indexrelid = c.oid "
+                          "WHERE c.relname = ? AND c.relnamespace = current_schema()::regnamespace", [name])
+        if valid is False:  # a build that died (its process killed, the database restarted) leaves it behind
+            self.drop_vector_index(tx, name)
+        predicate = f"user_id = {self._psycopg.sql.Literal(user_id).as_string(tx.conn)}"
+        if current_only:
+            predicate += " AND expired_at IS NULL"
+        tx.execute(f"SET maintenance_work_mem = '{_BUILD_MEMORY}'")
+        try:
+            # CONCURRENTLY: other users' writes to the table go on while the graph is built.
+            tx.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} USING hnsw "
+                       f"(vec vector_cosine_ops) WITH (m = 16, ef_construction = 64) WHERE {predicate}")
+        finally:
+            tx.execute("RESET maintenance_work_mem")
+
+    def drop_vector_index(self, tx: Any, name: str) -> None:
+        _check_index_name(name)
+        tx.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
+
+    def vector_index_names(self, tx: Any, prefix: str) -> list[str]:
+        pattern = prefix.replace("_", "\\_") + "%"
+        rows = tx.all("SELECT c.relname AS name FROM pg_class c WHERE c.relkind = 'i' "
+                      "AND c.relnamespace = current_schema()::regnamespace AND c.relname LIKE ?", [pattern])
+        return [row["name"] for row in rows]
 
     def explain_migration_error(self, error: BaseException) -> BaseException | None:
         if "vector" in str(error) and ("extension" in str(error) or "type" in str(error)):

@@ -21,6 +21,7 @@ class SQLiteDialect:
     name = "sqlite"
     type_tokens: ClassVar[dict[str, str]] = {"bytes": "BLOB", "serial_pk": "INTEGER PRIMARY KEY AUTOINCREMENT"}
     vector_dim: ClassVar[int | None] = None  # BLOBs of any width
+    vector_indexes: ClassVar[bool] = False  # recall is exact, in process, for every user
     skip_locked: ClassVar[str] = ""  # BEGIN IMMEDIATE already gives the claiming writer the whole database
 
     def __init__(self, url: str) -> None:
@@ -68,13 +69,29 @@ class SQLiteDialect:
         _match_object(column, "$", wanted, clauses, params)
         return (" AND ".join(clauses) or "1=1"), params
 
-    def set_vector(self, tx: Any, table: str, ident: Any, vector: Any) -> None:
+    def set_vectors(self, tx: Any, table: str, rows: Sequence[tuple[Any, Any]], *, key: str = "id") -> None:
         """Nothing to do: vectors live in the row's BLOB and are searched with numpy."""
 
-    def nearest(self, tx: Any, table: str, vector: Any, *, where: str, params: Sequence[Any], limit: int,
-                ef_search: int) -> list[Any] | None:
-        """None: no approximate index here (this Python's sqlite3 cannot load sqlite-vec); numpy is exact."""
-        return None
+    # No vector column and no vector index here (this Python's sqlite3 cannot load sqlite-vec): the engine checks
+    # ``vector_indexes`` and never asks for these.
+    def nearest(self, tx: Any, table: str, vector: Any, *, key: str, where: str, params: Sequence[Any], limit: int,
+                ef_search: int) -> list[Any]:
+        raise NotImplementedError("SQLite has no vector column; recall searches its vectors in process")
+
+    def fill_vectors(self, tx: Any, table: str, *, key: str, user_id: str) -> int:
+        raise NotImplementedError("SQLite has no vector column")
+
+    def vector_mean(self, tx: Any, table: str, *, where: str, params: Sequence[Any]) -> Any:
+        raise NotImplementedError("SQLite has no vector column")
+
+    def build_vector_index(self, tx: Any, name: str, table: str, *, user_id: str, current_only: bool) -> None:
+        raise NotImplementedError("SQLite has no vector indexes")
+
+    def drop_vector_index(self, tx: Any, name: str) -> None:
+        raise NotImplementedError("SQLite has no vector indexes")
+
+    def vector_index_names(self, tx: Any, prefix: str) -> list[str]:
+        return []
 
     def explain_migration_error(self, error: BaseException) -> BaseException | None:
         return None
