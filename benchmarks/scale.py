@@ -2,7 +2,7 @@
 
     python benchmarks/scale.py                                    # --users 1000 --memories 100000 (default)
     python benchmarks/scale.py --users 10000 --memories 1000000   # the full run
-        [--probes 1000,10000,100000] [--n 100] [--no-hnsw] [--ann] [--keep] [--postgres-url postgresql://...]
+        [--probes 1000,10000,100000] [--n 100] [--ann-min-memories 10000] [--keep] [--postgres-url postgresql://...]
 
 A new database is created on the server of ``--postgres-url`` (dropped afterwards unless ``--keep``) and
 migrated by the engine. Then rows are written straight into the store's tables with binary COPY: ``--users``
@@ -11,15 +11,15 @@ processed sessions of 10 indexed messages (one session per 50 memories), a summa
 with provenance, categories, entities, event dates, an embedding (random unit vectors: latency does not
 depend on what they mean) and the pgvector column; full-text vectors are computed by PostgreSQL itself
 (``to_tsvector('english', ...)``, as the store does). Secondary indexes are dropped during the load and
-rebuilt after it (the HNSW index too, unless ``--no-hnsw``: recall only reads it for users past
-``RECALLR_ANN_MIN_MEMORIES``), then VACUUM ANALYZE.
+rebuilt after it, then VACUUM ANALYZE; then the engine builds the per-user vector indexes of every user past
+``--ann-min-memories`` (``recallr vector-indexes``; those users are searched through their index, the others
+exactly in process).
 
 Measured per probe user and for one background user: the first ``get_context`` (cold: the user's index is
 loaded), then ``--n`` balanced ``get_context`` calls on a fresh session, each after one new question, in
 process (``RecallrAI.embedded``) and over HTTP (``recallr serve``). Target: p95 <= 50 ms over HTTP for the
-10,000-memory user. Exits non-zero when it is missed. With ``--ann`` (the HNSW index must exist), the
-largest probe user is also asked ``--n`` questions with exact and with HNSW dense search (in process):
-latency and the share of exact search's memory ids that the HNSW run returns too.
+10,000-memory user. Exits non-zero when it is missed. ``benchmarks/ann.py`` compares the two kinds of search
+on real embeddings.
 """
 
 from __future__ import annotations
@@ -164,7 +164,9 @@ class Generator:
         self.pick = random.Random(seed)
         self.next_message = 1
 
-    def user(self, custom_id: str, memories: int, copier: Copier) -> str:
+    def user(self, custom_id: str, memories: int, copier: Copier,
+             corpus: tuple[list[str], np.ndarray] | None = None) -> str:
+        """Rows for one user; ``corpus`` (texts, unit vectors), if given, supplies real memory and message texts."""
         user_id = str(uuid.uuid4())
         n_sessions = max(1, math.ceil(memories / MEMORIES_PER_SESSION))
         now = us(datetime.now(UTC))
@@ -177,8 +179,13 @@ class Generator:
                                    "message_count": MESSAGES_PER_SESSION} for sid, when in sessions))
         first = self.next_message
         self.next_message += n_sessions * MESSAGES_PER_SESSION
+        n_messages = n_sessions * MESSAGES_PER_SESSION
         texts = [f"{self.pick.choice(PEOPLE)} and I talked about {self.pick.choice(TOPICS)}."
-                 for _ in range(n_sessions * MESSAGES_PER_SESSION)]
+                 for _ in range(n_messages)]
+        vectors = unit(self.rng, n_messages)
+        if corpus is not None:  # every fifth sentence of the corpus is also a message
+            texts = [corpus[0][(5 * n) % len(corpus[0])] for n in range(n_messages)]
+            vectors = np.stack([corpus[1][(5 * n) % len(corpus[0])] for n in range(n_messages)])
 
         def messages() -> Iterator[dict[str, Any]]:
             for n, text in enumerate(texts):
@@ -188,9 +195,9 @@ class Generator:
                        "indexed": True}
 
         copier.write("messages", messages())
-        vectors = unit(self.rng, len(texts))
         copier.write("message_vectors", ({"message_id": first + n, "user_id": user_id,
-                                          "embedding": vectors[n].tobytes()} for n in range(len(texts))))
+                                          "embedding": vectors[n].tobytes(), "vec": Vector(vectors[n])}
+                                         for n in range(len(texts))))
         vectors = unit(self.rng, n_sessions)
         copier.write("session_summaries", (
             {"id": str(uuid.uuid4()), "session_id": sid, "user_id": user_id,
@@ -200,19 +207,20 @@ class Generator:
         ids = [str(uuid.uuid4()) for _ in range(memories)]
         for lo in range(0, memories, 20_000):  # bounded memory for the 100k-memory user
             hi = min(memories, lo + 20_000)
-            vectors = unit(self.rng, hi - lo)
+            vectors = unit(self.rng, hi - lo) if corpus is None else corpus[1][lo:hi]
             copier.write("memories", (self._memory(ids[n], user_id, sessions[n // MEMORIES_PER_SESSION], n,
-                                                   vectors[n - lo]) for n in range(lo, hi)))
+                                                   vectors[n - lo], corpus[0][n] if corpus else None)
+                                      for n in range(lo, hi)))
         copier.write("memory_sources", ({"memory_id": ids[n], "session_id": sessions[n // MEMORIES_PER_SESSION][0],
                                          "message_index": n % MESSAGES_PER_SESSION} for n in range(memories)))
         return user_id
 
     def _memory(self, memory_id: str, user_id: str, session: tuple[str, datetime], n: int,
-                vector: np.ndarray) -> dict[str, Any]:
+                vector: np.ndarray, text: str | None) -> dict[str, Any]:
         sid, when = session
         person = self.pick.choice(PEOPLE)
         return {"id": memory_id, "user_id": user_id, "session_id": sid, "chain_id": memory_id, "version_number": 1,
-                "content": f"User went {self.pick.choice(TOPICS)} with {person} (note {n}).",
+                "content": text or f"User went {self.pick.choice(TOPICS)} with {person} (note {n}).",
                 "categories": '["events"]', "subject": "User", "entities": json.dumps([person.lower()]),
                 "negated": False, "event_date_start": us(when), "event_date_end": us(when), "created_at": us(when),
                 "merge_conflict_in_progress": False, "embedding": vector.tobytes(), "vec": Vector(vector)}
@@ -227,8 +235,9 @@ def step(label: str, fn: Callable[[], Any]) -> Any:
 
 
 def populate(url: str, project_id: str, users: int, memories: int, probes: Sequence[int],
-             hnsw: bool) -> None:
-    """Load everything (``bg-<n>`` background users, ``probe-<memories>`` probe users)."""
+             corpus: tuple[list[str], np.ndarray] | None = None) -> None:
+    """Load everything (``bg-<n>`` background users, ``probe-<memories>`` probe users, whose memories come from
+    ``corpus`` if given)."""
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
@@ -246,7 +255,7 @@ def populate(url: str, project_id: str, users: int, memories: int, probes: Seque
             if (u + 1) % max(1, users // 10) == 0:
                 print(f"  background users: {u + 1}/{users} ({time.perf_counter() - start:.0f} s)", flush=True)
         for count in probes:
-            gen.user(f"probe-{count}", count, copier)
+            gen.user(f"probe-{count}", count, copier, corpus)
         for name in TABLES:
             copier.flush(name)
         copied = time.perf_counter() - start
@@ -254,15 +263,22 @@ def populate(url: str, project_id: str, users: int, memories: int, probes: Seque
               f"({sum(copier.rows.values()) / copied:,.0f} rows/s): {copier.rows}", flush=True)
         copier.finish()
         conn.execute("SELECT setval('messages_id_seq', (SELECT MAX(id) FROM messages))")
-        conn.execute("SET maintenance_work_mem = '2GB'")  # the HNSW graph of a million vectors
         for name, definition in saved:
-            if "hnsw" in definition and not hnsw:
-                print(f"  {name}: skipped (--no-hnsw)")
-                continue
             step(f"CREATE INDEX {name}", partial(conn.execute, definition))
         step("VACUUM ANALYZE", lambda: conn.execute("VACUUM ANALYZE"))
         size = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))").fetchone()
         print(f"  database size: {size[0] if size else '?'}")
+
+
+def vector_indexes(data: Path, url: str, min_rows: int) -> None:
+    """What ``recallr vector-indexes`` does: an index of their own for every user past ``min_rows`` (and none for
+    the others, in a kept database measured again with another threshold)."""
+    engine = Engine(Settings(data_dir=data, database_url=url, ann_min_memories=min_rows))
+    try:
+        for line in step("vector indexes", engine.vector_indexes.sweep):
+            print(f"    {line}")
+    finally:
+        engine.close()
 
 
 def question(n: int) -> str:
@@ -281,28 +297,6 @@ def measure(client: RecallrAI, uid: str, n: int) -> tuple[float, list[float]]:
         session.add_message(MessageRole.USER, question(len(samples)))
         samples += timed(lambda: session.get_context(recall_strategy="balanced", include_system_prompt=False), 1)
     return cold, samples
-
-
-def approximate(data: Path, url: str, uid: str, n: int) -> list[Any]:
-    """Exact vs HNSW dense search for one user, the same ``n`` questions each: latency and overlap of memory ids."""
-    asked = [question(i) for i in range(n + 5)]
-    found: dict[int, list[list[str]]] = {}
-    times: dict[int, list[float]] = {}
-    for ann_min in (0, 1):  # 0: exact (numpy over every memory); 1: candidates from the HNSW index
-        with RecallrAI.embedded(data, database_url=url, run_worker=False, ann_min_memories=ann_min) as client:
-            session = client.get_user(uid).create_session(auto_process_after_seconds=None)
-            found[ann_min], times[ann_min] = [], []
-            for i, text in enumerate(asked):
-                session.add_message(MessageRole.USER, text)
-                started = time.perf_counter()
-                result = session.get_context(recall_strategy="balanced", include_metadata_ids=True,
-                                             include_system_prompt=False)
-                if i >= 5:  # the first calls load the index and warm up
-                    times[ann_min].append((time.perf_counter() - started) * 1000)
-                    found[ann_min].append(result.metadata.memory_ids)
-    overlap = [len(set(a) & set(e)) / max(1, len(e)) for a, e in zip(found[1], found[0], strict=True)]
-    return [uid, percentile(times[0], 50), percentile(times[0], 95), percentile(times[1], 50),
-            percentile(times[1], 95), sum(overlap) / len(overlap)]
 
 
 @contextmanager
@@ -343,9 +337,8 @@ def main() -> int:
     parser.add_argument("--memories", type=int, default=100_000, help="memories shared by the background users")
     parser.add_argument("--probes", default="1000,10000,100000", help="memories of each single measured user")
     parser.add_argument("--n", type=int, default=100, help="timed get_context calls per user and transport")
-    parser.add_argument("--no-hnsw", dest="hnsw", action="store_false", help="do not rebuild the HNSW index")
-    parser.add_argument("--ann", action="store_true",
-                        help="also compare exact and HNSW dense search for the largest probe user (needs the index)")
+    parser.add_argument("--ann-min-memories", type=int, default=Settings().ann_min_memories,
+                        help="users with this many memories get their own vector index (0: every user exact)")
     parser.add_argument("--keep", action="store_true", help="keep the database (its name is printed)")
     parser.add_argument("--database", help="measure a database kept by an earlier --keep run (no loading)")
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/test")
@@ -365,22 +358,23 @@ def main() -> int:
             project, key = engine.projects.create("scale")
             engine.close()
             start = time.perf_counter()
-            populate(url, project.id, args.users, args.memories, probes, args.hnsw)
+            populate(url, project.id, args.users, args.memories, probes)
             print(f"loaded in {time.perf_counter() - start:.1f} s", flush=True)
+        vector_indexes(data, url, args.ann_min_memories)
         measured, users, total = loaded_users(url)
         results: dict[str, dict[str, Any]] = {uid: {} for uid in measured}
-        with RecallrAI.embedded(data, database_url=url, run_worker=False) as client:
+        with RecallrAI.embedded(data, database_url=url, run_worker=False,
+                                ann_min_memories=args.ann_min_memories) as client:
             measure(client, "bg-1", 30)  # warm: the model, numpy, the connection (not reported)
             for uid in measured:
                 results[uid]["embedded"] = measure(client, uid, args.n)
-        env = {"RECALLR_DATABASE_URL": url, "RECALLR_RUN_WORKER": "false", "RECALLR_LOG_LEVEL": "warning"}
+        env = {"RECALLR_DATABASE_URL": url, "RECALLR_RUN_WORKER": "false", "RECALLR_LOG_LEVEL": "warning",
+               "RECALLR_ANN_MIN_MEMORIES": str(args.ann_min_memories)}
         with live_server(data, extra_env=env, init=False) as (base, _, _), \
                 RecallrAI(key.api_key, project.id, base_url=base) as client:
             measure(client, "bg-1", 30)
             for uid in measured:
                 results[uid]["http"] = measure(client, uid, args.n)
-        biggest = max(measured, key=lambda uid: measured[uid])
-        ann_row = approximate(data, url, biggest, args.n) if args.ann else None
     rows, ok = [], True
     for uid, count in measured.items():
         (e_cold, e), (h_cold, h) = results[uid]["embedded"], results[uid]["http"]
@@ -388,14 +382,12 @@ def main() -> int:
         if count == 10_000:
             verdict = "PASS" if percentile(h, 95) <= TARGET_MS else "FAIL"
             ok &= verdict == "PASS"
-        rows.append([uid, count, e_cold, percentile(e, 50), percentile(e, 95), percentile(e, 99), h_cold,
+        search = "own index" if args.ann_min_memories and count >= args.ann_min_memories else "in process"
+        rows.append([uid, count, search, e_cold, percentile(e, 50), percentile(e, 95), percentile(e, 99), h_cold,
                      percentile(h, 50), percentile(h, 95), percentile(h, 99), verdict])
     print(f"\nget_context (balanced), {args.n} calls per user; {users:,} users, {total:,} memories in the database")
-    print(table(["user", "memories", "emb cold", "emb p50", "emb p95", "emb p99", "http cold", "http p50",
+    print(table(["user", "memories", "search", "emb cold", "emb p50", "emb p95", "emb p99", "http cold", "http p50",
                  "http p95", "http p99", f"p95<={TARGET_MS:.0f}"], rows))
-    if ann_row:
-        print(f"\nexact vs HNSW dense search (balanced, in process, {args.n} questions, hnsw.ef_search >= 200)")
-        print(table(["user", "exact p50", "exact p95", "hnsw p50", "hnsw p95", "memory ids shared"], [ann_row]))
     return 0 if ok else 1
 
 
