@@ -15,7 +15,8 @@ own HNSW index, which the engine builds as ``recallr vector-indexes`` does. Repo
 * latency: the first call (cold: exact search loads the user's vectors) and p50 / p95 of the others; the build.
 
 Targets (exit status 1 when one is missed): memories shared >= 0.95 and dense recall >= 0.95 for every strategy,
-and balanced p95 through the index <= 50 ms.
+and a first call through the index faster than exact search's (which loads the user's vectors). Warm latency is
+reported, not targeted here: both paths share the full-text search, and ``scale.py`` holds the latency target.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from scale import database, populate, step, vector_indexes
 
 LONGMEMEVAL = DATA / "longmemeval" / "longmemeval_s_dev60.json.gz"
 STRATEGIES = ["low_latency", "balanced", "agentic", "deep"]
-SHARED_TARGET, DENSE_TARGET, P95_TARGET = 0.95, 0.95, 50.0
+SHARED_TARGET, DENSE_TARGET = 0.95, 0.95
 CACHE = Path.home() / ".cache" / "recallr"
 
 
@@ -130,10 +131,10 @@ def dense_recall(data: Path, url: str, uid: str, questions: list[str]) -> dict[s
             for query in queries:
                 exact = set(ids[np.argsort(-(matrix @ (query - center)))[:pool]])
                 with engine.db.read() as tx:
-                    found = tx.dialect.nearest(tx, MEMORIES.table, query - center, key=MEMORIES.key,
-                                               where=MEMORIES.where, params=[user_id], limit=pool,
+                    found = tx.dialect.nearest(tx, f"SELECT t.id AS id FROM memories t WHERE {MEMORIES.where}",
+                                               [user_id], column="t.vec", vector=query - center, limit=pool,
                                                ef_search=ef_search(pool, engine.settings.ann_ef_search))
-                shares.append(len(exact & set(found)) / pool)
+                shares.append(len(exact & {row["id"] for row in found}) / pool)
             out[strategy] = float(np.mean(shares))
         return out
     finally:
@@ -165,13 +166,11 @@ def main() -> int:
         build = time.perf_counter() - started
         index_cold, indexed = ask(data, url, uid, questions)
         recall = dense_recall(data, url, uid, questions)
-    rows, ok = [], True
+    rows, ok = [], index_cold < exact_cold
     for strategy in STRATEGIES:
         (e, e_ids), (i, i_ids) = exact[strategy], indexed[strategy]
         shared = float(np.mean([len(set(a) & set(b)) / max(1, len(b)) for a, b in zip(i_ids, e_ids, strict=True)]))
         ok &= shared >= SHARED_TARGET and recall[strategy] >= DENSE_TARGET
-        if strategy == "balanced":
-            ok &= percentile(i, 95) <= P95_TARGET
         rows.append([strategy, RECIPES[RecallStrategy(strategy)].pool, recall[strategy], shared,
                      percentile(e, 50), percentile(e, 95), percentile(i, 50), percentile(i, 95)])
     print(f"\n{args.memories:,} memories of real sentences (MiniLM), {len(questions)} LongMemEval questions per "
@@ -179,8 +178,8 @@ def main() -> int:
           f"exact, {index_cold:.0f} ms through the index")
     print(table(["strategy", "pool", "dense recall", "memories shared", "exact p50", "exact p95", "index p50",
                  "index p95"], rows))
-    print(f"targets: dense recall and memories shared >= {SHARED_TARGET}, balanced index p95 <= {P95_TARGET:.0f} ms: "
-          f"{'PASS' if ok else 'FAIL'}")
+    print(f"targets: dense recall and memories shared >= {SHARED_TARGET}, first call through the index faster than "
+          f"exact: {'PASS' if ok else 'FAIL'}")
     return 0 if ok else 1
 
 

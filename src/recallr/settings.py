@@ -51,7 +51,7 @@ class Settings(BaseSettings):
         600, ge=0, description="Smallest accepted `auto_process_after_seconds` (documented minimum 600)."
     )
     ann_min_memories: int = Field(
-        10_000, ge=0, description="PostgreSQL: a user with at least this many current memories (or indexed messages) "
+        20_000, ge=0, description="PostgreSQL: a user with at least this many current memories (or indexed messages) "
         "gets an HNSW index of their own, built by the worker, and recall reads only each query's candidates from it "
         "instead of loading all their vectors into every process (0: never; see docs/postgres.md)."
     )

@@ -140,6 +140,13 @@ def test_indexes_are_dropped_when_no_longer_needed(tmp_path: Path, postgres_url:
     assert len(pg.index_names()) == 2
     assert _cli(tmp_path, postgres_url, "--min-memories", "1").count("(no user needs it)") == 2
     assert pg.index_names() == set()
+    # Turning the feature off drops every index, each once.
+    with _client(tmp_path, postgres_url, ann_min_memories=0) as client:
+        _populate(client)
+    _cli(tmp_path, postgres_url, "--min-memories", "1")
+    off = _cli(tmp_path, postgres_url, "--min-memories", "0")
+    assert off.count("dropped ann_") == 2 and "2 change(s); vector indexes are off" in off, off
+    assert pg.index_names() == set() and pg.value("SELECT COUNT(*) FROM vector_indexes") == 0
 
 
 @pytest.mark.postgres

@@ -128,41 +128,38 @@ class UserIndex:
 
 
 MEMORY_COLUMNS = ("chain_id", "version_number", "expired_at")
+#: a memory corpus's columns, the table aliased ``t``
+MEMORY_SELECT = ("SELECT t.id AS id, t.session_id AS session_id, t.content AS content, "
+                 "t.event_date_start AS event_date_start, t.event_date_end AS event_date_end, "
+                 "t.embedding AS embedding, t.chain_id AS chain_id, t.version_number AS version_number, "
+                 "t.expired_at AS expired_at FROM memories t")
+#: a message corpus's columns, the message vectors aliased ``t``
+MESSAGE_SELECT = ("SELECT m.id AS id, m.session_id AS session_id, m.content AS content, m.timestamp AS ts, "
+                  "m.timestamp AS ts_end, t.embedding AS embedding, m.position AS position, m.role AS role "
+                  "FROM message_vectors t JOIN messages m ON m.id = t.message_id")
 
 
-def memory_corpus(tx: Tx, where: str, params: list[Any], dim: int) -> Corpus:
-    """Memories (aliased ``t`` in ``where``) as a corpus, oldest first."""
-    rows = tx.all("SELECT t.id AS id, t.session_id AS session_id, t.content AS content, "
-                  "t.event_date_start AS event_date_start, t.event_date_end AS event_date_end, "
-                  "t.embedding AS embedding, t.chain_id AS chain_id, t.version_number AS version_number, "
-                  f"t.expired_at AS expired_at FROM memories t WHERE {where} ORDER BY t.created_at, t.id", params)
+def memory_corpus(rows: list[Any], dim: int) -> Corpus:
+    """Rows of ``MEMORY_SELECT`` as a corpus."""
     return _corpus(rows, dim=dim, text="content", start="event_date_start", end="event_date_end",
                    extra=MEMORY_COLUMNS)
 
 
-def message_corpus(tx: Tx, where: str, params: list[Any], dim: int) -> Corpus:
-    """Indexed messages (their vectors aliased ``t`` in ``where``) as a corpus."""
-    rows = tx.all("SELECT m.id AS id, m.session_id AS session_id, m.content AS content, m.timestamp AS ts, "
-                  "m.timestamp AS ts_end, t.embedding AS embedding, m.position AS position, m.role AS role "
-                  f"FROM message_vectors t JOIN messages m ON m.id = t.message_id WHERE {where}", params)
+def message_corpus(rows: list[Any], dim: int) -> Corpus:
+    """Rows of ``MESSAGE_SELECT`` as a corpus."""
     return _corpus(rows, dim=dim, text="content", start="ts", end="ts_end", extra=("position", "role"))
-
-
-def empty_corpus(dim: int, extra: tuple[str, ...]) -> Corpus:
-    return _corpus([], dim=dim, text="", start="", end="", extra=extra)
 
 
 def load_user_index(tx: Tx, user_id: str, revision: int, dim: int,
                     windowed: dict[str, vector_store.VectorIndexRecord] | None = None) -> UserIndex:
     """Everything recall searches for the user, but for the ``windowed`` corpora (searched per query)."""
     windowed = windowed or {}
-    if vector_store.MEMORIES.name in windowed:
-        current = expired = empty_corpus(dim, MEMORY_COLUMNS)
-    else:
-        current = memory_corpus(tx, "t.user_id = ? AND t.expired_at IS NULL", [user_id], dim)
-        expired = memory_corpus(tx, "t.user_id = ? AND t.expired_at IS NOT NULL", [user_id], dim)
-    messages = empty_corpus(dim, ("position", "role")) if vector_store.MESSAGES.name in windowed else \
-        message_corpus(tx, "t.user_id = ?", [user_id], dim)
+    memories: list[Any] = [] if vector_store.MEMORIES.name in windowed else \
+        tx.all(f"{MEMORY_SELECT} WHERE t.user_id = ? ORDER BY t.created_at, t.id", [user_id])
+    current = memory_corpus([r for r in memories if r["expired_at"] is None], dim)
+    expired = memory_corpus([r for r in memories if r["expired_at"] is not None], dim)
+    messages = message_corpus([] if vector_store.MESSAGES.name in windowed else
+                              tx.all(f"{MESSAGE_SELECT} WHERE t.user_id = ?", [user_id]), dim)
     summaries = tx.all("SELECT id, session_id, content, session_date, session_date AS session_end, embedding, sources "
                        "FROM session_summaries WHERE user_id = ?", [user_id])
     index = UserIndex(

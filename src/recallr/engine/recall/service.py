@@ -144,8 +144,8 @@ class Recall:
         message_hits = _lexical(tx, index, "messages", terms, user_id=user_id, pool=recipe.pool) \
             if recipe.raw_messages else []
         if index.centers:  # a very large user: load only this query's candidates (windows.py)
-            index = windows.narrow(tx, user_id, index, queries, pool=recipe.pool, breadth=self.ef_search,
-                                   memory_hits=memory_hits, message_hits=message_hits)
+            index = windows.narrow(tx, user_id, index, queries, pool=recipe.pool, message_pool=recipe.pool // 2,
+                                   breadth=self.ef_search, memory_hits=memory_hits, message_hits=message_hits)
         found = _Found()
         span = query.date_range if recipe.temporal else None
         found.memories = self._memories(index.memories, queries, memory_hits, recipe, params, span)

@@ -26,12 +26,13 @@ import numpy as np
 from ...store import Database, Tx
 from ...store import vector_indexes as vector_store
 from ...store.vector_indexes import CORPORA, INDEX_PREFIX, MEMORIES, MESSAGES, VectorCorpus
-from .index import Corpus, UserIndex, joined, memory_corpus, message_corpus
+from .index import MEMORY_SELECT, MESSAGE_SELECT, Corpus, UserIndex, joined, memory_corpus, message_corpus
 
 log = logging.getLogger("recallr.vector_indexes")
 
 REFRESH_SHARE = 0.02  # recompute a corpus mean once the user's rows changed by this share
 MAX_EF_SEARCH = 1000  # pgvector's upper bound for hnsw.ef_search
+_BY_NAME = {corpus.name: corpus for corpus in CORPORA}
 
 
 class VectorIndexes:
@@ -93,11 +94,10 @@ class VectorIndexes:
                 done += self.maintain(user)
         else:
             for record in records:
-                self._drop(record.user_id, _corpus(record.corpus))
+                self._drop(record.user_id, _BY_NAME[record.corpus])
                 done.append(f"dropped {record.index_name} (RECALLR_ANN_MIN_MEMORIES is 0)")
-        by_name = {corpus.name: corpus for corpus in CORPORA}
-        wanted = {by_name[name].index_name(user) for user, name in large}  # includes builds still running
-        for name in sorted(existing - wanted - {r.index_name for r in records if self.enabled}):
+        wanted = {_BY_NAME[name].index_name(user) for user, name in large}  # includes builds still running
+        for name in sorted(existing - wanted - {r.index_name for r in records}):  # recorded ones are done above
             with self.db.outside_transaction() as tx:
                 tx.dialect.drop_vector_index(tx, name)
             done.append(f"dropped {name} (no user needs it)")
@@ -125,31 +125,28 @@ class VectorIndexes:
             tx.dialect.drop_vector_index(tx, corpus.index_name(user_id))
 
 
-def _corpus(name: str) -> VectorCorpus:
-    return next(corpus for corpus in CORPORA if corpus.name == name)
-
-
 def ef_search(pool: int, breadth: int) -> int:
     """HNSW search breadth for ``pool`` candidates: twice the pool (0.99 of exact's top rows in benchmarks/ann.py),
     at least ``breadth`` (RECALLR_ANN_EF_SEARCH)."""
     return min(MAX_EF_SEARCH, max(breadth, 2 * pool))
 
 
-def narrow(tx: Tx, user_id: str, index: UserIndex, queries: np.ndarray, *, pool: int, breadth: int,
-           memory_hits: list[Any], message_hits: list[Any]) -> UserIndex:
+def narrow(tx: Tx, user_id: str, index: UserIndex, queries: np.ndarray, *, pool: int, message_pool: int,
+           breadth: int, memory_hits: list[Any], message_hits: list[Any]) -> UserIndex:
     """A copy of ``index`` whose windowed corpora hold this query's candidates: the rows nearest to each query
-    (the main one, row 0, takes ``pool``; the others half of it) by centred similarity, and the full-text hits."""
+    by centred similarity (the main query, row 0, takes ``pool`` memories and ``message_pool`` messages; the others
+    half the pool of memories), and the full-text hits."""
     memories, messages = index.memories, index.messages  # resident corpora stay as they are
     dim = queries.shape[1]
     if MEMORIES.name in index.centers:
         center = index.centers[MEMORIES.name]
-        ids = [ident for j, query in enumerate(queries)
-               for ident in _nearest(tx, MEMORIES, user_id, query - center, pool if j == 0 else pool // 2, breadth)]
-        memories = _window(memory_corpus(tx, *_among("t.id", ids + memory_hits), dim), center)
+        rows = [row for j, query in enumerate(queries) for row in _nearest(
+            tx, MEMORY_SELECT, MEMORIES, user_id, query - center, pool if j == 0 else pool // 2, breadth)]
+        memories = _window(memory_corpus(_with(tx, MEMORY_SELECT, "t.id", rows, memory_hits), dim), center)
     if MESSAGES.name in index.centers:
         center = index.centers[MESSAGES.name]
-        ids = _nearest(tx, MESSAGES, user_id, queries[0] - center, pool, breadth)
-        messages = _window(message_corpus(tx, *_among("t.message_id", ids + message_hits), dim), center)
+        rows = _nearest(tx, MESSAGE_SELECT, MESSAGES, user_id, queries[0] - center, message_pool, breadth)
+        messages = _window(message_corpus(_with(tx, MESSAGE_SELECT, "m.id", rows, message_hits), dim), center)
     return replace(index, memories=memories, messages=messages)
 
 
@@ -158,8 +155,8 @@ def include(tx: Tx, index: UserIndex, ids: list[str]) -> None:
     missing = [ident for ident in dict.fromkeys(ids) if index.memories.row_of(ident) is None]
     if missing and MEMORIES.name in index.centers:
         where, params = _among("t.id", missing)
-        more = memory_corpus(tx, where + " AND t.expired_at IS NULL", params, index.memories.matrix.shape[1])
-        index.memories = joined(index.memories, more)
+        rows = tx.all(f"{MEMORY_SELECT} WHERE {where} AND t.expired_at IS NULL", params)
+        index.memories = joined(index.memories, memory_corpus(rows, index.memories.matrix.shape[1]))
 
 
 def past(tx: Tx, user_id: str, index: UserIndex, chains: set[str], main: np.ndarray) -> None:
@@ -167,17 +164,27 @@ def past(tx: Tx, user_id: str, index: UserIndex, chains: set[str], main: np.ndar
     the five nearest to the query (an exact scan: a user's expired versions are few next to their memories)."""
     if MEMORIES.name not in index.centers:
         return
-    nearest = tx.dialect.nearest(tx, "memories", main, key="id", where="t.user_id = ? AND t.expired_at IS NOT NULL",
-                                 params=[user_id], limit=5, ef_search=40)
+    expired = f"{MEMORY_SELECT} WHERE t.user_id = ? AND t.expired_at IS NOT NULL"
+    nearest = tx.dialect.nearest(tx, expired, [user_id], column="t.vec", vector=main, limit=5, ef_search=40)
     where, params = _among("t.chain_id", sorted(chains))
-    ids_where, id_params = _among("t.id", nearest)
-    index.expired = memory_corpus(tx, f"t.user_id = ? AND t.expired_at IS NOT NULL AND ({where} OR {ids_where})",
-                                  [user_id, *params, *id_params], len(main))
+    rows = {row["id"]: row for row in [*tx.all(f"{expired} AND {where}", [user_id, *params]), *nearest]}
+    index.expired = memory_corpus(list(rows.values()), len(main))
 
 
-def _nearest(tx: Tx, corpus: VectorCorpus, user_id: str, query: np.ndarray, limit: int, breadth: int) -> list[Any]:
-    return tx.dialect.nearest(tx, corpus.table, query, key=corpus.key, where=corpus.where, params=[user_id],
+def _nearest(tx: Tx, select: str, corpus: VectorCorpus, user_id: str, query: np.ndarray, limit: int,
+             breadth: int) -> list[Any]:
+    return tx.dialect.nearest(tx, f"{select} WHERE {corpus.where}", [user_id], column="t.vec", vector=query,
                               limit=limit, ef_search=ef_search(limit, breadth))
+
+
+def _with(tx: Tx, select: str, column: str, rows: list[Any], ids: list[Any]) -> list[Any]:
+    """``rows`` without repeats, then the rows of ``ids`` they lack (read with ``select``)."""
+    unique = {row["id"]: row for row in rows}
+    missing = [ident for ident in dict.fromkeys(ids) if ident not in unique]
+    if missing:
+        where, params = _among(column, missing)
+        unique.update((row["id"], row) for row in tx.all(f"{select} WHERE {where}", params))
+    return list(unique.values())
 
 
 def _among(column: str, values: list[Any]) -> tuple[str, list[Any]]:

@@ -58,10 +58,11 @@ class Dialect(Protocol):
     def is_unavailable(self, error: BaseException) -> bool:
         """Whether ``error`` means the database cannot be reached (answered with 503)."""
 
-    def nearest(self, tx: Any, table: str, vector: Any, *, key: str, where: str, params: Sequence[Any], limit: int,
+    def nearest(self, tx: Any, select: str, params: Sequence[Any], *, column: str, vector: Any, limit: int,
                 ef_search: int) -> list[Any]:
-        """``key`` of the ``limit`` rows of ``table`` (aliased ``t``) matching ``where`` nearest to ``vector`` by
-        cosine: through a vector index whose predicate ``where`` matches, else by an exact scan."""
+        """The first ``limit`` rows of ``select`` (``SELECT ... FROM ... WHERE ...``) by the cosine distance of their
+        vector ``column`` to ``vector``: through a vector index whose predicate is the query's WHERE, else by an
+        exact scan."""
 
     def fill_vectors(self, tx: Any, table: str, *, key: str, user_id: str) -> int:
         """Copy the user's stored embeddings that the vector column lacks into it; returns how many."""

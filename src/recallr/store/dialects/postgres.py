@@ -21,22 +21,23 @@ _BUILD_MEMORY = "512MB"
 class Row:
     """A result row addressable by column name or position (like ``sqlite3.Row``)."""
 
-    __slots__ = ("_names", "_values")
+    __slots__ = ("_positions", "_values")
 
-    def __init__(self, names: list[str], values: Sequence[Any]) -> None:
-        self._names = names
+    def __init__(self, positions: dict[str, int], values: Sequence[Any]) -> None:
+        self._positions = positions  # shared by every row of one result
         self._values = values
 
     def __getitem__(self, key: int | str) -> Any:
-        return self._values[key] if isinstance(key, int) else self._values[self._names.index(key)]
+        return self._values[key] if isinstance(key, int) else self._values[self._positions[key]]
 
     def keys(self) -> list[str]:
-        return list(self._names)
+        return list(self._positions)
 
 
 def _rows(cursor: Any) -> Any:
     names = [d.name for d in cursor.description] if cursor.description else []
-    return lambda values: Row(names, values)
+    positions = {name: i for i, name in reversed(list(enumerate(names)))}  # a repeated name: its first column
+    return lambda values: Row(positions, values)
 
 
 def _check_index_name(name: str) -> None:
@@ -114,17 +115,15 @@ class PostgresDialect:
         tx.executemany(f"UPDATE {table} SET vec = (?)::vector WHERE {key} = ?",
                        [(_vector(vector), ident) for ident, vector in rows])
 
-    def nearest(self, tx: Any, table: str, vector: Any, *, key: str, where: str, params: Sequence[Any], limit: int,
+    def nearest(self, tx: Any, select: str, params: Sequence[Any], *, column: str, vector: Any, limit: int,
                 ef_search: int) -> list[Any]:
-        """By the user's partial HNSW index when ``where`` is its predicate (``hnsw.ef_search`` candidates, so
-        it must be at least ``limit``), else by an exact scan of the rows ``where`` selects."""
+        """By the user's partial HNSW index when ``select``'s WHERE is its predicate (``hnsw.ef_search``
+        candidates, so it must be at least ``limit``), else by an exact scan of the rows ``select`` selects."""
         tx.execute(f"SET LOCAL hnsw.ef_search = {max(int(ef_search), int(limit))}")
         # Not prepared, for the reason given in search_text, and more: a partial index serves a query only when
         # the planner sees the user id's value, which a generic plan hides.
-        rows = tx.conn.execute(self.sql(
-            f"SELECT t.{key} AS id FROM {table} t WHERE {where} ORDER BY t.vec <=> (?)::vector LIMIT ?"),
-            [*params, _vector(vector), limit], prepare=False).fetchall()
-        return [row["id"] for row in rows]
+        return list(tx.conn.execute(self.sql(f"{select} ORDER BY {column} <=> (?)::vector LIMIT ?"),
+                                    [*params, _vector(vector), limit], prepare=False).fetchall())
 
     def fill_vectors(self, tx: Any, table: str, *, key: str, user_id: str) -> int:
         import numpy as np

@@ -74,7 +74,7 @@ class SQLiteDialect:
 
     # No vector column and no vector index here (this Python's sqlite3 cannot load sqlite-vec): the engine checks
     # ``vector_indexes`` and never asks for these.
-    def nearest(self, tx: Any, table: str, vector: Any, *, key: str, where: str, params: Sequence[Any], limit: int,
+    def nearest(self, tx: Any, select: str, params: Sequence[Any], *, column: str, vector: Any, limit: int,
                 ef_search: int) -> list[Any]:
         raise NotImplementedError("SQLite has no vector column; recall searches its vectors in process")
 
