@@ -298,7 +298,8 @@ def vector_indexes(data_dir: Path | None, database_url: str | None, min_memories
     """PostgreSQL: build the per-user vector indexes that are missing, drop those no longer needed.
 
     Workers keep them up after every session; run this after a bulk import, an upgrade, or a change of
-    RECALLR_ANN_MIN_MEMORIES. Indexes are built without blocking writers.
+    RECALLR_ANN_MIN_MEMORIES. Indexes are built without blocking writers; a user keeps theirs until they fall
+    below half the threshold (0 drops every index).
     """
     settings = _settings(data_dir=data_dir, database_url=database_url, ann_min_memories=min_memories)
     engine = _engine(settings)
