@@ -73,7 +73,11 @@ def test_recall_through_a_users_own_index_finds_what_exact_search_finds(tmp_path
         assert "nothing to do" in built
     with _client(tmp_path, database_url, ann_min_memories=1) as client:
         assert _recalled(client) == exact
+        paris = [m for m in client.get_user("ann").list_memories().items if m.content == "User moved to Berlin."]
     assert all(memory_ids for _, memory_ids, _, _ in exact)
+    # The question about the past shows the earlier version (loaded by id on the indexed path) too.
+    [previous] = paris[0].previous_versions or []
+    assert previous.content == "User lives in Paris." and previous.memory_id in exact[2][1]
 
 
 class Postgres:

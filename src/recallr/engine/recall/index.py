@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ...store import Tx
+from ...store import search_rows as rows
 from ...store import vector_indexes as vector_store
 from ...store.records import load_json
 
@@ -128,25 +129,16 @@ class UserIndex:
 
 
 MEMORY_COLUMNS = ("chain_id", "version_number", "expired_at")
-#: a memory corpus's columns, the table aliased ``t``
-MEMORY_SELECT = ("SELECT t.id AS id, t.session_id AS session_id, t.content AS content, "
-                 "t.event_date_start AS event_date_start, t.event_date_end AS event_date_end, "
-                 "t.embedding AS embedding, t.chain_id AS chain_id, t.version_number AS version_number, "
-                 "t.expired_at AS expired_at FROM memories t")
-#: a message corpus's columns, the message vectors aliased ``t``
-MESSAGE_SELECT = ("SELECT m.id AS id, m.session_id AS session_id, m.content AS content, m.timestamp AS ts, "
-                  "m.timestamp AS ts_end, t.embedding AS embedding, m.position AS position, m.role AS role "
-                  "FROM message_vectors t JOIN messages m ON m.id = t.message_id")
 
 
 def memory_corpus(rows: list[Any], dim: int) -> Corpus:
-    """Rows of ``MEMORY_SELECT`` as a corpus."""
+    """Memory rows (``store.search_rows``) as a corpus."""
     return _corpus(rows, dim=dim, text="content", start="event_date_start", end="event_date_end",
                    extra=MEMORY_COLUMNS)
 
 
 def message_corpus(rows: list[Any], dim: int) -> Corpus:
-    """Rows of ``MESSAGE_SELECT`` as a corpus."""
+    """Message rows (``store.search_rows``) as a corpus."""
     return _corpus(rows, dim=dim, text="content", start="ts", end="ts_end", extra=("position", "role"))
 
 
@@ -154,14 +146,11 @@ def load_user_index(tx: Tx, user_id: str, revision: int, dim: int,
                     windowed: dict[str, vector_store.VectorIndexRecord] | None = None) -> UserIndex:
     """Everything recall searches for the user, but for the ``windowed`` corpora (searched per query)."""
     windowed = windowed or {}
-    memories: list[Any] = [] if vector_store.MEMORIES.name in windowed else \
-        tx.all(f"{MEMORY_SELECT} WHERE t.user_id = ? ORDER BY t.created_at, t.id", [user_id])
+    memories = [] if vector_store.MEMORIES.name in windowed else rows.user_memories(tx, user_id)
     current = memory_corpus([r for r in memories if r["expired_at"] is None], dim)
     expired = memory_corpus([r for r in memories if r["expired_at"] is not None], dim)
-    messages = message_corpus([] if vector_store.MESSAGES.name in windowed else
-                              tx.all(f"{MESSAGE_SELECT} WHERE t.user_id = ?", [user_id]), dim)
-    summaries = tx.all("SELECT id, session_id, content, session_date, session_date AS session_end, embedding, sources "
-                       "FROM session_summaries WHERE user_id = ?", [user_id])
+    messages = message_corpus([] if vector_store.MESSAGES.name in windowed else rows.user_messages(tx, user_id), dim)
+    summaries = rows.user_summaries(tx, user_id)
     index = UserIndex(
         revision=revision, memories=current, expired=expired, messages=messages,
         summaries=_corpus(summaries, dim=dim, text="content", start="session_date", end="session_end",
@@ -173,11 +162,6 @@ def load_user_index(tx: Tx, user_id: str, revision: int, dim: int,
     return index
 
 
-def user_revision(tx: Tx, user_id: str) -> int:
-    """Bumped by every write that changes what a recall can find (memories, summaries, indexed messages)."""
-    return int(tx.scalar("SELECT memory_rev FROM users WHERE id = ?", [user_id]) or 0)
-
-
 class IndexCache:
     """Least-recently-used user indexes, valid while their revision holds."""
 
@@ -187,7 +171,7 @@ class IndexCache:
         self._lock = threading.Lock()
 
     def get(self, tx: Tx, user_id: str, dim: int) -> UserIndex:
-        revision = user_revision(tx, user_id)
+        revision = rows.user_revision(tx, user_id)
         with self._lock:
             cached = self._items.get(user_id)
             if cached is not None and cached.revision == revision:

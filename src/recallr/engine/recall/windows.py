@@ -18,15 +18,17 @@ ranking exactly, so both paths agree up to the index's recall (``benchmarks/ann.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from ...store import Database, Tx
+from ...store import search_rows as rows
 from ...store import vector_indexes as vector_store
 from ...store.vector_indexes import CORPORA, INDEX_PREFIX, MEMORIES, MESSAGES, VectorCorpus
-from .index import MEMORY_SELECT, MESSAGE_SELECT, Corpus, UserIndex, joined, memory_corpus, message_corpus
+from .index import Corpus, UserIndex, joined, memory_corpus, message_corpus
 
 log = logging.getLogger("recallr.vector_indexes")
 
@@ -140,13 +142,17 @@ def narrow(tx: Tx, user_id: str, index: UserIndex, queries: np.ndarray, *, pool:
     dim = queries.shape[1]
     if MEMORIES.name in index.centers:
         center = index.centers[MEMORIES.name]
-        rows = [row for j, query in enumerate(queries) for row in _nearest(
-            tx, MEMORY_SELECT, MEMORIES, user_id, query - center, pool if j == 0 else pool // 2, breadth)]
-        memories = _window(memory_corpus(_with(tx, MEMORY_SELECT, "t.id", rows, memory_hits), dim), center)
+        found = []
+        for j, query in enumerate(queries):
+            limit = pool if j == 0 else pool // 2
+            found += rows.nearest_memories(tx, user_id, query - center, limit=limit,
+                                           ef_search=ef_search(limit, breadth))
+        memories = _window(memory_corpus(_with(tx, rows.current_memories, found, memory_hits), dim), center)
     if MESSAGES.name in index.centers:
         center = index.centers[MESSAGES.name]
-        rows = _nearest(tx, MESSAGE_SELECT, MESSAGES, user_id, queries[0] - center, message_pool, breadth)
-        messages = _window(message_corpus(_with(tx, MESSAGE_SELECT, "m.id", rows, message_hits), dim), center)
+        found = rows.nearest_messages(tx, user_id, queries[0] - center, limit=message_pool,
+                                      ef_search=ef_search(message_pool, breadth))
+        messages = _window(message_corpus(_with(tx, rows.messages, found, message_hits), dim), center)
     return replace(index, memories=memories, messages=messages)
 
 
@@ -154,9 +160,8 @@ def include(tx: Tx, index: UserIndex, ids: list[str]) -> None:
     """Add the current memories ``ids`` that a narrowed index lacks (connected memories of the best hits)."""
     missing = [ident for ident in dict.fromkeys(ids) if index.memories.row_of(ident) is None]
     if missing and MEMORIES.name in index.centers:
-        where, params = _among("t.id", missing)
-        rows = tx.all(f"{MEMORY_SELECT} WHERE {where} AND t.expired_at IS NULL", params)
-        index.memories = joined(index.memories, memory_corpus(rows, index.memories.matrix.shape[1]))
+        more = memory_corpus(rows.current_memories(tx, missing), index.memories.matrix.shape[1])
+        index.memories = joined(index.memories, more)
 
 
 def past(tx: Tx, user_id: str, index: UserIndex, chains: set[str], main: np.ndarray) -> None:
@@ -164,34 +169,17 @@ def past(tx: Tx, user_id: str, index: UserIndex, chains: set[str], main: np.ndar
     the five nearest to the query (an exact scan: a user's expired versions are few next to their memories)."""
     if MEMORIES.name not in index.centers:
         return
-    expired = f"{MEMORY_SELECT} WHERE t.user_id = ? AND t.expired_at IS NOT NULL"
-    nearest = tx.dialect.nearest(tx, expired, [user_id], column="t.vec", vector=main, limit=5, ef_search=40)
-    where, params = _among("t.chain_id", sorted(chains))
-    rows = {row["id"]: row for row in [*tx.all(f"{expired} AND {where}", [user_id, *params]), *nearest]}
-    index.expired = memory_corpus(list(rows.values()), len(main))
+    found = [*rows.expired_memories(tx, user_id, sorted(chains)), *rows.nearest_expired(tx, user_id, main, limit=5)]
+    index.expired = memory_corpus(list({row["id"]: row for row in found}.values()), len(main))
 
 
-def _nearest(tx: Tx, select: str, corpus: VectorCorpus, user_id: str, query: np.ndarray, limit: int,
-             breadth: int) -> list[Any]:
-    return tx.dialect.nearest(tx, f"{select} WHERE {corpus.where}", [user_id], column="t.vec", vector=query,
-                              limit=limit, ef_search=ef_search(limit, breadth))
-
-
-def _with(tx: Tx, select: str, column: str, rows: list[Any], ids: list[Any]) -> list[Any]:
-    """``rows`` without repeats, then the rows of ``ids`` they lack (read with ``select``)."""
-    unique = {row["id"]: row for row in rows}
+def _with(tx: Tx, load: Callable[[Tx, list[Any]], list[Any]], found: list[Any], ids: list[Any]) -> list[Any]:
+    """``found`` without repeats, then the rows of ``ids`` it lacks (read with ``load``)."""
+    unique = {row["id"]: row for row in found}
     missing = [ident for ident in dict.fromkeys(ids) if ident not in unique]
     if missing:
-        where, params = _among(column, missing)
-        unique.update((row["id"], row) for row in tx.all(f"{select} WHERE {where}", params))
+        unique.update((row["id"], row) for row in load(tx, missing))
     return list(unique.values())
-
-
-def _among(column: str, values: list[Any]) -> tuple[str, list[Any]]:
-    unique = list(dict.fromkeys(values))
-    if not unique:
-        return "FALSE", []
-    return f"{column} IN ({', '.join('?' for _ in unique)})", unique
 
 
 def _window(corpus: Corpus, center: np.ndarray) -> Corpus:
