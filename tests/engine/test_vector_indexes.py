@@ -137,13 +137,21 @@ def test_indexes_are_dropped_when_no_longer_needed(tmp_path: Path, postgres_url:
     assert _cli(tmp_path, postgres_url, "--min-memories", "12").count("dropped") == 0
     assert _cli(tmp_path, postgres_url, "--min-memories", "1000").count("dropped ann_") == 2
     assert pg.index_names() == set() and pg.value("SELECT COUNT(*) FROM vector_indexes") == 0
-    # A deleted user's indexes go too (their records went with them).
+    # A deleted user's indexes go too (their records went with them): the command drops them, and so does every
+    # worker when it starts and every few minutes after.
     _cli(tmp_path, postgres_url, "--min-memories", "1")
     with _client(tmp_path, postgres_url, ann_min_memories=1) as client:
         client.get_user("ann").delete()
     assert len(pg.index_names()) == 2
     assert _cli(tmp_path, postgres_url, "--min-memories", "1").count("(no user needs it)") == 2
     assert pg.index_names() == set()
+    with _client(tmp_path, postgres_url, ann_min_memories=0) as client:
+        _populate(client)
+    _cli(tmp_path, postgres_url, "--min-memories", "1")
+    with _client(tmp_path, postgres_url, ann_min_memories=1) as client:
+        client.get_user("ann").delete()
+    with _client(tmp_path, postgres_url, ann_min_memories=1):
+        wait_for(lambda: pg.index_names() == set(), timeout=10)
     # Turning the feature off drops every index, each once.
     with _client(tmp_path, postgres_url, ann_min_memories=0) as client:
         _populate(client)

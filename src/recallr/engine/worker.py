@@ -39,6 +39,7 @@ from .pipeline import Pipeline, ProcessingContext
 from .recall.windows import VectorIndexes
 
 log = logging.getLogger("recallr.worker")
+ORPHAN_CHECK_SECONDS = 300.0  # how often a worker drops the vector indexes of deleted users (a catalog query)
 
 
 class _LeasedStore(Protocol):
@@ -83,14 +84,20 @@ class Worker:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._next_maintenance = 0.0
+        self._next_orphan_check = 0.0  # at start, then every ORPHAN_CHECK_SECONDS
         self._unreleased: list[tuple[str, Callable[[Tx], bool]]] = []  # outage-cut attempts not yet given back
         self._unreleased_lock = threading.Lock()
 
     def maintain(self) -> None:
-        """Queue idle sessions for auto-processing; fail sessions whose last attempt died."""
+        """Queue idle sessions for auto-processing; fail sessions whose last attempt died; now and then, drop the
+        vector indexes of deleted users."""
         with self.db.write() as tx:
             session_store.queue_idle_sessions(tx, min_seconds=self.settings.min_auto_process_seconds)
             session_store.fail_exhausted(tx, max_attempts=self.settings.max_attempts)
+        if self.vector_indexes is not None and time.monotonic() >= self._next_orphan_check:
+            self._next_orphan_check = time.monotonic() + ORPHAN_CHECK_SECONDS
+            for line in self.vector_indexes.drop_orphans():
+                log.info("%s", line)
 
     def claim(self) -> SessionRecord | None:
         with self.db.read() as tx:  # cheap look first: idle workers must not hold the write lock

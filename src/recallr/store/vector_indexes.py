@@ -90,3 +90,11 @@ def users_with_at_least(tx: Tx, corpus: VectorCorpus, rows: int) -> list[str]:
     found = tx.all(f"SELECT t.user_id AS user_id FROM {corpus.table} t{where} GROUP BY t.user_id "
                    "HAVING COUNT(*) >= ?", [rows])
     return [row["user_id"] for row in found]
+
+
+def existing_users(tx: Tx, user_ids: list[str]) -> set[str]:
+    """Which of ``user_ids`` still exist."""
+    if not user_ids:
+        return set()
+    marks = ", ".join("?" for _ in user_ids)
+    return {row["id"] for row in tx.all(f"SELECT id FROM users WHERE id IN ({marks})", user_ids)}

@@ -86,23 +86,34 @@ class VectorIndexes:
         if not self.db.dialect.vector_indexes:
             return []
         with self.db.read() as tx:
-            large = {(user, corpus.name) for corpus in CORPORA if self.enabled
-                     for user in vector_store.users_with_at_least(tx, corpus, self.min_rows // 2 or 1)}
             records = vector_store.all_records(tx)
-            existing = set(tx.dialect.vector_index_names(tx, INDEX_PREFIX))
+            large = {user for corpus in CORPORA if self.enabled
+                     for user in vector_store.users_with_at_least(tx, corpus, self.min_rows)}
         done: list[str] = []
         if self.enabled:
-            for user in sorted({user for user, _ in large} | {r.user_id for r in records}):
+            for user in sorted(large | {r.user_id for r in records}):
                 done += self.maintain(user)
         else:
             for record in records:
                 self._drop(record.user_id, _BY_NAME[record.corpus])
                 done.append(f"dropped {record.index_name} (RECALLR_ANN_MIN_MEMORIES is 0)")
-        wanted = {_BY_NAME[name].index_name(user) for user, name in large}  # includes builds still running
-        for name in sorted(existing - wanted - {r.index_name for r in records}):  # recorded ones are done above
-            with self.db.outside_transaction() as tx:
-                tx.dialect.drop_vector_index(tx, name)
-            done.append(f"dropped {name} (no user needs it)")
+        return done + self.drop_orphans(every=not self.enabled)
+
+    def drop_orphans(self, *, every: bool = False) -> list[str]:
+        """Drop the indexes of users that no longer exist (``every``: all indexes without a record); the worker
+        runs this every few minutes."""
+        if not self.db.dialect.vector_indexes:
+            return []
+        with self.db.read() as tx:
+            owners = tx.dialect.vector_index_owners(tx, INDEX_PREFIX)
+            alive = vector_store.existing_users(tx, sorted(set(owners.values())))
+            recorded = {r.index_name for r in vector_store.all_records(tx)} if every else set()
+        done = []
+        for name, user in sorted(owners.items()):
+            if user not in alive or (every and name not in recorded):
+                with self.db.outside_transaction() as tx:
+                    tx.dialect.drop_vector_index(tx, name)
+                done.append(f"dropped {name} (no user needs it)")
         return done
 
     def _build(self, user_id: str, corpus: VectorCorpus) -> None:

@@ -77,8 +77,8 @@ class Dialect(Protocol):
     def drop_vector_index(self, tx: Any, name: str) -> None:
         """Drop index ``name`` if it exists (outside any transaction, without blocking writers)."""
 
-    def vector_index_names(self, tx: Any, prefix: str) -> list[str]:
-        """Names of this schema's indexes starting with ``prefix``."""
+    def vector_index_owners(self, tx: Any, prefix: str) -> dict[str, str]:
+        """This schema's vector indexes whose names start with ``prefix``: name -> the user id they cover."""
 
     def index_text(self, tx: Any, table: str, rows: Sequence[tuple[Any, str]]) -> None:
         """Add ``(id, text)`` rows of ``table`` to its full-text index."""

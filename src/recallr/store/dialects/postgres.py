@@ -12,6 +12,7 @@ from ...exceptions import ConfigurationError
 _TERM = re.compile(r"[^\W_]+", re.UNICODE)
 _MIGRATION_LOCK = 7_301_205_611  # any fixed number: serialises concurrent `migrate()` calls
 _INDEX_NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
+_OWNER = re.compile(r"user_id = '((?:[^']|'')*)'")
 # Memory for building one user's HNSW graph: 100,000 vectors of 384 dimensions need ~200 MB; a graph that does not
 # fit is built several times slower. Only this build's session uses it, and builds are rare (a user crossing
 # RECALLR_ANN_MIN_MEMORIES).
@@ -160,11 +161,13 @@ class PostgresDialect:
         _check_index_name(name)
         tx.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
 
-    def vector_index_names(self, tx: Any, prefix: str) -> list[str]:
-        pattern = prefix.replace("_", "\\_") + "%"
-        rows = tx.all("SELECT c.relname AS name FROM pg_class c WHERE c.relkind = 'i' "
-                      "AND c.relnamespace = current_schema()::regnamespace AND c.relname LIKE ?", [pattern])
-        return [row["name"] for row in rows]
+    def vector_index_owners(self, tx: Any, prefix: str) -> dict[str, str]:
+        # The user id is the string constant of the index's predicate: "(user_id = '<id>'::text) AND ...".
+        rows = tx.all("SELECT c.relname AS name, pg_get_expr(x.indpred, x.indrelid) AS predicate FROM pg_class c "
+                      "JOIN pg_index x ON x.indexrelid = c.oid WHERE c.relnamespace = current_schema()::regnamespace "
+                      "AND c.relname LIKE ?", [prefix.replace("_", "\\_") + "%"])
+        owners = {row["name"]: _OWNER.search(row["predicate"] or "") for row in rows}
+        return {name: found.group(1).replace("''", "'") for name, found in owners.items() if found}
 
     def explain_migration_error(self, error: BaseException) -> BaseException | None:
         if "vector" in str(error) and ("extension" in str(error) or "type" in str(error)):

@@ -90,8 +90,8 @@ class SQLiteDialect:
     def drop_vector_index(self, tx: Any, name: str) -> None:
         raise NotImplementedError("SQLite has no vector indexes")
 
-    def vector_index_names(self, tx: Any, prefix: str) -> list[str]:
-        return []
+    def vector_index_owners(self, tx: Any, prefix: str) -> dict[str, str]:
+        return {}
 
     def explain_migration_error(self, error: BaseException) -> BaseException | None:
         return None
