@@ -99,7 +99,7 @@ class LiveServer:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(create_app(engine), host="127.0.0.1", port=self.port, log_level="warning",
-                                lifespan="off")
+                                lifespan="off", timeout_keep_alive=engine.settings.keep_alive_seconds)
         self.server = uvicorn.Server(config)
         self.worker = engine.worker()
         self.thread = threading.Thread(target=self.server.run, daemon=True)

@@ -250,7 +250,7 @@ def serve(data_dir: Path | None, database_url: str | None, host: str | None, por
             os.environ[f"RECALLR_{key.upper()}"] = str(value)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     uvicorn.run("recallr.server.asgi:build", factory=True, host=settings.host, port=settings.port,
-                workers=settings.workers, log_level=settings.log_level)
+                workers=settings.workers, log_level=settings.log_level, timeout_keep_alive=settings.keep_alive_seconds)
 
 
 def _print_quickstart(settings: Settings) -> None:

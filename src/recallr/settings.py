@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address `recallr serve` binds to.")
     port: int = Field(8000, ge=0, le=65535, description="Port `recallr serve` listens on.")
     workers: int = Field(1, ge=1, le=64, description="Number of uvicorn worker processes for `recallr serve`.")
+    keep_alive_seconds: int = Field(
+        75, ge=1, description="How long `recallr serve` keeps an idle client connection open. Longer than clients' own "
+        "idle limit (httpx, which both SDKs use: 5 s), so that a client never sends a request on a connection the "
+        "server is closing at that moment (a read error on the client)."
+    )
     run_worker: bool = Field(
         True, description="Run the session-processing worker inside the server or embedded client."
     )
