@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from recallr import RecallrAI
 from recallr.cli import main
+from recallr.engine.recall import windows
 from recallr.models import MessageRole
 from tests.conftest import shared_embedder, wait_for
 
@@ -178,3 +179,26 @@ def test_vectors_written_before_the_column_existed_are_filled_in(tmp_path: Path,
 
 def test_the_command_says_what_it_does_on_sqlite(tmp_path: Path) -> None:
     assert "PostgreSQL feature" in _cli(tmp_path, None)
+
+
+@pytest.mark.postgres
+def test_a_window_holds_only_the_querys_candidates_and_loads_what_recall_adds(tmp_path: Path, postgres_url: str,
+                                                                             pg: Postgres) -> None:
+    with _client(tmp_path, postgres_url, ann_min_memories=1) as client:
+        _populate(client)
+        engine = client._embedded.engine
+        user_id = pg.value("SELECT id FROM users WHERE custom_user_id = 'ann'")
+        wait_for(lambda: pg.value("SELECT COUNT(*) FROM vector_indexes WHERE user_id = %s", user_id) == 2)
+        current = [m.memory_id for m in client.get_user("ann").list_memories().items]
+        [previous] = pg.conn.execute("SELECT id FROM memories WHERE expired_at IS NOT NULL").fetchall()
+        query = engine.embedder.embed(["What is my dog called?"])
+        with engine.db.read() as tx:
+            index = engine.recall.cache.get(tx, user_id, engine.embedder.dim)
+            assert len(index.memories) == len(index.messages) == 0 and set(index.centers) == {"memories", "messages"}
+            window = windows.narrow(tx, user_id, index, query, pool=1, message_pool=1, breadth=10, memory_hits=[],
+                                    message_hits=[])
+            assert len(window.memories) == len(window.messages) == 1 and len(index.memories) == 0
+            windows.include(tx, window, current)  # connected memories the window lacks are loaded by id
+            assert sorted(window.memories.ids) == sorted(current)
+            windows.past(tx, user_id, window, set(window.memories.extra.column("chain_id")), query[0])
+            assert window.expired.ids == [previous[0]]
