@@ -3,9 +3,9 @@
 ``document(app, settings)`` runs once in ``create_app``; the schema it serves has:
 
 * on each operation the errors it can give, all with the one error body (``Error``): 401 when it needs a
-  key, 404 when its path names a row, 413 and 422 when it takes a body or parameters, 503 (with
-  ``Retry-After``) since every route reads the database; routes add their own 400/409
-  (``responses=errors(409)``);
+  key, 404 when its path names a row, 400 (unreadable body), 413 and 422 when it takes a body, 422 when it
+  takes parameters, 503 (with ``Retry-After``) since every route reads the database; routes add their own
+  400/409 (``responses=errors(409)``);
 * the schema's security scheme is the pair of headers, required together, which gives ``/docs`` its
   Authorize button;
 * the limits that come from ``Settings`` (user id length, message length, metadata size...) are written into
@@ -60,6 +60,10 @@ _DESCRIPTIONS = {
 }
 
 
+#: The 400 of every operation with a body: Starlette cannot decode it (not UTF-8, for instance).
+_UNREADABLE_BODY = "The request body could not be read (`There was an error parsing the body`)."
+
+
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """The ``responses=`` entries for ``statuses``, each with the error body. Example: ``errors(400, 409)``."""
     return {status: {"model": ErrorBody, "description": _DESCRIPTIONS[status]} for status in statuses}
@@ -95,13 +99,15 @@ def _add_common_errors(schema: dict[str, Any]) -> None:
             if "{" in path:
                 statuses.append(404)
             if "requestBody" in operation:
-                statuses.append(413)
+                statuses += [400, 413]
             if "requestBody" in operation or operation.get("parameters"):
                 statuses.append(422)
             responses = operation.setdefault("responses", {})
             for status in statuses:
                 if status == 422 or str(status) not in responses:
                     responses[str(status)] = _error_response(status)
+                elif status == 400:
+                    responses["400"]["description"] += " " + _UNREADABLE_BODY
             for status in [s for s in responses if s.startswith(("4", "5"))]:
                 responses[status]["content"] = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for unused in ("HTTPValidationError", "ValidationError", "ErrorBody"):
@@ -109,7 +115,8 @@ def _add_common_errors(schema: dict[str, Any]) -> None:
 
 
 def _error_response(status: int) -> dict[str, Any]:
-    response: dict[str, Any] = {"description": _DESCRIPTIONS[status]}
+    description = _UNREADABLE_BODY if status == 400 else _DESCRIPTIONS[status]
+    response: dict[str, Any] = {"description": description}
     if status == 503:
         response["headers"] = {"Retry-After": {"description": "Seconds to wait before retrying.",
                                                "schema": {"type": "string"}}}
