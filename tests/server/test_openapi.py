@@ -12,6 +12,7 @@ import jsonschema_rs  # comes with schemathesis (dev extra)
 import pytest
 
 from recallr.engine import Engine
+from recallr.engine.categories import DEFAULT_CATEGORIES, validate_category_name
 from recallr.server import create_app
 
 from ..conftest import LiveServer, make_settings, shared_embedder
@@ -135,6 +136,20 @@ def test_real_error_answers_match_the_documented_error_body(server: LiveServer, 
     jsonschema_rs.validate({"$ref": "#/components/schemas/Error", "components": schema["components"]}, answer.json())
 
 
+def renamed_description(models: dict[str, Any]) -> str:
+    return str(models["UserUpdate"]["properties"]["new_custom_user_id"]["description"])
+
+
+def test_category_names_in_the_schema_are_the_ones_the_server_accepts(tmp_path: Path) -> None:
+    pattern = _schema(tmp_path)["components"]["schemas"]["CategoryIn"]["properties"]["name"]["pattern"]
+    for category in DEFAULT_CATEGORIES:
+        assert re.fullmatch(pattern, category.name), category.name
+    for bad in ("Food", "food prefs", "2food", "food__x", "food_"):
+        assert not re.fullmatch(pattern, bad)
+        with pytest.raises(ValueError):
+            validate_category_name(bad)
+
+
 def test_limits_in_the_schema_follow_the_settings(tmp_path: Path) -> None:
     schema = _schema(tmp_path, max_user_id_length=40, max_message_chars=500, min_auto_process_seconds=900,
                      max_metadata_bytes=2048)
@@ -149,5 +164,6 @@ def test_limits_in_the_schema_follow_the_settings(tmp_path: Path) -> None:
     for path, op in user_paths:
         user_id = next(p for p in op["parameters"] if p["name"] == "user_id")
         assert user_id["schema"]["maxLength"] == 40, path
+    assert "1-40 characters" in renamed_description(models) and "Renames the user" in renamed_description(models)
     offsets = [p for _, _, op in _operations(schema) for p in op.get("parameters", []) if p["name"] == "offset"]
     assert offsets and all(p["schema"]["maximum"] == 10_000_000 for p in offsets)

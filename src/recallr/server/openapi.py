@@ -27,6 +27,8 @@ from ..settings import Settings
 MAX_AUTO_PROCESS_SECONDS = 365 * 86_400
 #: A user id: not blank is checked by the server; the schema says "no control characters".
 USER_ID_PATTERN = "^[^\\u0000-\\u001f]+$"
+#: lowercase_snake, as ``engine.categories.validate_category_name`` checks.
+CATEGORY_PATTERN = "^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
 
 
 class FieldError(BaseModel):
@@ -136,7 +138,8 @@ def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _write_limits(schema: dict[str, Any], settings: Settings) -> None:
-    user_id = {"minLength": 1, "maxLength": settings.max_user_id_length, "pattern": USER_ID_PATTERN}
+    user_id = {"minLength": 1, "maxLength": settings.max_user_id_length, "pattern": USER_ID_PATTERN,
+               "note": f"1-{settings.max_user_id_length} characters, not blank, no control characters."}
     metadata = {"description": f"Any JSON object, at most {settings.max_metadata_bytes} bytes as compact JSON."}
     fields: dict[tuple[str, str], dict[str, Any]] = {
         ("UserCreate", "custom_user_id"): user_id,
@@ -148,7 +151,7 @@ def _write_limits(schema: dict[str, Any], settings: Settings) -> None:
         ("MessageCreate", "message"): {"minLength": 1, "maxLength": settings.max_message_chars},
         ("SessionCreate", "auto_process_after_seconds"): {
             "minimum": settings.min_auto_process_seconds, "maximum": MAX_AUTO_PROCESS_SECONDS},
-        ("CategoryIn", "name"): {"minLength": 1, "maxLength": 64},
+        ("CategoryIn", "name"): {"minLength": 1, "maxLength": 64, "pattern": CATEGORY_PATTERN},
         ("CategoryIn", "description"): {"minLength": 1, "maxLength": 500},
         ("CategoryUpdate", "description"): {"minLength": 1, "maxLength": 500},
     }
@@ -168,11 +171,15 @@ def _write_limits(schema: dict[str, Any], settings: Settings) -> None:
 
 
 def _constrain(prop: dict[str, Any], limits: dict[str, Any]) -> None:
-    """Apply ``limits`` to a property, or to the non-null branch of an optional one."""
-    description = limits.get("description")
-    if description:
-        prop["description"] = description
-    keywords = {k: v for k, v in limits.items() if k != "description"}
+    """Apply ``limits`` to a property, or to the non-null branch of an optional one.
+
+    ``description`` replaces the property's description; ``note`` is added to it.
+    """
+    if "description" in limits:
+        prop["description"] = limits["description"]
+    if "note" in limits:
+        prop["description"] = f"{prop.get('description', '')} {limits['note']}".strip()
+    keywords = {k: v for k, v in limits.items() if k not in ("description", "note")}
     branches = [b for b in prop.get("anyOf", []) if b.get("type") != "null"] or [prop]
     for branch in branches:
         branch.update(keywords)
