@@ -13,6 +13,7 @@ import pytest
 
 from recallr.engine import Engine
 from recallr.engine.categories import DEFAULT_CATEGORIES, validate_category_name
+from recallr.llm.config import MAX_INSTRUCTIONS, MAX_RULES
 from recallr.server import create_app
 
 from ..conftest import LiveServer, make_settings, shared_embedder
@@ -165,5 +166,11 @@ def test_limits_in_the_schema_follow_the_settings(tmp_path: Path) -> None:
         user_id = next(p for p in op["parameters"] if p["name"] == "user_id")
         assert user_id["schema"]["maxLength"] == 40, path
     assert "1-40 characters" in renamed_description(models) and "Renames the user" in renamed_description(models)
+    llm = models["ProjectLLMUpdate"]["properties"]
+    assert llm["never_remember"]["anyOf"][0]["maxItems"] == MAX_RULES
+    assert llm["extraction_instructions"]["anyOf"][0]["maxLength"] == MAX_INSTRUCTIONS
+    sorts = {p["name"]: p["schema"].get("enum") for p in schema["paths"]["/api/v1/users/{user_id}/merge-conflicts"]
+             ["get"]["parameters"] if p["name"].startswith("sort")}
+    assert sorts == {"sort_by": ["created_at", "resolved_at"], "sort_order": ["asc", "desc"]}
     offsets = [p for _, _, op in _operations(schema) for p in op.get("parameters", []) if p["name"] == "offset"]
     assert offsets and all(p["schema"]["maximum"] == 10_000_000 for p in offsets)

@@ -22,6 +22,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..engine.validation import MAX_OFFSET
+from ..llm.config import MAX_EXAMPLE_CHARS, MAX_EXAMPLES, MAX_INSTRUCTIONS, MAX_RULE_CHARS, MAX_RULES
 from ..settings import Settings
 
 MAX_AUTO_PROCESS_SECONDS = 365 * 86_400
@@ -141,6 +142,7 @@ def _write_limits(schema: dict[str, Any], settings: Settings) -> None:
     user_id = {"minLength": 1, "maxLength": settings.max_user_id_length, "pattern": USER_ID_PATTERN,
                "note": f"1-{settings.max_user_id_length} characters, not blank, no control characters."}
     metadata = {"description": f"Any JSON object, at most {settings.max_metadata_bytes} bytes as compact JSON."}
+    rules = {"maxItems": MAX_RULES, "items": {"type": "string", "minLength": 1, "maxLength": MAX_RULE_CHARS}}
     fields: dict[tuple[str, str], dict[str, Any]] = {
         ("UserCreate", "custom_user_id"): user_id,
         ("UserUpdate", "new_custom_user_id"): user_id,
@@ -154,6 +156,12 @@ def _write_limits(schema: dict[str, Any], settings: Settings) -> None:
         ("CategoryIn", "name"): {"minLength": 1, "maxLength": 64, "pattern": CATEGORY_PATTERN},
         ("CategoryIn", "description"): {"minLength": 1, "maxLength": 500},
         ("CategoryUpdate", "description"): {"minLength": 1, "maxLength": 500},
+        ("ProjectLLMUpdate", "extraction_instructions"): {"maxLength": MAX_INSTRUCTIONS},
+        ("ProjectLLMUpdate", "never_remember"): rules,
+        ("ProjectLLMUpdate", "always_remember"): rules,
+        ("ProjectLLMUpdate", "examples"): {
+            "maxItems": MAX_EXAMPLES,
+            "note": f"Each example at most {MAX_EXAMPLE_CHARS} characters, message and memories together."},
     }
     models = schema.get("components", {}).get("schemas", {})
     for (model, name), limits in fields.items():

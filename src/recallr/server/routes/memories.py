@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
@@ -60,7 +60,8 @@ async def delete_memory(user_id: str, memory_id: str, engine: EngineDep, project
 async def list_merge_conflicts(
     user_id: str, engine: EngineDep, project_id: ProjectDep, run: BlockingDep,
     offset: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 10,
-    status: MergeConflictStatus | None = None, sort_by: str = "created_at", sort_order: str = "desc",
+    status: MergeConflictStatus | None = None,
+    sort_by: Literal["created_at", "resolved_at"] = "created_at", sort_order: Literal["asc", "desc"] = "desc",
 ) -> MergeConflictListOut:
     views, total = await run(engine.conflicts.page, project_id, user_id, offset=offset, limit=limit,
                              status=status.value if status else None, sort_by=sort_by, sort_order=sort_order)
