@@ -322,12 +322,12 @@ def llm_group() -> None:
 
 
 def _llm_call(data_dir: Path | None, database_url: str | None, project_id: str | None, action: str,
-              *args: Any) -> Any:
+              *args: Any, **kwargs: Any) -> Any:
     from .exceptions import RecallrAIError
 
     engine, pid = _with_project(data_dir, database_url, project_id)
     try:
-        return getattr(engine.llm, action)(pid, *args)
+        return getattr(engine.llm, action)(pid, *args, **kwargs)
     except RecallrAIError as error:
         raise click.ClickException(error.message) from error
     finally:
@@ -341,6 +341,8 @@ def _echo_llm_settings(view: dict[str, Any], as_json: bool) -> None:
     effective = view["effective"]
     running = f"on: {effective['model']} at {effective['base_url'] or 'OpenAI'}" if effective["llm_enabled"] else "off"
     click.echo(f"mode: {view['mode']}  (LLM {running})")
+    if effective["refused"]:
+        click.echo(f"refused: {effective['refused']}")
     for key in ("model", "base_url", "api_key_set", "extraction_instructions", "never_remember", "always_remember"):
         click.echo(f"{key}: {view[key]}")
     click.echo(f"examples: {len(view['examples'])}")
@@ -353,7 +355,7 @@ def _echo_llm_settings(view: dict[str, Any], as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def llm_show(data_dir: Path | None, database_url: str | None, project_id: str | None, as_json: bool) -> None:
     """Show the project's LLM overrides and what its work runs with."""
-    _echo_llm_settings(_llm_call(data_dir, database_url, project_id, "project_settings"), as_json)
+    _echo_llm_settings(_llm_call(data_dir, database_url, project_id, "project_settings", operator=True), as_json)
 
 
 @llm_group.command("set")
@@ -386,7 +388,7 @@ def llm_set(data_dir: Path | None, database_url: str | None, project_id: str | N
             changes["examples"] = json.loads(examples_file.read_text())
         except ValueError as error:
             raise click.ClickException(f"{examples_file} is not JSON: {error}") from error
-    view = _llm_call(data_dir, database_url, project_id, "update_project_settings", changes)
+    view = _llm_call(data_dir, database_url, project_id, "update_project_settings", changes, operator=True)
     _echo_llm_settings(view, as_json)
 
 

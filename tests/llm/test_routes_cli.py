@@ -24,7 +24,8 @@ from .scripted import ScriptedModel
 @pytest.fixture
 def server(tmp_path: Path, database_url: str | None, fake_llm: FakeLLM) -> Iterator[tuple[LiveServer, httpx.Client]]:
     settings = make_settings(tmp_path / "data", database_url=database_url, llm_base_url=fake_llm.url,
-                             llm_model=MODEL, llm_max_retries=0, llm_fallback="fail", max_attempts=1)
+                             llm_model=MODEL, llm_max_retries=0, llm_fallback="fail", max_attempts=1,
+                             llm_project_models=["bigger-model"])
     engine = Engine(settings, embedder=shared_embedder())
     with LiveServer(engine) as live, httpx.Client(base_url=f"{live.base_url}/api/v1", headers={
             "X-Recallr-Api-Key": live.api_key, "X-Recallr-Project-Id": live.project.id}) as http:
@@ -36,7 +37,10 @@ def test_settings_round_trip(server: tuple[LiveServer, httpx.Client]) -> None:
     _, http = server
     initial = http.get("/project/llm").json()
     assert initial["mode"] == "inherit" and initial["api_key_set"] is False
-    assert initial["effective"] == {"llm_enabled": True, "model": MODEL, "base_url": initial["effective"]["base_url"]}
+    # a project sees that LLM mode is on, not the server's model or endpoint
+    assert initial["effective"] == {"llm_enabled": True, "endpoint": "server", "model": None, "base_url": None,
+                                    "refused": None}
+    assert initial["allowed"] == {"project_endpoints": False, "models": ["bigger-model"]}
     changed = http.put("/project/llm", json={
         "model": "bigger-model", "api_key": "sk-project-secret", "never_remember": ["salary"],
         "extraction_instructions": "Keep project names.",
@@ -51,7 +55,8 @@ def test_settings_round_trip(server: tuple[LiveServer, httpx.Client]) -> None:
     assert offline["effective"]["llm_enabled"] is False and offline["model"] == "bigger-model"  # other fields stay
     reset = http.put("/project/llm", json={"mode": "inherit", "model": None, "api_key": None}).json()
     assert (reset["mode"], reset["model"], reset["api_key_set"]) == ("inherit", None, False)
-    assert reset["effective"]["model"] == MODEL and reset["examples"][1]["memories"] == ["User's boss is Tom."]
+    assert reset["effective"]["model"] is None and reset["effective"]["llm_enabled"] is True
+    assert reset["examples"][1]["memories"] == ["User's boss is Tom."]
 
 
 @pytest.mark.parametrize(("body", "field"), [
