@@ -34,6 +34,8 @@ def fold_bracketed_keys(query: bytes) -> bytes:
     pairs = query.split(b"&")
     for i, pair in enumerate(pairs):
         raw_key, sep, value = pair.partition(b"=")
+        if not raw_key.endswith(b"]") and raw_key[-3:].lower() != b"%5d":
+            continue  # most keys: no decoding at all
         key = unquote_plus(raw_key.decode("utf-8", "replace"), encoding="utf-8", errors="replace")
         if len(key) > len(_SUFFIX) and key.endswith(_SUFFIX):
             plain = quote(key[: -len(_SUFFIX)], safe="", encoding="utf-8", errors="replace")
