@@ -147,6 +147,8 @@ def _value(runs: _Runs, low: str, tokens: list[tuple[int, int]], at: int, kind: 
     if at >= len(tokens):
         return None
     start, _ = tokens[at]
+    if text.startswith("[redacted]", start):
+        return None  # already redacted: redact() is idempotent
     span = _quoted(text, start) or _run(text, start, runs.end_of(start))
     if span is None:
         return None
@@ -198,7 +200,7 @@ def _digit_groups(text: str, span: tuple[int, int], rest: list[tuple[int, int]])
 def _accepts(kind: str, value: str, *, bare: bool) -> bool:
     """Whether ``value`` (its first 64 characters) looks like a value of this kind."""
     low = value.lower()
-    if not value or low in _STOP or value == "[redacted]":
+    if not value or low in _STOP:
         return False
     digits = sum(map(str.isdigit, value))
     letters = sum(map(str.isalpha, value))

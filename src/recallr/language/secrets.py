@@ -126,7 +126,8 @@ _JWT = re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]+")
 _JWT_REST = re.compile(r"\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 _AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _URL_PASSWORD = re.compile(r"(?<=://)[^\s/:@]{1,200}:[^\s/@]{1,200}@")
-_KEY_HINTS = ("sk", "rk", "pk", "gh", "glpat", "xox", "hf_", "npm_", "akia", "asia", "aiza", "eyj", "://", "-----")
+_KEY_HINTS = ("sk", "rk", "pk", "gh", "github_pat", "glpat", "xox", "hf_", "npm_", "akia", "asia", "aiza", "eyj",
+              "://", "-----")
 
 
 def _key_formats(text: str, low: str) -> Iterator[Secret]:
