@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from . import __version__
 from .settings import Settings
 
 _data_dir = click.option("--data-dir", type=click.Path(path_type=Path), default=None,
@@ -44,7 +45,7 @@ def _project_id(engine: Any, project_id: str | None) -> str:
 
 
 @click.group()
-@click.version_option(package_name="recallr")
+@click.version_option(version=__version__, prog_name="recallr")
 def main() -> None:
     """Recallr: self-hostable long-term memory for AI assistants."""
 

@@ -75,7 +75,7 @@ def load_openai() -> Any:
     try:
         import openai
     except ImportError as error:
-        raise ConfigurationError("LLM mode needs the openai package: pip install 'recallr[llm]'") from error
+        raise ConfigurationError("LLM mode needs the openai package: pip install 'recallr-memory[llm]'") from error
     return openai
 
 

@@ -64,7 +64,7 @@ class PostgresDialect:
         try:
             import psycopg
         except ImportError as error:
-            raise ConfigurationError("PostgreSQL needs psycopg: pip install 'recallr[postgres]'") from error
+            raise ConfigurationError("PostgreSQL needs psycopg: pip install 'recallr-memory[postgres]'") from error
         self._psycopg = psycopg
         self.url = url
 
