@@ -1,4 +1,4 @@
-"""The ``recallr`` command: init, keys, serve, worker, llm. A thin layer over the engine.
+"""The ``recallr`` command: init, projects, keys, serve, worker, llm. A thin layer over the engine.
 
 Example::
 
@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from . import __version__
+from .cli_context import RecallrGroup, active_key_count, open_engine, project_id_for, settings_from, where
 from .settings import Settings
 
 _data_dir = click.option("--data-dir", type=click.Path(path_type=Path), default=None,
@@ -26,25 +27,18 @@ _database_url = click.option("--database-url", default=None,
 
 
 def _settings(**overrides: Any) -> Settings:
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    return settings_from(**overrides)
 
 
-def _engine(settings: Settings) -> Any:
-    from .engine import Engine
-
-    return Engine(settings)
+def _engine(settings: Settings, *, create: bool = False) -> Any:
+    return open_engine(settings, create=create)
 
 
 def _project_id(engine: Any, project_id: str | None) -> str:
-    if project_id:
-        return project_id
-    projects = engine.projects.all()
-    if len(projects) != 1:
-        raise click.UsageError(f"Pass --project-id: the data directory has {len(projects)} projects")
-    return str(projects[0].id)
+    return project_id_for(engine, project_id)
 
 
-@click.group()
+@click.group(cls=RecallrGroup)
 @click.version_option(version=__version__, prog_name="recallr")
 def main() -> None:
     """Recallr: self-hostable long-term memory for AI assistants."""
@@ -56,14 +50,24 @@ def main() -> None:
 @click.option("--name", default="default", help="Project name.")
 @click.option("--json", "as_json", is_flag=True, help='Print {"project_id": ..., "api_key": ...}.')
 @click.option("--if-absent", is_flag=True, help="Do nothing (exit 0) when a project already exists.")
-def init(data_dir: Path | None, database_url: str | None, name: str, as_json: bool, if_absent: bool) -> None:
-    """Create a project and an API key, and print them once."""
-    engine = _engine(_settings(data_dir=data_dir, database_url=database_url))
+@click.option("--new-project", is_flag=True, help="Create another project even if the database has one.")
+def init(data_dir: Path | None, database_url: str | None, name: str, as_json: bool, if_absent: bool,
+         new_project: bool) -> None:
+    """Create the data directory or schema, a project and an API key, and print them once.
+
+    On a database that already has a project it creates nothing, says how to get a key for it and exits 1
+    (0 with --if-absent); --new-project makes another project.
+    """
+    settings = _settings(data_dir=data_dir, database_url=database_url)
+    engine = _engine(settings, create=True)
     try:
         existing = engine.projects.all()
-        if if_absent and existing:
+        if existing and not new_project:
+            message = _existing_project_message(existing, settings)
+            if not if_absent:
+                raise click.ClickException(message)
             if not as_json:
-                click.echo(f"Project {existing[0].id} already exists; create a key with `recallr keys create`.")
+                click.echo(message)
             return
         project, key = engine.projects.create(name)
     finally:
@@ -72,6 +76,41 @@ def init(data_dir: Path | None, database_url: str | None, name: str, as_json: bo
         click.echo(json.dumps({"project_id": project.id, "api_key": key.api_key}))
     else:
         click.echo(f"project_id: {project.id}\napi_key:    {key.api_key}\n(the key is shown only once)")
+
+
+def _existing_project_message(projects: list[Any], settings: Settings) -> str:
+    first = projects[0]
+    also = f" (and {len(projects) - 1} more: `recallr projects list {where(settings)}`)" if len(projects) > 1 else ""
+    pick = f" --project-id {first.id}" if len(projects) > 1 else ""
+    return (f"Project {first.id} ({first.name!r}) already exists{also}. Get an API key for it with "
+            f"`recallr keys create {where(settings)}{pick}`; `recallr init --new-project` creates another project.")
+
+
+@main.group()
+def projects() -> None:
+    """List the database's projects."""
+
+
+@projects.command("list")
+@_data_dir
+@_database_url
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {project_id, name, active_keys, ...}.")
+def projects_list(data_dir: Path | None, database_url: str | None, as_json: bool) -> None:
+    """Each project's id, name, active keys and creation time (never a key)."""
+    engine = _engine(_settings(data_dir=data_dir, database_url=database_url))
+    try:
+        rows = [{"project_id": p.id, "name": p.name, "created_at": p.created_at.isoformat(),
+                 "active_keys": sum(1 for k in engine.projects.list_keys(p.id) if k.revoked_at is None)}
+                for p in engine.projects.all()]
+    finally:
+        engine.close()
+    if as_json:
+        click.echo(json.dumps(rows))
+        return
+    if not rows:
+        click.echo("no projects yet: `recallr init` creates one")
+    for row in rows:
+        click.echo(f"{row['project_id']}  {row['name']}  {row['active_keys']} active key(s)  {row['created_at']}")
 
 
 @main.group()
@@ -245,6 +284,8 @@ def serve(data_dir: Path | None, database_url: str | None, host: str | None, por
     settings = _settings(**overrides)
     if init_project:
         _print_quickstart(settings)
+    else:
+        _require_a_key(settings)
     # uvicorn worker processes build their own app from RECALLR_* (Settings reads them).
     for key, value in overrides.items():
         if value is not None:
@@ -255,17 +296,35 @@ def serve(data_dir: Path | None, database_url: str | None, host: str | None, por
 
 
 def _print_quickstart(settings: Settings) -> None:
-    engine = _engine(settings)
+    engine = _engine(settings, create=True)
     try:
         projects = engine.projects.all()
-        if projects:
-            click.echo(f"project_id: {projects[0].id}  (existing; `recallr keys create` makes a new key)")
+        if projects and active_key_count(engine):
+            click.echo(f"project_id: {projects[0].id}  (existing; `recallr keys create {where(settings)}` makes a "
+                       "new key)")
+        elif projects:  # every key revoked: a server nobody can use
+            key = engine.projects.create_key(projects[0].id, name="serve --init")
+            click.echo(f"project_id: {projects[0].id}  (existing; it had no active key)\napi_key:    {key.api_key}\n"
+                       "(the key is shown only once)")
         else:
-            project, key = engine.projects.create()
-            click.echo(f"project_id: {project.id}\napi_key:    {key.api_key}\n(the key is shown only once)")
+            project, new_key = engine.projects.create()
+            click.echo(f"project_id: {project.id}\napi_key:    {new_key.api_key}\n(the key is shown only once)")
     finally:
         engine.close()
     click.echo(f"serving on http://{settings.host}:{settings.port}  (docs: /docs)")
+
+
+def _require_a_key(settings: Settings) -> None:
+    engine = _engine(settings)
+    try:
+        usable = active_key_count(engine)
+    finally:
+        engine.close()
+    if not usable:
+        raise click.ClickException(
+            f"No usable API key in this database, so every request would be refused: create one with "
+            f"`recallr keys create {where(settings)}` (or `recallr init {where(settings)}` for a first project), "
+            "or start with `recallr serve --init`")
 
 
 @main.command()
