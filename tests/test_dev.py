@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import sys
 import tomllib
@@ -67,3 +68,11 @@ def test_ci_is_dev_py_test_with_postgres_required() -> None:
     commands = [line for line in script.splitlines() if line.strip() and not line.startswith("#")]
     assert commands[-1].strip() == 'RECALLR_REQUIRE_POSTGRES=1 exec python3 dev.py test "$@"'
     assert "install-pgvector" not in "\n".join(commands)  # dev.py decides, nothing is installed by hand
+
+
+def test_no_install_line_names_the_pypi_recallr_project() -> None:
+    """`recallr` on PyPI is someone else's; every documented install names ours or a path."""
+    docs = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    wrong = [f"{path.name}: {line.strip()}" for path in docs for line in path.read_text().splitlines()
+             if re.search(r"pip install\s+(-\S+\s+)*['\"]?recallr(\[|['\"\s]|$)", line)]
+    assert not wrong, wrong
