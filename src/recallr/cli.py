@@ -17,13 +17,21 @@ from typing import Any
 import click
 
 from . import __version__
-from .cli_context import RecallrGroup, active_key_count, open_engine, project_id_for, settings_from, where
+from .cli_context import (
+    RecallrGroup,
+    active_key_count,
+    data_dir_option,
+    database_url_option,
+    open_engine,
+    project_id_for,
+    settings_from,
+    where,
+)
+from .cli_projects import categories, existing_project_message, keys, project_settings, projects
 from .settings import Settings
 
-_data_dir = click.option("--data-dir", type=click.Path(path_type=Path), default=None,
-                         help="Data directory (RECALLR_DATA_DIR; default ./recallr-data).")
-_database_url = click.option("--database-url", default=None,
-                             help="postgresql://... to use PostgreSQL (RECALLR_DATABASE_URL).")
+_data_dir = data_dir_option
+_database_url = database_url_option
 
 
 def _settings(**overrides: Any) -> Settings:
@@ -42,6 +50,10 @@ def _project_id(engine: Any, project_id: str | None) -> str:
 @click.version_option(version=__version__, prog_name="recallr")
 def main() -> None:
     """Recallr: self-hostable long-term memory for AI assistants."""
+
+
+for _command in (projects, keys, categories, project_settings):
+    main.add_command(_command)
 
 
 @main.command()
@@ -63,7 +75,7 @@ def init(data_dir: Path | None, database_url: str | None, name: str, as_json: bo
     try:
         existing = engine.projects.all()
         if existing and not new_project:
-            message = _existing_project_message(existing, settings)
+            message = existing_project_message(existing, settings)
             if not if_absent:
                 raise click.ClickException(message)
             if not as_json:
@@ -78,192 +90,9 @@ def init(data_dir: Path | None, database_url: str | None, name: str, as_json: bo
         click.echo(f"project_id: {project.id}\napi_key:    {key.api_key}\n(the key is shown only once)")
 
 
-def _existing_project_message(projects: list[Any], settings: Settings) -> str:
-    first = projects[0]
-    also = f" (and {len(projects) - 1} more: `recallr projects list {where(settings)}`)" if len(projects) > 1 else ""
-    pick = f" --project-id {first.id}" if len(projects) > 1 else ""
-    return (f"Project {first.id} ({first.name!r}) already exists{also}. Get an API key for it with "
-            f"`recallr keys create {where(settings)}{pick}`; `recallr init --new-project` creates another project.")
-
-
-@main.group()
-def projects() -> None:
-    """List the database's projects."""
-
-
-@projects.command("list")
-@_data_dir
-@_database_url
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {project_id, name, active_keys, ...}.")
-def projects_list(data_dir: Path | None, database_url: str | None, as_json: bool) -> None:
-    """Each project's id, name, active keys and creation time (never a key)."""
-    engine = _engine(_settings(data_dir=data_dir, database_url=database_url))
-    try:
-        rows = [{"project_id": p.id, "name": p.name, "created_at": p.created_at.isoformat(),
-                 "active_keys": sum(1 for k in engine.projects.list_keys(p.id) if k.revoked_at is None)}
-                for p in engine.projects.all()]
-    finally:
-        engine.close()
-    if as_json:
-        click.echo(json.dumps(rows))
-        return
-    if not rows:
-        click.echo("no projects yet: `recallr init` creates one")
-    for row in rows:
-        click.echo(f"{row['project_id']}  {row['name']}  {row['active_keys']} active key(s)  {row['created_at']}")
-
-
-@main.group()
-def keys() -> None:
-    """Create, list and revoke API keys."""
-
-
-@keys.command("create")
-@_data_dir
-@_database_url
-@click.option("--project-id", default=None)
-@click.option("--name", default=None, help="A label for the key.")
-@click.option("--json", "as_json", is_flag=True)
-def keys_create(data_dir: Path | None, database_url: str | None, project_id: str | None, name: str | None,
-                as_json: bool) -> None:
-    """Create a key (printed once)."""
-    engine = _engine(_settings(data_dir=data_dir, database_url=database_url))
-    try:
-        key = engine.projects.create_key(_project_id(engine, project_id), name=name)
-    finally:
-        engine.close()
-    if as_json:
-        click.echo(json.dumps({"project_id": key.project_id, "key_id": key.key_id, "api_key": key.api_key}))
-    else:
-        click.echo(f"key_id:  {key.key_id}\napi_key: {key.api_key}\n(the key is shown only once)")
-
-
-@keys.command("list")
-@_data_dir
-@_database_url
-@click.option("--project-id", default=None)
-def keys_list(data_dir: Path | None, database_url: str | None, project_id: str | None) -> None:
-    """List keys (id, prefix, name, created, revoked); never the keys themselves."""
-    engine = _engine(_settings(data_dir=data_dir, database_url=database_url))
-    try:
-        for key in engine.projects.list_keys(_project_id(engine, project_id)):
-            revoked = key.revoked_at.isoformat() if key.revoked_at else "active"
-            click.echo(f"{key.id}  {key.prefix}…  {key.name or '-'}  {key.created_at.isoformat()}  {revoked}")
-    finally:
-        engine.close()
-
-
-@keys.command("revoke")
-@_data_dir
-@_database_url
-@click.option("--project-id", default=None)
-@click.argument("key_id")
-def keys_revoke(data_dir: Path | None, database_url: str | None, project_id: str | None, key_id: str) -> None:
-    """Revoke a key by its id or prefix."""
-    from .exceptions import RecallrAIError
-
-    engine = _engine(_settings(data_dir=data_dir, database_url=database_url))
-    try:
-        engine.projects.revoke_key(_project_id(engine, project_id), key_id)
-    except RecallrAIError as error:
-        raise click.ClickException(error.message) from error
-    finally:
-        engine.close()
-    click.echo(f"revoked {key_id}")
-
-
-@main.group()
-def categories() -> None:
-    """List, add, change and remove the project's memory categories."""
-
-
 def _with_project(data_dir: Path | None, database_url: str | None, project_id: str | None) -> tuple[Any, str]:
     engine = _engine(_settings(data_dir=data_dir, database_url=database_url))
     return engine, _project_id(engine, project_id)
-
-
-@categories.command("list")
-@_data_dir
-@_database_url
-@click.option("--project-id", default=None)
-def categories_list(data_dir: Path | None, database_url: str | None, project_id: str | None) -> None:
-    """Print each category and its description."""
-    engine, pid = _with_project(data_dir, database_url, project_id)
-    try:
-        for category in engine.categories.all(pid):
-            click.echo(f"{category.name}: {category.description}")
-    finally:
-        engine.close()
-
-
-@categories.command("add")
-@_data_dir
-@_database_url
-@click.option("--project-id", default=None)
-@click.argument("name")
-@click.argument("description")
-def categories_add(data_dir: Path | None, database_url: str | None, project_id: str | None, name: str,
-                   description: str) -> None:
-    """Add a category (NAME in lowercase_snake)."""
-    _category_call(data_dir, database_url, project_id, "create", name, description)
-    click.echo(f"added {name}")
-
-
-@categories.command("update")
-@_data_dir
-@_database_url
-@click.option("--project-id", default=None)
-@click.argument("name")
-@click.argument("description")
-def categories_update(data_dir: Path | None, database_url: str | None, project_id: str | None, name: str,
-                      description: str) -> None:
-    """Change a category's description."""
-    _category_call(data_dir, database_url, project_id, "update", name, description)
-    click.echo(f"updated {name}")
-
-
-@categories.command("remove")
-@_data_dir
-@_database_url
-@click.option("--project-id", default=None)
-@click.argument("name")
-def categories_remove(data_dir: Path | None, database_url: str | None, project_id: str | None, name: str) -> None:
-    """Remove a category (memories keep it in their categories)."""
-    _category_call(data_dir, database_url, project_id, "delete", name)
-    click.echo(f"removed {name}")
-
-
-def _category_call(data_dir: Path | None, database_url: str | None, project_id: str | None, action: str,
-                   *args: str) -> None:
-    from .exceptions import RecallrAIError
-
-    engine, pid = _with_project(data_dir, database_url, project_id)
-    try:
-        getattr(engine.categories, action)(pid, *args)
-    except RecallrAIError as error:
-        raise click.ClickException(error.message) from error
-    finally:
-        engine.close()
-
-
-@main.command("project")
-@_data_dir
-@_database_url
-@click.option("--project-id", default=None)
-@click.option("--merge-conflicts", type=click.Choice(["on", "off"]), default=None,
-              help="Raise merge conflicts for users who do not override it.")
-def project_settings(data_dir: Path | None, database_url: str | None, project_id: str | None,
-                     merge_conflicts: str | None) -> None:
-    """Show or change project settings."""
-    engine, pid = _with_project(data_dir, database_url, project_id)
-    try:
-        if merge_conflicts is not None:
-            engine.projects.set_merge_conflicts(pid, merge_conflicts == "on")
-        project = engine.projects.require(pid)
-    finally:
-        engine.close()
-    click.echo(f"project_id: {project.id}\nname: {project.name}\nmerge_conflicts: "
-               f"{'on' if project.merge_conflicts_enabled else 'off'}")
 
 
 @main.command()

@@ -16,6 +16,7 @@ Example::
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 import click
@@ -25,6 +26,11 @@ from .exceptions import RecallrAIError
 from .settings import Settings
 
 _MAX_ECHO = 120  # the longest piece of a user's input repeated in a message
+
+data_dir_option = click.option("--data-dir", type=click.Path(path_type=Path), default=None,
+                               help="Data directory (RECALLR_DATA_DIR; default ./recallr-data).")
+database_url_option = click.option("--database-url", default=None,
+                                   help="postgresql://... to use PostgreSQL (RECALLR_DATABASE_URL).")
 
 
 def _short(text: str) -> str:
