@@ -96,8 +96,9 @@ def active_key_count(engine: Any) -> int:
 def describe_error(error: Exception) -> str:
     """One line for an error a command let through."""
     if isinstance(error, RecallrAIError):
-        cause = error.__cause__
-        return error.message + (f" ({_short(str(cause))})" if cause is not None and str(cause) else "")
+        cause = _short(str(error.__cause__ or ""))
+        text = error.message if not cause or cause in error.message else f"{error.message} ({cause})"
+        return " ".join(text.split())  # one line, even when a server's message had DETAIL and HINT lines
     if isinstance(error, pydantic.ValidationError):
         return describe_settings_error(error)
     if isinstance(error, sqlite3.DatabaseError):

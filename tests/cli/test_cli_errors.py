@@ -143,3 +143,17 @@ def test_the_installed_command_prints_no_traceback(tmp_path: Path) -> None:
                            "--port", "70000", "--init"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.startswith("Error: invalid setting: --port") and not (tmp_path / "x").exists()
+
+
+def test_a_database_error_with_details_is_one_line(tmp_path: Path) -> None:
+    from recallr.cli_context import describe_error
+    from recallr.exceptions import ConfigurationError
+
+    try:
+        try:
+            raise OSError('extension "vector" is not available\nDETAIL:  no control file\nHINT:  install it')
+        except OSError as cause:
+            raise ConfigurationError(f"PostgreSQL needs the pgvector extension. ({cause})") from cause
+    except ConfigurationError as error:
+        line = describe_error(error)
+    assert "\n" not in line and line.count('extension "vector" is not available') == 1 and "HINT" in line
