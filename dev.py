@@ -66,6 +66,8 @@ def ensure_venv(extras: str) -> None:
 def serve(args: list[str]) -> None:
     ensure_venv("")
     data_dir = os.environ.get("RECALLR_DATA_DIR", str(ROOT / "recallr-data"))
+    print(f"the recallr command is {(BIN / 'recallr').relative_to(ROOT)} "
+          f"(e.g. {(BIN / 'recallr').relative_to(ROOT)} keys create --data-dir {data_dir})", flush=True)
     os.execv(str(BIN / "recallr"), [str(BIN / "recallr"), "serve", "--init", "--data-dir", data_dir, *args])
 
 
