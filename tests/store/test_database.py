@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
+import uuid
 from pathlib import Path
 
+import pytest
+
+from recallr.engine import Engine
+from recallr.exceptions import ConfigurationError
+from recallr.settings import Settings
 from recallr.store import Database
 from recallr.store.records import to_dt, to_us
+from tests.conftest import POSTGRES_URL, wait_for
 
 
 def test_migrations_are_numbered_and_idempotent(tmp_path: Path) -> None:
@@ -108,4 +116,50 @@ def test_upgrade_keeps_messages_indexed_before_migration_7_searchable(tmp_path: 
                                                      params=["u"], limit=5)] == [1]
         tx.execute("DELETE FROM sessions WHERE id = 's'")
         assert tx.scalar("SELECT COUNT(*) FROM messages_fts WHERE messages_fts MATCH 'peanut'") == 0
+
+
+def _open_connections(application_name: str) -> int:
+    import psycopg
+
+
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        row = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s",
+                           [application_name]).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _without_pgvector(postgres_url: str) -> tuple[str, str]:
+    """The throwaway schema's URL with ``public`` (where the ``vector`` type lives) off the search path: migration 3
+    fails as on a server without pgvector. Returns the URL and its connections' application name."""
+    name = f"recallr_leak_{uuid.uuid4().hex[:8]}"
+    assert ",public" in postgres_url
+    return f"{postgres_url.replace(',public', '')}&application_name={name}", name
+
+
+@pytest.mark.postgres
+def test_a_failed_migration_leaves_no_connection_open(postgres_url: str) -> None:
+    url, name = _without_pgvector(postgres_url)
+    db = Database(url)
+    with pytest.raises(ConfigurationError, match="pgvector"):
+        db.migrate()
+    wait_for(lambda: _open_connections(name) == 0, timeout=5)
+    db.close()
+
+
+@pytest.mark.postgres
+def test_an_engine_that_cannot_migrate_closes_its_database(postgres_url: str, tmp_path: Path) -> None:
+    url, name = _without_pgvector(postgres_url)
+    with pytest.raises(ConfigurationError, match="pgvector") as raised:
+        Engine(Settings(data_dir=tmp_path, database_url=url))
+    # the traceback still references the half-built engine: its connection must be closed all the same
+    assert raised.traceback
+    wait_for(lambda: _open_connections(name) == 0, timeout=5)
+
+
+def test_a_file_that_is_no_database_is_closed_after_the_error(tmp_path: Path) -> None:
+    path = tmp_path / "r.db"
+    path.write_bytes(b"not a database, " * 1024)
+    db = Database(f"sqlite:///{path}")
+    with pytest.raises(sqlite3.DatabaseError):
+        db.migrate()
     db.close()
