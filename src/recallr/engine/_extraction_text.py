@@ -1,4 +1,4 @@
-"""Text plumbing for extraction: sentence splitting, clean-up, filler and secret detection.
+"""Text plumbing for extraction: sentence splitting, clean-up and filler (secrets: ``recallr.language.secrets``).
 
 Everything here is pure and regex-based; the patterns are compiled once at import.
 """
@@ -17,7 +17,6 @@ __all__ = [
     "Statement",
     "content_words",
     "finish",
-    "has_secret",
     "is_filler",
     "is_question",
     "looks_like_prose",
@@ -335,42 +334,3 @@ def is_question(text: str) -> bool:
     """
     stripped = text.rstrip(" \"')")
     return stripped.endswith("?") or (bool(_QUESTION_START.match(stripped)) and not stripped.endswith((".", "!")))
-
-
-# --- secrets ------------------------------------------------------------------------------
-
-_CARD = re.compile(r"(?<!\d)\d{4}[ -]?(?:\d[ -]?){8,14}\d(?!\d)")
-_TOKEN_HINTS = ("sk-", "sk_", "pk_", "pk-", "ghp_", "xox", "-----begin")
-_SSN = re.compile(r"\b\d{3}-\d{2}-\d{4}\b")
-_SECRET_WORDS = (
-    "password", "passcode", "passphrase", "pwd", "pin", "cvv", "cvc", "security code", "api key", "api_key",
-    "apikey", "api-key", "secret key", "access token", "auth token", "private key", "social security number",
-    "ssn", "seed phrase", "recovery phrase", "login credential",
-)  # fmt: skip
-_SECRET_VALUE = re.compile(r"(?: code| number)?s?\b\s*(?:is\b|was\b|:|=|will be\b|are\b)")
-_SECRET_TOKEN = re.compile(r"\b(?:sk|pk|ghp|xox[bp])[-_][A-Za-z0-9]{16,}\b|-----BEGIN [A-Z ]*PRIVATE KEY")
-_NO_DIGITS = str.maketrans("", "", "0123456789")
-
-
-def has_secret(text: str) -> bool:
-    """True when the text contains an obvious secret (card number, password, key, SSN).
-
-    Example::
-
-        >>> has_secret("my password is hunter2"), has_secret("card 4111 1111 1111 1111"), has_secret("I'm 34")
-        (True, True, False)
-    """
-    # Substring searches first: one big case-insensitive pattern is slow on long messages.
-    low = text.lower()
-    for word in _SECRET_WORDS:
-        at = low.find(word)
-        while at >= 0:
-            bounded = at == 0 or not low[at - 1].isalnum()
-            pin_ok = word != "pin" or text[at : at + 3] == "PIN" or low.startswith((" code", " number"), at + 3)
-            if bounded and pin_ok and _SECRET_VALUE.match(low, at + len(word)):
-                return True
-            at = low.find(word, at + 1)
-    if any(hint in low for hint in _TOKEN_HINTS) and _SECRET_TOKEN.search(text):
-        return True
-    digits = len(text) - len(text.translate(_NO_DIGITS))
-    return (digits >= 9 and bool(_SSN.search(text))) or (digits >= 13 and bool(_CARD.search(text)))

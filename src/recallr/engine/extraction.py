@@ -28,6 +28,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from ..language.secrets import has_secret
 from ._extraction_assistant import assistant_statements, recommendation_context
 from ._extraction_person import Voice, group_name, lower_first, to_third_person
 from ._extraction_rules import SlotMatch, allergens, find_entities, find_slot, has_change_marker, is_negated, word_set
@@ -35,7 +36,6 @@ from ._extraction_text import (
     Statement,
     content_words,
     finish,
-    has_secret,
     is_filler,
     is_question,
     looks_like_prose,
