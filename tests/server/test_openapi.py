@@ -174,3 +174,13 @@ def test_limits_in_the_schema_follow_the_settings(tmp_path: Path) -> None:
     assert sorts == {"sort_by": ["created_at", "resolved_at"], "sort_order": ["asc", "desc"]}
     offsets = [p for _, _, op in _operations(schema) for p in op.get("parameters", []) if p["name"] == "offset"]
     assert offsets and all(p["schema"]["maximum"] == 10_000_000 for p in offsets)
+
+
+def test_a_slash_in_a_path_parameter_gets_the_documented_plain_404(server: LiveServer) -> None:
+    schema = httpx.get(f"{server.base_url}/openapi.json").json()
+    headers = {"X-Recallr-Api-Key": server.api_key, "X-Recallr-Project-Id": server.project.id}
+    answer = httpx.get(f"{server.base_url}/api/v1/users/a%2Fb", headers=headers)
+    assert answer.status_code == 404
+    documented = schema["paths"][_USER]["get"]["responses"]["404"]["content"]
+    assert answer.headers["content-type"].split(";")[0] in documented
+    assert answer.text == documented["text/plain"]["schema"]["const"]

@@ -22,6 +22,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..engine.validation import MAX_OFFSET
+from ..exceptions import ROUTE_NOT_FOUND
 from ..llm.config import MAX_EXAMPLE_CHARS, MAX_EXAMPLES, MAX_INSTRUCTIONS, MAX_RULE_CHARS, MAX_RULES
 from ..settings import Settings
 
@@ -113,6 +114,10 @@ def _add_common_errors(schema: dict[str, Any]) -> None:
                     responses["400"]["description"] += " " + _UNREADABLE_BODY
             for status in [s for s in responses if s.startswith(("4", "5"))]:
                 responses[status]["content"] = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+            if "{" in path:
+                # A path parameter holding "/" makes a path no route serves: errors.route_not_found's plain text.
+                responses["404"]["content"]["text/plain"] = {"schema": {"type": "string", "const": ROUTE_NOT_FOUND}}
+                responses["404"]["description"] += f" A path parameter with `/` in it: text/plain `{ROUTE_NOT_FOUND}`."
     for unused in ("HTTPValidationError", "ValidationError", "ErrorBody"):
         components.pop(unused, None)
 
