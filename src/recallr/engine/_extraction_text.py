@@ -29,13 +29,14 @@ __all__ = [
 
 _FENCED_CODE = re.compile(r"```.*?(?:```|$)", re.DOTALL)
 _MARKDOWN = re.compile(r"\*\*|__|`+|^#{1,6}\s*|^>\s*", re.MULTILINE)
-_LINK = re.compile(r"\[([^\]]+)\]\((?:https?://)?[^)]*\)")
+# Neither part crosses a bracket: "[a](" repeated would otherwise rescan to the end from every "[" (quadratic).
+_LINK = re.compile(r"\[([^\[\]]+)\]\((?:https?://)?[^()\[\]]*\)")
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]+")
 _EMOTICON = re.compile(r"(?<!\w)(?::-?[)(DPp]|;-?\)|<3|xD)(?!\w)")
 _EMOTICON_HINTS = (":)", ":(", ":D", ":P", ":p", ";)", "<3", ":-", ";-", "xD")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": " - ", "\u00a0": " "})
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)]|[a-z][.)])\s+")
-_BOUNDARY = re.compile(r"([.!?…]+[\"')\]]*)\s+")
+_BOUNDARY = re.compile(r"(?<![.!?…])([.!?…]++[\"')\]]*+)\s+")  # from the start of a run only: linear
 _ABBREVIATIONS = word_set(
     "mr mrs ms dr st vs etc e.g i.e eg ie jr sr prof mt approx inc ltd co no fig ca cf dept est min max"
 )
@@ -181,6 +182,9 @@ def _is_vocative(word: str) -> bool:
     return low not in STOPWORDS and low not in _NOT_VOCATIVE and not low.endswith("ly") and len(word) <= 12
 
 
+_MAX_CHATTER_ROUNDS = 8
+
+
 def strip_chatter(sentence: str) -> str:
     """Remove interjections, vocatives and tag questions around a sentence's content.
 
@@ -193,7 +197,9 @@ def strip_chatter(sentence: str) -> str:
     """
     previous = None
     text = sentence.strip()
-    while text != previous:
+    for _ in range(_MAX_CHATTER_ROUNDS):  # bounded: "so so so ... so" would take one round per word (quadratic)
+        if text == previous:
+            break
         previous = text
         text = _LEADING.sub("", text)
         text = _BARE_LEADING.sub("", text)
