@@ -83,8 +83,16 @@ def _split_sentences(line: str) -> list[str]:
     return [p.strip() for p in pieces if p.strip()]
 
 
+# Bounded work per message, whatever its shape: 100,000 characters of prose are about 1,500 sentences.
+MAX_SEGMENTS = 5000
+MAX_SENTENCE_CHARS = 1000
+
+
 def split_segments(text: str) -> list[Segment]:
-    """Split a message into sentences and list items, cleaning markdown and emoji.
+    """Split a message into sentences and list items, cleaning markdown and emoji; O(len(text)).
+
+    At most ``MAX_SEGMENTS`` segments of at most ``MAX_SENTENCE_CHARS`` characters each, so what follows
+    (slots, rewriting, dates, categories) does bounded work per message.
 
     Example::
 
@@ -100,13 +108,23 @@ def split_segments(text: str) -> list[Segment]:
             line = _SPACES.sub(" ", line)
         if not line:
             continue
-        sentences = _split_sentences(line)
+        sentences = [_bounded(sentence) for sentence in _split_sentences(line)]
         for i, sentence in enumerate(sentences):
             header = sentence.endswith(":") and i == len(sentences) - 1
             segments.append(
                 Segment(sentence, list_item=item and i == 0, header=header, in_item=item, line=number, indent=indent)
             )
+        if len(segments) >= MAX_SEGMENTS:
+            return segments[:MAX_SEGMENTS]
     return segments
+
+
+def _bounded(sentence: str) -> str:
+    """A sentence cut to ``MAX_SENTENCE_CHARS`` at a space: statements are at most 400 characters anyway."""
+    if len(sentence) <= MAX_SENTENCE_CHARS:
+        return sentence
+    cut = sentence[:MAX_SENTENCE_CHARS]
+    return cut.rsplit(" ", 1)[0] if " " in cut else cut
 
 
 @dataclass(frozen=True)
