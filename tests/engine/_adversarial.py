@@ -9,6 +9,7 @@ process can notice it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -84,10 +85,8 @@ def _categories(t: str) -> None:
 def _parsing(t: str) -> None:
     from recallr.llm.parsing import JSONParseError, parse_json
 
-    try:
+    with contextlib.suppress(JSONParseError):
         parse_json(t)
-    except JSONParseError:
-        pass
 
 
 def _context(t: str) -> None:

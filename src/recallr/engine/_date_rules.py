@@ -499,7 +499,7 @@ def _plausible(phrase: str) -> bool:
     if m is None:
         return True
     a, b = int(m[1]), int(m[2])
-    return 1 <= min(a, b) and ((a <= 31 and 1 <= b <= 12) or (1 <= a <= 12 and b <= 31))
+    return min(a, b) >= 1 and ((a <= 31 and 1 <= b <= 12) or (1 <= a <= 12 and b <= 31))
 
 
 def _fallback(m: re.Match[str], ctx: Ctx) -> Hit | None:
