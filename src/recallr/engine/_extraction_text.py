@@ -28,13 +28,14 @@ __all__ = [
 
 _FENCED_CODE = re.compile(r"```.*?(?:```|$)", re.DOTALL)
 _MARKDOWN = re.compile(r"\*\*|__|`+|^#{1,6}\s*|^>\s*", re.MULTILINE)
-_LINK = re.compile(r"\[([^\]]+)\]\((?:https?://)?[^)]*\)")
+# Neither part crosses a bracket: "[a](" repeated would otherwise rescan to the end from every "[" (quadratic).
+_LINK = re.compile(r"\[([^\[\]]+)\]\((?:https?://)?[^()\[\]]*\)")
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]+")
 _EMOTICON = re.compile(r"(?<!\w)(?::-?[)(DPp]|;-?\)|<3|xD)(?!\w)")
 _EMOTICON_HINTS = (":)", ":(", ":D", ":P", ":p", ";)", "<3", ":-", ";-", "xD")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": " - ", "\u00a0": " "})
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)]|[a-z][.)])\s+")
-_BOUNDARY = re.compile(r"([.!?…]+[\"')\]]*)\s+")
+_BOUNDARY = re.compile(r"(?<![.!?…])([.!?…]++[\"')\]]*+)\s+")  # from the start of a run only: linear
 _ABBREVIATIONS = word_set(
     "mr mrs ms dr st vs etc e.g i.e eg ie jr sr prof mt approx inc ltd co no fig ca cf dept est min max"
 )
@@ -81,8 +82,16 @@ def _split_sentences(line: str) -> list[str]:
     return [p.strip() for p in pieces if p.strip()]
 
 
+# Bounded work per message, whatever its shape: 100,000 characters of prose are about 1,500 sentences.
+MAX_SEGMENTS = 5000
+MAX_SENTENCE_CHARS = 1000
+
+
 def split_segments(text: str) -> list[Segment]:
-    """Split a message into sentences and list items, cleaning markdown and emoji.
+    """Split a message into sentences and list items, cleaning markdown and emoji; O(len(text)).
+
+    At most ``MAX_SEGMENTS`` segments of at most ``MAX_SENTENCE_CHARS`` characters each, so what follows
+    (slots, rewriting, dates, categories) does bounded work per message.
 
     Example::
 
@@ -98,13 +107,23 @@ def split_segments(text: str) -> list[Segment]:
             line = _SPACES.sub(" ", line)
         if not line:
             continue
-        sentences = _split_sentences(line)
+        sentences = [_bounded(sentence) for sentence in _split_sentences(line)]
         for i, sentence in enumerate(sentences):
             header = sentence.endswith(":") and i == len(sentences) - 1
             segments.append(
                 Segment(sentence, list_item=item and i == 0, header=header, in_item=item, line=number, indent=indent)
             )
+        if len(segments) >= MAX_SEGMENTS:
+            return segments[:MAX_SEGMENTS]
     return segments
+
+
+def _bounded(sentence: str) -> str:
+    """A sentence cut to ``MAX_SENTENCE_CHARS`` at a space: statements are at most 400 characters anyway."""
+    if len(sentence) <= MAX_SENTENCE_CHARS:
+        return sentence
+    cut = sentence[:MAX_SENTENCE_CHARS]
+    return cut.rsplit(" ", 1)[0] if " " in cut else cut
 
 
 @dataclass(frozen=True)
@@ -180,6 +199,9 @@ def _is_vocative(word: str) -> bool:
     return low not in STOPWORDS and low not in _NOT_VOCATIVE and not low.endswith("ly") and len(word) <= 12
 
 
+_MAX_CHATTER_ROUNDS = 8
+
+
 def strip_chatter(sentence: str) -> str:
     """Remove interjections, vocatives and tag questions around a sentence's content.
 
@@ -192,7 +214,9 @@ def strip_chatter(sentence: str) -> str:
     """
     previous = None
     text = sentence.strip()
-    while text != previous:
+    for _ in range(_MAX_CHATTER_ROUNDS):  # bounded: "so so so ... so" would take one round per word (quadratic)
+        if text == previous:
+            break
         previous = text
         text = _LEADING.sub("", text)
         text = _BARE_LEADING.sub("", text)
