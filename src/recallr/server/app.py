@@ -34,4 +34,9 @@ def create_app(engine: Engine, *, fixed_project_id: str | None = None) -> FastAP
     app.include_router(project.router, prefix="/api/v1")
     app.include_router(llm.router, prefix="/api/v1")
     app.include_router(system.router, prefix="/api/v1")
+    if fixed_project_id is None:  # MCP over HTTP, for callers with a key (docs: README, "Use it from an AI assistant")
+        from ..mcp.http import McpEndpoint
+
+        app.state.mcp = McpEndpoint(app)
+        app.router.add_route("/mcp", app.state.mcp, methods=["GET", "POST", "DELETE"], include_in_schema=False)
     return app
