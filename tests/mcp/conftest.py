@@ -6,10 +6,7 @@ import json
 from typing import Any
 
 import pytest
-
-pytest.importorskip("mcp")
-
-from mcp.shared.exceptions import MCPError  # noqa: E402
+from mcp.shared.exceptions import MCPError
 
 PEANUTS = "I'm allergic to peanuts and I live in Lyon"
 TOOLS = {"add_memory", "search_memory", "list_memories", "delete_memory", "list_merge_conflicts",
