@@ -36,8 +36,8 @@ Call search_memory before answering anything that may depend on what you know ab
 health, places, people, plans, past events); call add_memory with what the user tells you about themselves,
 in their words. Memories are per user: user_id may be left out to use the configured default user."""
 
-UserId = Annotated[str | None, Field(
-    min_length=1, description="Whose memories. Leave it out to use the default user; a new id is created on first use.")]
+UserId = Annotated[str | None, Field(min_length=1, description=(
+    "Whose memories. Leave it out to use the default user; a new id is created on first use."))]
 Strategy = Literal["low_latency", "balanced", "agentic", "deep", "auto"]
 ConflictStatus = Literal["PENDING", "IN_QUEUE", "RESOLVING", "RESOLVED", "FAILED"]
 _POLL_SECONDS = 0.1
