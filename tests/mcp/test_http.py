@@ -16,7 +16,7 @@ from mcp.shared.exceptions import MCPError
 from recallr.engine import Engine
 
 from ..conftest import LiveServer
-from .conftest import PEANUTS, data_of, exercise_errors, exercise_resources, exercise_tools
+from .conftest import PEANUTS, data_of, exercise_errors, exercise_resources, exercise_tools, text_of
 
 INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
     "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "0"}}}
@@ -128,3 +128,33 @@ async def test_projects_do_not_see_each_other(live_server: LiveServer) -> None:
         found = data_of(await session.call_tool("search_memory", {"query": "what should I avoid eating?",
                                                                   "user_id": "alice"}))
         assert "peanut" not in found["context"].lower()
+
+
+async def test_merge_conflicts_listed_and_resolved(live_server: LiveServer) -> None:
+    live_server.engine.projects.set_merge_conflicts(live_server.project.id, True)
+    async with mcp_session(f"{live_server.base_url}/mcp", key_headers(live_server)) as session:
+        data_of(await session.call_tool("add_memory", {"text": "I live in Paris."}))
+        moved = data_of(await session.call_tool("add_memory", {"text": "I live in Berlin."}))
+        assert len(moved["merge_conflict_ids"]) == 1
+
+        listed = data_of(await session.call_tool("list_merge_conflicts", {}))
+        [conflict] = listed["conflicts"]
+        assert conflict["conflict_id"] == moved["merge_conflict_ids"][0] and conflict["status"] == "PENDING"
+        assert "Paris" in conflict["conflicting_memories"][0]["content"]
+        question = conflict["clarifying_questions"][0]
+
+        wrong = await session.call_tool("resolve_merge_conflict", {
+            "conflict_id": conflict["conflict_id"],
+            "answers": [{"question": question["question"], "answer": "none of these"}]})
+        assert wrong.is_error and text_of(wrong)
+
+        answers = [{"question": q["question"], "answer": q["options"][0]} for q in conflict["clarifying_questions"]]
+        resolved = data_of(await session.call_tool("resolve_merge_conflict", {
+            "conflict_id": conflict["conflict_id"], "answers": answers}))
+        assert resolved["status"] == "RESOLVED" and resolved["resolved_at"]
+        assert data_of(await session.call_tool("list_merge_conflicts", {}))["total"] == 0
+        assert data_of(await session.call_tool("list_merge_conflicts", {"status": "RESOLVED"}))["total"] == 1
+
+        again = await session.call_tool("resolve_merge_conflict", {
+            "conflict_id": conflict["conflict_id"], "answers": answers})
+        assert again.is_error and "already resolved" in text_of(again)

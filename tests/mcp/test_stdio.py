@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,10 +21,10 @@ SRC = str(Path(recallr.__file__).resolve().parent.parent)
 
 
 @asynccontextmanager
-async def recallr_mcp(tmp_path: Path, *args: str) -> AsyncIterator[Any]:
-    """An initialised ``ClientSession`` with ``recallr mcp --data-dir tmp_path/data *args``."""
+async def recallr_mcp(tmp_path: Path, *args: str, **settings: str) -> AsyncIterator[Any]:
+    """An initialised ``ClientSession`` with ``recallr mcp --data-dir tmp_path/data *args`` (``RECALLR_*`` settings)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([SRC, os.environ.get("PYTHONPATH", "")]),
-           "RECALLR_WORKER_POLL_SECONDS": "0.05"}
+           "RECALLR_WORKER_POLL_SECONDS": "0.05", **{f"RECALLR_{k.upper()}": v for k, v in settings.items()}}
     params = StdioServerParameters(command=sys.executable, env=env,
                                    args=["-m", "recallr", "mcp", "--data-dir", str(tmp_path / "data"), *args])
     with (tmp_path / "stderr.log").open("w") as errlog:
@@ -55,3 +56,12 @@ async def test_memories_persist_and_users_are_separate(tmp_path: Path) -> None:
         assert "lyon" in found["context"].lower()
         assert data_of(await session.call_tool("search_memory", {"query": "Where does she live?",
                                                                  "user_id": "bob"}))["memory_ids"] == []
+
+
+async def test_add_memory_waits_a_bounded_time(tmp_path: Path) -> None:
+    """No worker: add_memory answers "processing" once RECALLR_MCP_WAIT_SECONDS have passed, not never."""
+    async with recallr_mcp(tmp_path, run_worker="false", mcp_wait_seconds="0.5") as session:
+        started = time.monotonic()
+        added = data_of(await session.call_tool("add_memory", {"text": PEANUTS}))
+        assert time.monotonic() - started < 10
+        assert added["status"] == "processing" and added["memories"] == [] and "0.5 s" in added["note"]
