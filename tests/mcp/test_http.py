@@ -158,3 +158,29 @@ async def test_merge_conflicts_listed_and_resolved(live_server: LiveServer) -> N
         again = await session.call_tool("resolve_merge_conflict", {
             "conflict_id": conflict["conflict_id"], "answers": answers})
         assert again.is_error and "already resolved" in text_of(again)
+
+
+async def test_odd_requests_get_4xx_not_500(live_server: LiveServer) -> None:
+    url = f"{live_server.base_url}/mcp"
+    headers = key_headers(live_server)
+    async with httpx.AsyncClient(headers=headers) as http:
+        cases = [
+            ("GET", {}, None),
+            ("DELETE", {}, None),
+            ("PUT", {}, b"{}"),
+            ("POST", MCP_ACCEPT, b"not json"),
+            ("POST", MCP_ACCEPT, b"[]"),
+            ("POST", MCP_ACCEPT, b'{"jsonrpc": "2.0"}'),
+            ("POST", {"Accept": "text/html"}, b'{"jsonrpc": "2.0", "id": 1, "method": "initialize"}'),
+            ("POST", {**MCP_ACCEPT, "Content-Type": "text/plain"}, b"{}"),
+            ("POST", MCP_ACCEPT, b'{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "x"}}'),
+        ]
+        for method, extra, body in cases:
+            response = await http.request(method, url, headers=extra, content=body, timeout=10)
+            assert 200 <= response.status_code < 500, (method, extra, body, response.status_code, response.text)
+            if method != "POST":
+                assert response.status_code == 405
+        too_big = await http.post(url, headers=MCP_ACCEPT, content=b" " * (5 * 1024 * 1024))
+        assert too_big.status_code == 413
+        ok = await http.post(url, json=INITIALIZE, headers=MCP_ACCEPT)  # still serving
+        assert ok.status_code == 200

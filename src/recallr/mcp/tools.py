@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any, Literal
 
+import anyio
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.types import ToolAnnotations
 from pydantic import Field
@@ -113,7 +114,8 @@ class RecallrTools:
                 response = await session.get_context(recall_strategy=recall_strategy, include_system_prompt=False,
                                                       include_metadata_ids=True)
             finally:
-                await session.delete()
+                with anyio.CancelScope(shield=True):  # a caller gone mid-search still leaves no session behind
+                    await session.delete()
             metadata = response.metadata
             return SearchResult(user_id=uid, context=response.context or "",
                                 memory_ids=list(metadata.memory_ids or []) if metadata else [],

@@ -38,5 +38,6 @@ def create_app(engine: Engine, *, fixed_project_id: str | None = None) -> FastAP
         from ..mcp.http import McpEndpoint
 
         app.state.mcp = McpEndpoint(app)
-        app.router.add_route("/mcp", app.state.mcp, methods=["GET", "POST", "DELETE"], include_in_schema=False)
+        # POST only: stateless MCP has no session to DELETE and nothing to push on a GET stream (405, as MCP allows).
+        app.router.add_route("/mcp", app.state.mcp, methods=["POST"], include_in_schema=False)
     return app
