@@ -7,6 +7,7 @@ the transports (``stdio.py``, ``http.py``) only decide which client and default 
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Annotated, Any, Literal
 
 import anyio
@@ -222,6 +223,9 @@ def build_server(backend: Backend, *, wait_seconds: float) -> MCPServer:
     """
     tools = RecallrTools(backend, wait_seconds=wait_seconds)
     server: MCPServer = MCPServer("recallr", title="Recallr memory", version=__version__, instructions=INSTRUCTIONS)
+    sdk_log = logging.getLogger("mcp")
+    if sdk_log.level == logging.NOTSET:  # the SDK logs every request at INFO; keep its warnings unless configured
+        sdk_log.setLevel(logging.WARNING)
     read_only = ToolAnnotations(read_only_hint=True, open_world_hint=False)
     server.add_tool(tools.add_memory, annotations=ToolAnnotations(destructive_hint=False, open_world_hint=False))
     server.add_tool(tools.search_memory, annotations=read_only)
