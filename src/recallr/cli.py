@@ -315,5 +315,29 @@ def llm_retry_failed(data_dir: Path | None, database_url: str | None, project_id
     click.echo(f"queued {queued} failed session(s)")
 
 
+@main.command("mcp")
+@_data_dir
+@_database_url
+@click.option("--user-id", default=None,
+              help="The user tools use when a call names none (RECALLR_MCP_USER_ID; default `default`).")
+def mcp_command(data_dir: Path | None, database_url: str | None, user_id: str | None) -> None:
+    """Serve MCP over stdio on the embedded store (what an AI assistant launches; see the README).
+
+    stdout carries only MCP messages; logs go to stderr.
+    """
+    import sys
+
+    from .exceptions import RecallrAIError
+    from .mcp.stdio import serve_stdio
+
+    settings = _settings(data_dir=data_dir, database_url=database_url, mcp_user_id=user_id)
+    logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        serve_stdio(settings, user_id=settings.mcp_user_id)
+    except RecallrAIError as error:
+        raise click.ClickException(error.message) from error
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

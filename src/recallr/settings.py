@@ -79,6 +79,17 @@ class Settings(BaseSettings):
         "a PostgreSQL database but not a data directory must set it, to the same value on every replica."
     )
 
+    # -- MCP (`recallr mcp`, and `/mcp` on `recallr serve`) -------------------------------------------------------
+    mcp_user_id: str = Field(
+        "default", min_length=1, max_length=255, description="MCP: the user whose memories tools use when a call "
+        "names none (`recallr mcp --user-id`; over HTTP an `X-Recallr-User-Id` header overrides it); created on "
+        "first use."
+    )
+    mcp_wait_seconds: float = Field(
+        30.0, gt=0, le=600, description="MCP: how long `add_memory` and `resolve_merge_conflict` wait for the "
+        "worker to finish before answering that the work is still in progress."
+    )
+
     # -- LLM mode (docs/llm.md): unset llm_model means the offline pipeline ------------------------------------
     llm_base_url: str | None = Field(
         None, description="OpenAI-compatible endpoint (`http://127.0.0.1:11434/v1` for Ollama); unset means OpenAI."

@@ -38,5 +38,11 @@ def create_app(engine: Engine, *, fixed_project_id: str | None = None) -> FastAP
     app.include_router(project.router, prefix="/api/v1")
     app.include_router(llm.router, prefix="/api/v1")
     app.include_router(system.router, prefix="/api/v1")
+    if fixed_project_id is None:  # MCP over HTTP, for callers with a key (docs: README, "Use it from an AI assistant")
+        from ..mcp.http import McpEndpoint
+
+        app.state.mcp = McpEndpoint(app)
+        # POST only: stateless MCP has no session to DELETE and nothing to push on a GET stream (405, as MCP allows).
+        app.router.add_route("/mcp", app.state.mcp, methods=["POST"], include_in_schema=False)
     document(app, engine.settings)
     return app

@@ -52,12 +52,17 @@ async def get_project_id(
     x_recallr_project_id: Annotated[str | None, Security(PROJECT_ID_HEADER)] = None,
 ) -> str:
     """The project the request's key belongs to (401 otherwise). Embedded apps have a fixed project."""
-    fixed: str | None = request.app.state.fixed_project_id
+    return authenticate(request.app, x_recallr_project_id, x_recallr_api_key)
+
+
+def authenticate(app: Any, project_id: str | None, api_key: str | None) -> str:
+    """The project ``api_key`` opens, else ``AuthenticationError``: the one check of the REST API and ``/mcp``."""
+    fixed: str | None = app.state.fixed_project_id
     if fixed is not None:
         return fixed
-    engine: Engine = request.app.state.engine
+    engine: Engine = app.state.engine
     # A short indexed read; run inline so a request costs one thread hop, not two.
-    return engine.projects.authenticate(x_recallr_project_id, x_recallr_api_key)
+    return engine.projects.authenticate(project_id, api_key)
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
