@@ -14,7 +14,7 @@ from recallr.exceptions import ConfigurationError
 from recallr.llm.errors import LLMOutputError, LLMRequestError, LLMUnavailableError
 from recallr.llm.provider import Endpoint, load_openai
 from recallr.llm.structured import CallOptions, FormatMemory, StructuredCaller
-from recallr.llm.usage import UsageMeter
+from recallr.llm.usage import Usage, UsageMeter
 from recallr.prompts import query_plan, summary
 
 from .conftest import MODEL
@@ -70,8 +70,8 @@ def test_request_contract(fake_llm: FakeLLM, endpoint: Endpoint) -> None:
     assert body["messages"] == plan_prompt().messages
     assert body["response_format"] == {"type": "json_schema", "json_schema": {
         "name": "recallr_query_plan", "schema": query_plan.QueryPlan.model_json_schema(), "strict": False}}
-    assert meter.by_task() == {"query_plan": {"calls": 1, "prompt_tokens": 120, "completion_tokens": 30,
-                                              "retries": 0, "fallbacks": 0, "failures": 0}}
+    assert meter.by_task() == {"query_plan": {**Usage().as_dict(), "calls": 1, "prompt_tokens": 120,
+                                              "completion_tokens": 30}}
 
 
 def test_format_steps_down_and_is_remembered(fake_llm: FakeLLM, endpoint: Endpoint) -> None:

@@ -23,10 +23,12 @@ Example::
 from __future__ import annotations
 
 import email.utils
+import ipaddress
 import logging
 import random
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
@@ -95,6 +97,21 @@ def load_openai() -> Any:
     except ImportError as error:
         raise ConfigurationError("LLM mode needs the openai package: pip install 'recallr[llm]'") from error
     return openai
+
+
+def is_local(base_url: str | None) -> bool:
+    """Whether ``base_url`` names a server on this machine or network (loopback, private address, ``localhost``, a
+    one-word host such as a Compose service): such servers usually compute one request at a time."""
+    host = (urllib.parse.urlsplit(base_url).hostname or "") if base_url else ""
+    if not host:
+        return False
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")) or "." not in host.strip("[]"):
+        return True
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_link_local
 
 
 def estimate_tokens(text: str) -> int:

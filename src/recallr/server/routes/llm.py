@@ -75,7 +75,7 @@ class UsageCounts(BaseModel):
     retries: int
     fallbacks: int
     failures: int
-    failed_requests: int = Field(0, description="Requests that got no answer (HTTP errors, timeouts), retries included.")
+    failed_requests: int = Field(0, description="Requests that got no answer (HTTP errors, timeouts).")
     timeouts: int = Field(0, description="Requests abandoned at the per-call time limit (never re-sent).")
     step_downs: int = Field(0, description="Answer formats given up for a simpler one (learnt once per endpoint).")
     unusable: int = Field(0, description="Answers received but not used: unparseable, wrong shape, cut off, looping.")
