@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from recallr.exceptions import ConfigurationError
-from recallr.llm.errors import LLMOutputError, LLMRequestError, LLMUnavailableError
+from recallr.llm.errors import EndpointBusy, LLMOutputError, LLMRequestError, LLMUnavailableError
 from recallr.llm.provider import Endpoint, load_openai
 from recallr.llm.structured import CallOptions, FormatMemory, StructuredCaller
 from recallr.llm.usage import Usage, UsageMeter
@@ -166,12 +166,22 @@ def test_5xx_backs_off_exponentially(fake_llm: FakeLLM, endpoint: Endpoint, slee
         assert 0.75 * base <= wait <= 1.25 * base
 
 
-def test_a_timeout_is_retried(fake_llm: FakeLLM, endpoint: Endpoint) -> None:
-    fake_llm.script(Reply(json=PLAN, delay=2.0), Reply(json=PLAN))
+def test_a_timeout_is_not_sent_again_and_keeps_its_slot(fake_llm: FakeLLM, sleeps: Sleeps) -> None:
+    endpoint = Endpoint(fake_llm.url, None, limiter=threading.BoundedSemaphore(4), slots=1, sleep=sleeps)
+    fake_llm.script(Reply(json=PLAN, delay=1.0), Reply(json=PLAN))
+    meter = UsageMeter()
     started = time.monotonic()
-    caller(endpoint, timeout=0.3).ask(plan_prompt(), UsageMeter())
-    assert time.monotonic() - started < 1.5
+    with pytest.raises(LLMUnavailableError, match=r"timed out after 0\.3s"):
+        caller(endpoint, timeout=0.3).ask(plan_prompt(), meter)
+    assert time.monotonic() - started < 0.9 and len(fake_llm.requests) == 1 and sleeps.waits == []
+    with pytest.raises(EndpointBusy):  # the server is still computing the abandoned request: its slot stays taken
+        caller(endpoint, timeout=0.3, queue_wait=0.1).ask(plan_prompt(), meter)
+    time.sleep(0.4)
+    caller(endpoint, timeout=2.0).ask(plan_prompt(), meter)  # once it is likely done, the slot is free again
     assert len(fake_llm.requests) == 2
+    used = meter.by_task()["query_plan"]
+    assert (used["timeouts"], used["failed_requests"], used["retries"], used["calls"]) == (1, 1, 0, 1)
+    endpoint.close()
 
 
 def test_giving_up_after_the_retries(fake_llm: FakeLLM, endpoint: Endpoint, sleeps: Sleeps) -> None:

@@ -4,9 +4,9 @@
 5xx and refused connections (a ``Retry-After`` header wins), and two concurrency limits: the per-process one
 and the endpoint's own slots (``slots``: what the server serves at once, 1 for a local server by default).
 A request waits for a slot at most ``queue_wait`` seconds (then ``EndpointBusy``: the step runs offline
-rather than queueing behind a backlog). A request that timed out keeps its slot for as long again, because
-the server is most likely still computing it: nothing is sent into that slot meanwhile. Nothing waits past
-the request's ``deadline`` (the session's time budget): ``OverBudget``.
+rather than queueing behind a backlog). A request that timed out is not sent again, and keeps its slot for
+as long again, because the server is most likely still computing it: nothing is sent into that slot
+meanwhile. Nothing waits past the request's ``deadline`` (the session's time budget): ``OverBudget``.
 
 It also learns an endpoint's quirks once per model (``max_completion_tokens`` instead of ``max_tokens``, no
 ``temperature``) and reports a rejected ``response_format`` as ``FormatRejected`` at once, whether the server
@@ -229,7 +229,7 @@ class Endpoint:
             if timeout <= 0:
                 raise OverBudget("the LLM time budget was spent before the request could be sent")
             self._take_slot(request)
-            hold = 0.0
+            hold, failure = 0.0, None
             try:
                 with self.limiter:
                     return call(timeout), attempt
@@ -237,7 +237,10 @@ class Endpoint:
                 request.note("failed_requests")
                 request.note("timeouts")
                 hold = min(timeout, MAX_TIMEOUT_HOLD)  # the server is most likely still computing it
-                failure: Exception = error
+                if timeout < request.timeout:  # cut short by the deadline: the budget is spent, not the endpoint down
+                    raise OverBudget(f"the LLM time budget ran out during a request ({timeout:.1f}s)") from error
+                raise LLMUnavailableError(f"the LLM request timed out after {timeout:.1f}s (not sent again while "
+                                          "the server may still be computing it)") from error
             except openai.APIStatusError as error:
                 request.note("failed_requests")
                 said = _message(error)
@@ -258,6 +261,7 @@ class Endpoint:
                     f"the LLM endpoint's answer could not be read ({type(error).__name__})") from error
             finally:
                 self._free_slot(hold)
+            assert failure is not None
             self._before_retry(failure, attempt, max_retries, request)
         raise AssertionError("unreachable")
 
@@ -286,7 +290,7 @@ class Endpoint:
             raise OverBudget("the LLM time budget was spent waiting for the endpoint")
         log.warning("LLM endpoint %s: no free slot after %.1fs (a backlog); running the step offline",
                     self.base_url or "OpenAI", wait)
-        raise EndpointBusy(f"the LLM endpoint stayed busy for {wait:.0f}s")
+        raise EndpointBusy(f"the LLM endpoint stayed busy for {wait:.1f}s")
 
     def _free_slot(self, hold: float) -> None:
         """Give the slot back, at once or (after a timeout) once the server has likely finished the request."""
