@@ -143,3 +143,19 @@ def test_robustness_counters_are_stored(client: RecallrAI, fake_llm: FakeLLM) ->
     assert {k: used[k] for k in ("step_downs", "failed_requests", "unusable", "calls", "fallbacks")} == {
         "step_downs": 1, "failed_requests": 1, "unusable": 2, "calls": 2, "fallbacks": 1}
     assert contents(user) == {"User is allergic to peanuts."}
+
+
+def test_a_model_looping_to_the_token_limit_is_not_split_again_and_again(client: RecallrAI,
+                                                                         fake_llm: FakeLLM) -> None:
+    """What llama-server does with a weak model and a JSON schema: loops inside the grammar until max_tokens."""
+    loop = '{"memories": [{"content": "User' + ' likes it, and' * 200
+    fake_llm.responder = lambda _: Reply(content=loop, finish_reason="length")
+    user = client.create_user("u")
+    session = process(conversation(user, *FACTS, *FACTS))
+    assert session.status == SessionStatus.PROCESSED and contents(user) == OFFLINE
+    assert [r.task for r in fake_llm.chats()] == ["extraction", "summary"]  # no split: a loop loops on any batch
+    used = usage_of(client, session.session_id)["total"]
+    assert (used["calls"], used["unusable"], used["truncated"], used["degenerate"]) == (2, 2, 2, 2)
+    assert used["step_downs"] == 1  # two disobeyed answers under json_schema: json_object from now on
+    process(conversation(user, "I'm a nurse."))
+    assert fake_llm.chats()[-1].body["response_format"] == {"type": "json_object"}

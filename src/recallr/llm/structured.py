@@ -106,12 +106,18 @@ def response_format(fmt: str, prompt: Prompt[Any]) -> dict[str, Any] | None:
 
 
 class Unusable(ValueError):
-    """An answer that cannot be used; ``kind`` (truncated, degenerate) is also counted; ``final``: do not ask again."""
+    """An answer that cannot be used; ``kinds`` (truncated, degenerate) are also counted; ``final``: do not ask
+    again."""
 
-    def __init__(self, problem: str, *, kind: str | None = None, final: bool = False) -> None:
+    def __init__(self, problem: str, *kinds: str, final: bool = False) -> None:
         super().__init__(problem)
-        self.kind = kind
+        self.kinds = kinds
         self.final = final
+
+    @property
+    def splittable(self) -> bool:
+        """Cut off for room, not looping: a smaller batch may fit (a looping model loops on any batch)."""
+        return "truncated" in self.kinds and "degenerate" not in self.kinds
 
 
 class StructuredCaller:
@@ -139,14 +145,14 @@ class StructuredCaller:
                 answer = _usable(text, finish, prompt.response_model, check)
             except Unusable as error:
                 meter.count(prompt.task, "unusable")
-                if error.kind is not None:
-                    meter.count(prompt.task, error.kind)
+                for kind in error.kinds:
+                    meter.count(prompt.task, kind)
                 if error.final and opts.structured_output == "auto" and self.formats.observe(self.key, fmt,
                                                                                            obeyed=False):
                     meter.count(prompt.task, "step_downs")
                 log.warning("LLM %s answer unusable (attempt %d): %s", prompt.task, attempt + 1, error)
                 if error.final or attempt == 1:
-                    raise LLMOutputError(f"{prompt.task}: {error}", truncated=error.kind == "truncated") from error
+                    raise LLMOutputError(f"{prompt.task}: {error}", truncated=error.splittable) from error
                 meter.retry(prompt.task)
                 messages = [*prompt.messages, {"role": "assistant", "content": text[:_ECHO_CHARS]},
                             {"role": "user", "content": f"That answer could not be used: {error}. Reply again "
@@ -179,11 +185,14 @@ class StructuredCaller:
 
 def _usable(text: str, finish: str | None, model: type[T], check: Callable[[T], str | None] | None) -> T:
     """The answer read into ``model`` and checked; ``Unusable`` says what is wrong with it."""
-    if finish == "length":
-        raise Unusable("the answer was cut off at the output-token limit", kind="truncated", final=True)
     loop = degenerate(text)
+    if finish == "length":
+        if loop is not None:
+            raise Unusable(f"the answer looped to the output-token limit ({loop})", "truncated", "degenerate",
+                           final=True)
+        raise Unusable("the answer was cut off at the output-token limit", "truncated", final=True)
     if loop is not None:
-        raise Unusable(f"the answer is degenerate ({loop})", kind="degenerate", final=True)
+        raise Unusable(f"the answer is degenerate ({loop})", "degenerate", final=True)
     try:
         answer = read(text, model)
     except (JSONParseError, PydanticValidationError) as error:
