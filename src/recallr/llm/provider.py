@@ -212,8 +212,9 @@ class Endpoint:
                                   "encoding_format": "float"}
         if dimensions is not None:
             kwargs["dimensions"] = dimensions
+        # embeddings (short, and recall's query needs one at once) do not queue behind chat answers in the slots
         response, _ = self._with_retries(lambda _timeout: client.embeddings.create(**kwargs), max_retries=max_retries,
-                                         request=ChatRequest([], 0, timeout=timeout, queue_wait=float("inf")))
+                                         request=ChatRequest([], 0, timeout=timeout), use_slots=False)
         rows = sorted(response.data, key=lambda item: item.index)
         usage = getattr(response, "usage", None)
         tokens = int(getattr(usage, "prompt_tokens", 0) or 0) or sum(estimate_tokens(t) for t in texts)
@@ -221,14 +222,15 @@ class Endpoint:
 
     # -- retries --------------------------------------------------------------------------------------------
     def _with_retries(self, call: Callable[[float], T], *, max_retries: int, request: ChatRequest,
-                      format_sent: bool = False) -> tuple[T, int]:
+                      format_sent: bool = False, use_slots: bool = True) -> tuple[T, int]:
         """``call(timeout)`` in a free slot, retried with backoff within the deadline; (result, retries taken)."""
         openai = self._openai
         for attempt in range(max_retries + 1):
             timeout = min(request.timeout, request.remaining())
             if timeout <= 0:
                 raise OverBudget("the LLM time budget was spent before the request could be sent")
-            self._take_slot(request)
+            if use_slots:
+                self._take_slot(request)
             hold, failure = 0.0, None
             try:
                 with self.limiter:
@@ -260,7 +262,8 @@ class Endpoint:
                 raise LLMUnavailableError(
                     f"the LLM endpoint's answer could not be read ({type(error).__name__})") from error
             finally:
-                self._free_slot(hold)
+                if use_slots:
+                    self._free_slot(hold)
             assert failure is not None
             self._before_retry(failure, attempt, max_retries, request)
         raise AssertionError("unreachable")
@@ -284,7 +287,7 @@ class Endpoint:
         wait = min(request.queue_wait, request.remaining())
         if wait <= 0 and request.remaining() <= 0:
             raise OverBudget("the LLM time budget was spent waiting for the endpoint")
-        if self.slots.acquire(timeout=max(0.0, wait)) if wait != float("inf") else self.slots.acquire():
+        if self.slots.acquire(timeout=max(0.0, min(wait, threading.TIMEOUT_MAX))):
             return
         if request.remaining() <= 0:
             raise OverBudget("the LLM time budget was spent waiting for the endpoint")

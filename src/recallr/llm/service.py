@@ -148,7 +148,7 @@ class LLMService:
                            timeout=s.llm_recall_timeout_seconds if recall else s.llm_timeout_seconds,
                            max_retries=min(1, s.llm_max_retries) if recall else s.llm_max_retries,
                            structured_output=s.llm_structured_output, deadline=deadline_in(budget),
-                           queue_wait=min(s.llm_queue_wait_seconds, budget))
+                           queue_wait=min(s.llm_queue_wait_seconds, budget / 4 if recall else budget))
 
     def caller(self, config: EffectiveLLM, options: CallOptions) -> StructuredCaller:
         assert config.model is not None
