@@ -12,7 +12,7 @@ import pytest
 
 from recallr.exceptions import ConfigurationError
 from recallr.llm.errors import EndpointBusy, LLMOutputError, LLMRequestError, LLMUnavailableError
-from recallr.llm.provider import Endpoint, load_openai
+from recallr.llm.provider import Endpoint, is_local, load_openai
 from recallr.llm.structured import CallOptions, FormatMemory, StructuredCaller
 from recallr.llm.usage import Usage, UsageMeter
 from recallr.prompts import query_plan, summary
@@ -228,3 +228,17 @@ def test_missing_openai_package_says_how_to_install(monkeypatch: pytest.MonkeyPa
     monkeypatch.setitem(sys.modules, "openai", None)
     with pytest.raises(ConfigurationError, match=r"pip install 'recallr\[llm\]'"):
         load_openai()
+
+
+@pytest.mark.parametrize(("url", "local"), [
+    pytest.param("http://127.0.0.1:8080/v1", True, id="loopback"),
+    pytest.param("http://localhost:11434/v1", True, id="localhost"),
+    pytest.param("http://192.168.1.20:8000/v1", True, id="private"),
+    pytest.param("http://[::1]:8000/v1", True, id="ipv6-loopback"),
+    pytest.param("http://ollama:11434/v1", True, id="compose-service"),
+    pytest.param("https://api.openai.com/v1", False, id="hosted"),
+    pytest.param("https://8.8.8.8/v1", False, id="public-ip"),
+    pytest.param(None, False, id="default-openai"),
+])
+def test_local_servers_are_recognised_for_their_single_slot(url: str | None, local: bool) -> None:
+    assert is_local(url) is local
