@@ -159,3 +159,16 @@ def test_a_model_looping_to_the_token_limit_is_not_split_again_and_again(client:
     assert used["step_downs"] == 1  # two disobeyed answers under json_schema: json_object from now on
     process(conversation(user, "I'm a nurse."))
     assert fake_llm.chats()[-1].body["response_format"] == {"type": "json_object"}
+
+
+def test_a_sessions_own_batches_take_turns_on_a_single_slot(tmp_path: Path, database_url: str | None,
+                                                            fake_llm: FakeLLM) -> None:
+    fake_llm.latency = 0.3
+    fake_llm.responder = lambda _: Reply(json={"memories": [{"content": "User said a number."}], "summary": "Numbers."})
+    with llm_client(tmp_path / "d", database_url, fake_llm, llm_context_window=1536, llm_max_output_tokens=512,
+                    llm_queue_wait_seconds=0.2) as client:
+        session = process(conversation(client.create_user("u"), *[f"Message number {i} about my day." for i in
+                                                                     range(45)]))
+        assert len(fake_llm.chats("extraction")) == 3 and fake_llm.max_in_flight == 1
+        used = usage_of(client, session.session_id)["total"]
+        assert used["backlog"] == 0 and used["fallbacks"] == 0  # one after another, not a backlog

@@ -128,6 +128,7 @@ class Endpoint:
         self.api_key = api_key or "not-needed"  # local servers ignore it; the client refuses an empty key
         self.limiter = limiter
         self.slots = threading.BoundedSemaphore(slots)
+        self.slot_count = slots
         self.sleep = sleep
         self._client: Any = None
         self._openai: Any = None

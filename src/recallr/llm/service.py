@@ -176,7 +176,7 @@ class LLMService:
         options = self.options()
         runner = StepRunner(
             caller=self.caller(config, options), meter=meter, fallback=self.settings.llm_fallback,
-            deadline=options.deadline,
+            deadline=options.deadline, parallel=self.endpoint(config).slot_count,
             pool=self.pool(), context_window=self.settings.llm_context_window,
             max_output_tokens=self.settings.llm_max_output_tokens, label=label,
             flush=lambda: self.record(ctx.project.id, ctx.session.id, meter, immediately=True, label=label),

@@ -39,6 +39,7 @@ class StepRunner:
     label: str = ""  # "session <id>", for logs
     down: LLMError | None = None  # the model was unreachable: later steps go offline without trying
     deadline: float | None = None  # time.monotonic() when the LLM time budget of this unit of work ends
+    parallel: int = 64  # requests of this unit of work in flight at once: the endpoint's slots
 
     def failed(self, task: str, error: LLMError) -> None:
         """A step's model work failed: raise (fail mode, after recording it) or count a fallback."""
@@ -83,12 +84,16 @@ class StepRunner:
         return max(512, self.context_window - self.max_output_tokens)
 
     def map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
-        """``fn`` over ``items`` in parallel (the endpoint's limiter bounds the requests in flight), in order.
+        """``fn`` over ``items``, ``parallel`` at a time, in order: a session's own batches never wait for a slot
+        behind each other (which would read as a backlog), only behind other sessions.
 
         Every call finishes before the first error (if any) is raised, so no work outlives its session.
         """
-        if len(items) <= 1:
+        if len(items) <= 1 or self.parallel <= 1:
             return [fn(item) for item in items]
-        futures: list[Future[R]] = [self.pool.submit(fn, item) for item in items]
-        wait(futures)
+        futures: list[Future[R]] = []
+        for start in range(0, len(items), self.parallel):
+            wave = [self.pool.submit(fn, item) for item in items[start:start + self.parallel]]
+            wait(wave)
+            futures.extend(wave)
         return [f.result() for f in futures]
