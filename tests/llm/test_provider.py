@@ -226,7 +226,7 @@ def test_concurrency_limit_per_process(fake_llm: FakeLLM) -> None:
 
 def test_missing_openai_package_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "openai", None)
-    with pytest.raises(ConfigurationError, match=r"pip install 'recallr\[llm\]'"):
+    with pytest.raises(ConfigurationError, match=r"llm extra of recallr-memory\): pip install 'openai>=1.30'"):
         load_openai()
 
 

@@ -138,7 +138,7 @@ def test_without_the_openai_package(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert runner.invoke(main, ["init", "--data-dir", data]).exit_code == 0
     for args in (["--model", "some-model"], ["--mode", "llm", "--model", "m"], ["--api-key", "sk-x"]):
         result = runner.invoke(main, ["llm", "set", "--data-dir", data, *args])
-        assert result.exit_code == 1 and "pip install 'recallr[llm]'" in result.output, result.output
+        assert result.exit_code == 1 and "pip install 'openai>=1.30'" in result.output, result.output
         assert isinstance(result.exception, SystemExit)  # a message, not a traceback
     rules = runner.invoke(main, ["llm", "set", "--data-dir", data, "--never-remember", "salary"])
     assert rules.exit_code == 0, rules.output  # rules work offline: no package needed

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..engine.extraction import ExtractionRules
+from ..engine.rules import rule_problem
 from ..exceptions import ValidationError
 from ..prompts.extraction import Example
 from ..settings import Settings
@@ -145,6 +146,10 @@ def _rule_list(name: str) -> Any:
                 isinstance(i, str) and 0 < len(i.strip()) <= MAX_RULE_CHARS for i in items):
             raise ValidationError(f"{name} must be a list of at most {MAX_RULES} non-empty strings of at most "
                                   f"{MAX_RULE_CHARS} characters")
+        for item in items:
+            problem = rule_problem(item.strip())
+            if problem is not None:
+                raise ValidationError(f"{name}: the rule {item.strip()[:60]!r} {problem}")
         return [i.strip() for i in items]
     return check
 

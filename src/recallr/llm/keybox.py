@@ -95,8 +95,8 @@ def _load_fernet() -> Any:
     try:
         from cryptography.fernet import Fernet
     except ImportError as error:
-        raise ConfigurationError("storing a project's API key needs the cryptography package: "
-                                 "pip install 'recallr[llm]'") from error
+        raise ConfigurationError("storing a project's API key needs the cryptography package (the llm extra "
+                                 "of recallr-memory): pip install 'cryptography>=42'") from error
     return Fernet
 
 

@@ -95,7 +95,8 @@ def load_openai() -> Any:
     try:
         import openai
     except ImportError as error:
-        raise ConfigurationError("LLM mode needs the openai package: pip install 'recallr[llm]'") from error
+        raise ConfigurationError("LLM mode needs the openai package (the llm extra of recallr-memory): "
+                                 "pip install 'openai>=1.30'") from error
     return openai
 
 

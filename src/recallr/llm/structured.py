@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
+from ..language.secrets import redact
 from ..prompts._chat import ChatMessage, Prompt
 from .errors import LLMOutputError
 from .parsing import JSONParseError, degenerate, parse_json
@@ -138,7 +139,7 @@ class StructuredCaller:
         test of a parsed answer (a problem to show the model, or None)."""
         opts = options or self.options
         budget = min(opts.max_tokens, max_tokens) if max_tokens else opts.max_tokens
-        messages = list(prompt.messages)
+        messages = redacted(prompt.messages)
         for attempt in range(2):
             text, finish, fmt = self._send(prompt, messages, meter, opts, budget)
             try:
@@ -154,7 +155,7 @@ class StructuredCaller:
                 if error.final or attempt == 1:
                     raise LLMOutputError(f"{prompt.task}: {error}", truncated=error.splittable) from error
                 meter.retry(prompt.task)
-                messages = [*prompt.messages, {"role": "assistant", "content": text[:_ECHO_CHARS]},
+                messages = [*redacted(prompt.messages), {"role": "assistant", "content": text[:_ECHO_CHARS]},
                             {"role": "user", "content": f"That answer could not be used: {error}. Reply again "
                                                         "with only the JSON object, shaped as described above."}]
                 continue
@@ -206,6 +207,12 @@ def _usable(text: str, finish: str | None, model: type[T], check: Callable[[T], 
 def deadline_in(seconds: float) -> float:
     """The ``CallOptions.deadline`` ``seconds`` from now."""
     return time.monotonic() + seconds
+
+
+def redacted(messages: list[ChatMessage]) -> list[ChatMessage]:
+    """The messages with every secret replaced by ``[redacted]``: whatever a prompt quotes (conversations,
+    memories, project instructions), no password, key or card number is ever sent to a model."""
+    return [{"role": m["role"], "content": redact(m["content"])} for m in messages]
 
 
 def read(text: str, model: type[T]) -> T:
