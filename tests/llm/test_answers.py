@@ -61,6 +61,7 @@ def counts(meter: UsageMeter, task: str) -> dict[str, int]:
     pytest.param("string", None, id="placeholder-word"),
     pytest.param("Does the user like jazz?", None, id="question"),
     pytest.param("Priya plays the cello.", "Priya plays the cello.", id="fine"),
+    pytest.param('Priya said "I will never give up".', 'Priya said "I will never give up".', id="quoted-speech"),
 ])
 def test_memories_must_be_third_person_statements(given: str, kept: str | None) -> None:
     answer = extraction.ExtractionResponse.model_validate({"memories": [{"content": given}]})

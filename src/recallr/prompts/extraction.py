@@ -124,6 +124,7 @@ class ExtractionResponse(BaseModel):
 
 _COPIED_LINE = re.compile(r"\s*(\[\d+\]|(user|assistant|system)\s*:)", re.I)  # anchored, no nesting: linear
 _WORD = re.compile(r"[A-Za-z']+")
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”')  # negated classes: linear
 _FIRST_PERSON = frozenset({"i", "i'm", "i've", "i'd", "i'll", "me", "my", "mine", "myself", "we", "we're",
                            "we've", "our", "ours", "ourselves"})
 _FIRST_FIXES = (("I'm ", "{} is "), ("I am ", "{} is "), ("I've ", "{} has "), ("I have ", "{} has "),
@@ -162,7 +163,8 @@ def as_statement(content: str, subject: Any = None) -> str | None:
 
 
 def _first_person(text: str) -> bool:
-    return any(w.lower() in _FIRST_PERSON for w in _WORD.findall(text))
+    """First-person words outside quoted speech ("Caroline said \"I did it\"" is a statement about Caroline)."""
+    return any(w.lower() in _FIRST_PERSON for w in _WORD.findall(_QUOTED.sub(" ", text)))
 
 
 def _third_person(verb: str) -> str:
