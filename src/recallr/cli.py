@@ -294,10 +294,11 @@ def llm_usage(data_dir: Path | None, database_url: str | None, project_id: str |
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return
-    columns = ("calls", "prompt_tokens", "completion_tokens", "retries", "fallbacks", "failures")
+    columns = ("calls", "prompt_tokens", "completion_tokens", "retries", "fallbacks", "failures", "unusable",
+               "failed_requests")
     click.echo("task            " + "  ".join(f"{c:>17}" for c in columns))
     for task, counts in [*report["by_task"].items(), ("total", report["total"])]:
-        click.echo(f"{task:<16}" + "  ".join(f"{counts[c]:>17}" for c in columns))
+        click.echo(f"{task:<16}" + "  ".join(f"{counts.get(c, 0):>17}" for c in columns))
     for row in report["sessions"]:
         click.echo(f"session {row['session_id']}: {row['calls']} calls, {row['prompt_tokens']} prompt + "
                    f"{row['completion_tokens']} completion tokens")

@@ -104,7 +104,10 @@ class Settings(BaseSettings):
     llm_embedding_dimensions: int | None = Field(
         None, ge=1, description="`dimensions` asked of the embedding model (PostgreSQL's pgvector column needs 384)."
     )
-    llm_timeout_seconds: float = Field(60.0, gt=0, description="Timeout of one LLM request during processing.")
+    llm_timeout_seconds: float = Field(
+        60.0, gt=0, description="Timeout of one LLM request during processing (a timed-out request is not sent again "
+        "while the server may still be computing it)."
+    )
     llm_recall_timeout_seconds: float = Field(
         10.0, gt=0, description="Timeout of the query-planning request of agentic, deep and auto recall."
     )
@@ -112,13 +115,31 @@ class Settings(BaseSettings):
         3, ge=0, le=10, description="Retries of an LLM request after 429, 5xx, timeouts (honouring Retry-After)."
     )
     llm_max_concurrency: int = Field(4, ge=1, le=256, description="LLM requests in flight at once, per process.")
+    llm_endpoint_concurrency: int | None = Field(
+        None, ge=1, le=256, description="LLM requests in flight at once to one endpoint, per process: what the server "
+        "serves in parallel. Unset: 1 for a local server (loopback, private address, `localhost` or a one-word host "
+        "such as a Compose service), else `RECALLR_LLM_MAX_CONCURRENCY`."
+    )
+    llm_queue_wait_seconds: float = Field(
+        30.0, gt=0, description="How long a request waits for a free slot of its endpoint; after that (a backlog, or "
+        "a timed-out request the server is still computing) the step and the rest of the session run offline."
+    )
+    llm_session_budget_seconds: float = Field(
+        120.0, gt=0, description="LLM time budget of one session's processing (requests, retries and waits): once "
+        "spent, its remaining steps run offline and the session is processed."
+    )
     llm_context_window: int = Field(
         8192, ge=1024, description="The model's context window in tokens; sessions are batched to fit it."
     )
-    llm_max_output_tokens: int = Field(2048, ge=256, description="Largest answer asked of the model, in tokens.")
+    llm_max_output_tokens: int = Field(
+        2048, ge=256, description="Largest answer asked of the model, in tokens; each request asks for what its task "
+        "can need (extraction: 48 a message plus 256), up to this."
+    )
     llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature of every LLM request.")
     llm_structured_output: Literal["auto", "json_schema", "json_object", "text"] = Field(
-        "auto", description="Answer format: `auto` tries JSON schema, then JSON mode, then plain text."
+        "auto", description="Answer format: `auto` tries JSON schema, then JSON mode, then plain text, stepping "
+        "down once per endpoint and model when a format is refused or twice in a row not obeyed (cut-off or looping "
+        "answers)."
     )
     llm_fallback: Literal["offline", "fail"] = Field(
         "offline", description="When an LLM step fails: run its offline stage, or fail the session (retriable)."
