@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from .. import __version__
+from ..console import install_console
 from ..engine import Engine
 from .errors import install_error_handlers
 from .query_arrays import BracketedArrayParams
@@ -34,4 +35,5 @@ def create_app(engine: Engine, *, fixed_project_id: str | None = None) -> FastAP
     app.include_router(project.router, prefix="/api/v1")
     app.include_router(llm.router, prefix="/api/v1")
     app.include_router(system.router, prefix="/api/v1")
+    install_console(app, engine, fixed_project_id=fixed_project_id)  # /console unless RECALLR_CONSOLE=false
     return app
