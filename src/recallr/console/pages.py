@@ -105,7 +105,7 @@ async def settings_page(request: Request, account: AccountDep, notice: str = "")
     project = await api.call(account, "GET", "/project")
     categories = (await api.call(account, "GET", "/categories"))["categories"]
     try:
-        llm = (await api.call(account, "GET", "/llm"))["effective"]
+        llm = (await api.call(account, "GET", "/project/llm"))["effective"]
     except ConsoleError:
         llm = None  # a project whose LLM settings cannot be read still sees the rest
     return render(request, "settings.html", account=account, project=project, categories=categories, llm=llm,
