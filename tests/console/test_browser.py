@@ -76,7 +76,8 @@ def test_console_end_to_end(page: Any, sdk: RecallrAI, console_server: LiveServe
     result = page.get_by_role("region", name="Context result")
     assert "balanced" in result.locator(".strategy-used").inner_text()
     assert re.fullmatch(r"\d+ ms", result.locator(".latency").inner_text())
-    assert "Berlin" in result.locator("pre.context").inner_text() or "Madrid" in result.locator("pre.context").inner_text()
+    context = result.locator("pre.context").inner_text()
+    assert "Berlin" in context or "Madrid" in context
     assert result.locator("a", has_text="message").count() >= 1  # recalled memories' sources
     screenshot(page, "console-context")
     assert [s.metadata for s in user.list_sessions(limit=50).sessions if s.metadata] == []  # scratch session gone
