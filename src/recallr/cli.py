@@ -106,7 +106,7 @@ def _with_project(data_dir: Path | None, database_url: str | None, project_id: s
 @click.option("--no-console", is_flag=True, help="Do not serve the web console at /console (RECALLR_CONSOLE=false).")
 def serve(data_dir: Path | None, database_url: str | None, host: str | None, port: int | None,
           workers: int | None, no_worker: bool, init_project: bool, no_console: bool) -> None:
-    """Serve the REST API v1 (OpenAPI at /docs)."""
+    """Serve the REST API v1 (OpenAPI at /docs) and the web console (/console)."""
     import uvicorn
 
     overrides = {"data_dir": data_dir, "database_url": database_url, "host": host, "port": port,

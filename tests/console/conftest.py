@@ -32,8 +32,10 @@ def _missing_browser(reason: str) -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """chromium for one test module: Playwright's sync API keeps an event loop running while it lives, which the
+    embedded client's own loop in later test modules cannot share."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -90,4 +92,5 @@ def sign_in(page: Any, project_id: str, api_key: str) -> None:
 
 def screenshot(page: Any, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
+    page.wait_for_load_state("load")  # console.js has put times in the browser's timezone
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)

@@ -79,6 +79,7 @@ def test_console_end_to_end(page: Any, sdk: RecallrAI, console_server: LiveServe
     context = result.locator("pre.context").inner_text()
     assert "Berlin" in context or "Madrid" in context
     assert result.locator("a", has_text="message").count() >= 1  # recalled memories' sources
+    result.scroll_into_view_if_needed()
     screenshot(page, "console-context")
     assert [s.metadata for s in user.list_sessions(limit=50).sessions if s.metadata] == []  # scratch session gone
 
