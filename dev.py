@@ -174,7 +174,8 @@ def test(args: list[str]) -> None:
     run(PYTHON, "-m", "ruff", "check", "src", "tests", "benchmarks", "dev.py")
     run(PYTHON, "-m", "mypy", "src/recallr")
     selection = prepare_postgres(os.environ.get("RECALLR_REQUIRE_POSTGRES") == "1")
-    prepare_browser(any(os.environ.get(flag) == "1" for flag in ("RECALLR_REQUIRE_POSTGRES", "RECALLR_REQUIRE_BROWSER")))
+    required = ("RECALLR_REQUIRE_POSTGRES", "RECALLR_REQUIRE_BROWSER")
+    prepare_browser(any(os.environ.get(flag) == "1" for flag in required))
     run(PYTHON, "-m", "pytest", "-q", *selection, *args)
 
 
