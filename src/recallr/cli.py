@@ -103,13 +103,15 @@ def _with_project(data_dir: Path | None, database_url: str | None, project_id: s
 @click.option("--workers", type=int, default=None, help="uvicorn worker processes (RECALLR_WORKERS).")
 @click.option("--no-worker", is_flag=True, help="Do not process sessions here (run `recallr worker` instead).")
 @click.option("--init", "init_project", is_flag=True, help="Create a project and key first if there is none.")
+@click.option("--no-console", is_flag=True, help="Do not serve the web console at /console (RECALLR_CONSOLE=false).")
 def serve(data_dir: Path | None, database_url: str | None, host: str | None, port: int | None,
-          workers: int | None, no_worker: bool, init_project: bool) -> None:
-    """Serve the REST API v1 (OpenAPI at /docs)."""
+          workers: int | None, no_worker: bool, init_project: bool, no_console: bool) -> None:
+    """Serve the REST API v1 (OpenAPI at /docs) and the web console (/console)."""
     import uvicorn
 
     overrides = {"data_dir": data_dir, "database_url": database_url, "host": host, "port": port,
-                 "workers": workers, "run_worker": False if no_worker else None}
+                 "workers": workers, "run_worker": False if no_worker else None,
+                 "console": False if no_console else None}
     settings = _settings(**overrides)
     if init_project:
         _print_quickstart(settings)

@@ -46,12 +46,15 @@ class UserOut(BaseModel):
     last_name: str | None = None
     created_at: datetime
     last_active_at: datetime
+    session_count: int | None = Field(None, description="Recallr extension: sessions (`include_counts=true`).")
+    memory_count: int | None = Field(None, description="Recallr extension: current memories (`include_counts=true`).")
 
     @classmethod
-    def of(cls, user: UserRecord) -> UserOut:
+    def of(cls, user: UserRecord, counts: tuple[int, int] | None = None) -> UserOut:
         return cls(custom_user_id=user.custom_user_id, metadata=user.metadata,
                    merge_conflict_enabled=user.merge_conflict_enabled, email=user.email, first_name=user.first_name,
-                   last_name=user.last_name, created_at=user.created_at, last_active_at=user.last_active_at)
+                   last_name=user.last_name, created_at=user.created_at, last_active_at=user.last_active_at,
+                   session_count=counts[0] if counts else None, memory_count=counts[1] if counts else None)
 
 
 class UserListOut(BaseModel):
@@ -89,6 +92,15 @@ class SessionOut(BaseModel):
                    created_at=session.created_at, metadata=session.metadata, processed_at=session.processed_at,
                    auto_process_after_seconds=session.auto_process_after_seconds,
                    message_count=session.message_count, error=session.error)
+
+
+class SessionSummaryOut(BaseModel):
+    """Recallr extension: what processing wrote about the session."""
+
+    session_id: str
+    summary: str | None = Field(None, description="None before processing, or when the session had nothing to keep.")
+    session_date: datetime | None = None
+    sources: list[int] = Field(default_factory=list, description="0-based indexes of the messages it draws on.")
 
 
 class SessionListOut(BaseModel):

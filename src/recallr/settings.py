@@ -72,6 +72,12 @@ class Settings(BaseSettings):
     max_user_id_length: int = Field(255, ge=1, description="Longest accepted user id, in characters.")
     max_metadata_bytes: int = Field(16384, ge=2, description="Largest accepted metadata object, as compact JSON bytes.")
     max_message_chars: int = Field(100_000, ge=1, description="Longest accepted message content, in characters.")
+    console: bool = Field(
+        True, description="Serve the web console at `/console` (`recallr serve --no-console` turns it off)."
+    )
+    console_session_hours: float = Field(
+        12.0, gt=0, le=24 * 30, description="How long a console sign-in lasts before the API key is asked again."
+    )
     log_level: str = Field("info", description="Log level: debug, info, warning or error.")
     secret_key: SecretStr | None = Field(
         None, description="Server secret that encrypts the API keys projects store for their own LLM endpoints (any "

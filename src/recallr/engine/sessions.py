@@ -14,8 +14,10 @@ from ..store import Database, Tx, now_us
 from ..store import memories as memory_store
 from ..store import messages as message_store
 from ..store import sessions as store
+from ..store import summaries as summary_store
 from ..store import users as user_store
 from ..store.records import MessageRecord, SessionRecord, UserRecord, to_us
+from ..store.summaries import SummaryRecord
 from ..types import MessageRole, SessionStatus
 from . import validation
 from .users import require_user
@@ -54,6 +56,12 @@ class Sessions:
     def get(self, project_id: str, custom_user_id: str, session_id: str) -> SessionRecord:
         with self.db.read() as tx:
             return require_session(tx, require_user(tx, project_id, custom_user_id), session_id)
+
+    def summary(self, project_id: str, custom_user_id: str, session_id: str) -> SummaryRecord | None:
+        """The summary processing wrote for the session (None before processing or when it had nothing to say)."""
+        with self.db.read() as tx:
+            session = require_session(tx, require_user(tx, project_id, custom_user_id), session_id)
+            return summary_store.for_session(tx, session.id)
 
     def page(self, project_id: str, custom_user_id: str, *, offset: int = 0, limit: int = 10,
              metadata_filter: dict[str, Any] | None = None, statuses: Sequence[SessionStatus] | None = None,

@@ -20,6 +20,8 @@ Example::
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import logging
 import os
 import secrets
@@ -72,6 +74,11 @@ class KeyBox:
         except (InvalidToken, ValueError) as error:
             raise KeyUnreadable("a project's API key was encrypted with another RECALLR_SECRET_KEY; set the "
                                 "secret it was stored with, or store the key again") from error
+
+    def derive_key(self, purpose: str) -> bytes:
+        """A 32-byte key for ``purpose`` (e.g. signing console cookies), derived from the same server secret and
+        independent of the key that seals project API keys."""
+        return hmac.new(self._secret(), b"recallr derived key v1: " + purpose.encode(), hashlib.sha256).digest()
 
     # -- the secret -------------------------------------------------------------------------------------------
     def _cipher(self) -> Any:

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from .. import __version__
+from ..console import install_console
 from ..engine import Engine
 from .errors import install_error_handlers
 from .openapi import document
@@ -44,5 +45,6 @@ def create_app(engine: Engine, *, fixed_project_id: str | None = None) -> FastAP
         app.state.mcp = McpEndpoint(app)
         # POST only: stateless MCP has no session to DELETE and nothing to push on a GET stream (405, as MCP allows).
         app.router.add_route("/mcp", app.state.mcp, methods=["POST"], include_in_schema=False)
+    install_console(app, engine, fixed_project_id=fixed_project_id)  # /console unless RECALLR_CONSOLE=false
     document(app, engine.settings)
     return app
