@@ -28,6 +28,11 @@ class ProcessingContext:
     messages: list[MessageRecord]
     categories: list[Any] = field(default_factory=list)  # the project's memory categories
     results: dict[str, Any] = field(default_factory=dict)
+    stopping: Callable[[], bool] = field(default=lambda: False)  # the worker is stopping: give the attempt back
+
+
+class Interrupted(Exception):  # a signal, not an error: it never leaves the worker
+    """Raised between stages when ``ctx.stopping()``: the worker gives the unfinished attempt back."""
 
 
 class Stage(Protocol):
@@ -64,7 +69,10 @@ class Pipeline:
         self.stages = stages
 
     def prepare(self, ctx: ProcessingContext) -> None:
+        """Run every stage's ``prepare``; raises ``Interrupted`` before a stage once ``ctx.stopping()``."""
         for stage in self.stages:
+            if ctx.stopping():
+                raise Interrupted(f"stopping before {stage.name}")
             stage.prepare(ctx)
 
     def write(self, tx: Tx, ctx: ProcessingContext) -> None:
