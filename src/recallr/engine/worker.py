@@ -262,6 +262,11 @@ class Worker:
             thread.start()
             self._threads.append(thread)
 
+    @property
+    def stopping(self) -> bool:
+        """Whether ``stop()`` was called: the loops claim nothing more."""
+        return self._stop.is_set()
+
     def stop(self, timeout: float = STOP_SECONDS) -> bool:
         """Stop claiming; each loop finishes its current attempt or gives it back (queued again at once, no attempt
         used) and ends. Waits up to ``timeout`` seconds for the loops; returns whether all of them ended."""
