@@ -7,6 +7,7 @@ database's mode), looser modes left by older versions tightened at open.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -184,10 +185,8 @@ def _private_directory(directory: Path, db_name: str) -> None:
 
 def _private_files(path: Path) -> None:
     """Create the database file 0600 unless it exists; tighten the database's files to 0600 where looser."""
-    try:
+    with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    except FileExistsError:
-        pass
     for file in (path, *(path.with_name(path.name + suffix) for suffix in _SIDE_FILES)):
         try:
             if file.stat().st_mode & 0o077:
