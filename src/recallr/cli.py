@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -272,11 +273,15 @@ def _print_quickstart(settings: Settings) -> None:
 @_database_url
 @click.option("--concurrency", type=int, default=None, help="Sessions processed at once (RECALLR_WORKER_CONCURRENCY).")
 def worker(data_dir: Path | None, database_url: str | None, concurrency: int | None) -> None:
-    """Process sessions until interrupted (any number of workers may share one database)."""
+    """Process sessions until interrupted (any number of workers may share one database).
+
+    Ctrl-C or SIGTERM (a deploy's restart) stops it cleanly: the sessions in flight are finished or queued again
+    at once, without using an attempt."""
     settings = _settings(data_dir=data_dir, database_url=database_url, worker_concurrency=concurrency)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     engine = _engine(settings)
     runner = engine.worker()
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM stops as Ctrl-C does
     click.echo(f"worker {runner.owner} started")
     runner.start()
     try:
