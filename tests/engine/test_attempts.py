@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from recallr.engine import Engine
-from recallr.engine.pipeline import Pipeline
+from recallr.engine.pipeline import EMBED_CHUNK, IndexMessages, Pipeline
 from recallr.engine.worker import Worker
 from recallr.store import conflicts as conflict_store
 from recallr.store import now_us
@@ -166,3 +166,33 @@ def test_killed_worker_processes_do_not_use_attempts(engine: Engine, tmp_path: P
     row = _row(engine, session_id)
     assert (row["status"], row["attempts"], row["crashes"], row["error"]) == ("processed", 1, 3, None)
     assert _indexed(engine, session_id) == 3
+
+
+class _StopsTheWorker:
+    """An embedder that asks its worker to stop during its first call (a program exiting mid-session)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.name, self.dim = inner.name, inner.dim
+        self.calls: list[int] = []
+        self.worker: Worker | None = None
+
+    def embed(self, texts: Any) -> Any:
+        self.calls.append(len(texts))
+        assert self.worker is not None and self.worker.stop(timeout=0)  # no loop threads here: returns at once
+        return self.inner.embed(texts)
+
+
+def test_a_stopping_worker_gives_a_long_session_back_between_embedding_chunks(engine: Engine) -> None:
+    project_id, session_id = _session(engine, n_messages=EMBED_CHUNK * 2 + 10)
+    engine.sessions.process(project_id, "u", session_id)
+    embedder = _StopsTheWorker(engine.embedder)
+    worker = _worker(engine, "exiting", Pipeline([IndexMessages(lambda: embedder)]))
+    embedder.worker = worker
+    assert worker.run_once()
+    assert embedder.calls == [EMBED_CHUNK]  # one chunk, not the whole session
+    row = _row(engine, session_id)
+    assert (row["status"], row["attempts"], row["lease_owner"]) == ("processing", 0, None)
+    assert _worker(engine, "next").run_once()
+    assert _row(engine, session_id)["status"] == "processed"
+    assert _indexed(engine, session_id) == EMBED_CHUNK * 2 + 10

@@ -12,10 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import numpy as np
+
 from ..embedding import Embedder
 from ..store import Tx
 from ..store import messages as message_store
 from ..store.records import MessageRecord, ProjectRecord, SessionRecord, UserRecord
+
+EMBED_CHUNK = 128  # messages embedded between two looks at whether the worker is stopping
 
 
 @dataclass
@@ -55,7 +59,17 @@ class IndexMessages:
 
     def prepare(self, ctx: ProcessingContext) -> None:
         texts = [m.content for m in ctx.messages]
-        ctx.results[self.name] = self.embedder().embed(texts) if texts else None
+        if not texts:
+            ctx.results[self.name] = None
+            return
+        # In chunks, looking at ctx.stopping() between them: a stopping worker waits for one chunk (about a second),
+        # not for a whole long session. A text's vector does not depend on the others embedded with it.
+        chunks = []
+        for start in range(0, len(texts), EMBED_CHUNK):
+            if start and ctx.stopping():
+                raise Interrupted(f"stopping after {start} of {len(texts)} messages embedded")
+            chunks.append(self.embedder().embed(texts[start:start + EMBED_CHUNK]))
+        ctx.results[self.name] = chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
 
     def write(self, tx: Tx, ctx: ProcessingContext) -> None:
         if ctx.results[self.name] is not None:
