@@ -60,6 +60,14 @@ def test_an_older_too_open_data_dir_is_tightened(tmp_path: Path, open_umask: Non
     assert all(_mode(p) == 0o600 for p in _database_files(data_dir))
 
 
+def test_the_configured_data_dir_is_private_whatever_else_it_holds(tmp_path: Path, open_umask: None) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o755)
+    (data_dir / "backup.json").write_text("{}")  # RECALLR_DATA_DIR is Recallr's own directory by definition
+    RecallrAI.embedded(data_dir, run_worker=False).close()
+    assert _mode(data_dir) == 0o700 and _mode(data_dir / "recallr.db") == 0o600
+
+
 def test_a_shared_directory_is_left_alone_with_a_warning(tmp_path: Path, open_umask: None,
                                                          caplog: pytest.LogCaptureFixture) -> None:
     shared = tmp_path / "project"

@@ -34,13 +34,13 @@ class SQLiteDialect:
     vector_indexes: ClassVar[bool] = False  # recall is exact, in process, for every user
     skip_locked: ClassVar[str] = ""  # BEGIN IMMEDIATE already gives the claiming writer the whole database
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, own_directory: bool = False) -> None:
         path = url.removeprefix("sqlite:///").removeprefix("sqlite://")
         if not path:
             raise ConfigurationError("sqlite URL needs a file path: sqlite:///path/to/recallr.db")
         self.path = Path(path)
         if path != ":memory:":
-            _private_directory(self.path.parent, self.path.name)
+            _private_directory(self.path.parent, self.path.name, own=own_directory)
             _private_files(self.path)
         # One writer per process; other processes wait on SQLite's own lock (busy_timeout).
         self.write_lock = threading.Lock()
@@ -158,10 +158,11 @@ class SQLiteDialect:
         return [(row["id"], -float(row["score"])) for row in rows]
 
 
-def _private_directory(directory: Path, db_name: str) -> None:
+def _private_directory(directory: Path, db_name: str, *, own: bool) -> None:
     """Create ``directory`` (and missing parents) 0700. An existing one that others may enter is tightened to 0700
-    if it holds nothing but this database's files (a data directory); one shared with other files (the working
-    directory, say) is left as it is, with a warning: the database files themselves are private anyway."""
+    if it is Recallr's data directory (``own``) or holds nothing but this database's files; one shared with other
+    files (the working directory of a ``sqlite:///./app.db``, say) is left as it is, with a warning: the database
+    files themselves are private anyway."""
     missing = []
     while not directory.exists():
         missing.append(directory)
@@ -172,7 +173,7 @@ def _private_directory(directory: Path, db_name: str) -> None:
     if missing or directory.stat().st_mode & 0o077 == 0:
         return
     ours = {db_name + suffix for suffix in ("", *_SIDE_FILES)}
-    if set(os.listdir(directory)) <= ours:
+    if own or set(os.listdir(directory)) <= ours:
         try:
             directory.chmod(0o700)
             log.warning("%s was open to other users; it is now 0700 (it holds the database)", directory)
