@@ -78,3 +78,15 @@ def test_a_shared_directory_is_left_alone_with_a_warning(tmp_path: Path, open_um
     assert _mode(shared) == 0o755  # other things live here: not ours to change
     assert _mode(shared / "app.db") == 0o600
     assert any("chmod 700" in record.getMessage() for record in caplog.records)
+
+
+def test_a_data_dir_made_for_the_secret_key_alone_is_private(tmp_path: Path, open_umask: None) -> None:
+    """With PostgreSQL, the data directory may hold only ``secret.key`` (project LLM keys): it is private too."""
+    pytest.importorskip("cryptography")
+    from recallr.llm.keybox import SECRET_FILE, KeyBox
+    from recallr.settings import Settings
+
+    data_dir = tmp_path / "data"
+    box = KeyBox(Settings(data_dir=data_dir), shared_database=True)
+    assert box.open(box.seal("sk-project")) == "sk-project"
+    assert _mode(data_dir) == 0o700 and _mode(data_dir / SECRET_FILE) == 0o600

@@ -36,8 +36,12 @@ class Engine:
         self.settings = settings
         # SQLite in the data directory (no database_url): that directory is Recallr's own, kept 0700.
         self.db = Database(settings.resolved_database_url, own_directory=settings.database_url is None)
-        self.db.migrate()
-        self.llm = LLMService(self.db, settings)
+        try:
+            self.db.migrate()
+            self.llm = LLMService(self.db, settings)
+        except BaseException:
+            self.db.close()  # nobody else can: the caller never gets this engine
+            raise
         self._embedder = embedder
         self._embedder_lock = threading.Lock()
         self.work_available = threading.Event()

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..embedding import Embedder
+from ..language.secrets import redact
 from ..store import Tx
 from ..store import messages as message_store
 from ..store.records import MessageRecord, ProjectRecord, SessionRecord, UserRecord
@@ -50,7 +51,11 @@ class Stage(Protocol):
 
 
 class IndexMessages:
-    """Make the session's messages searchable: one embedding each plus the full-text index."""
+    """Make the session's messages searchable: one embedding each plus the full-text index.
+
+    Both are made from the text with its secrets redacted (``recallr.language.secrets``): a password said
+    in a message cannot be searched for, and never reaches a remote embedding endpoint.
+    """
 
     name = "index_messages"
 
@@ -58,7 +63,7 @@ class IndexMessages:
         self.embedder = embedder  # resolved on first use: the model loads only when there is work
 
     def prepare(self, ctx: ProcessingContext) -> None:
-        texts = [m.content for m in ctx.messages]
+        texts = [redact(m.content) for m in ctx.messages]
         if not texts:
             ctx.results[self.name] = None
             return
@@ -69,11 +74,12 @@ class IndexMessages:
             if start and ctx.stopping():
                 raise Interrupted(f"stopping after {start} of {len(texts)} messages embedded")
             chunks.append(self.embedder().embed(texts[start:start + EMBED_CHUNK]))
-        ctx.results[self.name] = chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
+        ctx.results[self.name] = (texts, chunks[0] if len(chunks) == 1 else np.concatenate(chunks))
 
     def write(self, tx: Tx, ctx: ProcessingContext) -> None:
         if ctx.results[self.name] is not None:
-            message_store.index_messages(tx, ctx.user.id, ctx.messages, ctx.results[self.name])
+            texts, vectors = ctx.results[self.name]
+            message_store.index_messages(tx, ctx.user.id, ctx.messages, vectors, texts=texts)
 
 
 class Pipeline:

@@ -48,6 +48,10 @@ async def get_context(
     if not stream:
         return answer(await run(engine.recall.context, project_id, user_id, session_id, params))
 
+    # 404 for an unknown user or session before the stream starts, as the official SDKs expect: once the
+    # 200 and its headers are sent, an error can only travel as an event.
+    await run(engine.sessions.get, project_id, user_id, session_id)
+
     async def events() -> AsyncIterator[str]:
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()

@@ -64,7 +64,8 @@ class PostgresDialect:
         try:
             import psycopg
         except ImportError as error:
-            raise ConfigurationError("PostgreSQL needs psycopg: pip install 'recallr[postgres]'") from error
+            raise ConfigurationError("PostgreSQL needs psycopg (the postgres extra of recallr-memory): "
+                                     "pip install 'psycopg[binary,pool]>=3.1'") from error
         self._psycopg = psycopg
         self.url = url
 
