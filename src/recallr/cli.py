@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import signal
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -170,14 +171,16 @@ def worker(data_dir: Path | None, database_url: str | None, concurrency: int | N
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     engine = _engine(settings)
     runner = engine.worker()
-    signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM stops as Ctrl-C does
+    # The signal only sets an event: an exception raised into a waiting main thread (Ctrl-C's KeyboardInterrupt)
+    # could cut the clean stop short.
+    stop_requested = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop_requested.set())
     click.echo(f"worker {runner.owner} started")
     runner.start()
     try:
-        for thread in runner._threads:
-            thread.join()
-    except KeyboardInterrupt:
-        pass
+        while not stop_requested.wait(1.0):
+            pass
     finally:
         runner.stop()
         engine.close()

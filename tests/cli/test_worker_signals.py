@@ -45,7 +45,7 @@ def test_sigterm_mid_session_exits_cleanly_and_gives_the_session_back(tmp_path: 
                 proc.kill()
         assert proc.returncode == 0, output[-2000:]
         status, attempts, owner = _session_row(engine, session.id)
-        assert owner is None
+        assert owner is None, output[-3000:]
         assert (status, attempts) in {("processing", 0), ("processed", 1)}, (status, attempts)
         assert engine.worker().run_once() or status == "processed"  # claimable again at once, not after 300 s
         assert _session_row(engine, session.id)[:2] == ("processed", 1)

@@ -91,7 +91,9 @@ class Worker:
         self.wake = wake or threading.Event()
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
+        # Each loop's thread and an event set when it has ended. stop() waits on the events, not on Thread.join:
+        # a join interrupted by a signal (Ctrl-C) can leave Thread.is_alive() False while the thread still runs.
+        self._loops: list[tuple[threading.Thread, threading.Event]] = []
         self._next_maintenance = 0.0
         self._next_orphan_check = 0.0  # at start, then every ORPHAN_CHECK_SECONDS
         self._unreleased: list[tuple[str, Callable[[Tx], bool]]] = []  # outage-cut attempts not yet given back
@@ -255,12 +257,19 @@ class Worker:
                 self.wake.wait(self.settings.worker_poll_seconds)
                 self.wake.clear()
 
+    def _loop(self, ended: threading.Event) -> None:
+        try:
+            self.run_forever()
+        finally:
+            ended.set()
+
     def start(self) -> None:
         """Run ``worker_concurrency`` loops in daemon threads."""
         for i in range(self.settings.worker_concurrency):
-            thread = threading.Thread(target=self.run_forever, name=f"recallr-worker-{i}", daemon=True)
+            ended = threading.Event()
+            thread = threading.Thread(target=self._loop, args=(ended,), name=f"recallr-worker-{i}", daemon=True)
             thread.start()
-            self._threads.append(thread)
+            self._loops.append((thread, ended))
 
     @property
     def stopping(self) -> bool:
@@ -273,10 +282,11 @@ class Worker:
         self._stop.set()
         self.wake.set()
         deadline = time.monotonic() + timeout
-        for thread in self._threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
-        self._threads = [thread for thread in self._threads if thread.is_alive()]
-        if self._threads:
+        for thread, ended in self._loops:
+            if ended.wait(max(0.0, deadline - time.monotonic())):
+                thread.join(max(0.0, deadline - time.monotonic()))  # only the loop's last lines are left
+        self._loops = [(thread, ended) for thread, ended in self._loops if not ended.is_set()]
+        if self._loops:
             log.warning("%d worker loops still busy after %.0f s; their sessions are retried after the lease",
-                        len(self._threads), timeout)
-        return not self._threads
+                        len(self._loops), timeout)
+        return not self._loops
