@@ -1,4 +1,4 @@
-"""``recallr worker`` stopped by SIGTERM (a deploy's restart) mid-session: a clean exit, the session not left
+"""``recallr worker`` stopped by SIGTERM (a deploy's restart) or Ctrl-C mid-session: a clean exit, the session not left
 leased until its lease runs out."""
 
 from __future__ import annotations
@@ -8,6 +8,8 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from recallr.engine import Engine
 from recallr.settings import Settings
@@ -22,7 +24,8 @@ def _session_row(engine: Engine, session_id: str) -> tuple[str, int, str | None]
     return row["status"], row["attempts"], row["lease_owner"]
 
 
-def test_sigterm_mid_session_exits_cleanly_and_gives_the_session_back(tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum", [pytest.param(signal.SIGTERM, id="sigterm"), pytest.param(signal.SIGINT, id="ctrl-c")])
+def test_a_stop_signal_mid_session_exits_cleanly_and_gives_the_session_back(tmp_path: Path, signum: int) -> None:
     settings = Settings(data_dir=tmp_path / "data", lease_seconds=300)  # a lease left behind would stay for minutes
     engine = Engine(settings, embedder=shared_embedder())
     try:
@@ -38,7 +41,7 @@ def test_sigterm_mid_session_exits_cleanly_and_gives_the_session_back(tmp_path: 
                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         try:
             wait_for(lambda: _session_row(engine, session.id)[2] is not None, timeout=60)
-            proc.send_signal(signal.SIGTERM)
+            proc.send_signal(signum)
             output, _ = proc.communicate(timeout=120)
         finally:
             if proc.poll() is None:
