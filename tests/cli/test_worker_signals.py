@@ -24,7 +24,8 @@ def _session_row(engine: Engine, session_id: str) -> tuple[str, int, str | None]
     return row["status"], row["attempts"], row["lease_owner"]
 
 
-@pytest.mark.parametrize("signum", [pytest.param(signal.SIGTERM, id="sigterm"), pytest.param(signal.SIGINT, id="ctrl-c")])
+@pytest.mark.parametrize("signum", [pytest.param(signal.SIGTERM, id="sigterm"),
+                                    pytest.param(signal.SIGINT, id="ctrl-c")])
 def test_a_stop_signal_mid_session_exits_cleanly_and_gives_the_session_back(tmp_path: Path, signum: int) -> None:
     settings = Settings(data_dir=tmp_path / "data", lease_seconds=300)  # a lease left behind would stay for minutes
     engine = Engine(settings, embedder=shared_embedder())
