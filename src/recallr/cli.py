@@ -302,10 +302,11 @@ def llm_usage(data_dir: Path | None, database_url: str | None, project_id: str |
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return
-    columns = ("calls", "prompt_tokens", "completion_tokens", "retries", "fallbacks", "failures")
+    columns = ("calls", "prompt_tokens", "completion_tokens", "retries", "fallbacks", "failures", "unusable",
+               "failed_requests")
     click.echo("task            " + "  ".join(f"{c:>17}" for c in columns))
     for task, counts in [*report["by_task"].items(), ("total", report["total"])]:
-        click.echo(f"{task:<16}" + "  ".join(f"{counts[c]:>17}" for c in columns))
+        click.echo(f"{task:<16}" + "  ".join(f"{counts.get(c, 0):>17}" for c in columns))
     for row in report["sessions"]:
         click.echo(f"session {row['session_id']}: {row['calls']} calls, {row['prompt_tokens']} prompt + "
                    f"{row['completion_tokens']} completion tokens")
@@ -321,6 +322,30 @@ def llm_retry_failed(data_dir: Path | None, database_url: str | None, project_id
     """Queue failed sessions for processing again (a worker picks them up)."""
     queued = _llm_call(data_dir, database_url, project_id, "retry_failed", list(session_ids) or None)
     click.echo(f"queued {queued} failed session(s)")
+
+
+@main.command("mcp")
+@_data_dir
+@_database_url
+@click.option("--user-id", default=None,
+              help="The user tools use when a call names none (RECALLR_MCP_USER_ID; default `default`).")
+def mcp_command(data_dir: Path | None, database_url: str | None, user_id: str | None) -> None:
+    """Serve MCP over stdio on the embedded store (what an AI assistant launches; see the README).
+
+    stdout carries only MCP messages; logs go to stderr.
+    """
+    import sys
+
+    from .exceptions import RecallrAIError
+    from .mcp.stdio import serve_stdio
+
+    settings = _settings(data_dir=data_dir, database_url=database_url, mcp_user_id=user_id)
+    logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        serve_stdio(settings, user_id=settings.mcp_user_id)
+    except RecallrAIError as error:
+        raise click.ClickException(error.message) from error
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -85,6 +85,17 @@ class Settings(BaseSettings):
         "a PostgreSQL database but not a data directory must set it, to the same value on every replica."
     )
 
+    # -- MCP (`recallr mcp`, and `/mcp` on `recallr serve`) -------------------------------------------------------
+    mcp_user_id: str = Field(
+        "default", min_length=1, max_length=255, description="MCP: the user whose memories tools use when a call "
+        "names none (`recallr mcp --user-id`; over HTTP an `X-Recallr-User-Id` header overrides it); created on "
+        "first use."
+    )
+    mcp_wait_seconds: float = Field(
+        30.0, gt=0, le=600, description="MCP: how long `add_memory` and `resolve_merge_conflict` wait for the "
+        "worker to finish before answering that the work is still in progress."
+    )
+
     # -- LLM mode (docs/llm.md): unset llm_model means the offline pipeline ------------------------------------
     llm_base_url: str | None = Field(
         None, description="OpenAI-compatible endpoint (`http://127.0.0.1:11434/v1` for Ollama); unset means OpenAI."
@@ -99,7 +110,10 @@ class Settings(BaseSettings):
     llm_embedding_dimensions: int | None = Field(
         None, ge=1, description="`dimensions` asked of the embedding model (PostgreSQL's pgvector column needs 384)."
     )
-    llm_timeout_seconds: float = Field(60.0, gt=0, description="Timeout of one LLM request during processing.")
+    llm_timeout_seconds: float = Field(
+        60.0, gt=0, description="Timeout of one LLM request during processing (a timed-out request is not sent again "
+        "while the server may still be computing it)."
+    )
     llm_recall_timeout_seconds: float = Field(
         10.0, gt=0, description="Timeout of the query-planning request of agentic, deep and auto recall."
     )
@@ -107,13 +121,31 @@ class Settings(BaseSettings):
         3, ge=0, le=10, description="Retries of an LLM request after 429, 5xx, timeouts (honouring Retry-After)."
     )
     llm_max_concurrency: int = Field(4, ge=1, le=256, description="LLM requests in flight at once, per process.")
+    llm_endpoint_concurrency: int | None = Field(
+        None, ge=1, le=256, description="LLM requests in flight at once to one endpoint, per process: what the server "
+        "serves in parallel. Unset: 1 for a local server (loopback, private address, `localhost` or a one-word host "
+        "such as a Compose service), else `RECALLR_LLM_MAX_CONCURRENCY`."
+    )
+    llm_queue_wait_seconds: float = Field(
+        30.0, gt=0, description="How long a request waits for a free slot of its endpoint; after that (a backlog, or "
+        "a timed-out request the server is still computing) the step and the rest of the session run offline."
+    )
+    llm_session_budget_seconds: float = Field(
+        120.0, gt=0, description="LLM time budget of one session's processing (requests, retries and waits): once "
+        "spent, its remaining steps run offline and the session is processed."
+    )
     llm_context_window: int = Field(
         8192, ge=1024, description="The model's context window in tokens; sessions are batched to fit it."
     )
-    llm_max_output_tokens: int = Field(2048, ge=256, description="Largest answer asked of the model, in tokens.")
+    llm_max_output_tokens: int = Field(
+        2048, ge=256, description="Largest answer asked of the model, in tokens; each request asks for what its task "
+        "can need (extraction: 48 a message plus 256), up to this."
+    )
     llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature of every LLM request.")
     llm_structured_output: Literal["auto", "json_schema", "json_object", "text"] = Field(
-        "auto", description="Answer format: `auto` tries JSON schema, then JSON mode, then plain text."
+        "auto", description="Answer format: `auto` tries JSON schema, then JSON mode, then plain text, stepping "
+        "down once per endpoint and model when a format is refused or twice in a row not obeyed (cut-off or looping "
+        "answers)."
     )
     llm_fallback: Literal["offline", "fail"] = Field(
         "offline", description="When an LLM step fails: run its offline stage, or fail the session (retriable)."

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from .. import __version__
 from ..engine import Engine
 from .errors import install_error_handlers
+from .openapi import document
 from .query_arrays import BracketedArrayParams
 from .routes import context, llm, memories, project, sessions, system, users
 
@@ -21,8 +23,10 @@ def create_app(engine: Engine, *, fixed_project_id: str | None = None) -> FastAP
         app = create_app(Engine(Settings(data_dir="./data")))
         uvicorn.run(app)
     """
-    app = FastAPI(title="Recallr", version=__version__,
-                  description="Self-hosted long-term memory for AI assistants; RecallrAI API v1 compatible.")
+    # /docs and /redoc serve Swagger UI and ReDoc from files shipped in fastapi-offline: no CDN, works offline.
+    app = FastAPIOffline(title="Recallr", version=__version__,
+                         description="Self-hosted long-term memory for AI assistants; RecallrAI API v1 compatible.",
+                         swagger_ui_parameters={"validatorUrl": None})  # no call to the public validator
     app.state.engine = engine
     app.state.fixed_project_id = fixed_project_id
     install_error_handlers(app)
@@ -34,4 +38,11 @@ def create_app(engine: Engine, *, fixed_project_id: str | None = None) -> FastAP
     app.include_router(project.router, prefix="/api/v1")
     app.include_router(llm.router, prefix="/api/v1")
     app.include_router(system.router, prefix="/api/v1")
+    if fixed_project_id is None:  # MCP over HTTP, for callers with a key (docs: README, "Use it from an AI assistant")
+        from ..mcp.http import McpEndpoint
+
+        app.state.mcp = McpEndpoint(app)
+        # POST only: stateless MCP has no session to DELETE and nothing to push on a GET stream (405, as MCP allows).
+        app.router.add_route("/mcp", app.state.mcp, methods=["POST"], include_in_schema=False)
+    document(app, engine.settings)
     return app

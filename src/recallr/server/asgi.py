@@ -32,6 +32,7 @@ def build(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await app.state.mcp.aclose()
             if worker is not None:
                 worker.stop()
             engine.close()

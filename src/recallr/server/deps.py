@@ -7,7 +7,8 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
 import anyio.to_thread
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader
 
 from ..engine import Engine
 
@@ -16,6 +17,14 @@ Blocking = Callable[..., Awaitable[Any]]
 
 #: Set in the ASGI scope by the embedded sync transport, which already runs on the caller's own thread.
 INLINE_SCOPE_KEY = "recallr.inline"
+
+
+#: The two headers every authenticated request carries, as OpenAPI security schemes (the Authorize button of
+#: ``/docs``). ``auto_error=False``: a missing header is the same 401 as a wrong one, from ``authenticate``.
+API_KEY_HEADER = APIKeyHeader(name="X-Recallr-Api-Key", scheme_name="ApiKey", auto_error=False,
+                              description="The project's API key (`rai_...`); sent with X-Recallr-Project-Id.")
+PROJECT_ID_HEADER = APIKeyHeader(name="X-Recallr-Project-Id", scheme_name="ProjectId", auto_error=False,
+                                 description="The id of the project the key belongs to.")
 
 
 async def get_engine(request: Request) -> Engine:
@@ -39,16 +48,21 @@ async def get_blocking(request: Request) -> Blocking:
 
 async def get_project_id(
     request: Request,
-    x_recallr_api_key: Annotated[str | None, Header(include_in_schema=True)] = None,
-    x_recallr_project_id: Annotated[str | None, Header(include_in_schema=True)] = None,
+    x_recallr_api_key: Annotated[str | None, Security(API_KEY_HEADER)] = None,
+    x_recallr_project_id: Annotated[str | None, Security(PROJECT_ID_HEADER)] = None,
 ) -> str:
     """The project the request's key belongs to (401 otherwise). Embedded apps have a fixed project."""
-    fixed: str | None = request.app.state.fixed_project_id
+    return authenticate(request.app, x_recallr_project_id, x_recallr_api_key)
+
+
+def authenticate(app: Any, project_id: str | None, api_key: str | None) -> str:
+    """The project ``api_key`` opens, else ``AuthenticationError``: the one check of the REST API and ``/mcp``."""
+    fixed: str | None = app.state.fixed_project_id
     if fixed is not None:
         return fixed
-    engine: Engine = request.app.state.engine
+    engine: Engine = app.state.engine
     # A short indexed read; run inline so a request costs one thread hop, not two.
-    return engine.projects.authenticate(x_recallr_project_id, x_recallr_api_key)
+    return engine.projects.authenticate(project_id, api_key)
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]

@@ -9,7 +9,8 @@ from typing import Any
 from .database import Tx, now_us
 from .records import dump_json, load_json
 
-USAGE_COLUMNS = ("calls", "prompt_tokens", "completion_tokens", "retries", "fallbacks", "failures")
+USAGE_COLUMNS = ("calls", "prompt_tokens", "completion_tokens", "retries", "fallbacks", "failures", "failed_requests",
+                 "timeouts", "step_downs", "unusable", "truncated", "degenerate", "over_budget", "backlog")
 _TEXT_COLUMNS = ("mode", "base_url", "api_key", "model", "extraction_instructions")
 _LIST_COLUMNS = ("never_remember", "always_remember", "examples")
 
