@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -163,18 +165,24 @@ def _require_a_key(settings: Settings) -> None:
 @_database_url
 @click.option("--concurrency", type=int, default=None, help="Sessions processed at once (RECALLR_WORKER_CONCURRENCY).")
 def worker(data_dir: Path | None, database_url: str | None, concurrency: int | None) -> None:
-    """Process sessions until interrupted (any number of workers may share one database)."""
+    """Process sessions until interrupted (any number of workers may share one database).
+
+    Ctrl-C or SIGTERM (a deploy's restart) stops it cleanly: the sessions in flight are finished or queued again
+    at once, without using an attempt."""
     settings = _settings(data_dir=data_dir, database_url=database_url, worker_concurrency=concurrency)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     engine = _engine(settings)
     runner = engine.worker()
+    # The signal only sets an event: an exception raised into a waiting main thread (Ctrl-C's KeyboardInterrupt)
+    # could cut the clean stop short.
+    stop_requested = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop_requested.set())
     click.echo(f"worker {runner.owner} started")
     runner.start()
     try:
-        for thread in runner._threads:
-            thread.join()
-    except KeyboardInterrupt:
-        pass
+        while not stop_requested.wait(1.0):
+            pass
     finally:
         runner.stop()
         engine.close()

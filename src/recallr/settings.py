@@ -49,8 +49,14 @@ class Settings(BaseSettings):
         "a crashed worker's session is retried after it."
     )
     max_attempts: int = Field(
-        3, ge=1, le=20, description="Processing attempts before a session becomes `failed` (database outages do not "
-        "count)."
+        3, ge=1, le=20, description="Processing attempts ending in an error before a session becomes `failed` "
+        "(database outages, clean stops and vanished workers do not count)."
+    )
+    max_crashes: int = Field(
+        10, ge=1, le=1000, description="Attempts a session (or merge-conflict resolution) may lose to its worker "
+        "vanishing mid-way (killed, out of memory, restarted without a clean stop: its lease ran out with no outcome "
+        "recorded) before it becomes `failed`. Counted apart from max_attempts, so restarts never fail a healthy "
+        "session; the bound stops a session that kills its worker every time from being retried forever."
     )
     min_auto_process_seconds: int = Field(
         600, ge=0, description="Smallest accepted `auto_process_after_seconds` (documented minimum 600)."

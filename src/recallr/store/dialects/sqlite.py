@@ -1,8 +1,16 @@
-"""SQLite: one file in WAL mode, foreign keys on, writes serialised through one lock."""
+"""SQLite: one file in WAL mode, foreign keys on, writes serialised through one lock.
+
+The files hold every memory, so they are private to the user running Recallr: directories created 0700, the
+database created 0600 before SQLite opens it (SQLite gives its ``-wal``, ``-shm`` and ``-journal`` files the
+database's mode), looser modes left by older versions tightened at open.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+import os
 import re
 import sqlite3
 import threading
@@ -13,6 +21,8 @@ from typing import Any, ClassVar
 from ...exceptions import ConfigurationError
 
 _FTS_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+log = logging.getLogger("recallr.store")
 
 
 class SQLiteDialect:
@@ -24,12 +34,14 @@ class SQLiteDialect:
     vector_indexes: ClassVar[bool] = False  # recall is exact, in process, for every user
     skip_locked: ClassVar[str] = ""  # BEGIN IMMEDIATE already gives the claiming writer the whole database
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, own_directory: bool = False) -> None:
         path = url.removeprefix("sqlite:///").removeprefix("sqlite://")
         if not path:
             raise ConfigurationError("sqlite URL needs a file path: sqlite:///path/to/recallr.db")
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if path != ":memory:":
+            _private_directory(self.path.parent, self.path.name, own=own_directory)
+            _private_files(self.path)
         # One writer per process; other processes wait on SQLite's own lock (busy_timeout).
         self.write_lock = threading.Lock()
 
@@ -151,6 +163,46 @@ class SQLiteDialect:
             [match, *params, limit],
         )
         return [(row["id"], -float(row["score"])) for row in rows]
+
+
+def _private_directory(directory: Path, db_name: str, *, own: bool) -> None:
+    """Create ``directory`` (and missing parents) 0700. An existing one that others may enter is tightened to 0700
+    if it is Recallr's data directory (``own``) or holds nothing but this database's files; one shared with other
+    files (the working directory of a ``sqlite:///./app.db``, say) is left as it is, with a warning: the database
+    files themselves are private anyway."""
+    missing = []
+    while not directory.exists():
+        missing.append(directory)
+        directory = directory.parent
+    for created in reversed(missing):
+        created.mkdir(mode=0o700, exist_ok=True)
+        created.chmod(0o700)  # exactly 0700, whatever the umask
+    if missing or directory.stat().st_mode & 0o077 == 0:
+        return
+    ours = {db_name + suffix for suffix in ("", *_SIDE_FILES)}
+    if own or set(os.listdir(directory)) <= ours:
+        try:
+            directory.chmod(0o700)
+            log.warning("%s was open to other users; it is now 0700 (it holds the database)", directory)
+            return
+        except PermissionError:
+            pass
+    log.warning("%s, which holds the database, is open to other users (mode %o): `chmod 700` it if it is "
+                "Recallr's own directory", directory, directory.stat().st_mode & 0o777)
+
+
+def _private_files(path: Path) -> None:
+    """Create the database file 0600 unless it exists; tighten the database's files to 0600 where looser."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    for file in (path, *(path.with_name(path.name + suffix) for suffix in _SIDE_FILES)):
+        try:
+            if file.stat().st_mode & 0o077:
+                file.chmod(0o600)
+        except FileNotFoundError:
+            continue
+        except PermissionError:
+            log.warning("%s is open to other users and not ours to tighten: `chmod 600` it", file)
 
 
 def _json_type(value: Any) -> str:
