@@ -27,6 +27,7 @@ from .cli_context import (
     settings_from,
     where,
 )
+from .cli_data import COMMANDS as DATA_COMMANDS
 from .cli_projects import categories, existing_project_message, keys, project_settings, projects
 from .settings import Settings
 
@@ -52,7 +53,7 @@ def main() -> None:
     """Recallr: self-hostable long-term memory for AI assistants."""
 
 
-for _command in (projects, keys, categories, project_settings):
+for _command in (projects, keys, categories, project_settings, *DATA_COMMANDS):
     main.add_command(_command)
 
 

@@ -103,6 +103,15 @@ class PostgresDialect:
     def is_unique_violation(self, error: BaseException) -> bool:
         return isinstance(error, self._psycopg.errors.UniqueViolation)
 
+    def snapshot(self, tx: Any) -> None:
+        # READ COMMITTED (the default) takes a new snapshot per statement: an export paging through tables
+        # could see a memory whose session it had already passed.
+        tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+    def reset_serial(self, tx: Any, table: str, column: str) -> None:
+        tx.execute(f"SELECT setval(pg_get_serial_sequence(?, ?), (SELECT COALESCE(MAX({column}), 0) + 1 FROM {table}), "
+                   "false)", [table, column])
+
     def is_unavailable(self, error: BaseException) -> bool:
         """Connection-level failures only (no SQLSTATE, class 08, or the server shutting down/starting up)."""
         psycopg = self._psycopg
