@@ -249,9 +249,13 @@ def _present(tx: Tx, table: Table, rows: Sequence[dict[str, Any]]) -> set[tuple[
     if not rows:
         return set()
     keys = list(dict.fromkeys(_key(table, r) for r in rows))
-    one = "(" + " AND ".join(f"{c} = ?" for c in table.key) + ")"
-    found = tx.all(f"SELECT {', '.join(table.key)} FROM {table.name} WHERE {' OR '.join(one for _ in keys)}",
-                   [value for key in keys for value in key])
+    columns = ", ".join(table.key)
+    if len(table.key) == 1:
+        where = f"{columns} IN ({', '.join('?' for _ in keys)})"
+    else:  # a row-value IN over VALUES: both backends look each key up in the primary key's index
+        one = "(" + ", ".join("?" for _ in table.key) + ")"
+        where = f"({columns}) IN (VALUES {', '.join(one for _ in keys)})"
+    found = tx.all(f"SELECT {columns} FROM {table.name} WHERE {where}", [value for key in keys for value in key])
     return {tuple(row[c] for c in table.key) for row in found}
 
 
