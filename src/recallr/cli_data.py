@@ -32,11 +32,12 @@ _ON_CONFLICT = click.option(
 _JSON = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (and no progress).")
 
 
-class _Progress:
+class Progress:
     """A tqdm bar on stderr when it is a terminal and output is for people; otherwise nothing."""
 
-    def __init__(self, label: str, *, enabled: bool) -> None:
+    def __init__(self, label: str, *, enabled: bool, unit: str = " rows") -> None:
         self.label = label
+        self.unit = unit
         self.enabled = enabled and sys.stderr.isatty()
         self._bar: Any = None
 
@@ -44,7 +45,7 @@ class _Progress:
         if self.enabled and self._bar is None:
             from tqdm import tqdm
 
-            self._bar = tqdm(total=total, desc=self.label, unit=" rows", unit_scale=True, file=sys.stderr,
+            self._bar = tqdm(total=total, desc=self.label, unit=self.unit, unit_scale=True, file=sys.stderr,
                              dynamic_ncols=True)
 
     def header(self, header: dict[str, Any]) -> None:
@@ -83,7 +84,7 @@ def export_command(data_dir: Path | None, database_url: str | None, out: Path, u
     messages, memories with every version, sources, connections, merge conflicts and summaries, with their ids
     and timestamps. Key hashes only with --include-secrets."""
     engine = open_engine(settings_from(data_dir=data_dir, database_url=database_url))
-    progress = _Progress("export", enabled=not as_json and str(out) != "-")
+    progress = Progress("export", enabled=not as_json and str(out) != "-")
     try:
         scope = Scope()
         if user_id is not None:
@@ -136,7 +137,7 @@ def import_command(archive: Path, data_dir: Path | None, database_url: str | Non
                    as_json: bool) -> None:
     """Restore an archive written by `recallr export` (or GET /api/v1/users/{id}/export) into a database,
     created if absent: same ids and timestamps, embeddings carried, search indexes rebuilt."""
-    progress = _Progress("import", enabled=not as_json)
+    progress = Progress("import", enabled=not as_json)
     engine = open_engine(settings_from(data_dir=data_dir, database_url=database_url), create=True)
     try:
         with _open_archive(archive) as stream:
@@ -184,7 +185,7 @@ def migrate_command(from_data_dir: Path | None, from_database_url: str | None, t
     source_settings = _one_of("--from", from_data_dir, from_database_url)
     target_settings = _one_of("--to", to_data_dir, to_database_url)
     source = open_engine(source_settings)
-    progress = _Progress("migrate", enabled=not as_json)
+    progress = Progress("migrate", enabled=not as_json)
     try:
         target = open_engine(target_settings, create=True)
         try:
