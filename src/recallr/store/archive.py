@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..exceptions import ArchiveConflictError, ArchiveError
-from .database import Tx
+from .database import Tx, now_us
 
 OnConflict = Literal["fail", "skip", "replace"]
 
@@ -238,6 +238,10 @@ def write_batch(tx: Tx, table: Table, rows: Sequence[dict[str, Any]], *, on_conf
     if table.name in _REVISED and rows:  # recall's per-user caches must reload
         users = sorted({r["user_id"] for r in rows})
         tx.executemany("UPDATE users SET memory_rev = memory_rev + 1 WHERE id = ?", [(u,) for u in users])
+    elif table.name == "users" and rows:
+        # A replaced user comes back with the id a running server may have cached recall data under: start its
+        # revision where no cached one can be.
+        tx.executemany("UPDATE users SET memory_rev = ? WHERE id = ?", [(now_us(), r["id"]) for r in rows])
     return len(rows)
 
 
