@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -187,13 +188,35 @@ def decode_row(table: Table, record: Any) -> dict[str, Any]:
             row[column] = base64.b64decode(value, validate=True) if isinstance(value, str) else _bad(table, column)
         except (binascii.Error, ValueError) as error:
             raise ArchiveError(f"{table.name}.{column} is not base64 text") from error
-    for column in table.booleans:
-        if row[column] is not None and not isinstance(row[column], bool):
+    for column, value in record.items():
+        if (value is not None and not isinstance(value, _kind(table, column))) or (
+                isinstance(value, bool) and column not in table.booleans):
             _bad(table, column)
-    for column, value in row.items():
-        if isinstance(value, (dict, list, float)):
-            _bad(table, column)
+        if value is not None and column in _JSON_TEXT:
+            try:
+                json.loads(value)
+            except ValueError as error:
+                raise ArchiveError(f"{table.name}.{column} is not JSON text") from error
     return row
+
+
+# Column types, by name (the same name has the same type in every table); any other column is text.
+_INTEGERS = frozenset({
+    "created_at", "revoked_at", "updated_at", "calls", "prompt_tokens", "completion_tokens", "retries", "fallbacks",
+    "failures", "last_active_at", "auto_process_after_seconds", "clock_offset", "last_activity_at", "queued_at",
+    "processed_at", "attempts", "lease_expires_at", "message_count", "position", "timestamp", "version_number",
+    "event_date_start", "event_date_end", "expired_at", "message_index", "resolved_at", "session_date"})
+_JSON_TEXT = frozenset({
+    "metadata", "categories", "entities", "proposed", "conflicting", "questions", "answers", "resolution_data",
+    "new_memory_ids", "sources", "never_remember", "always_remember", "examples"})
+
+
+def _kind(table: Table, column: str) -> type | tuple[type, ...]:
+    if column in table.booleans:
+        return bool
+    if column in _INTEGERS or (table.name == "messages" and column == "id"):
+        return int
+    return str
 
 
 def _bad(table: Table, column: str) -> Any:
