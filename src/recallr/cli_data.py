@@ -75,7 +75,7 @@ def _summary(counts: dict[str, int]) -> str:
               help="The archive file to write (JSON Lines); - for standard output.")
 @click.option("--user-id", default=None, help="Export only this user (their custom id) and their project.")
 @click.option("--project-id", default=None, help="The user's project, when the database has several.")
-@click.option("--include-secrets", is_flag=True,
+@click.option("--include-secrets", "--include-key-hashes", "include_secrets", is_flag=True,
               help="Also export API key hashes and project LLM keys (encrypted as stored).")
 @_JSON
 def export_command(data_dir: Path | None, database_url: str | None, out: Path, user_id: str | None,
