@@ -29,6 +29,8 @@ from .cli_context import (
     settings_from,
     where,
 )
+from .cli_data import COMMANDS as DATA_COMMANDS
+from .cli_data import Progress
 from .cli_projects import categories, existing_project_message, keys, project_settings, projects
 from .settings import Settings
 
@@ -54,7 +56,7 @@ def main() -> None:
     """Recallr: self-hostable long-term memory for AI assistants."""
 
 
-for _command in (projects, keys, categories, project_settings):
+for _command in (projects, keys, categories, project_settings, *DATA_COMMANDS):
     main.add_command(_command)
 
 
@@ -206,7 +208,16 @@ def vector_indexes(data_dir: Path | None, database_url: str | None, min_memories
         if not engine.db.dialect.vector_indexes:
             click.echo("nothing to do: vector indexes are a PostgreSQL feature (SQLite recall is always exact)")
             return
-        done = engine.vector_indexes.sweep()
+        bar = Progress("vector indexes", enabled=True, unit=" users")
+
+        def progress(n: int, total: int) -> None:
+            bar.start(total)
+            bar.advance(1)
+
+        try:
+            done = engine.vector_indexes.sweep(progress=progress)
+        finally:
+            bar.close()
         for line in done:
             click.echo(line)
         click.echo(f"{len(done)} change(s); users past {settings.ann_min_memories:,} rows have their own index"

@@ -28,6 +28,8 @@ against it work unchanged::
     │   ├── MergeConflictMissingAnswersError    400
     │   └── MergeConflictInvalidAnswerError     400
     ├── ValidationError                 422
+    ├── ArchiveError                    400: an export archive that cannot be imported
+    │   └── ArchiveConflictError        409: its rows clash with the target's (--on-conflict)
     └── ConfigurationError              a setting or optional dependency is missing
 
 Every class carries the HTTP status it maps to and a stable ``code``; the server
@@ -247,6 +249,18 @@ class ValidationError(RecallrAIError):
     """The request broke a documented limit (HTTP 422)."""
 
     status, code = 422, "validation_error"
+
+
+class ArchiveError(RecallrAIError):
+    """An export archive that cannot be read or imported (truncated, unknown version, malformed record)."""
+
+    status, code = 400, "archive_error"
+
+
+class ArchiveConflictError(ArchiveError):
+    """An imported row's id is already in the target database (see ``--on-conflict``)."""
+
+    status, code = 409, "archive_conflict"
 
 
 class ConfigurationError(RecallrAIError):

@@ -11,7 +11,7 @@ from ..engine import Engine
 from .errors import install_error_handlers
 from .openapi import document
 from .query_arrays import BracketedArrayParams
-from .routes import context, llm, memories, project, sessions, system, users
+from .routes import context, export, llm, memories, project, sessions, system, users
 
 
 def create_app(engine: Engine, *, fixed_project_id: str | None = None) -> FastAPI:
@@ -33,6 +33,7 @@ def create_app(engine: Engine, *, fixed_project_id: str | None = None) -> FastAP
     install_error_handlers(app)
     app.add_middleware(BracketedArrayParams)  # the Node SDK's ``status_filter[]=...`` read as ``status_filter=...``
     app.include_router(users.router, prefix="/api/v1")
+    app.include_router(export.router, prefix="/api/v1")
     app.include_router(sessions.router, prefix="/api/v1")
     app.include_router(context.router, prefix="/api/v1")
     app.include_router(memories.router, prefix="/api/v1")

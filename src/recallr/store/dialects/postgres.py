@@ -48,7 +48,9 @@ def _check_index_name(name: str) -> None:
 
 def _vector(values: Any) -> str:
     """A pgvector literal: ``[0.1,0.2,...]``."""
-    return "[" + ",".join(f"{x:.7g}" for x in values) + "]"
+    # Python floats, not numpy scalars: the same text three times faster (bulk imports write 100,000s of vectors).
+    items = values.tolist() if hasattr(values, "tolist") else values
+    return "[" + ",".join([f"{x:.7g}" for x in items]) + "]"
 
 
 class PostgresDialect:
@@ -102,6 +104,15 @@ class PostgresDialect:
 
     def is_unique_violation(self, error: BaseException) -> bool:
         return isinstance(error, self._psycopg.errors.UniqueViolation)
+
+    def snapshot(self, tx: Any) -> None:
+        # READ COMMITTED (the default) takes a new snapshot per statement: an export paging through tables
+        # could see a memory whose session it had already passed.
+        tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+    def reset_serial(self, tx: Any, table: str, column: str) -> None:
+        tx.execute(f"SELECT setval(pg_get_serial_sequence(?, ?), (SELECT COALESCE(MAX({column}), 0) + 1 FROM {table}), "
+                   "false)", [table, column])
 
     def is_unavailable(self, error: BaseException) -> bool:
         """Connection-level failures only (no SQLSTATE, class 08, or the server shutting down/starting up)."""

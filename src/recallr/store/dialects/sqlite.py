@@ -125,6 +125,12 @@ class SQLiteDialect:
     def is_unique_violation(self, error: BaseException) -> bool:
         return isinstance(error, sqlite3.IntegrityError) and "UNIQUE" in str(error)
 
+    def snapshot(self, tx: Any) -> None:
+        """Nothing to do: a WAL read transaction sees one snapshot from its first read on."""
+
+    def reset_serial(self, tx: Any, table: str, column: str) -> None:
+        """Nothing to do: AUTOINCREMENT already counts from the largest id ever inserted."""
+
     def is_unavailable(self, error: BaseException) -> bool:
         return isinstance(error, sqlite3.OperationalError) and (
             "unable to open" in str(error) or "disk I/O" in str(error)
