@@ -203,10 +203,14 @@ def vector_indexes(data_dir: Path | None, database_url: str | None, min_memories
     below half the threshold (0 drops every index).
     """
     settings = _settings(data_dir=data_dir, database_url=database_url, ann_min_memories=min_memories)
+    sqlite_note = "nothing to do: vector indexes are a PostgreSQL feature (SQLite recall is always exact)"
+    if settings.database_url is None:  # the data dir's SQLite file: no need to open (or require) it
+        click.echo(sqlite_note)
+        return
     engine = _engine(settings)
     try:
         if not engine.db.dialect.vector_indexes:
-            click.echo("nothing to do: vector indexes are a PostgreSQL feature (SQLite recall is always exact)")
+            click.echo(sqlite_note)
             return
         bar = Progress("vector indexes", enabled=True, unit=" users")
 
