@@ -72,6 +72,23 @@ class Settings(BaseSettings):
     max_user_id_length: int = Field(255, ge=1, description="Longest accepted user id, in characters.")
     max_metadata_bytes: int = Field(16384, ge=2, description="Largest accepted metadata object, as compact JSON bytes.")
     max_message_chars: int = Field(100_000, ge=1, description="Longest accepted message content, in characters.")
+    max_metadata_depth: int = Field(
+        32, ge=1, le=200, description="Deepest accepted nesting of objects and arrays in metadata and metadata "
+        "filters (the metadata object itself is level 1)."
+    )
+    max_filter_keys: int = Field(
+        64, ge=1, le=1000, description="Most keys (at every level together) in one metadata filter; each becomes a "
+        "condition the database checks on every candidate row."
+    )
+    max_body_bytes: int = Field(
+        2 * 1024 * 1024, ge=1024, description="Largest accepted request body, in bytes (413 beyond it, checked from "
+        "Content-Length before reading and while reading). The default fits a message at the content limit with "
+        "every character JSON-escaped."
+    )
+    body_timeout_seconds: float = Field(
+        30.0, gt=0, description="Longest time a client may take to send a request body (408 and the connection "
+        "closed beyond it), so slow senders cannot hold connections and memory."
+    )
     log_level: str = Field("info", description="Log level: debug, info, warning or error.")
 
     # -- LLM mode (docs/llm.md): unset llm_model means the offline pipeline ------------------------------------

@@ -50,6 +50,7 @@ class Users:
     def page(self, project_id: str, *, offset: int = 0, limit: int = 10,
              metadata_filter: dict[str, Any] | None = None) -> tuple[list[UserRecord], int]:
         validation.page(offset, limit)
+        validation.filter_object(metadata_filter, self.settings)
         with self.db.read() as tx:
             return store.list_users(tx, project_id, offset=offset, limit=limit, metadata_filter=metadata_filter)
 

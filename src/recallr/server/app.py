@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from .. import __version__
 from ..engine import Engine
 from .errors import install_error_handlers
+from .guard import RequestGuard
 from .routes import context, llm, memories, project, sessions, system, users
 
 
@@ -25,6 +26,8 @@ def create_app(engine: Engine, *, fixed_project_id: str | None = None) -> FastAP
     app.state.engine = engine
     app.state.fixed_project_id = fixed_project_id
     install_error_handlers(app)
+    # Authentication, body limits and the JSON checks run before FastAPI reads the body (guard.py).
+    app.add_middleware(RequestGuard, engine=engine, fixed_project_id=fixed_project_id)
     app.include_router(users.router, prefix="/api/v1")
     app.include_router(sessions.router, prefix="/api/v1")
     app.include_router(context.router, prefix="/api/v1")

@@ -8,6 +8,7 @@ from typing import Annotated, Any, TypeVar
 
 import anyio.to_thread
 from fastapi import Depends, Header, Request
+from pydantic import BeforeValidator
 
 from ..engine import Engine
 
@@ -16,6 +17,8 @@ Blocking = Callable[..., Awaitable[Any]]
 
 #: Set in the ASGI scope by the embedded sync transport, which already runs on the caller's own thread.
 INLINE_SCOPE_KEY = "recallr.inline"
+#: Set in the ASGI scope by the request guard (guard.py), which authenticates before the body is read.
+PROJECT_SCOPE_KEY = "recallr.project_id"
 
 
 async def get_engine(request: Request) -> Engine:
@@ -43,6 +46,9 @@ async def get_project_id(
     x_recallr_project_id: Annotated[str | None, Header(include_in_schema=True)] = None,
 ) -> str:
     """The project the request's key belongs to (401 otherwise). Embedded apps have a fixed project."""
+    checked: str | None = request.scope.get(PROJECT_SCOPE_KEY)
+    if checked is not None:  # the guard authenticated the request already
+        return checked
     fixed: str | None = request.app.state.fixed_project_id
     if fixed is not None:
         return fixed
@@ -54,3 +60,16 @@ async def get_project_id(
 EngineDep = Annotated[Engine, Depends(get_engine)]
 ProjectDep = Annotated[str, Depends(get_project_id)]
 BlockingDep = Annotated[Blocking, Depends(get_blocking)]
+
+
+def _strict_bool(value: Any) -> bool:
+    """``true`` or ``false`` (any case) only: pydantic's lax parsing would also take yes/no, on/off, y/n, t/f."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise ValueError("must be true or false")
+
+
+#: A boolean query parameter: ``true`` or ``false``, nothing else.
+QueryBool = Annotated[bool, BeforeValidator(_strict_bool)]

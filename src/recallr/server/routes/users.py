@@ -43,7 +43,7 @@ async def list_users(
         project_id,
         offset=offset,
         limit=limit,
-        metadata_filter=validation.metadata_filter(metadata_filter),
+        metadata_filter=validation.metadata_filter(metadata_filter, engine.settings),
     )
     return UserListOut(users=[UserOut.of(u) for u in users], total=total, has_more=offset + len(users) < total)
 
