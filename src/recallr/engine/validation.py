@@ -63,7 +63,7 @@ def user_id(value: str, settings: Settings, *, field: str = "user_id") -> str:
 def _walk(value: Any) -> Iterator[tuple[Any, tuple[Any, ...], int]]:
     """Every value inside a JSON document with its path and depth (the top object or array is depth 1), without
     recursion, so a hostile nesting depth cannot exhaust the stack."""
-    stack: list[tuple[Any, tuple[Any, ...], int]] = [(value, (), 0)]
+    stack: list[tuple[Any, tuple[Any, ...], int]] = [(value, (), 1)]
     while stack:
         item, path, depth = stack.pop()
         yield item, path, depth
