@@ -33,7 +33,7 @@ class Users:
     def create(self, project_id: str, custom_user_id: str, *, metadata: dict[str, Any] | None = None,
                email: str | None = None, first_name: str | None = None, last_name: str | None = None,
                merge_conflict_enabled: bool | None = None) -> UserRecord:
-        validation.user_id(custom_user_id, self.settings)
+        validation.user_id(custom_user_id, self.settings, field="custom_user_id")
         meta = validation.metadata(metadata, self.settings)
         with self.db.write() as tx:
             if store.get_user(tx, project_id, custom_user_id) is not None:
