@@ -69,7 +69,7 @@ CASES = [
                  422, "nested", id="very-deep-body"),
     pytest.param("GET", "/api/v1/users" + _filter('{"a":"\\ud800"}'), None, 422, "surrogate", id="filter-surrogate"),
     pytest.param("GET", "/api/v1/users" + _filter('{"a":"\\u0000"}'), None, 422, "NUL", id="filter-nul"),
-    pytest.param("GET", "/api/v1/users" + _filter('{"a":%d}' % 2**64), None, 422, "64 bits", id="filter-big-int"),
+    pytest.param("GET", "/api/v1/users" + _filter(f'{{"a":{2**64}}}'), None, 422, "64 bits", id="filter-big-int"),
     pytest.param("GET", "/api/v1/users" + _filter('{"a":' + "9" * 5000 + "}"), None, 422, "digits",
                  id="filter-huge-digits"),
     pytest.param("GET", "/api/v1/users" + _filter('{"a":NaN}'), None, 422, "finite", id="filter-nan"),
@@ -154,8 +154,8 @@ def test_limits_at_their_edge_are_accepted(live_server: LiveServer) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", live_server.port, timeout=30)
     try:
         deep_31 = '{"a":' * 31 + "1" + "}" * 31  # under the metadata object: 32 levels in all, the limit
-        body = '{"custom_user_id":"u","metadata":{"deep":%s,"big":%d,"small":%d,"f":1.5e308}}' % (
-            deep_31, 2**63 - 1, -(2**63))
+        body = (f'{{"custom_user_id":"u","metadata":{{"deep":{deep_31},"big":{2**63 - 1},"small":{-(2**63)},'
+                '"f":1.5e308}}')
         conn.request("POST", "/api/v1/users", body=body, headers=headers)
         created = conn.getresponse()
         payload = json.loads(created.read())

@@ -76,8 +76,10 @@ class RequestGuard:
                 raise RequestTooLargeError(f"Request body is {length} bytes; the limit is {limit}")
             body = await self._read(receive, limit) if (length or chunked) else None
             read = True
-            if body:
+            if body and (len(body) <= DRAIN_BYTES or scope.get(INLINE_SCOPE_KEY)):
                 _check_json(body, headers.get("content-type", ""))
+            elif body:  # a large body takes milliseconds to check: not on the event loop
+                await anyio.to_thread.run_sync(_check_json, body, headers.get("content-type", ""))
         except _Disconnected:
             return
         except RecallrAIError as error:
