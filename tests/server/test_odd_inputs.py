@@ -99,6 +99,12 @@ CASES = [
     pytest.param("PUT", "/api/v1/project", '{"merge_conflicts_enabled":1}', 422, "merge_conflicts_enabled",
                  id="body-bool-int"),
     pytest.param("GET", "/api/v1/users?offset=" + "9" * 5000, None, 422, "offset", id="offset-huge-digits"),
+    pytest.param("GET", "/api/v1/users/a%00b", None, 422, "NUL", id="nul-in-path"),
+    pytest.param("DELETE", "/api/v1/users/u/sessions/{sid}%00", None, 422, "NUL", id="nul-in-session-id"),
+    pytest.param("GET", "/api/v1/users/u/memory/x%00", None, 422, "NUL", id="nul-in-memory-id"),
+    pytest.param("GET", "/api/v1/users/u/memories?session_id_filter=a%00", None, 422, "NUL", id="nul-in-query"),
+    pytest.param("GET", "/api/v1/project/llm/usage?session_id=%00", None, 422, "NUL", id="nul-in-usage-query"),
+    pytest.param("GET", "/api/v1/users/u/merge-conflicts/a%00", None, 422, "NUL", id="nul-in-conflict-id"),
 ]
 
 

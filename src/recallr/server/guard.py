@@ -6,7 +6,7 @@ In order, for every HTTP request:
    project and ``/api/v1/health`` need no key), so an anonymous client never gets its body read;
 2. refuse a body whose ``Content-Length`` is over ``RECALLR_MAX_BODY_BYTES`` (413), then read the body, counting,
    within the limit and ``RECALLR_BODY_TIMEOUT_SECONDS`` (413 or 408);
-3. check a JSON body's values (finite numbers, 64-bit integers, no NUL, no lone surrogates: what no database
+3. refuse NUL (``%00``) in the URL, check a JSON body's values (finite numbers, 64-bit integers, no NUL, no lone surrogates: what no database
    stores the same way) and hand the buffered body to the app;
 4. answer an unexpected error with the JSON 500 here, so the server does not drop the keep-alive connection.
 
@@ -29,6 +29,7 @@ from ..exceptions import (
     RecallrAIError,
     RequestTimeoutError,
     RequestTooLargeError,
+    ValidationError,
 )
 from .deps import INLINE_SCOPE_KEY, PROJECT_SCOPE_KEY
 from .errors import error_response
@@ -72,6 +73,8 @@ class RequestGuard:
         try:
             length, chunked = _body_size(headers)
             limit = await self._admit(scope, headers)
+            if "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b""):
+                raise ValidationError("The URL must not contain NUL (%00): no database stores it the same way")
             if length is not None and length > limit:
                 raise RequestTooLargeError(f"Request body is {length} bytes; the limit is {limit}")
             body = await self._read(receive, limit) if (length or chunked) else None
