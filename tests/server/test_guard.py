@@ -95,13 +95,29 @@ def test_a_401_with_a_small_body_keeps_the_connection(small_server: LiveServer, 
         conn.close()
 
 
-def test_content_length_over_the_limit_is_413_before_reading(small_server: LiveServer) -> None:
+def test_a_far_too_large_content_length_is_413_before_reading(small_server: LiveServer) -> None:
     with socket.create_connection(("127.0.0.1", small_server.port), timeout=5) as sock:
         head = "".join(f"{k}: {v}\r\n" for k, v in _keyed(small_server).items())
-        sock.sendall(f"POST /api/v1/users HTTP/1.1\r\nHost: x\r\n{head}Content-Length: {LIMIT + 1}\r\n\r\n".encode())
-        status, headers, body = _raw_response(sock)
+        sock.sendall(f"POST /api/v1/users HTTP/1.1\r\nHost: x\r\n{head}Content-Length: 200000000\r\n\r\n".encode())
+        status, headers, body = _raw_response(sock)  # no byte of the body sent: the answer comes anyway
     assert status == 413 and headers.get("connection") == "close"
     assert json.loads(body)["code"] == "request_too_large" and str(LIMIT) in json.loads(body)["detail"]
+
+
+def test_a_slightly_too_large_body_is_413_and_the_connection_stays(small_server: LiveServer) -> None:
+    """Clients that send the whole body before reading (http.client) get the 413; the body is discarded unread."""
+    conn = http.client.HTTPConnection("127.0.0.1", small_server.port, timeout=5)
+    try:
+        _health_on(conn)
+        sock = conn.sock
+        body = json.dumps({"custom_user_id": "u", "metadata": {"a": "x" * LIMIT}})
+        conn.request("POST", "/api/v1/users", body=body, headers=_keyed(small_server))
+        response = conn.getresponse()
+        assert response.status == 413 and json.loads(response.read())["code"] == "request_too_large"
+        _health_on(conn)
+        assert conn.sock is sock
+    finally:
+        conn.close()
 
 
 def test_a_chunked_body_over_the_limit_is_413_and_the_client_carries_on(small_server: LiveServer) -> None:

@@ -4,14 +4,14 @@ In order, for every HTTP request:
 
 1. authenticate from the headers alone (``X-Recallr-Api-Key``/``X-Recallr-Project-Id``; the embedded app's fixed
    project and ``/api/v1/health`` need no key), so an anonymous client never gets its body read;
-2. refuse a body whose ``Content-Length`` is over ``RECALLR_MAX_BODY_BYTES`` (413), then read the body, counting,
-   within the limit and ``RECALLR_BODY_TIMEOUT_SECONDS`` (413 or 408);
-3. refuse NUL (``%00``) in the URL, check a JSON body's values (finite numbers, 64-bit integers, no NUL, no lone surrogates: what no database
-   stores the same way) and hand the buffered body to the app;
+2. refuse NUL (``%00``) in the URL (422) and a body whose ``Content-Length`` is over ``RECALLR_MAX_BODY_BYTES``
+   (413), then read the body, counting, within the limit and ``RECALLR_BODY_TIMEOUT_SECONDS`` (413 or 408);
+3. check a JSON body's values (finite numbers, 64-bit integers, no NUL, no lone surrogates: what no database stores
+   the same way) and hand the buffered body to the app;
 4. answer an unexpected error with the JSON 500 here, so the server does not drop the keep-alive connection.
 
-A refusal sent before the body was read either lets uvicorn discard a small body (the connection stays open) or
-says ``Connection: close`` (a large or chunked body is not worth reading just to throw it away).
+A refusal sent before the body was read lets uvicorn discard a body of modest size (the connection stays open) or
+says ``Connection: close`` (a large, chunked or half-read body is not worth reading just to throw it away).
 """
 
 from __future__ import annotations
@@ -47,6 +47,9 @@ PUBLIC_PATHS = frozenset({"/api/v1/health"})
 #: A body uvicorn may discard after an early refusal, keeping the connection; also the most a route that needs no
 #: key (health, the docs) accepts.
 DRAIN_BYTES = 64 * 1024
+#: An authenticated request refused for its Content-Length has its body discarded (keeping the connection) when it
+#: is at most this many times the limit; beyond, the connection is closed instead.
+DRAIN_FACTOR = 4
 
 
 class _Disconnected(Exception):
@@ -69,16 +72,19 @@ class RequestGuard:
             return
         headers = _headers(scope)
         body: bytes | None = None
-        read = False  # whether the body (if any) has been read whole
+        stage = "unread"  # then "reading", then "read"
+        length, chunked, drainable = None, False, DRAIN_BYTES
         try:
             length, chunked = _body_size(headers)
             limit = await self._admit(scope, headers)
+            drainable = DRAIN_FACTOR * limit  # an authenticated client may have an oversized body discarded
             if "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b""):
                 raise ValidationError("The URL must not contain NUL (%00): no database stores it the same way")
             if length is not None and length > limit:
                 raise RequestTooLargeError(f"Request body is {length} bytes; the limit is {limit}")
+            stage = "reading"
             body = await self._read(receive, limit) if (length or chunked) else None
-            read = True
+            stage = "read"
             if body and (len(body) <= DRAIN_BYTES or scope.get(INLINE_SCOPE_KEY)):
                 _check_json(body, headers.get("content-type", ""))
             elif body:  # a large body takes milliseconds to check: not on the event loop
@@ -86,9 +92,10 @@ class RequestGuard:
         except _Disconnected:
             return
         except RecallrAIError as error:
-            # A small unread body is left for uvicorn to discard (the connection stays open); otherwise close.
-            close = isinstance(error, RequestTooLargeError | RequestTimeoutError) or (
-                not read and (chunked or (length or 0) > DRAIN_BYTES))
+            # An unread body of known, modest size is left for uvicorn to discard, and the connection stays open
+            # (clients that send the whole body before reading, like http.client, then get the answer); a body
+            # cut off mid-way, chunked or larger is not worth reading: the answer says Connection: close.
+            close = stage == "reading" or (stage == "unread" and (chunked or (length or 0) > drainable))
             await _reply(scope, send, error, close=close)
             return
         await self._call_app(scope, receive if body is None else _replay(body, receive), send)
