@@ -99,6 +99,11 @@ CASES = [
     pytest.param("PUT", "/api/v1/project", '{"merge_conflicts_enabled":1}', 422, "merge_conflicts_enabled",
                  id="body-bool-int"),
     pytest.param("GET", "/api/v1/users?offset=" + "9" * 5000, None, 422, "offset", id="offset-huge-digits"),
+    pytest.param("POST", "/api/v1/users", b'{"custom_user_id":"\xff"}', 422, "UTF-8", id="invalid-utf8"),
+    pytest.param("POST", "/api/v1/users", b'{"custom_user_id":"\xed\xa0\x80"}', 422, "surrogate",
+                 id="encoded-surrogate"),
+    pytest.param("PUT", "/api/v1/project/llm", '{"never_remember":["\\ud800"]}', 422, "surrogate",
+                 id="surrogate-llm-rule"),
     pytest.param("GET", "/api/v1/users/a%00b", None, 422, "NUL", id="nul-in-path"),
     pytest.param("DELETE", "/api/v1/users/u/sessions/{sid}%00", None, 422, "NUL", id="nul-in-session-id"),
     pytest.param("GET", "/api/v1/users/u/memory/x%00", None, 422, "NUL", id="nul-in-memory-id"),
@@ -110,7 +115,7 @@ CASES = [
 
 @pytest.mark.parametrize(("method", "path", "body", "status", "detail"), CASES)
 def test_odd_input_is_a_4xx_and_the_connection_survives(server: LiveServer, method: str, path: str,
-                                                        body: str | None, status: int, detail: str) -> None:
+                                                        body: str | bytes | None, status: int, detail: str) -> None:
     live_server = server
     headers = {"X-Recallr-Api-Key": live_server.api_key, "X-Recallr-Project-Id": live_server.project.id,
                "Content-Type": "application/json"}
@@ -122,7 +127,8 @@ def test_odd_input_is_a_4xx_and_the_connection_survives(server: LiveServer, meth
         conn.request("POST", "/api/v1/users/u/sessions", body="{}", headers=headers)
         sid = json.loads(conn.getresponse().read())["session_id"]
         sock = conn.sock
-        conn.request(method, path.replace("{sid}", sid), body=body.encode() if body else None, headers=headers)
+        raw = body.encode() if isinstance(body, str) else body
+        conn.request(method, path.replace("{sid}", sid), body=raw, headers=headers)
         response = conn.getresponse()
         payload = json.loads(response.read())
         assert response.status == status, payload

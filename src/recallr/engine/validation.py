@@ -178,9 +178,10 @@ def parse_json(raw: str | bytes, *, field: str, syntax_errors: bool = True) -> A
         raise ValidationError(f"{field} is not valid JSON: {error.msg} at position {error.pos}") from error
     except RecursionError as error:
         raise ValidationError(f"{field} is nested too deeply") from error
-    except ValueError as error:  # an integer of more than 4300 digits; bytes in no Unicode encoding
-        raise ValidationError(f"{field} is not acceptable JSON: a number has too many digits or the text is not "
-                              "UTF-8") from error
+    except UnicodeDecodeError as error:
+        raise ValidationError(f"{field} is not valid UTF-8 text") from error
+    except ValueError as error:  # Python refuses integers of more than 4300 digits
+        raise ValidationError(f"{field} holds a number with too many digits") from error
 
 
 def metadata(value: Any, settings: Settings, *, field: str = "metadata") -> dict[str, Any]:
