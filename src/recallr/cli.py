@@ -1,4 +1,4 @@
-"""The ``recallr`` command: init, keys, serve, worker, llm. A thin layer over the engine.
+"""The ``recallr`` command: init, projects, keys, serve, worker, llm. A thin layer over the engine.
 
 Example::
 
@@ -16,37 +16,44 @@ from typing import Any
 
 import click
 
+from . import __version__
+from .cli_context import (
+    RecallrGroup,
+    active_key_count,
+    data_dir_option,
+    database_url_option,
+    open_engine,
+    project_id_for,
+    settings_from,
+    where,
+)
+from .cli_projects import categories, existing_project_message, keys, project_settings, projects
 from .settings import Settings
 
-_data_dir = click.option("--data-dir", type=click.Path(path_type=Path), default=None,
-                         help="Data directory (RECALLR_DATA_DIR; default ./recallr-data).")
-_database_url = click.option("--database-url", default=None,
-                             help="postgresql://... to use PostgreSQL (RECALLR_DATABASE_URL).")
+_data_dir = data_dir_option
+_database_url = database_url_option
 
 
 def _settings(**overrides: Any) -> Settings:
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    return settings_from(**overrides)
 
 
-def _engine(settings: Settings) -> Any:
-    from .engine import Engine
-
-    return Engine(settings)
+def _engine(settings: Settings, *, create: bool = False) -> Any:
+    return open_engine(settings, create=create)
 
 
 def _project_id(engine: Any, project_id: str | None) -> str:
-    if project_id:
-        return project_id
-    projects = engine.projects.all()
-    if len(projects) != 1:
-        raise click.UsageError(f"Pass --project-id: the data directory has {len(projects)} projects")
-    return str(projects[0].id)
+    return project_id_for(engine, project_id)
 
 
-@click.group()
-@click.version_option(package_name="recallr")
+@click.group(cls=RecallrGroup)
+@click.version_option(version=__version__, prog_name="recallr")
 def main() -> None:
     """Recallr: self-hostable long-term memory for AI assistants."""
+
+
+for _command in (projects, keys, categories, project_settings):
+    main.add_command(_command)
 
 
 @main.command()
@@ -55,14 +62,24 @@ def main() -> None:
 @click.option("--name", default="default", help="Project name.")
 @click.option("--json", "as_json", is_flag=True, help='Print {"project_id": ..., "api_key": ...}.')
 @click.option("--if-absent", is_flag=True, help="Do nothing (exit 0) when a project already exists.")
-def init(data_dir: Path | None, database_url: str | None, name: str, as_json: bool, if_absent: bool) -> None:
-    """Create a project and an API key, and print them once."""
-    engine = _engine(_settings(data_dir=data_dir, database_url=database_url))
+@click.option("--new-project", is_flag=True, help="Create another project even if the database has one.")
+def init(data_dir: Path | None, database_url: str | None, name: str, as_json: bool, if_absent: bool,
+         new_project: bool) -> None:
+    """Create the data directory or schema, a project and an API key, and print them once.
+
+    On a database that already has a project it creates nothing, says how to get a key for it and exits 1
+    (0 with --if-absent); --new-project makes another project.
+    """
+    settings = _settings(data_dir=data_dir, database_url=database_url)
+    engine = _engine(settings, create=True)
     try:
         existing = engine.projects.all()
-        if if_absent and existing:
+        if existing and not new_project:
+            message = existing_project_message(existing, settings)
+            if not if_absent:
+                raise click.ClickException(message)
             if not as_json:
-                click.echo(f"Project {existing[0].id} already exists; create a key with `recallr keys create`.")
+                click.echo(message)
             return
         project, key = engine.projects.create(name)
     finally:
@@ -73,157 +90,9 @@ def init(data_dir: Path | None, database_url: str | None, name: str, as_json: bo
         click.echo(f"project_id: {project.id}\napi_key:    {key.api_key}\n(the key is shown only once)")
 
 
-@main.group()
-def keys() -> None:
-    """Create, list and revoke API keys."""
-
-
-@keys.command("create")
-@_data_dir
-@_database_url
-@click.option("--project-id", default=None)
-@click.option("--name", default=None, help="A label for the key.")
-@click.option("--json", "as_json", is_flag=True)
-def keys_create(data_dir: Path | None, database_url: str | None, project_id: str | None, name: str | None,
-                as_json: bool) -> None:
-    """Create a key (printed once)."""
-    engine = _engine(_settings(data_dir=data_dir, database_url=database_url))
-    try:
-        key = engine.projects.create_key(_project_id(engine, project_id), name=name)
-    finally:
-        engine.close()
-    if as_json:
-        click.echo(json.dumps({"project_id": key.project_id, "key_id": key.key_id, "api_key": key.api_key}))
-    else:
-        click.echo(f"key_id:  {key.key_id}\napi_key: {key.api_key}\n(the key is shown only once)")
-
-
-@keys.command("list")
-@_data_dir
-@_database_url
-@click.option("--project-id", default=None)
-def keys_list(data_dir: Path | None, database_url: str | None, project_id: str | None) -> None:
-    """List keys (id, prefix, name, created, revoked); never the keys themselves."""
-    engine = _engine(_settings(data_dir=data_dir, database_url=database_url))
-    try:
-        for key in engine.projects.list_keys(_project_id(engine, project_id)):
-            revoked = key.revoked_at.isoformat() if key.revoked_at else "active"
-            click.echo(f"{key.id}  {key.prefix}…  {key.name or '-'}  {key.created_at.isoformat()}  {revoked}")
-    finally:
-        engine.close()
-
-
-@keys.command("revoke")
-@_data_dir
-@_database_url
-@click.option("--project-id", default=None)
-@click.argument("key_id")
-def keys_revoke(data_dir: Path | None, database_url: str | None, project_id: str | None, key_id: str) -> None:
-    """Revoke a key by its id or prefix."""
-    from .exceptions import RecallrAIError
-
-    engine = _engine(_settings(data_dir=data_dir, database_url=database_url))
-    try:
-        engine.projects.revoke_key(_project_id(engine, project_id), key_id)
-    except RecallrAIError as error:
-        raise click.ClickException(error.message) from error
-    finally:
-        engine.close()
-    click.echo(f"revoked {key_id}")
-
-
-@main.group()
-def categories() -> None:
-    """List, add, change and remove the project's memory categories."""
-
-
 def _with_project(data_dir: Path | None, database_url: str | None, project_id: str | None) -> tuple[Any, str]:
     engine = _engine(_settings(data_dir=data_dir, database_url=database_url))
     return engine, _project_id(engine, project_id)
-
-
-@categories.command("list")
-@_data_dir
-@_database_url
-@click.option("--project-id", default=None)
-def categories_list(data_dir: Path | None, database_url: str | None, project_id: str | None) -> None:
-    """Print each category and its description."""
-    engine, pid = _with_project(data_dir, database_url, project_id)
-    try:
-        for category in engine.categories.all(pid):
-            click.echo(f"{category.name}: {category.description}")
-    finally:
-        engine.close()
-
-
-@categories.command("add")
-@_data_dir
-@_database_url
-@click.option("--project-id", default=None)
-@click.argument("name")
-@click.argument("description")
-def categories_add(data_dir: Path | None, database_url: str | None, project_id: str | None, name: str,
-                   description: str) -> None:
-    """Add a category (NAME in lowercase_snake)."""
-    _category_call(data_dir, database_url, project_id, "create", name, description)
-    click.echo(f"added {name}")
-
-
-@categories.command("update")
-@_data_dir
-@_database_url
-@click.option("--project-id", default=None)
-@click.argument("name")
-@click.argument("description")
-def categories_update(data_dir: Path | None, database_url: str | None, project_id: str | None, name: str,
-                      description: str) -> None:
-    """Change a category's description."""
-    _category_call(data_dir, database_url, project_id, "update", name, description)
-    click.echo(f"updated {name}")
-
-
-@categories.command("remove")
-@_data_dir
-@_database_url
-@click.option("--project-id", default=None)
-@click.argument("name")
-def categories_remove(data_dir: Path | None, database_url: str | None, project_id: str | None, name: str) -> None:
-    """Remove a category (memories keep it in their categories)."""
-    _category_call(data_dir, database_url, project_id, "delete", name)
-    click.echo(f"removed {name}")
-
-
-def _category_call(data_dir: Path | None, database_url: str | None, project_id: str | None, action: str,
-                   *args: str) -> None:
-    from .exceptions import RecallrAIError
-
-    engine, pid = _with_project(data_dir, database_url, project_id)
-    try:
-        getattr(engine.categories, action)(pid, *args)
-    except RecallrAIError as error:
-        raise click.ClickException(error.message) from error
-    finally:
-        engine.close()
-
-
-@main.command("project")
-@_data_dir
-@_database_url
-@click.option("--project-id", default=None)
-@click.option("--merge-conflicts", type=click.Choice(["on", "off"]), default=None,
-              help="Raise merge conflicts for users who do not override it.")
-def project_settings(data_dir: Path | None, database_url: str | None, project_id: str | None,
-                     merge_conflicts: str | None) -> None:
-    """Show or change project settings."""
-    engine, pid = _with_project(data_dir, database_url, project_id)
-    try:
-        if merge_conflicts is not None:
-            engine.projects.set_merge_conflicts(pid, merge_conflicts == "on")
-        project = engine.projects.require(pid)
-    finally:
-        engine.close()
-    click.echo(f"project_id: {project.id}\nname: {project.name}\nmerge_conflicts: "
-               f"{'on' if project.merge_conflicts_enabled else 'off'}")
 
 
 @main.command()
@@ -244,6 +113,8 @@ def serve(data_dir: Path | None, database_url: str | None, host: str | None, por
     settings = _settings(**overrides)
     if init_project:
         _print_quickstart(settings)
+    else:
+        _require_a_key(settings)
     # uvicorn worker processes build their own app from RECALLR_* (Settings reads them).
     for key, value in overrides.items():
         if value is not None:
@@ -254,17 +125,35 @@ def serve(data_dir: Path | None, database_url: str | None, host: str | None, por
 
 
 def _print_quickstart(settings: Settings) -> None:
-    engine = _engine(settings)
+    engine = _engine(settings, create=True)
     try:
         projects = engine.projects.all()
-        if projects:
-            click.echo(f"project_id: {projects[0].id}  (existing; `recallr keys create` makes a new key)")
+        if projects and active_key_count(engine):
+            click.echo(f"project_id: {projects[0].id}  (existing; `recallr keys create {where(settings)}` makes a "
+                       "new key)")
+        elif projects:  # every key revoked: a server nobody can use
+            key = engine.projects.create_key(projects[0].id, name="serve --init")
+            click.echo(f"project_id: {projects[0].id}  (existing; it had no active key)\napi_key:    {key.api_key}\n"
+                       "(the key is shown only once)")
         else:
-            project, key = engine.projects.create()
-            click.echo(f"project_id: {project.id}\napi_key:    {key.api_key}\n(the key is shown only once)")
+            project, new_key = engine.projects.create()
+            click.echo(f"project_id: {project.id}\napi_key:    {new_key.api_key}\n(the key is shown only once)")
     finally:
         engine.close()
     click.echo(f"serving on http://{settings.host}:{settings.port}  (docs: /docs)")
+
+
+def _require_a_key(settings: Settings) -> None:
+    engine = _engine(settings)
+    try:
+        usable = active_key_count(engine)
+    finally:
+        engine.close()
+    if not usable:
+        raise click.ClickException(
+            f"No usable API key in this database, so every request would be refused: create one with "
+            f"`recallr keys create {where(settings)}` (or `recallr init {where(settings)}` for a first project), "
+            "or start with `recallr serve --init`")
 
 
 @main.command()
@@ -322,12 +211,12 @@ def llm_group() -> None:
 
 
 def _llm_call(data_dir: Path | None, database_url: str | None, project_id: str | None, action: str,
-              *args: Any) -> Any:
+              *args: Any, **kwargs: Any) -> Any:
     from .exceptions import RecallrAIError
 
     engine, pid = _with_project(data_dir, database_url, project_id)
     try:
-        return getattr(engine.llm, action)(pid, *args)
+        return getattr(engine.llm, action)(pid, *args, **kwargs)
     except RecallrAIError as error:
         raise click.ClickException(error.message) from error
     finally:
@@ -341,6 +230,8 @@ def _echo_llm_settings(view: dict[str, Any], as_json: bool) -> None:
     effective = view["effective"]
     running = f"on: {effective['model']} at {effective['base_url'] or 'OpenAI'}" if effective["llm_enabled"] else "off"
     click.echo(f"mode: {view['mode']}  (LLM {running})")
+    if effective["refused"]:
+        click.echo(f"refused: {effective['refused']}")
     for key in ("model", "base_url", "api_key_set", "extraction_instructions", "never_remember", "always_remember"):
         click.echo(f"{key}: {view[key]}")
     click.echo(f"examples: {len(view['examples'])}")
@@ -353,7 +244,7 @@ def _echo_llm_settings(view: dict[str, Any], as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def llm_show(data_dir: Path | None, database_url: str | None, project_id: str | None, as_json: bool) -> None:
     """Show the project's LLM overrides and what its work runs with."""
-    _echo_llm_settings(_llm_call(data_dir, database_url, project_id, "project_settings"), as_json)
+    _echo_llm_settings(_llm_call(data_dir, database_url, project_id, "project_settings", operator=True), as_json)
 
 
 @llm_group.command("set")
@@ -386,7 +277,7 @@ def llm_set(data_dir: Path | None, database_url: str | None, project_id: str | N
             changes["examples"] = json.loads(examples_file.read_text())
         except ValueError as error:
             raise click.ClickException(f"{examples_file} is not JSON: {error}") from error
-    view = _llm_call(data_dir, database_url, project_id, "update_project_settings", changes)
+    view = _llm_call(data_dir, database_url, project_id, "update_project_settings", changes, operator=True)
     _echo_llm_settings(view, as_json)
 
 

@@ -295,6 +295,12 @@ _BY_STATUS: dict[int, type[RecallrAIError]] = {
 }
 
 
+#: The body of a 404 for a path no route serves (plain text, not the JSON shape): both official SDKs map
+#: exactly this text to ``ConnectionError``, so a mistyped base URL reads as a configuration problem and not
+#: as ``UserNotFoundError``. It is the one error response that is not ``{"detail", "code"}``.
+ROUTE_NOT_FOUND = "404 page not found"
+
+
 def to_body(error: RecallrAIError) -> dict[str, Any]:
     """The JSON error body for ``error``: ``{"detail": ..., "code": ..., **extra}``."""
     body: dict[str, Any] = {"detail": error.detail, "code": error.code}
@@ -306,6 +312,8 @@ def from_response(status: int, body: Any) -> RecallrAIError:
     """The exception for an error response, chosen by its ``code`` (else its status)."""
     if not isinstance(body, dict):
         body = {"detail": str(body) if body else f"HTTP {status}"}
+    if status == 404 and body.get("detail") == ROUTE_NOT_FOUND and "code" not in body:
+        return ConnectionError(f"{ROUTE_NOT_FOUND}: no such API route; check the base URL", status)
     detail = body.get("detail", f"HTTP {status}")
     code = body.get("code")
     cls = _BY_CODE.get(code) if isinstance(code, str) else None

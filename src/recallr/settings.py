@@ -12,10 +12,10 @@ Example::
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -90,6 +90,11 @@ class Settings(BaseSettings):
         "closed beyond it), so slow senders cannot hold connections and memory."
     )
     log_level: str = Field("info", description="Log level: debug, info, warning or error.")
+    secret_key: SecretStr | None = Field(
+        None, description="Server secret that encrypts the API keys projects store for their own LLM endpoints (any "
+        "long random string). Unset: a random secret kept in `<data_dir>/secret.key` (created 0600). Replicas sharing "
+        "a PostgreSQL database but not a data directory must set it, to the same value on every replica."
+    )
 
     # -- LLM mode (docs/llm.md): unset llm_model means the offline pipeline ------------------------------------
     llm_base_url: str | None = Field(
@@ -124,6 +129,25 @@ class Settings(BaseSettings):
     llm_fallback: Literal["offline", "fail"] = Field(
         "offline", description="When an LLM step fails: run its offline stage, or fail the session (retriable)."
     )
+    llm_project_endpoints: bool = Field(
+        False, description="Let projects set their own LLM endpoint (`base_url`, which then needs the project's own "
+        "`api_key`: the server's key is only ever sent to the server's endpoint). Off: projects use the server's."
+    )
+    llm_project_endpoint_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated hosts project endpoints may use (`host`, `host:port`, or "
+        "`.example.com` for its subdomains); empty allows any host once `RECALLR_LLM_PROJECT_ENDPOINTS` is on."
+    )
+    llm_project_models: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated models projects may choose on the server's endpoint, "
+        "besides `RECALLR_LLM_MODEL`; any other model needs the project's own endpoint and key."
+    )
+
+    @field_validator("llm_project_endpoint_hosts", "llm_project_models", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
 
     @property
     def sqlite_path(self) -> Path:

@@ -122,8 +122,8 @@ def _free_port() -> int:
 
 def recallr_init(data_dir: Path) -> Project:
     """``recallr init --data-dir DIR --json`` with this interpreter: a new project and its key."""
-    done = subprocess.run([sys.executable, "-m", "recallr", "init", "--data-dir", str(data_dir), "--json"],
-                          capture_output=True, text=True, timeout=120, env=_clean_env(), check=False)
+    done = subprocess.run([sys.executable, "-m", "recallr", "init", "--data-dir", str(data_dir), "--json",
+                           "--new-project"], capture_output=True, text=True, timeout=120, env=_clean_env(), check=False)
     if done.returncode != 0:
         pytest.fail(f"recallr init failed (exit {done.returncode}):\n{done.stdout}\n{done.stderr}", pytrace=False)
     created = json.loads(done.stdout.strip().splitlines()[-1])

@@ -193,9 +193,11 @@ def test_a_refused_connection_is_unavailable(sleeps: Sleeps) -> None:
 @pytest.mark.parametrize("status", [401, 404])
 def test_client_errors_are_not_retried(fake_llm: FakeLLM, endpoint: Endpoint, status: int) -> None:
     fake_llm.script(Reply(status=status, error="no such model"))
-    with pytest.raises(LLMRequestError, match=f"{status}: no such model"):
+    with pytest.raises(LLMRequestError, match=f"rejected the request \\(HTTP {status}\\)") as caught:
         caller(endpoint).ask(plan_prompt(), UsageMeter())
     assert len(fake_llm.requests) == 1
+    # the provider's words are kept for the log, never in the message a project may see
+    assert "no such model" not in str(caught.value) and caught.value.provider_message == "no such model"
 
 
 def test_concurrency_limit_per_process(fake_llm: FakeLLM) -> None:
@@ -214,5 +216,5 @@ def test_concurrency_limit_per_process(fake_llm: FakeLLM) -> None:
 
 def test_missing_openai_package_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "openai", None)
-    with pytest.raises(ConfigurationError, match=r"pip install 'recallr\[llm\]'"):
+    with pytest.raises(ConfigurationError, match=r"llm extra of recallr-memory\): pip install 'openai>=1.30'"):
         load_openai()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from click.testing import CliRunner
 
 from recallr.cli import main
 from recallr.engine import Engine
-from recallr.models import SessionStatus
+from recallr.models import MessageRole, SessionStatus
 from tests.conftest import LiveServer, make_settings, shared_embedder, wait_for
 
 from .conftest import MODEL
@@ -24,7 +25,8 @@ from .scripted import ScriptedModel
 @pytest.fixture
 def server(tmp_path: Path, database_url: str | None, fake_llm: FakeLLM) -> Iterator[tuple[LiveServer, httpx.Client]]:
     settings = make_settings(tmp_path / "data", database_url=database_url, llm_base_url=fake_llm.url,
-                             llm_model=MODEL, llm_max_retries=0, llm_fallback="fail", max_attempts=1)
+                             llm_model=MODEL, llm_max_retries=0, llm_fallback="fail", max_attempts=1,
+                             llm_project_models=["bigger-model"])
     engine = Engine(settings, embedder=shared_embedder())
     with LiveServer(engine) as live, httpx.Client(base_url=f"{live.base_url}/api/v1", headers={
             "X-Recallr-Api-Key": live.api_key, "X-Recallr-Project-Id": live.project.id}) as http:
@@ -36,7 +38,10 @@ def test_settings_round_trip(server: tuple[LiveServer, httpx.Client]) -> None:
     _, http = server
     initial = http.get("/project/llm").json()
     assert initial["mode"] == "inherit" and initial["api_key_set"] is False
-    assert initial["effective"] == {"llm_enabled": True, "model": MODEL, "base_url": initial["effective"]["base_url"]}
+    # a project sees that LLM mode is on, not the server's model or endpoint
+    assert initial["effective"] == {"llm_enabled": True, "endpoint": "server", "model": None, "base_url": None,
+                                    "refused": None}
+    assert initial["allowed"] == {"project_endpoints": False, "models": ["bigger-model"]}
     changed = http.put("/project/llm", json={
         "model": "bigger-model", "api_key": "sk-project-secret", "never_remember": ["salary"],
         "extraction_instructions": "Keep project names.",
@@ -51,7 +56,8 @@ def test_settings_round_trip(server: tuple[LiveServer, httpx.Client]) -> None:
     assert offline["effective"]["llm_enabled"] is False and offline["model"] == "bigger-model"  # other fields stay
     reset = http.put("/project/llm", json={"mode": "inherit", "model": None, "api_key": None}).json()
     assert (reset["mode"], reset["model"], reset["api_key_set"]) == ("inherit", None, False)
-    assert reset["effective"]["model"] == MODEL and reset["examples"][1]["memories"] == ["User's boss is Tom."]
+    assert reset["effective"]["model"] is None and reset["effective"]["llm_enabled"] is True
+    assert reset["examples"][1]["memories"] == ["User's boss is Tom."]
 
 
 @pytest.mark.parametrize(("body", "field"), [
@@ -121,3 +127,31 @@ def test_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_llm: FakeLLM)
     assert json.loads(runner.invoke(main, ["llm", "usage", "--data-dir", data, "--json"]).output)["total"]["calls"] == 0
     retried = runner.invoke(main, ["llm", "retry-failed", "--data-dir", data])
     assert retried.exit_code == 0 and "queued 0 failed session(s)" in retried.output
+
+
+def test_without_the_openai_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_llm: FakeLLM) -> None:
+    """`recallr llm set` says how to install it; a session never fails for it when the fallback is offline."""
+    monkeypatch.setitem(sys.modules, "openai", None)  # what `import openai` does when it is not installed
+    monkeypatch.setenv("RECALLR_LLM_BASE_URL", fake_llm.url)
+    runner = CliRunner()
+    data = str(tmp_path / "data")
+    assert runner.invoke(main, ["init", "--data-dir", data]).exit_code == 0
+    for args in (["--model", "some-model"], ["--mode", "llm", "--model", "m"], ["--api-key", "sk-x"]):
+        result = runner.invoke(main, ["llm", "set", "--data-dir", data, *args])
+        assert result.exit_code == 1 and "pip install 'openai>=1.30'" in result.output, result.output
+        assert isinstance(result.exception, SystemExit)  # a message, not a traceback
+    rules = runner.invoke(main, ["llm", "set", "--data-dir", data, "--never-remember", "salary"])
+    assert rules.exit_code == 0, rules.output  # rules work offline: no package needed
+    settings = make_settings(tmp_path / "embedded", llm_base_url=fake_llm.url, llm_model=MODEL)
+    engine = Engine(settings, embedder=shared_embedder())
+    try:
+        pid = engine.projects.create("p")[0].id
+        engine.users.create(pid, "u")
+        sid = engine.sessions.create(pid, "u").id
+        engine.sessions.add_message(pid, "u", sid, role=MessageRole.USER, content="I like tea.")
+        engine.sessions.process(pid, "u", sid)
+        assert engine.worker().run_once()
+        assert engine.sessions.get(pid, "u", sid).status == SessionStatus.PROCESSED
+        assert fake_llm.requests == []
+    finally:
+        engine.close()

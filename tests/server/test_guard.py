@@ -161,8 +161,13 @@ def test_routes_without_a_key_still_answer(small_server: LiveServer) -> None:
     assert big.status_code == 413
 
 
-def test_unknown_api_routes_need_a_key(small_server: LiveServer) -> None:
-    assert httpx.get(f"{small_server.base_url}/api/v1/nothing-here").status_code == 401
+def test_only_served_paths_need_a_key(small_server: LiveServer) -> None:
+    """A path no route serves is the plain 404 without a key; a served one, with any method, is 401 first."""
+    unknown = httpx.post(f"{small_server.base_url}/api/v1/nothing-here", json={"a": 1})
+    assert (unknown.status_code, unknown.text) == (404, "404 page not found")
+    assert httpx.patch(f"{small_server.base_url}/api/v1/users/alice").status_code == 401
+    too_big = httpx.post(f"{small_server.base_url}/api/v1/nothing-here", content=b"x" * 70_000)
+    assert too_big.status_code == 413  # no key, no route: 64 KiB at most, like the health check
 
 
 def test_the_embedded_app_has_the_same_body_limit(tmp_path: Path) -> None:

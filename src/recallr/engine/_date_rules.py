@@ -35,8 +35,9 @@ Rules that need a choice (documented here because the tests pin them):
 from __future__ import annotations
 
 import calendar
+import heapq
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal, NamedTuple
@@ -488,8 +489,23 @@ def _parse_with_dateparser(phrase: str, now: datetime) -> datetime | None:
     return found
 
 
+_NUMERIC_DATE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.]\d{2,4}")
+MAX_PARSER_CALLS = 3  # dateparser calls per scan: a message of 10,000 "99/99/99" tokens made 10,000 calls (11 s)
+
+
+def _plausible(phrase: str) -> bool:
+    """False for numeric tokens no reading can make a date of ("99/99/99", "45/13/2020"): no dateparser call."""
+    m = _NUMERIC_DATE.fullmatch(phrase)
+    if m is None:
+        return True
+    a, b = int(m[1]), int(m[2])
+    return min(a, b) >= 1 and ((a <= 31 and 1 <= b <= 12) or (1 <= a <= 12 and b <= 31))
+
+
 def _fallback(m: re.Match[str], ctx: Ctx) -> Hit | None:
     phrase = re.sub(r"^on\s+", "", m.group(0), flags=_FLAGS).replace("’", "'")
+    if not _plausible(phrase):
+        return None
     found = _parse_with_dateparser(phrase, ctx.now)
     return ctx.day(found.date(), relative=False) if found else None
 
@@ -545,6 +561,10 @@ def _apply_since(text: str, start: int, end: int, hit: Hit,
         hit.start, today_end, "range", hit.relative)
 
 
+def _ordered(i: int, rule: Rule, text: str) -> Iterator[tuple[int, int, int, re.Match[str]]]:
+    return ((m.start(), -m.end(), i, m) for m in rule.pattern.finditer(text))
+
+
 def scan(text: str, reference: datetime) -> tuple[int, int, Hit] | None:
     """The leftmost (then longest) resolvable expression as (start, end, hit)."""
     lowered, has_digit = text.lower(), _DIGIT.search(text) is not None
@@ -554,10 +574,14 @@ def scan(text: str, reference: datetime) -> tuple[int, int, Hit] | None:
         return None
     now = local_reference(reference)
     ctx = Ctx(text, now, now.date(), bool(_FUTURE.search(text)))
-    matches = [(m.start(), -m.end(), i, m)
-               for i, rule in enumerate(rules) for m in rule.pattern.finditer(text)]
-    matches.sort(key=lambda item: item[:3])
+    # Lazily merged (each rule's matches come in order): a long text is scanned only up to its first date.
+    matches = heapq.merge(*(_ordered(i, rule, text) for i, rule in enumerate(rules)), key=lambda item: item[:3])
+    parser_calls = 0
     for start, neg_end, i, m in matches:
+        if rules[i].resolve is _fallback:
+            parser_calls += 1
+            if parser_calls > MAX_PARSER_CALLS:
+                continue
         hit = rules[i].resolve(m, ctx)
         if hit is not None:
             return _apply_since(text, start, -neg_end, hit, ctx)

@@ -1,4 +1,4 @@
-"""Text plumbing for extraction: sentence splitting, clean-up, filler and secret detection.
+"""Text plumbing for extraction: sentence splitting, clean-up and filler (secrets: ``recallr.language.secrets``).
 
 Everything here is pure and regex-based; the patterns are compiled once at import.
 """
@@ -17,7 +17,6 @@ __all__ = [
     "Statement",
     "content_words",
     "finish",
-    "has_secret",
     "is_filler",
     "is_question",
     "looks_like_prose",
@@ -29,13 +28,14 @@ __all__ = [
 
 _FENCED_CODE = re.compile(r"```.*?(?:```|$)", re.DOTALL)
 _MARKDOWN = re.compile(r"\*\*|__|`+|^#{1,6}\s*|^>\s*", re.MULTILINE)
-_LINK = re.compile(r"\[([^\]]+)\]\((?:https?://)?[^)]*\)")
+# Neither part crosses a bracket: "[a](" repeated would otherwise rescan to the end from every "[" (quadratic).
+_LINK = re.compile(r"\[([^\[\]]+)\]\((?:https?://)?[^()\[\]]*\)")
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]+")
 _EMOTICON = re.compile(r"(?<!\w)(?::-?[)(DPp]|;-?\)|<3|xD)(?!\w)")
 _EMOTICON_HINTS = (":)", ":(", ":D", ":P", ":p", ";)", "<3", ":-", ";-", "xD")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": " - ", "\u00a0": " "})
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)]|[a-z][.)])\s+")
-_BOUNDARY = re.compile(r"([.!?…]+[\"')\]]*)\s+")
+_BOUNDARY = re.compile(r"(?<![.!?…])([.!?…]++[\"')\]]*+)\s+")  # from the start of a run only: linear
 _ABBREVIATIONS = word_set(
     "mr mrs ms dr st vs etc e.g i.e eg ie jr sr prof mt approx inc ltd co no fig ca cf dept est min max"
 )
@@ -82,8 +82,16 @@ def _split_sentences(line: str) -> list[str]:
     return [p.strip() for p in pieces if p.strip()]
 
 
+# Bounded work per message, whatever its shape: 100,000 characters of prose are about 1,500 sentences.
+MAX_SEGMENTS = 5000
+MAX_SENTENCE_CHARS = 1000
+
+
 def split_segments(text: str) -> list[Segment]:
-    """Split a message into sentences and list items, cleaning markdown and emoji.
+    """Split a message into sentences and list items, cleaning markdown and emoji; O(len(text)).
+
+    At most ``MAX_SEGMENTS`` segments of at most ``MAX_SENTENCE_CHARS`` characters each, so what follows
+    (slots, rewriting, dates, categories) does bounded work per message.
 
     Example::
 
@@ -99,13 +107,23 @@ def split_segments(text: str) -> list[Segment]:
             line = _SPACES.sub(" ", line)
         if not line:
             continue
-        sentences = _split_sentences(line)
+        sentences = [_bounded(sentence) for sentence in _split_sentences(line)]
         for i, sentence in enumerate(sentences):
             header = sentence.endswith(":") and i == len(sentences) - 1
             segments.append(
                 Segment(sentence, list_item=item and i == 0, header=header, in_item=item, line=number, indent=indent)
             )
+        if len(segments) >= MAX_SEGMENTS:
+            return segments[:MAX_SEGMENTS]
     return segments
+
+
+def _bounded(sentence: str) -> str:
+    """A sentence cut to ``MAX_SENTENCE_CHARS`` at a space: statements are at most 400 characters anyway."""
+    if len(sentence) <= MAX_SENTENCE_CHARS:
+        return sentence
+    cut = sentence[:MAX_SENTENCE_CHARS]
+    return cut.rsplit(" ", 1)[0] if " " in cut else cut
 
 
 @dataclass(frozen=True)
@@ -181,6 +199,9 @@ def _is_vocative(word: str) -> bool:
     return low not in STOPWORDS and low not in _NOT_VOCATIVE and not low.endswith("ly") and len(word) <= 12
 
 
+_MAX_CHATTER_ROUNDS = 8
+
+
 def strip_chatter(sentence: str) -> str:
     """Remove interjections, vocatives and tag questions around a sentence's content.
 
@@ -193,7 +214,9 @@ def strip_chatter(sentence: str) -> str:
     """
     previous = None
     text = sentence.strip()
-    while text != previous:
+    for _ in range(_MAX_CHATTER_ROUNDS):  # bounded: "so so so ... so" would take one round per word (quadratic)
+        if text == previous:
+            break
         previous = text
         text = _LEADING.sub("", text)
         text = _BARE_LEADING.sub("", text)
@@ -335,42 +358,3 @@ def is_question(text: str) -> bool:
     """
     stripped = text.rstrip(" \"')")
     return stripped.endswith("?") or (bool(_QUESTION_START.match(stripped)) and not stripped.endswith((".", "!")))
-
-
-# --- secrets ------------------------------------------------------------------------------
-
-_CARD = re.compile(r"(?<!\d)\d{4}[ -]?(?:\d[ -]?){8,14}\d(?!\d)")
-_TOKEN_HINTS = ("sk-", "sk_", "pk_", "pk-", "ghp_", "xox", "-----begin")
-_SSN = re.compile(r"\b\d{3}-\d{2}-\d{4}\b")
-_SECRET_WORDS = (
-    "password", "passcode", "passphrase", "pwd", "pin", "cvv", "cvc", "security code", "api key", "api_key",
-    "apikey", "api-key", "secret key", "access token", "auth token", "private key", "social security number",
-    "ssn", "seed phrase", "recovery phrase", "login credential",
-)  # fmt: skip
-_SECRET_VALUE = re.compile(r"(?: code| number)?s?\b\s*(?:is\b|was\b|:|=|will be\b|are\b)")
-_SECRET_TOKEN = re.compile(r"\b(?:sk|pk|ghp|xox[bp])[-_][A-Za-z0-9]{16,}\b|-----BEGIN [A-Z ]*PRIVATE KEY")
-_NO_DIGITS = str.maketrans("", "", "0123456789")
-
-
-def has_secret(text: str) -> bool:
-    """True when the text contains an obvious secret (card number, password, key, SSN).
-
-    Example::
-
-        >>> has_secret("my password is hunter2"), has_secret("card 4111 1111 1111 1111"), has_secret("I'm 34")
-        (True, True, False)
-    """
-    # Substring searches first: one big case-insensitive pattern is slow on long messages.
-    low = text.lower()
-    for word in _SECRET_WORDS:
-        at = low.find(word)
-        while at >= 0:
-            bounded = at == 0 or not low[at - 1].isalnum()
-            pin_ok = word != "pin" or text[at : at + 3] == "PIN" or low.startswith((" code", " number"), at + 3)
-            if bounded and pin_ok and _SECRET_VALUE.match(low, at + len(word)):
-                return True
-            at = low.find(word, at + 1)
-    if any(hint in low for hint in _TOKEN_HINTS) and _SECRET_TOKEN.search(text):
-        return True
-    digits = len(text) - len(text.translate(_NO_DIGITS))
-    return (digits >= 9 and bool(_SSN.search(text))) or (digits >= 13 and bool(_CARD.search(text)))

@@ -35,8 +35,12 @@ class Engine:
 
         self.settings = settings
         self.db = Database(settings.resolved_database_url)
-        self.db.migrate()
-        self.llm = LLMService(self.db, settings)
+        try:
+            self.db.migrate()
+            self.llm = LLMService(self.db, settings)
+        except BaseException:
+            self.db.close()  # nobody else can: the caller never gets this engine
+            raise
         self._embedder = embedder
         self._embedder_lock = threading.Lock()
         self.work_available = threading.Event()

@@ -26,8 +26,9 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
+from ..language.secrets import has_secret
 from ._extraction_assistant import assistant_statements, recommendation_context
 from ._extraction_person import Voice, group_name, lower_first, to_third_person
 from ._extraction_rules import SlotMatch, allergens, find_entities, find_slot, has_change_marker, is_negated, word_set
@@ -35,7 +36,6 @@ from ._extraction_text import (
     Statement,
     content_words,
     finish,
-    has_secret,
     is_filler,
     is_question,
     looks_like_prose,
@@ -43,6 +43,7 @@ from ._extraction_text import (
     strip_chatter,
 )
 from .categories import DEFAULT_CATEGORIES, Category, categorize
+from .rules import compile_rules, matches_any
 
 __all__ = ["Candidate", "Category", "ExtractionRules", "Turn", "extract"]
 
@@ -76,8 +77,8 @@ class Candidate:
 class ExtractionRules:
     """A project's instructions: what never to remember and what always to keep.
 
-    Each entry is a regular expression (case-insensitive); an entry that is not a valid
-    expression is matched as a literal keyword.
+    Each entry is an RE2 pattern, matched case-insensitively in time linear in the sentence (see
+    :mod:`.rules`); an entry RE2 cannot compile is matched as a literal keyword.
 
     Example::
 
@@ -91,36 +92,24 @@ class ExtractionRules:
 
 @dataclass(frozen=True)
 class _Policy:
-    never: tuple[re.Pattern[str], ...]
-    always: tuple[re.Pattern[str], ...]
+    never: tuple[Any, ...]  # compiled RE2 patterns
+    always: tuple[Any, ...]
     secrets: bool = True  # check sentences for secrets (off when the whole message has none)
 
     def drops(self, text: str) -> bool:
-        return (self.secrets and has_secret(text)) or any(p.search(text) for p in self.never)
+        return (self.secrets and has_secret(text)) or matches_any(self.never, text)
 
     def keeps(self, text: str) -> bool:
-        return any(p.search(text) for p in self.always)
+        return matches_any(self.always, text)
 
     def narrowed(self, body: str) -> _Policy:
         """The policy for one message: its sentences need the (slow) secret check only if the message fails it."""
         return self if has_secret(body) else replace(self, secrets=False)
 
 
-def _compile(entries: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    patterns = []
-    for entry in entries:
-        if not entry.strip():
-            continue
-        try:
-            patterns.append(re.compile(entry, re.IGNORECASE))
-        except re.error:  # not a regular expression: a keyword
-            patterns.append(re.compile(re.escape(entry), re.IGNORECASE))
-    return tuple(patterns)
-
-
 @functools.lru_cache(maxsize=128)
 def _policy(rules: ExtractionRules) -> _Policy:
-    return _Policy(_compile(rules.never_remember), _compile(rules.always_remember))
+    return _Policy(compile_rules(rules.never_remember), compile_rules(rules.always_remember))
 
 
 # --- speakers -----------------------------------------------------------------------------

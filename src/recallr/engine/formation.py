@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from ..embedding import Embedder
+from ..language.secrets import redact
 from ..store import Tx, now_us
 from ..store import conflicts as conflict_store
 from ..store import memories as memory_store
@@ -124,6 +125,7 @@ class FormMemories:
         drafts = steps.extractor.extract(ctx.messages, ctx.categories)
         texts = [d.content for d in drafts]
         summary_text, summary_sources = steps.summarizer.summarize(ctx.session.created_at, ctx.messages, drafts)
+        summary_text = redact(summary_text)  # whichever summarizer wrote it (a model, or messages quoted offline)
         vectors = self.embedder().embed([*texts, summary_text])
         for draft, vector in zip(drafts, vectors[:-1], strict=True):
             draft.embedding = vector

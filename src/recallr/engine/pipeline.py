@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..embedding import Embedder
+from ..language.secrets import redact
 from ..store import Tx
 from ..store import messages as message_store
 from ..store.records import MessageRecord, ProjectRecord, SessionRecord, UserRecord
@@ -41,7 +42,11 @@ class Stage(Protocol):
 
 
 class IndexMessages:
-    """Make the session's messages searchable: one embedding each plus the full-text index."""
+    """Make the session's messages searchable: one embedding each plus the full-text index.
+
+    Both are made from the text with its secrets redacted (``recallr.language.secrets``): a password said
+    in a message cannot be searched for, and never reaches a remote embedding endpoint.
+    """
 
     name = "index_messages"
 
@@ -49,12 +54,13 @@ class IndexMessages:
         self.embedder = embedder  # resolved on first use: the model loads only when there is work
 
     def prepare(self, ctx: ProcessingContext) -> None:
-        texts = [m.content for m in ctx.messages]
-        ctx.results[self.name] = self.embedder().embed(texts) if texts else None
+        texts = [redact(m.content) for m in ctx.messages]
+        ctx.results[self.name] = (texts, self.embedder().embed(texts)) if texts else None
 
     def write(self, tx: Tx, ctx: ProcessingContext) -> None:
         if ctx.results[self.name] is not None:
-            message_store.index_messages(tx, ctx.user.id, ctx.messages, ctx.results[self.name])
+            texts, vectors = ctx.results[self.name]
+            message_store.index_messages(tx, ctx.user.id, ctx.messages, vectors, texts=texts)
 
 
 class Pipeline:

@@ -3,8 +3,11 @@
 Example::
 
     config = effective(settings, ProjectLLMRecord(project_id, model="qwen2.5:14b"))
-    config.enabled, config.model          # (True, 'qwen2.5:14b')
+    config.enabled, config.model          # (True, 'qwen2.5:14b') when the server offers that model
     config.rules.extraction_rules()       # ExtractionRules for the offline extractor, or None
+
+Which endpoint, key and model a project may use is decided in ``access.py``; an override the server does not
+allow leaves the project offline (``refused`` says why) rather than sending anything anywhere else.
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..engine.extraction import ExtractionRules
+from ..engine.rules import rule_problem
 from ..exceptions import ValidationError
 from ..prompts.extraction import Example
 from ..settings import Settings
 from ..store.llm import ProjectLLMRecord
+from . import access
 from .provider import OPENAI_URL
 
 MODES = ("inherit", "llm", "offline")
@@ -50,24 +55,39 @@ class EffectiveLLM:
     base_url: str | None
     api_key: str | None
     rules: ProjectRules = field(default_factory=ProjectRules)
+    own_endpoint: bool = False  # the project's base_url (and key), not the server's
+    refused: str | None = None  # why the project's overrides keep it offline
 
     @property
     def endpoint_key(self) -> str:
         return self.base_url or OPENAI_URL
 
 
-def effective(settings: Settings, record: ProjectLLMRecord) -> EffectiveLLM:
-    """Overrides win over settings; LLM mode needs a model and a mode other than ``offline``."""
+def effective(settings: Settings, record: ProjectLLMRecord, *, key_unreadable: bool = False) -> EffectiveLLM:
+    """Overrides win over settings where the server allows them; LLM mode needs a model and a mode other than
+    ``offline``. The server's key goes only with the server's endpoint. ``record.api_key`` is the opened key."""
     model = record.model or settings.llm_model
-    key = record.api_key or (settings.llm_api_key.get_secret_value() if settings.llm_api_key else None)
+    wanted = record.mode != "offline" and bool(model)
+    refused = access.refusal(settings, base_url=record.base_url, api_key=record.api_key, model=record.model) \
+        if wanted else None
+    if wanted and refused is None and key_unreadable:
+        refused = "the project's api_key cannot be decrypted with the server's secret key; store it again"
+    own_endpoint = record.base_url is not None
+    if own_endpoint:
+        base_url, key = record.base_url, record.api_key
+    else:
+        base_url = settings.llm_base_url
+        key = record.api_key or (settings.llm_api_key.get_secret_value() if settings.llm_api_key else None)
+    if refused is not None or key_unreadable:
+        key = None
     rules = ProjectRules(
         instructions=record.extraction_instructions, never_remember=tuple(record.never_remember),
         always_remember=tuple(record.always_remember),
         examples=tuple(Example(str(e.get("message", "")), tuple(str(m) for m in e.get("memories", [])))
                        for e in record.examples),
     )
-    return EffectiveLLM(enabled=record.mode != "offline" and bool(model), model=model,
-                        base_url=record.base_url or settings.llm_base_url, api_key=key, rules=rules)
+    return EffectiveLLM(enabled=wanted and refused is None, model=model, base_url=base_url, api_key=key, rules=rules,
+                        own_endpoint=own_endpoint, refused=refused)
 
 
 def apply_changes(record: ProjectLLMRecord, changes: dict[str, Any], settings: Settings) -> ProjectLLMRecord:
@@ -80,6 +100,10 @@ def apply_changes(record: ProjectLLMRecord, changes: dict[str, Any], settings: S
     updated = replace(record, **values)
     if updated.mode == "llm" and not (updated.model or settings.llm_model):
         raise ValidationError("mode 'llm' needs a model: set model here or RECALLR_LLM_MODEL on the server")
+    if _CONNECTION.intersection(changes):
+        refused = access.refusal(settings, base_url=updated.base_url, api_key=updated.api_key, model=updated.model)
+        if refused is not None:
+            raise ValidationError(refused)
     return updated
 
 
@@ -122,6 +146,10 @@ def _rule_list(name: str) -> Any:
                 isinstance(i, str) and 0 < len(i.strip()) <= MAX_RULE_CHARS for i in items):
             raise ValidationError(f"{name} must be a list of at most {MAX_RULES} non-empty strings of at most "
                                   f"{MAX_RULE_CHARS} characters")
+        for item in items:
+            problem = rule_problem(item.strip())
+            if problem is not None:
+                raise ValidationError(f"{name}: the rule {item.strip()[:60]!r} {problem}")
         return [i.strip() for i in items]
     return check
 
@@ -145,11 +173,19 @@ def _examples(value: Any) -> list[dict[str, Any]]:
     return out
 
 
-_URL = re.compile(r"^https?://\S+$")
+def _base_url(value: Any) -> str | None:
+    url = _optional_text("base_url", 500)(value)
+    problem = None if url is None else access.endpoint_problem(url)
+    if problem is not None:
+        raise ValidationError(problem)
+    return url
+
+
+_CONNECTION = frozenset({"base_url", "api_key", "model"})  # changes of these are checked against the server's rules
 _CHECKS: dict[str, Any] = {
     "mode": _mode,
     "model": _optional_text("model", 200),
-    "base_url": _optional_text("base_url", 500, _URL),
+    "base_url": _base_url,
     "api_key": _optional_text("api_key", 500),
     "extraction_instructions": _instructions,
     "never_remember": _rule_list("never_remember"),

@@ -1,6 +1,10 @@
 """Errors of LLM mode. They stay inside the worker and recall (a step falls back or the session fails with the
 message kept in its ``error``); none is ever an HTTP answer, so none needs a place in the wire mapping.
 
+A session's ``error`` is shown to the project, and the endpoint may be anyone's: messages are short and fixed
+(``llm_request_rejected: the LLM endpoint rejected the request (HTTP 401)``), never the provider's error body or
+the model's answer. Those go to the server log only (``provider_message``).
+
     RecallrAIError
     └── LLMError
         ├── LLMUnavailableError     timeouts, refused connections, 429/5xx after every retry
@@ -18,6 +22,9 @@ class LLMError(RecallrAIError):
 
     status, code = 502, "llm_error"
 
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
 
 class LLMUnavailableError(LLMError):
     """The model could not be reached or kept failing (timeouts, 429 and 5xx after every retry)."""
@@ -29,6 +36,10 @@ class LLMRequestError(LLMError):
     """The endpoint rejected the request itself (unknown model, bad key, prompt too long)."""
 
     code = "llm_request_rejected"
+
+    def __init__(self, message: str, http_status: int | None = None, *, provider_message: str = "") -> None:
+        super().__init__(message, http_status)
+        self.provider_message = provider_message  # the endpoint's own words: for the log and quirk learning only
 
 
 class LLMOutputError(LLMError):

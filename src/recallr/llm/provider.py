@@ -75,7 +75,8 @@ def load_openai() -> Any:
     try:
         import openai
     except ImportError as error:
-        raise ConfigurationError("LLM mode needs the openai package: pip install 'recallr[llm]'") from error
+        raise ConfigurationError("LLM mode needs the openai package (the llm extra of recallr-memory): "
+                                 "pip install 'openai>=1.30'") from error
     return openai
 
 
@@ -125,13 +126,15 @@ class Endpoint:
                 response, retries = self._with_retries(functools.partial(client.chat.completions.create, **kwargs),
                                                        max_retries=request.max_retries)
             except LLMRequestError as error:
-                if self._learn(model, error.message):
+                said = error.provider_message
+                if self._learn(model, said):
                     continue
-                if request.response_format is not None and any(w in error.message.lower() for w in _FORMAT_WORDS):
-                    raise FormatRejected(error.message) from error
+                if request.response_format is not None and any(w in said.lower() for w in _FORMAT_WORDS):
+                    raise FormatRejected("the LLM endpoint does not accept this response_format",
+                                         provider_message=said) from error
                 raise
             return _answer(response, request, retries)
-        raise LLMRequestError(f"{self.base_url or 'OpenAI'} keeps rejecting requests for {model}")
+        raise LLMRequestError("the LLM endpoint keeps rejecting the request")
 
     @staticmethod
     def _chat_arguments(model: str, request: ChatRequest, quirks: set[str]) -> dict[str, Any]:
@@ -184,12 +187,18 @@ class Endpoint:
                     return call(), attempt
                 except openai.APIStatusError as error:
                     if error.status_code < 500 and error.status_code not in _RETRYABLE_STATUS:
-                        raise LLMRequestError(f"{error.status_code}: {_message(error)}", 502) from error
+                        said = _message(error)
+                        log.warning("LLM endpoint %s rejected a request: HTTP %d: %s", self.base_url or "OpenAI",
+                                    error.status_code, said)
+                        raise LLMRequestError(f"the LLM endpoint rejected the request (HTTP {error.status_code})",
+                                              502, provider_message=said) from error
                     failure: Exception = error
                 except openai.APIConnectionError as error:  # includes APITimeoutError
                     failure = error
                 except openai.OpenAIError as error:
-                    raise LLMUnavailableError(f"{type(error).__name__}: {error}") from error
+                    log.warning("LLM endpoint %s: %s", self.base_url or "OpenAI", _clip(str(error)))
+                    raise LLMUnavailableError(
+                        f"the LLM endpoint's answer could not be read ({type(error).__name__})") from error
             if attempt == max_retries:
                 raise LLMUnavailableError(f"gave up after {attempt + 1} attempts: {_describe(failure)}") from failure
             delay = _retry_after(failure)
@@ -214,14 +223,19 @@ def _answer(response: Any, request: ChatRequest, retries: int) -> ChatAnswer:
 
 
 def _message(error: Any) -> str:
+    """The provider's error message, clipped (it is logged and matched against quirks, never shown to projects)."""
     body = getattr(error, "body", None)
     if isinstance(body, dict):
         inner = body.get("error", body)
         if isinstance(inner, dict) and inner.get("message"):
-            return str(inner["message"])
+            return _clip(str(inner["message"]))
         if isinstance(inner, str):
-            return inner
-    return str(getattr(error, "message", error))
+            return _clip(inner)
+    return _clip(str(getattr(error, "message", error)))
+
+
+def _clip(text: str, limit: int = 500) -> str:
+    return " ".join(text[:limit].split())
 
 
 def _describe(error: Exception) -> str:

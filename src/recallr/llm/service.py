@@ -7,7 +7,12 @@ thread pool between all work, and hands the engine:
 * ``formation_steps(ctx)`` for ``FormMemories`` (offline steps, with the project's rules, when LLM mode
   is off for the project: exactly the offline pipeline);
 * ``planner(project_id)`` for recall, ``resolve(conflict)`` for the worker, ``embedder()`` for the engine;
-* the project-facing operations behind ``/api/v1/project/llm`` and ``recallr llm``.
+* the project-facing operations behind ``/api/v1/project/llm`` and ``recallr llm`` (project API keys are
+  sealed by ``KeyBox`` before they reach the store; projects see whether LLM mode is on, not the server's
+  endpoint or model).
+
+Without the ``openai`` package a project's work runs offline (with ``llm_fallback = offline``) instead of
+failing, and changing a project's LLM settings says how to install it.
 
 Token usage is counted per session and task and written after each session's model work (and logged);
 recall's planning usage is buffered and written with the next write at least ``USAGE_FLUSH_SECONDS`` after
@@ -20,6 +25,7 @@ import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 from ..embedding import Embedder
@@ -27,7 +33,7 @@ from ..engine.consolidation import OfflineConsolidator
 from ..engine.formation import FormationSteps, OfflineExtractor
 from ..engine.pipeline import ProcessingContext
 from ..engine.summaries import OfflineSummarizer
-from ..exceptions import RecallrAIError
+from ..exceptions import ConfigurationError, RecallrAIError, ValidationError
 from ..settings import Settings
 from ..store import Database
 from ..store import llm as store
@@ -41,8 +47,9 @@ from .config import EffectiveLLM, apply_changes, effective
 from .consolidation import LLMConsolidator
 from .embedder import EndpointEmbedder
 from .extraction import LLMExtractor, LLMSummarizer
+from .keybox import KeyBox
 from .planner import QueryPlanner
-from .provider import Endpoint
+from .provider import Endpoint, load_openai
 from .resolution import Resolution, resolve_with_model, tagged_outcome
 from .steps import StepRunner
 from .structured import CallOptions, FormatMemory, StructuredCaller
@@ -71,6 +78,10 @@ class LLMService:
         self._usage_since = time.monotonic()
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
+        self.keys = KeyBox(settings, shared_database=db.dialect.name != "sqlite")
+        self._package_missing: str | bool | None = False  # False: not checked yet; None: installed
+        self._warned_missing = False
+        self.seal_plaintext_keys()
 
     # -- configuration ----------------------------------------------------------------------------------------
     def config(self, project_id: str) -> EffectiveLLM:
@@ -81,10 +92,43 @@ class LLMService:
         if cached is not None and cached[0] > now:
             return cached[1]
         with self.db.read() as tx:
-            config = effective(self.settings, store.get_project_llm(tx, project_id))
+            config = self._effective(store.get_project_llm(tx, project_id))
         with self._lock:
             self._configs[project_id] = (now + CONFIG_TTL, config)
         return config
+
+    def _effective(self, record: ProjectLLMRecord) -> EffectiveLLM:
+        """``effective`` with the project's key opened (a key sealed under another secret: the project is refused)."""
+        try:
+            opened = self.keys.open(record.api_key)
+        except ConfigurationError as error:
+            log.error("project %s: %s", record.project_id, error.message)
+            return effective(self.settings, replace(record, api_key=None), key_unreadable=True)
+        return effective(self.settings, replace(record, api_key=opened))
+
+    def package_missing(self) -> str | None:
+        """The install hint when the ``openai`` package is missing (checked once), else None."""
+        if self._package_missing is False:
+            try:
+                load_openai()
+                self._package_missing = None
+            except ConfigurationError as error:
+                self._package_missing = error.message
+        return self._package_missing if isinstance(self._package_missing, str) else None
+
+    def _runs_model(self, config: EffectiveLLM) -> bool:
+        """Whether work for ``config`` goes to the model: LLM mode on, and the package there (else, with the offline
+        fallback, the work runs offline rather than failing; with ``fail`` it fails with the install hint)."""
+        if not config.enabled:
+            return False
+        missing = self.package_missing()
+        if missing is None or self.settings.llm_fallback == "fail":
+            return True
+        with self._lock:
+            warned, self._warned_missing = self._warned_missing, True
+        if not warned:
+            log.warning("LLM mode is on but %s; work runs offline until it is installed", missing)
+        return False
 
     def endpoint(self, config: EffectiveLLM) -> Endpoint:
         key = (config.base_url, config.api_key)
@@ -117,7 +161,7 @@ class LLMService:
     def formation_steps(self, ctx: ProcessingContext) -> FormationSteps:
         """The steps for this session: LLM ones when the project runs a model, else the offline ones."""
         config = self.config(ctx.project.id)
-        if not config.enabled:
+        if not self._runs_model(config):
             rules = config.rules.extraction_rules()
             if rules is None:
                 return _OFFLINE
@@ -140,7 +184,7 @@ class LLMService:
     def planner(self, project_id: str) -> QueryPlanner | None:
         """The query planner of agentic, deep and auto recall, when the project runs a model."""
         config = self.config(project_id)
-        if not config.enabled:
+        if not self._runs_model(config):
             return None
         return QueryPlanner(self.caller(config, self.options(recall=True)),
                             lambda session_id, meter: self.record(project_id, session_id, meter))
@@ -154,7 +198,7 @@ class LLMService:
             ids = [c["memory_id"] for c in conflict.conflicting]
             existing = [m.content for m in memory_store.get_many(tx, ids)]
         config = self.config(user.project_id) if user is not None else None
-        if config is None or not config.enabled:
+        if config is None or not self._runs_model(config):
             return tagged_outcome(conflict)
         meter = UsageMeter()
         try:
@@ -215,22 +259,74 @@ class LLMService:
                     _merge(self._usage.setdefault(key, {}), counts)
 
     # -- project operations (routes and CLI) ------------------------------------------------------------------
-    def project_settings(self, project_id: str) -> dict[str, Any]:
-        """The project's overrides (never the API key itself) and what its work runs with."""
+    def project_settings(self, project_id: str, *, operator: bool = False) -> dict[str, Any]:
+        """The project's overrides (never the API key itself) and whether its work runs a model; ``operator``
+        (the CLI) adds the server's endpoint and model, which projects do not see."""
         with self.db.read() as tx:
             _require_project(tx, project_id)
             record = store.get_project_llm(tx, project_id)
-        return _settings_view(record, effective(self.settings, record))
+        return self._settings_view(record, operator=operator)
 
-    def update_project_settings(self, project_id: str, changes: dict[str, Any]) -> dict[str, Any]:
-        """Apply ``changes`` (only the fields given; null resets a field to the server's setting)."""
+    def update_project_settings(self, project_id: str, changes: dict[str, Any], *,
+                                operator: bool = False) -> dict[str, Any]:
+        """Apply ``changes`` (only the fields given; null resets a field to the server's setting).
+
+        ValidationError when the server does not allow them (access.py), or LLM mode is asked for without the
+        ``openai`` package installed (the message says how to install it)."""
+        missing = self.package_missing()
+        if missing is not None and (changes.get("mode") == "llm" or any(
+                changes.get(name) is not None for name in ("model", "base_url", "api_key"))):
+            raise ValidationError(missing)
         with self.db.write() as tx:
             _require_project(tx, project_id)
             record = apply_changes(store.get_project_llm(tx, project_id), changes, self.settings)
+            if changes.get("api_key") is not None and record.api_key is not None:
+                record = replace(record, api_key=self._seal(record.api_key))
             store.save_project_llm(tx, record)
         with self._lock:
             self._configs.pop(project_id, None)
-        return _settings_view(record, effective(self.settings, record))
+        return self._settings_view(record, operator=operator)
+
+    def _seal(self, api_key: str) -> str:
+        try:
+            return self.keys.seal(api_key)
+        except ConfigurationError as error:  # the server cannot keep keys safely: say so, store nothing
+            raise ValidationError(f"api_key cannot be stored: {error.message}") from error
+
+    def seal_plaintext_keys(self) -> int:
+        """Encrypt project keys stored in plaintext by older versions; how many (0 when no secret is available)."""
+        with self.db.read() as tx:
+            if not any(not self.keys.is_sealed(key) for key in store.stored_api_keys(tx).values()):
+                return 0
+        try:
+            with self.db.write() as tx:
+                plain = {pid: key for pid, key in store.stored_api_keys(tx).items() if not self.keys.is_sealed(key)}
+                for project_id, key in plain.items():
+                    store.set_api_key(tx, project_id, self.keys.seal(key))
+        except ConfigurationError as error:
+            log.warning("project API keys stay in plaintext in the database until this is fixed: %s", error.message)
+            return 0
+        log.info("encrypted %d project API key(s) stored in plaintext by an older version", len(plain))
+        return len(plain)
+
+    def _settings_view(self, record: ProjectLLMRecord, *, operator: bool) -> dict[str, Any]:
+        config = self._effective(record)
+        s = self.settings
+        shown = config.enabled and (operator or config.own_endpoint)
+        return {
+            "mode": record.mode or "inherit", "model": record.model, "base_url": record.base_url,
+            "api_key_set": record.api_key is not None, "extraction_instructions": record.extraction_instructions,
+            "never_remember": record.never_remember, "always_remember": record.always_remember,
+            "examples": record.examples,
+            "effective": {
+                "llm_enabled": config.enabled,
+                "endpoint": ("project" if config.own_endpoint else "server") if config.enabled else None,
+                "model": config.model if config.enabled and (operator or record.model is not None) else None,
+                "base_url": config.base_url if shown else None,
+                "refused": config.refused,
+            },
+            "allowed": {"project_endpoints": s.llm_project_endpoints, "models": list(s.llm_project_models)},
+        }
 
     def usage(self, project_id: str, session_id: str | None = None, *, top_sessions: int = 20) -> dict[str, Any]:
         """Calls and tokens of the project (or one session), in total, by task, and its costliest sessions."""
@@ -274,12 +370,3 @@ def _require_project(tx: Any, project_id: str) -> None:
         raise RecallrAIError(f"Project {project_id} not found", 404)
 
 
-def _settings_view(record: ProjectLLMRecord, config: EffectiveLLM) -> dict[str, Any]:
-    return {
-        "mode": record.mode or "inherit", "model": record.model, "base_url": record.base_url,
-        "api_key_set": record.api_key is not None, "extraction_instructions": record.extraction_instructions,
-        "never_remember": record.never_remember, "always_remember": record.always_remember,
-        "examples": record.examples,
-        "effective": {"llm_enabled": config.enabled, "model": config.model if config.enabled else None,
-                      "base_url": config.base_url if config.enabled else None},
-    }

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
+from ..language.secrets import redact
 from ..prompts._chat import ChatMessage, Prompt
 from .errors import LLMOutputError
 from .parsing import JSONParseError, parse_json
@@ -90,7 +91,7 @@ class StructuredCaller:
     def ask(self, prompt: Prompt[T], meter: UsageMeter, *, options: CallOptions | None = None) -> T:
         """The validated answer to ``prompt``; LLMOutputError when two answers in a row are unusable."""
         opts = options or self.options
-        messages = list(prompt.messages)
+        messages = redacted(prompt.messages)
         for attempt in range(2):
             text, finish = self._send(prompt, messages, meter, opts)
             try:
@@ -103,7 +104,7 @@ class StructuredCaller:
                 if truncated or attempt == 1:
                     raise LLMOutputError(f"{prompt.task}: {problem}", truncated=truncated) from error
                 meter.retry(prompt.task)
-                messages = [*prompt.messages, {"role": "assistant", "content": text[:_ECHO_CHARS]},
+                messages = [*redacted(prompt.messages), {"role": "assistant", "content": text[:_ECHO_CHARS]},
                             {"role": "user", "content": f"That answer could not be used: {problem}. Reply again "
                                                         "with only the JSON object, shaped as described above."}]
         raise AssertionError("unreachable")
@@ -126,6 +127,12 @@ class StructuredCaller:
                        retries=answer.retries)
             return answer.text, answer.finish_reason
         raise AssertionError("plain text is never rejected as a format")
+
+
+def redacted(messages: list[ChatMessage]) -> list[ChatMessage]:
+    """The messages with every secret replaced by ``[redacted]``: whatever a prompt quotes (conversations,
+    memories, project instructions), no password, key or card number is ever sent to a model."""
+    return [{"role": m["role"], "content": redact(m["content"])} for m in messages]
 
 
 def read(text: str, model: type[T]) -> T:

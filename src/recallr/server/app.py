@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from .. import __version__
 from ..engine import Engine
 from .errors import install_error_handlers
 from .guard import RequestGuard
+from .openapi import document
+from .query_arrays import BracketedArrayParams
 from .routes import context, llm, memories, project, sessions, system, users
 
 
@@ -21,13 +24,16 @@ def create_app(engine: Engine, *, fixed_project_id: str | None = None) -> FastAP
         app = create_app(Engine(Settings(data_dir="./data")))
         uvicorn.run(app)
     """
-    app = FastAPI(title="Recallr", version=__version__,
-                  description="Self-hosted long-term memory for AI assistants; RecallrAI API v1 compatible.")
+    # /docs and /redoc serve Swagger UI and ReDoc from files shipped in fastapi-offline: no CDN, works offline.
+    app = FastAPIOffline(title="Recallr", version=__version__,
+                         description="Self-hosted long-term memory for AI assistants; RecallrAI API v1 compatible.",
+                         swagger_ui_parameters={"validatorUrl": None})  # no call to the public validator
     app.state.engine = engine
     app.state.fixed_project_id = fixed_project_id
     install_error_handlers(app)
-    # Authentication, body limits and the JSON checks run before FastAPI reads the body (guard.py).
-    app.add_middleware(RequestGuard, engine=engine, fixed_project_id=fixed_project_id)
+    app.add_middleware(BracketedArrayParams)  # the Node SDK's ``status_filter[]=...`` read as ``status_filter=...``
+    # Outermost: authentication, body limits and the JSON checks run before anything reads the body (guard.py).
+    app.add_middleware(RequestGuard, engine=engine, fixed_project_id=fixed_project_id, router=app.router)
     app.include_router(users.router, prefix="/api/v1")
     app.include_router(sessions.router, prefix="/api/v1")
     app.include_router(context.router, prefix="/api/v1")
@@ -35,4 +41,5 @@ def create_app(engine: Engine, *, fixed_project_id: str | None = None) -> FastAP
     app.include_router(project.router, prefix="/api/v1")
     app.include_router(llm.router, prefix="/api/v1")
     app.include_router(system.router, prefix="/api/v1")
+    document(app, engine.settings)
     return app

@@ -7,7 +7,8 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
 import anyio.to_thread
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader
 from pydantic import BeforeValidator
 
 from ..engine import Engine
@@ -19,6 +20,14 @@ Blocking = Callable[..., Awaitable[Any]]
 INLINE_SCOPE_KEY = "recallr.inline"
 #: Set in the ASGI scope by the request guard (guard.py), which authenticates before the body is read.
 PROJECT_SCOPE_KEY = "recallr.project_id"
+
+
+#: The two headers every authenticated request carries, as OpenAPI security schemes (the Authorize button of
+#: ``/docs``). ``auto_error=False``: a missing header is the same 401 as a wrong one, from ``authenticate``.
+API_KEY_HEADER = APIKeyHeader(name="X-Recallr-Api-Key", scheme_name="ApiKey", auto_error=False,
+                              description="The project's API key (`rai_...`); sent with X-Recallr-Project-Id.")
+PROJECT_ID_HEADER = APIKeyHeader(name="X-Recallr-Project-Id", scheme_name="ProjectId", auto_error=False,
+                                 description="The id of the project the key belongs to.")
 
 
 async def get_engine(request: Request) -> Engine:
@@ -42,8 +51,8 @@ async def get_blocking(request: Request) -> Blocking:
 
 async def get_project_id(
     request: Request,
-    x_recallr_api_key: Annotated[str | None, Header(include_in_schema=True)] = None,
-    x_recallr_project_id: Annotated[str | None, Header(include_in_schema=True)] = None,
+    x_recallr_api_key: Annotated[str | None, Security(API_KEY_HEADER)] = None,
+    x_recallr_project_id: Annotated[str | None, Security(PROJECT_ID_HEADER)] = None,
 ) -> str:
     """The project the request's key belongs to (401 otherwise). Embedded apps have a fixed project."""
     checked: str | None = request.scope.get(PROJECT_SCOPE_KEY)

@@ -6,10 +6,12 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocketClose
 
-from ..exceptions import InternalServerError, RecallrAIError, ValidationError, to_body
+from ..exceptions import ROUTE_NOT_FOUND, InternalServerError, RecallrAIError, ValidationError, to_body
 
 log = logging.getLogger("recallr.server")
 
@@ -25,7 +27,22 @@ def error_response(error: RecallrAIError) -> JSONResponse:
     return JSONResponse(to_body(error), status_code=error.http_status, headers=headers)
 
 
+async def route_not_found(scope: Scope, receive: Receive, send: Send) -> None:
+    """The answer for a path no route serves: ``404 page not found`` as plain text, before authentication.
+
+    Not the JSON shape on purpose: both official SDKs read a 404 whose body has a ``detail`` as "user (or
+    session) not found", and only this exact text as a connection problem. A wrong base URL
+    (``http://host/api`` + ``/api/v1/users/x``) must not look like a missing user.
+    """
+    if scope["type"] == "websocket":
+        await WebSocketClose()(scope, receive, send)
+        return
+    await PlainTextResponse(ROUTE_NOT_FOUND, status_code=404)(scope, receive, send)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.router.default = route_not_found
+
     @app.exception_handler(RecallrAIError)
     async def recallr_error(_: Request, error: RecallrAIError) -> JSONResponse:
         return error_response(error)

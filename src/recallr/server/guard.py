@@ -3,7 +3,8 @@
 In order, for every HTTP request:
 
 1. authenticate from the headers alone (``X-Recallr-Api-Key``/``X-Recallr-Project-Id``; the embedded app's fixed
-   project and ``/api/v1/health`` need no key), so an anonymous client never gets its body read;
+   project, ``/api/v1/health`` and paths no route serves (a plain 404) need no key), so an anonymous client never
+   gets its body read;
 2. refuse NUL (``%00``) in the URL (422) and a body whose ``Content-Length`` is over ``RECALLR_MAX_BODY_BYTES``
    (413), then read the body, counting, within the limit and ``RECALLR_BODY_TIMEOUT_SECONDS`` (413 or 408);
 3. check a JSON body's values (finite numbers, 64-bit integers, no NUL, no lone surrogates: what no database stores
@@ -22,6 +23,7 @@ from typing import Any
 
 import anyio
 import anyio.to_thread
+from starlette.routing import Match, Router
 
 from ..engine import Engine, validation
 from ..exceptions import (
@@ -59,10 +61,12 @@ class _Disconnected(Exception):
 class RequestGuard:
     """ASGI middleware doing steps 1-4 above for ``app``; see the module docstring."""
 
-    def __init__(self, app: ASGIApp, *, engine: Engine, fixed_project_id: str | None = None) -> None:
+    def __init__(self, app: ASGIApp, *, engine: Engine, fixed_project_id: str | None = None,
+                 router: Router | None = None) -> None:
         self.app = app
         self.engine = engine
         self.fixed_project_id = fixed_project_id
+        self.router = router  # to tell paths no route serves (their plain 404 needs no key) from the API's
         self.max_body = engine.settings.max_body_bytes
         self.body_timeout = engine.settings.body_timeout_seconds
 
@@ -106,7 +110,8 @@ class RequestGuard:
             scope[PROJECT_SCOPE_KEY] = self.fixed_project_id
             return self.max_body
         path: str = scope.get("path", "")
-        if not (path == API_PREFIX or path.startswith(API_PREFIX + "/")) or path in PUBLIC_PATHS:
+        api = path == API_PREFIX or path.startswith(API_PREFIX + "/")
+        if not api or path in PUBLIC_PATHS or not self._routed(scope):
             return min(self.max_body, DRAIN_BYTES)
         project_id, api_key = headers.get("x-recallr-project-id"), headers.get("x-recallr-api-key")
         authenticate = self.engine.projects.authenticate
@@ -115,6 +120,12 @@ class RequestGuard:
         else:  # a database read: off the event loop
             scope[PROJECT_SCOPE_KEY] = await anyio.to_thread.run_sync(authenticate, project_id, api_key)
         return self.max_body
+
+    def _routed(self, scope: Scope) -> bool:
+        """Whether a route serves the path (with any method: a wrong method is the route's 405, after the key)."""
+        if self.router is None:
+            return True
+        return any(route.matches(scope)[0] is not Match.NONE for route in self.router.routes)
 
     async def _read(self, receive: Receive, limit: int) -> bytes:
         """The whole body, refused past ``limit`` bytes or ``body_timeout`` seconds."""

@@ -159,7 +159,18 @@ class Database:
         self._drop_connection()
 
     def migrate(self) -> list[int]:
-        """Apply pending numbered migrations; returns the versions applied."""
+        """Apply pending numbered migrations; returns the versions applied.
+
+        A migration that fails (pgvector missing, no privilege) leaves no connection open: the caller usually gives
+        up on this database, and a connection left to the garbage collector would hold a server slot until then.
+        """
+        try:
+            return self._migrate()
+        except BaseException:
+            self._drop_connection()
+            raise
+
+    def _migrate(self) -> list[int]:
         applied: list[int] = []
         with self.write() as tx:
             self.dialect.migration_lock(tx)

@@ -21,7 +21,7 @@ class ProjectLLMRecord:
     project_id: str
     mode: str | None = None  # "llm", "offline" or None (inherit: LLM mode when a model is configured)
     base_url: str | None = None
-    api_key: str | None = None
+    api_key: str | None = None  # as stored: sealed (fernet:v1:...) by the LLM service, or plaintext of old versions
     model: str | None = None
     extraction_instructions: str = ""
     never_remember: list[str] = field(default_factory=list)
@@ -49,6 +49,17 @@ def save_project_llm(tx: Tx, record: ProjectLLMRecord) -> None:
         f"VALUES (?, {', '.join('?' for _ in columns)}, ?) ON CONFLICT (project_id) DO UPDATE SET {updates}",
         [record.project_id, *values, now_us()],
     )
+
+
+def stored_api_keys(tx: Tx) -> dict[str, str]:
+    """``{project_id: stored api_key}`` of every project that stored a key (sealed, or plaintext from old versions)."""
+    rows = tx.all("SELECT project_id, api_key FROM project_llm_settings WHERE api_key IS NOT NULL")
+    return {row["project_id"]: row["api_key"] for row in rows}
+
+
+def set_api_key(tx: Tx, project_id: str, api_key: str | None) -> None:
+    tx.execute("UPDATE project_llm_settings SET api_key = ?, updated_at = ? WHERE project_id = ?",
+               [api_key, now_us(), project_id])
 
 
 def add_usage(tx: Tx, project_id: str, session_id: str, counts: Mapping[str, Mapping[str, int]]) -> None:

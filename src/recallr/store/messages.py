@@ -48,15 +48,21 @@ def last_messages(tx: Tx, user_id: str, n: int) -> list[MessageRecord]:
     return [MessageRecord.from_row(r) for r in reversed(rows)]
 
 
-def index_messages(tx: Tx, user_id: str, messages: Sequence[MessageRecord], vectors: np.ndarray) -> None:
-    """Store vectors and full-text entries for messages not indexed yet (idempotent)."""
-    todo = [(m, v) for m, v in zip(messages, vectors, strict=True)
+def index_messages(tx: Tx, user_id: str, messages: Sequence[MessageRecord], vectors: np.ndarray, *,
+                   texts: Sequence[str] | None = None) -> None:
+    """Store vectors and full-text entries for messages not indexed yet (idempotent).
+
+    ``texts`` are what the full-text index holds (the engine passes the messages with secrets redacted);
+    the messages' own content by default. The stored messages are never changed.
+    """
+    searchable = list(texts) if texts is not None else [m.content for m in messages]
+    todo = [(m, v, t) for m, v, t in zip(messages, vectors, searchable, strict=True)
             if not tx.scalar("SELECT indexed FROM messages WHERE id = ?", [m.id])]
     if not todo:
         return
     tx.executemany("INSERT INTO message_vectors (message_id, user_id, embedding) VALUES (?, ?, ?)",
-                   [(m.id, user_id, np.asarray(v, dtype=np.float32).tobytes()) for m, v in todo])
-    tx.dialect.set_vectors(tx, "message_vectors", [(m.id, v) for m, v in todo], key="message_id")
-    tx.executemany("UPDATE messages SET indexed = TRUE WHERE id = ?", [(m.id,) for m, _ in todo])
-    tx.dialect.index_text(tx, "messages", [(m.id, m.content) for m, _ in todo])
+                   [(m.id, user_id, np.asarray(v, dtype=np.float32).tobytes()) for m, v, _ in todo])
+    tx.dialect.set_vectors(tx, "message_vectors", [(m.id, v) for m, v, _ in todo], key="message_id")
+    tx.executemany("UPDATE messages SET indexed = TRUE WHERE id = ?", [(m.id,) for m, _, _ in todo])
+    tx.dialect.index_text(tx, "messages", [(m.id, t) for m, _, t in todo])
     tx.execute("UPDATE users SET memory_rev = memory_rev + 1 WHERE id = ?", [user_id])

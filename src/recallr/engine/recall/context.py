@@ -1,12 +1,17 @@
-"""The context string: memories with event dates, then summaries, then past and recent messages."""
+"""The context string: memories with event dates, then summaries, then past and recent messages.
+
+Every line is shown with its secrets redacted (``recallr.language.secrets``): a password said in an earlier
+session, or in this one, never comes back verbatim.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 
+from ...language.secrets import redact
 from ...store.records import to_dt
 
 DAY_US = 86_400 * 1_000_000
@@ -76,8 +81,14 @@ def _summary_text(summary: Line, shown: Sequence[str]) -> str:
     return f"{summary.text.partition(': ')[0]}: nothing beyond the memories above."
 
 
+def _redacted(lines: Sequence[Line]) -> list[Line]:
+    return [replace(line, text=redact(line.text)) for line in lines]
+
+
 def render(*, now: datetime, tz: tzinfo, tz_name: str, memories: Sequence[Line], past: Sequence[Line],
            summaries: Sequence[Line], messages: Sequence[Line], recent: Sequence[Line]) -> str:
+    memories, past, summaries = _redacted(memories), _redacted(past), _redacted(summaries)
+    messages, recent = _redacted(messages), _redacted(recent)
     local = now.astimezone(tz)
     parts = [f"Current date and time: {local:%A}, {local.day} {local:%B %Y %H:%M} ({tz_name})."]
     if memories:

@@ -14,8 +14,12 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'-]*|\d{2,4}")
 _NAME = re.compile(r"\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)\b")
 _PAST = re.compile(r"\b(used to|before|previous(?:ly)?|formerly|former|originally|at first|old|earlier|anymore|"
                    r"no longer|change[ds]?|history|first)\b", re.I)
-_SPLIT = re.compile(r"\s*(?:\?|;|\band also\b|\band what\b|\band when\b|\band where\b|\band how\b|\band who\b)\s*",
-                    re.I)
+# No leading or trailing ``\s*``: the parts are stripped anyway, and ``\s*`` before an alternation is tried again at
+# every position of a whitespace run (quadratic: 10 KB of spaces took 12 s).
+_SPLIT = re.compile(r"\?|;|\band (?:also|what|when|where|how|who)\b", re.I)
+# Only the end of a long message is the question: recall reads its last words (bounded work per query).
+MAX_QUERY_WORDS = 300
+MAX_QUERY_CHARS = 3000
 _STOPWORD_TEXT = """a about above after again against all am an and any are as at be because been before being
 below between both but by can could did do does doing down during each few for from further had has have having he
 her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of
@@ -74,6 +78,20 @@ def entities(text: str) -> list[str]:
     return list(found)
 
 
+def query_tail(text: str) -> str:
+    """The last ``MAX_QUERY_WORDS`` words (at most ``MAX_QUERY_CHARS`` characters) of a message; O(len(text)).
+
+    Example::
+
+        >>> query_tail("blah " * 5000 + "Where do I live?").split()[-4:], len(query_tail("blah " * 5000).split())
+        (['Where', 'do', 'I', 'live?'], 300)
+    """
+    if len(text) <= MAX_QUERY_CHARS and text.count(" ") < MAX_QUERY_WORDS:
+        return text
+    words = text[-4 * MAX_QUERY_CHARS:].split()[-MAX_QUERY_WORDS:]
+    return " ".join(words)[-MAX_QUERY_CHARS:].strip()
+
+
 def _strip_speaker(text: str) -> str:
     head, sep, rest = text.partition(": ")
     return rest if sep and len(head) <= 40 and head[:1].isupper() and " " not in head.strip() else text
@@ -85,8 +103,8 @@ def build_query(messages: Sequence[MessageRecord], now: datetime, *, window: int
     last_user = next((m for m in reversed(recent) if m.role == "user"), recent[-1] if recent else None)
     if last_user is None:
         return RecallQuery("", [], [], [], None, False, False)
-    text = _strip_speaker(last_user.content)
-    before = [_strip_speaker(m.content) for m in recent if m.position < last_user.position][-(window - 1):]
+    text = query_tail(_strip_speaker(last_user.content))
+    before = [query_tail(_strip_speaker(m.content)) for m in recent if m.position < last_user.position][-(window - 1):]
     parts = [p.strip() for p in _SPLIT.split(text) if len(p.strip()) > 8]
     return RecallQuery(
         text=text, context=before, keywords=keywords(text), entities=entities(text),

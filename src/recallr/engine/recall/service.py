@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -12,6 +12,7 @@ import numpy as np
 
 from ...embedding import Embedder
 from ...exceptions import ValidationError
+from ...language.secrets import redact
 from ...store import Database, Tx, now_us
 from ...store import memories as memory_store
 from ...store import messages as message_store
@@ -103,8 +104,10 @@ class Recall:
             user = require_user(tx, project_id, custom_user_id)
             session = require_session(tx, user, session_id)
             wanted = max(6, params.last_n_messages or 0)  # the query needs the last few turns only
-            turns = message_store.list_messages(tx, session.id, offset=max(0, session.message_count - wanted),
-                                                limit=wanted)[0]
+            page = message_store.list_messages(tx, session.id, offset=max(0, session.message_count - wanted),
+                                               limit=wanted)[0]
+            # The query, the planner's prompt and the context see the turns with secrets redacted.
+            turns = [replace(t, content=redact(t.content)) for t in page]
             now = to_dt(now_us() + session.clock_offset_us)
             assert now is not None
             query = build_query(turns, now)

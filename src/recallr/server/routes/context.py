@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
 
 from ...engine.recall import RecallParams
 from ...exceptions import RecallrAIError, to_body
@@ -19,7 +20,31 @@ from ..deps import BlockingDep, EngineDep, ProjectDep, QueryBool
 router = APIRouter(prefix="/users/{user_id}/sessions/{session_id}", tags=["context"])
 
 
-@router.get("/context", response_model=None)
+class ContextOut(BaseModel):
+    """The answer of ``stream=false``, and the last event of ``stream=true`` (earlier events: progress only)."""
+
+    is_final: bool
+    status_update_message: str | None = None
+    error_message: str | None = None
+    context: str | None = None
+    metadata: dict[str, Any] | None = Field(None, description="How recall ran: strategy used, counts, timings.")
+
+
+_ANSWERS: dict[int | str, dict[str, Any]] = {200: {
+    "model": ContextOut,
+    "description": "The context; with `stream=true`, Server-Sent Events whose `data:` lines are ContextOut "
+                   "objects, the last with `is_final: true`.",
+    # OpenAPI 3.1: an event stream's schema describes one event; its data is a ContextOut as JSON.
+    "content": {"text/event-stream": {"schema": {
+        "type": "object", "required": ["data"],
+        "properties": {"data": {"type": "string", "contentMediaType": "application/json",
+                                "contentSchema": {"$ref": "#/components/schemas/ContextOut"}},
+                       "event": {"type": "string"}, "id": {"type": "string"}},
+    }}},
+}}
+
+
+@router.get("/context", response_model=None, responses=_ANSWERS)
 async def get_context(
     user_id: str, session_id: str, engine: EngineDep, project_id: ProjectDep, run: BlockingDep,
     recall_strategy: RecallStrategy = RecallStrategy.BALANCED,
@@ -47,6 +72,10 @@ async def get_context(
 
     if not stream:
         return answer(await run(engine.recall.context, project_id, user_id, session_id, params))
+
+    # 404 for an unknown user or session before the stream starts, as the official SDKs expect: once the
+    # 200 and its headers are sent, an error can only travel as an event.
+    await run(engine.sessions.get, project_id, user_id, session_id)
 
     async def events() -> AsyncIterator[str]:
         loop = asyncio.get_running_loop()

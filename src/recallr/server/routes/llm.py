@@ -1,6 +1,7 @@
 """/api/v1/project/llm: the project's LLM overrides and extraction rules, token usage, retrying failed sessions.
 
-Recallr extensions (docs/llm.md). The API key is write-only: reads say only whether one is set.
+Recallr extensions (docs/llm.md). The API key is write-only: reads say only whether one is set. Reads show
+whether LLM mode is on, never the server's endpoint, key or default model.
 """
 
 from __future__ import annotations
@@ -21,9 +22,22 @@ class ExampleIO(BaseModel):
 
 
 class EffectiveOut(BaseModel):
+    """Whether the project's work runs a model; the server's own endpoint and model are not shown."""
+
     llm_enabled: bool
-    model: str | None
-    base_url: str | None
+    endpoint: Literal["server", "project"] | None = Field(
+        None, description="Whose endpoint the project's work uses (null: LLM mode is off).")
+    model: str | None = Field(None, description="The model, when the project chose it.")
+    base_url: str | None = Field(None, description="The endpoint, when it is the project's own.")
+    refused: str | None = Field(None, description="Why the server keeps the project's overrides offline, if it does.")
+
+
+class AllowedOut(BaseModel):
+    """What the server lets projects choose."""
+
+    project_endpoints: bool = Field(..., description="Whether projects may set their own base_url (with own api_key).")
+    models: list[str] = Field(..., description="Models a project may choose on the server's endpoint, besides the "
+                                               "server's default.")
 
 
 class ProjectLLMOut(BaseModel):
@@ -36,6 +50,7 @@ class ProjectLLMOut(BaseModel):
     always_remember: list[str]
     examples: list[ExampleIO]
     effective: EffectiveOut
+    allowed: AllowedOut
 
 
 class ProjectLLMUpdate(BaseModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
@@ -16,11 +16,12 @@ from ...schemas_memory import (
 )
 from ...types import MergeConflictStatus
 from ..deps import BlockingDep, EngineDep, ProjectDep, QueryBool
+from ..openapi import errors
 
 router = APIRouter(prefix="/users/{user_id}", tags=["memories"])
 
 
-@router.get("/memories", response_model=MemoryListOut)
+@router.get("/memories", response_model=MemoryListOut, responses=errors(400))
 async def list_memories(
     user_id: str, engine: EngineDep, project_id: ProjectDep, run: BlockingDep,
     offset: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=200)] = 20,
@@ -61,7 +62,8 @@ async def delete_memory(user_id: str, memory_id: str, engine: EngineDep, project
 async def list_merge_conflicts(
     user_id: str, engine: EngineDep, project_id: ProjectDep, run: BlockingDep,
     offset: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 10,
-    status: MergeConflictStatus | None = None, sort_by: str = "created_at", sort_order: str = "desc",
+    status: MergeConflictStatus | None = None,
+    sort_by: Literal["created_at", "resolved_at"] = "created_at", sort_order: Literal["asc", "desc"] = "desc",
 ) -> MergeConflictListOut:
     views, total = await run(engine.conflicts.page, project_id, user_id, offset=offset, limit=limit,
                              status=status.value if status else None, sort_by=sort_by, sort_order=sort_order)
@@ -75,7 +77,7 @@ async def get_merge_conflict(user_id: str, conflict_id: str, engine: EngineDep, 
     return MergeConflictOut.of(await run(engine.conflicts.get, project_id, user_id, conflict_id))
 
 
-@router.post("/merge-conflicts/{conflict_id}/resolve", response_model=MergeConflictOut)
+@router.post("/merge-conflicts/{conflict_id}/resolve", response_model=MergeConflictOut, responses=errors(400))
 async def resolve_merge_conflict(user_id: str, conflict_id: str, body: ResolveIn, engine: EngineDep,
                                  project_id: ProjectDep, run: BlockingDep) -> MergeConflictOut:
     answers = [a.model_dump() for a in body.answers.question_answers]

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response
 
 from ...schemas_memory import CategoryIn, CategoryListOut, CategoryOut, CategoryUpdate, ProjectOut, ProjectUpdate
 from ..deps import BlockingDep, EngineDep, ProjectDep
+from ..openapi import errors
 
 router = APIRouter(tags=["project"])
 
@@ -16,7 +17,7 @@ async def list_categories(engine: EngineDep, project_id: ProjectDep, run: Blocki
     return CategoryListOut(categories=[CategoryOut(name=c.name, description=c.description) for c in found])
 
 
-@router.post("/categories", status_code=201, response_model=CategoryOut)
+@router.post("/categories", status_code=201, response_model=CategoryOut, responses=errors(409))
 async def create_category(body: CategoryIn, engine: EngineDep, project_id: ProjectDep,
                           run: BlockingDep) -> CategoryOut:
     made = await run(engine.categories.create, project_id, body.name, body.description)

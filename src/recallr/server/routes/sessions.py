@@ -19,6 +19,7 @@ from ...schemas import (
 )
 from ...types import SessionStatus
 from ..deps import BlockingDep, EngineDep, ProjectDep
+from ..openapi import errors
 
 router = APIRouter(prefix="/users/{user_id}/sessions", tags=["sessions"])
 
@@ -89,7 +90,7 @@ async def delete_session(
     return Response(status_code=204)
 
 
-@router.post("/{session_id}/add-message", response_model=Acknowledged)
+@router.post("/{session_id}/add-message", response_model=Acknowledged, responses=errors(400))
 async def add_message(
     user_id: str, session_id: str, body: MessageCreate, engine: EngineDep, project_id: ProjectDep, run: BlockingDep
 ) -> Acknowledged:
@@ -115,7 +116,7 @@ async def get_messages(
     )
 
 
-@router.post("/{session_id}/process", response_model=Acknowledged)
+@router.post("/{session_id}/process", response_model=Acknowledged, responses=errors(400))
 async def process_session(
     user_id: str, session_id: str, engine: EngineDep, project_id: ProjectDep, run: BlockingDep
 ) -> Acknowledged:

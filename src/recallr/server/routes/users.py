@@ -10,11 +10,12 @@ from ...engine import validation
 from ...schemas import MessageOut, UserCreate, UserListOut, UserMessagesOut, UserOut, UserUpdate
 from ...store.users import UNSET
 from ..deps import BlockingDep, EngineDep, ProjectDep
+from ..openapi import errors
 
 router = APIRouter(tags=["users"])
 
 
-@router.post("/users", status_code=201, response_model=UserOut)
+@router.post("/users", status_code=201, response_model=UserOut, responses=errors(409))
 async def create_user(body: UserCreate, engine: EngineDep, project_id: ProjectDep, run: BlockingDep) -> UserOut:
     user = await run(
         engine.users.create,
@@ -53,7 +54,7 @@ async def get_user(user_id: str, engine: EngineDep, project_id: ProjectDep, run:
     return UserOut.of(await run(engine.users.get, project_id, user_id))
 
 
-@router.put("/users/{user_id}", response_model=UserOut)
+@router.put("/users/{user_id}", response_model=UserOut, responses=errors(409))
 async def update_user(
     user_id: str, body: UserUpdate, engine: EngineDep, project_id: ProjectDep, run: BlockingDep
 ) -> UserOut:

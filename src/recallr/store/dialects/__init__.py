@@ -17,7 +17,8 @@ def dialect_for(url: str) -> Dialect:
         return PostgresDialect(url)
     from ...exceptions import ConfigurationError
 
-    raise ConfigurationError(f"Unsupported database URL {url!r}: use sqlite:///path or postgresql://...")
+    scheme = url.split(":", 1)[0][:20] if ":" in url else "no scheme"  # never the URL: it may hold a password
+    raise ConfigurationError(f"Unsupported database URL ({scheme}): use sqlite:///path or postgresql://...")
 
 
 __all__ = ["Dialect", "dialect_for"]

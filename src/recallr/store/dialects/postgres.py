@@ -64,7 +64,8 @@ class PostgresDialect:
         try:
             import psycopg
         except ImportError as error:
-            raise ConfigurationError("PostgreSQL needs psycopg: pip install 'recallr[postgres]'") from error
+            raise ConfigurationError("PostgreSQL needs psycopg (the postgres extra of recallr-memory): "
+                                     "pip install 'psycopg[binary,pool]>=3.1'") from error
         self._psycopg = psycopg
         self.url = url
 
@@ -91,7 +92,7 @@ class PostgresDialect:
 
     def json_contains(self, column: str, wanted: dict[str, Any]) -> tuple[str, list[Any]]:
         # Texts holding a token jsonb refuses (stored by older versions) go through a function that answers NULL
-        # for them (migration 0007) rather than failing the whole query; the rest are cast directly.
+        # for them (migration 0008) rather than failing the whole query; the rest are cast directly.
         doc = (f"(CASE WHEN strpos({column}, 'NaN') + strpos({column}, 'Infinity') + strpos({column}, '\\u0000') "
                f"= 0 THEN ({column})::jsonb ELSE recallr_jsonb_or_null({column}) END)")
         clauses, params = [], []

@@ -36,10 +36,14 @@ class SQLiteDialect:
     def connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
         conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")  # durable against process crashes, fast
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA busy_timeout=30000")
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")  # the first statement: fails here on a file that is no database
+            conn.execute("PRAGMA synchronous=NORMAL")  # durable against process crashes, fast
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=30000")
+        except BaseException:
+            conn.close()
+            raise
         return conn
 
     def sql(self, statement: str) -> str:
@@ -116,13 +120,16 @@ class SQLiteDialect:
             "unable to open" in str(error) or "disk I/O" in str(error)
         )
 
-    # Messages use an external-content index keyed by message id; memories and summaries (text ids) go
-    # through a rowid map table whose rows cascade away with their owner, so stale index rows never match.
+    # Messages use an external-content index keyed by message id over message_search, which holds the text
+    # indexed (secrets redacted) and cascades away with the message (migration 0007); memories and summaries
+    # (text ids) go through a rowid map table whose rows cascade away with their owner, so stale index rows
+    # never match.
     _MAPPED: ClassVar[dict[str, str]] = {"memories": "memory_id", "session_summaries": "summary_id"}
 
     def index_text(self, tx: Any, table: str, rows: Sequence[tuple[Any, str]]) -> None:
-        if table not in self._MAPPED:
-            tx.executemany(f"INSERT INTO {table}_fts(rowid, content) VALUES (?, ?)", list(rows))
+        if table == "messages":
+            tx.executemany("INSERT INTO message_search (message_id, content) VALUES (?, ?)", list(rows))
+            tx.executemany("INSERT INTO messages_fts(rowid, content) VALUES (?, ?)", list(rows))
             return
         key = self._MAPPED[table]
         for ident, text in rows:

@@ -1,0 +1,3 @@
+-- The full-text index of messages holds their text with secrets redacted, not their stored content.
+-- PostgreSQL needs nothing here (the tsvector column is written from the redacted text); SQLite's part moves
+-- the indexed text into a table of its own.
