@@ -84,6 +84,23 @@ class Settings(BaseSettings):
     console_session_hours: float = Field(
         12.0, gt=0, le=24 * 30, description="How long a console sign-in lasts before the API key is asked again."
     )
+    max_metadata_depth: int = Field(
+        32, ge=1, le=200, description="Deepest accepted nesting of objects and arrays in metadata and metadata "
+        "filters (the metadata object itself is level 1)."
+    )
+    max_filter_keys: int = Field(
+        64, ge=1, le=1000, description="Most keys (at every level together) in one metadata filter; each becomes a "
+        "condition the database checks on every candidate row."
+    )
+    max_body_bytes: int = Field(
+        2 * 1024 * 1024, ge=1024, description="Largest accepted request body, in bytes (413 beyond it, checked from "
+        "Content-Length before reading and while reading). The default fits a message at the content limit with "
+        "every character JSON-escaped."
+    )
+    body_timeout_seconds: float = Field(
+        30.0, gt=0, description="Longest time a client may take to send a request body (408 and the connection "
+        "closed beyond it), so slow senders cannot hold connections and memory."
+    )
     log_level: str = Field("info", description="Log level: debug, info, warning or error.")
     secret_key: SecretStr | None = Field(
         None, description="Server secret that encrypts the API keys projects store for their own LLM endpoints (any "

@@ -93,11 +93,15 @@ class PostgresDialect:
         tx.execute("SELECT id FROM users WHERE id = ? FOR NO KEY UPDATE", [user_id])
 
     def json_contains(self, column: str, wanted: dict[str, Any]) -> tuple[str, list[Any]]:
+        # Texts holding a token jsonb refuses (stored by older versions) go through a function that answers NULL
+        # for them (migration 0008) rather than failing the whole query; the rest are cast directly.
+        doc = (f"(CASE WHEN strpos({column}, 'NaN') + strpos({column}, 'Infinity') + strpos({column}, '\\u0000') "
+               f"= 0 THEN ({column})::jsonb ELSE recallr_jsonb_or_null({column}) END)")
         clauses, params = [], []
         for key, value in wanted.items():
-            clauses.append(f"(({column})::jsonb -> ?) = (?)::jsonb")
+            clauses.append(f"({doc} -> ?) = (?)::jsonb")
             params.extend([str(key), json.dumps(value)])
-        return (" AND ".join(clauses) or "TRUE"), params
+        return f"COALESCE({' AND '.join(clauses) or 'TRUE'}, FALSE)", params
 
     def json_array_overlaps(self, column: str, values: Sequence[str]) -> tuple[str, list[Any]]:
         return f"jsonb_exists_any(({column})::jsonb, (?)::text[])", [list(values)]

@@ -83,7 +83,9 @@ class SQLiteDialect:
         clauses: list[str] = []
         params: list[Any] = []
         _match_object(column, "$", wanted, clauses, params)
-        return (" AND ".join(clauses) or "1=1"), params
+        # CASE, unlike AND, is evaluated lazily: a row an older version stored as invalid JSON (NaN) never reaches
+        # the JSON functions (they raise "malformed JSON"); it just does not match.
+        return f"(CASE WHEN json_valid({column}) THEN ({' AND '.join(clauses) or '1=1'}) ELSE 0 END)", params
 
     def set_vectors(self, tx: Any, table: str, rows: Sequence[tuple[Any, Any]], *, key: str = "id") -> None:
         """Nothing to do: vectors live in the row's BLOB and are searched with numpy."""
@@ -228,7 +230,10 @@ def _json_type(value: Any) -> str:
 def _match_object(column: str, path: str, wanted: dict[str, Any], clauses: list[str], params: list[Any]) -> None:
     """Exact JSON equality of each key, typed (1 is not true) and key-order independent for objects."""
     for key, value in wanted.items():
-        sub = path + '."' + str(key).replace('"', '""') + '"'
+        if '"' in str(key):  # a JSON path cannot quote it: look the key up among its object's members
+            _match_member(column, path, str(key), value, clauses, params)
+            continue
+        sub = path + '."' + str(key) + '"'
         kind = _json_type(value)
         if kind == "real":
             clauses.append(f"json_type({column}, ?) IN ('real', 'integer') AND json_extract({column}, ?) = ?")
@@ -246,3 +251,21 @@ def _match_object(column: str, path: str, wanted: dict[str, Any], clauses: list[
             clauses.append(f"(SELECT COUNT(*) FROM json_each({column}, ?)) = ?")
             params.extend([sub, len(value)])
             _match_object(column, sub, value, clauses, params)
+
+
+def _match_member(column: str, path: str, key: str, value: Any, clauses: list[str], params: list[Any]) -> None:
+    """The member ``key`` of the object at ``path`` equals ``value``; an object value is compared as compact JSON
+    text (key order counts here, the one place it does)."""
+    kind = _json_type(value)
+    test = {"real": "type IN ('real', 'integer') AND atom = ?", "integer": "type = ? AND atom = ?",
+            "text": "type = ? AND atom = ?", "null": "type = ?", "true": "type = ?", "false": "type = ?"}.get(kind)
+    if test is None:  # array or object
+        test = "type = ? AND json(value) = json(?)"
+    clauses.append(f"EXISTS (SELECT 1 FROM json_each({column}, ?) WHERE key = ? AND {test})")
+    params.extend([path, key])
+    if kind != "real":
+        params.append(kind)
+    if kind in ("real", "integer", "text"):
+        params.append(value)
+    elif kind in ("array", "object"):
+        params.append(json.dumps(value, separators=(",", ":"), ensure_ascii=False))
