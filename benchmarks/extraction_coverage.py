@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from recallr.engine.categories import DEFAULT_CATEGORIES
-from recallr.engine.extraction import Candidate, Turn, extract
+from recallr.language.categories import DEFAULT_CATEGORIES
+from recallr.language.extraction import Candidate, Turn, extract
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data" / "locomo" / "locomo_dev5.json"

@@ -61,15 +61,15 @@ def _query(t: str) -> None:
 
 
 def _dates(t: str) -> None:
-    from recallr.engine.dates import asks_for_date, event_span, with_absolute_date
+    from recallr.language.dates import asks_for_date, event_span, with_absolute_date
 
     with_absolute_date(t, event_span(t, NOW))
     asks_for_date(t)
 
 
 def _extract(t: str) -> None:
-    from recallr.engine.categories import DEFAULT_CATEGORIES
-    from recallr.engine.extraction import ExtractionRules, Turn, extract
+    from recallr.language.categories import DEFAULT_CATEGORIES
+    from recallr.language.extraction import ExtractionRules, Turn, extract
 
     rules = ExtractionRules(never_remember=("salary", "(a+)+$"), always_remember=("allerg", "(x|x)*y"))
     turns = [Turn(0, "user", t), Turn(1, "assistant", t), Turn(2, "user", "Caroline: " + t)]
@@ -77,7 +77,7 @@ def _extract(t: str) -> None:
 
 
 def _categories(t: str) -> None:
-    from recallr.engine.categories import DEFAULT_CATEGORIES, categorize
+    from recallr.language.categories import DEFAULT_CATEGORIES, categorize
 
     categorize(t, DEFAULT_CATEGORIES)
 
@@ -145,8 +145,8 @@ def _end_to_end(kind: str, directory: str) -> dict[str, float]:
 
 def _rule(rule: str) -> dict[str, float]:
     """One never_remember and always_remember rule over messages of "a"s (the worst case of backtracking)."""
-    from recallr.engine.categories import DEFAULT_CATEGORIES
-    from recallr.engine.extraction import ExtractionRules, Turn, extract
+    from recallr.language.categories import DEFAULT_CATEGORIES
+    from recallr.language.extraction import ExtractionRules, Turn, extract
 
     rules = ExtractionRules(never_remember=(rule,), always_remember=(rule,))
     turns = [Turn(i, "user", "a" * n + "!") for i, n in enumerate((30, 176, 1000, SIZE - 1))]

@@ -7,8 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from recallr.engine import _date_rules
-from recallr.engine.dates import (
+from recallr.language.dates import (
     TimeSpan,
     asks_for_date,
     event_span,
@@ -17,6 +16,7 @@ from recallr.engine.dates import (
     query_date_range,
     with_absolute_date,
 )
+from recallr.language.dates import rules as _date_rules
 
 REF = datetime(2023, 5, 8, 13, 56, tzinfo=UTC)  # a Monday
 

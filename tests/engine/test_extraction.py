@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from recallr.engine.categories import DEFAULT_CATEGORIES, Category, categorize, validate_category_name
-from recallr.engine.extraction import Candidate, ExtractionRules, Turn, extract
+from recallr.language.categories import DEFAULT_CATEGORIES, Category, categorize, validate_category_name
+from recallr.language.extraction import Candidate, ExtractionRules, Turn, extract
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from recallr.engine.categories import DEFAULT_CATEGORIES
-from recallr.engine.extraction import ExtractionRules, Turn, extract
-from recallr.engine.rules import compile_rules, matches_any, rule_problem
+from recallr.language.categories import DEFAULT_CATEGORIES
+from recallr.language.extraction import ExtractionRules, Turn, extract
+from recallr.language.rules import compile_rules, matches_any, rule_problem
 
 from . import _adversarial
 

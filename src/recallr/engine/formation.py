@@ -16,6 +16,9 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from ..embedding import Embedder
+from ..language.categories import Category
+from ..language.dates import event_span, with_absolute_date
+from ..language.extraction import ExtractionRules, Turn, extract
 from ..language.secrets import redact
 from ..store import Tx, now_us
 from ..store import conflicts as conflict_store
@@ -24,11 +27,8 @@ from ..store import summaries as summary_store
 from ..store.memories import MemoryRecord
 from ..store.records import MessageRecord, to_dt
 from ..store.summaries import SummaryRecord
-from .categories import Category
 from .consolidation import OfflineConsolidator, WorkingSet
-from .dates import event_span, with_absolute_date
 from .drafts import ConflictDraft, Decision, Draft, FormationPlan
-from .extraction import ExtractionRules, Turn, extract
 from .pipeline import ProcessingContext
 from .summaries import OfflineSummarizer
 

@@ -6,8 +6,8 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
+from ..language.dates import TimeSpan, format_span
 from ..store.records import MessageRecord
-from .dates import TimeSpan, format_span
 from .drafts import Draft
 
 MAX_SENTENCES = 6

@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..engine.extraction import ExtractionRules
-from ..engine.rules import rule_problem
 from ..exceptions import ValidationError
+from ..language.extraction import ExtractionRules
+from ..language.rules import rule_problem
 from ..prompts.extraction import Example
 from ..settings import Settings
 from ..store.llm import ProjectLLMRecord

@@ -23,14 +23,14 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
-from ..engine._extraction_rules import find_entities, has_change_marker
-from ..engine.categories import Category, categorize
-from ..engine.dates import TimeSpan, format_span
 from ..engine.drafts import Draft
-from ..engine.extraction import ExtractionRules
-from ..engine.extraction import _policy as never_remember_policy  # the offline filter: rules and secrets
 from ..engine.formation import OfflineExtractor
 from ..engine.summaries import OfflineSummarizer
+from ..language.categories import Category, categorize
+from ..language.dates import TimeSpan, format_span
+from ..language.extraction import ExtractionRules
+from ..language.extraction import _policy as never_remember_policy  # the offline filter: rules and secrets
+from ..language.extraction.slots import find_entities, has_change_marker
 from ..prompts import extraction, summary
 from ..prompts._chat import example_date_copied
 from ..store.records import MessageRecord

@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, time
 
-from ..engine.dates import TimeSpan
 from ..engine.recall.query import RecallQuery, keywords
+from ..language.dates import TimeSpan
 from ..prompts import query_plan
 from ..prompts._chat import example_date_copied
 from ..store.records import MessageRecord

@@ -31,7 +31,7 @@ MAX_AUTO_PROCESS_SECONDS = 365 * 86_400
 #: says which characters are refused (controls, / ? # %, line separators, bidirectional controls, BOM).
 USER_ID_PATTERN = ("^[^\\u0000-\\u001f\\u007f-\\u009f/?#%\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e"
                    "\\u2066-\\u2069\\ufeff]+$")
-#: lowercase_snake, as ``engine.categories.validate_category_name`` checks.
+#: lowercase_snake, as ``language.categories.validate_category_name`` checks.
 CATEGORY_PATTERN = "^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
 
 

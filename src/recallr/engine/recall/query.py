@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ...language.dates import TimeSpan, asks_for_date, query_date_range
+from ...language.lexicon import QUERY_STOPWORDS
 from ...store.records import MessageRecord
-from ..dates import TimeSpan, asks_for_date, query_date_range
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'-]*|\d{2,4}")
 _NAME = re.compile(r"\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)\b")
@@ -20,14 +21,6 @@ _SPLIT = re.compile(r"\?|;|\band (?:also|what|when|where|how|who)\b", re.I)
 # Only the end of a long message is the question: recall reads its last words (bounded work per query).
 MAX_QUERY_WORDS = 300
 MAX_QUERY_CHARS = 3000
-_STOPWORD_TEXT = """a about above after again against all am an and any are as at be because been before being
-below between both but by can could did do does doing down during each few for from further had has have having he
-her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of
-off on once only or other our ours ourselves out over own same she should so some such than that the their theirs
-them themselves then there these they this those through to too under until up very was we were what when where
-which while who whom why will with would you your yours yourself yourselves tell remember know think thing things
-like get got going go went yes yeah oh ok okay hey hi hello really also much many lot well still ever"""
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _QUESTION_NAMES = frozenset({"What", "When", "Where", "Who", "Why", "How", "Which", "Did", "Does", "Do", "Is", "Are",
                              "Was", "Were", "Can", "Could", "Would", "Will", "Have", "Has", "Tell", "I", "The", "A"})
 
@@ -54,7 +47,7 @@ def keywords(text: str) -> list[str]:
     seen: dict[str, None] = {}
     for word in _WORD.findall(text):
         low = word.lower().strip("'")
-        if len(low) > 2 and low not in STOPWORDS:
+        if len(low) > 2 and low not in QUERY_STOPWORDS:
             seen.setdefault(low)
     return list(seen)
 

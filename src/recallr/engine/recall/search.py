@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
+from ...language.dates import TimeSpan
 from ...store import Tx
 from ...store.records import to_us
-from ..dates import TimeSpan
 from .index import Corpus
 
 RRF_K = 60

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from ._extraction_person import Voice, lower_first, to_third_person
-from ._extraction_text import (
+from .person import Voice, lower_first, to_third_person
+from .text import (
     Segment,
     Statement,
     content_words,

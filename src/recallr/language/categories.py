@@ -23,6 +23,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .lexicon import CATEGORY_STOPWORDS
+
 __all__ = ["DEFAULT_CATEGORIES", "Category", "categorize", "validate_category_name"]
 
 
@@ -160,12 +162,6 @@ _LEXICON: dict[str, frozenset[str]] = {
     }.items()
 }
 
-_STOPWORDS = _words(
-    """a an the and or but of to in on at for with by from as is are was were be been being it its this that these
-    those user user's person people their they them he she his her who what which about into over than then has have
-    had do does did not no so such any all other others anything things thing etc e g where when how why new more
-    some beyond also just very really"""
-)
 _TOKEN = re.compile(r"[a-z0-9]+")
 _RECOMMENDATION = re.compile(r"\bassistant (?:recommended|suggested|advised)\b", re.IGNORECASE)
 
@@ -185,7 +181,7 @@ def _stem(word: str) -> str:
 
 
 def _stems(text: str) -> set[str]:
-    return {_stem(t) for t in _TOKEN.findall(text.lower()) if t not in _STOPWORDS}
+    return {_stem(t) for t in _TOKEN.findall(text.lower()) if t not in CATEGORY_STOPWORDS}
 
 
 @dataclass(frozen=True)
@@ -268,7 +264,7 @@ def categorize(text: str, categories: Sequence[Category]) -> tuple[str, ...]:
     tokens = set(_TOKEN.findall(text.lower()))
     stems = {_stem(t) for t in tokens}
     raw = tokens | stems
-    words = {_stem(t) for t in tokens - _STOPWORDS}
+    words = {_stem(t) for t in tokens - CATEGORY_STOPWORDS}
     recommendation = bool(_RECOMMENDATION.search(text))
     scored: list[tuple[float, int, str]] = []
     for position, profile in enumerate(_profiles(cats)):

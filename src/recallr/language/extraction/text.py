@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ._extraction_rules import SlotMatch, word_set
+from ..lexicon import STOPWORDS, word_set
+from .slots import SlotMatch
 
 __all__ = [
     "COMMON_WORDS",
@@ -255,20 +256,6 @@ def looks_like_prose(text: str) -> bool:
 
 # --- filler -------------------------------------------------------------------------------
 
-STOPWORDS = word_set(
-    """a an the and or but if so of to in on at for with by from as about into over after before up down out off than
-    then too also just very really quite pretty much many more most some any all each every both either this that
-    these those it its it's there here where when what which who whom whose why how i i'm i've i'd i'll me my mine
-    myself we we're we've we'd we'll us our ours ourselves you you're you've you'd you'll your yours yourself he she
-    him her his hers they them their theirs themselves one ones someone is are was were be been being am do does did
-    doing done have has had having can could will would shall should may might must can't couldn't won't wouldn't
-    don't doesn't didn't isn't aren't wasn't weren't haven't hasn't hadn't not no yes yeah oh wow hey hi hello ok
-    okay well like just now still even ever never always again already yet soon later lately today tonight tomorrow
-    yesterday get got gets getting go goes going went gone make makes made let let's lets say said says thing things
-    stuff something anything everything nothing way lot lots bit kind sort gonna wanna gotta that's what's there's
-    here's let's who's how's where's when's sure definitely totally absolutely certainly especially though although
-    while because since until through without within"""
-)
 
 # Words that carry feeling or politeness but no fact.
 _FILLER_WORDS = word_set(

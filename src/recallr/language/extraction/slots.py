@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..lexicon import NUMBER_WORDS, ORDINAL_WORDS, word_set
+
 __all__ = [
     "SlotMatch",
     "allergens",
@@ -22,10 +24,6 @@ __all__ = [
     "word_set",
 ]
 
-
-def word_set(text: str) -> frozenset[str]:
-    """The whitespace-separated words of a literal block (keeps long word lists readable)."""
-    return frozenset(text.split())
 
 
 @dataclass(frozen=True)
@@ -41,13 +39,8 @@ class SlotMatch:
 _I = r"(?<![\w'])[Ii](?=[\s'])"
 _IM = r"(?<![\w'])(?:I'm|I am|i'm|i am)(?!\w)"
 _ADV = r"(?:\s+(?:now|currently|still|also|just|recently|finally|already|actually|really|officially|happily|newly))*"
-_NUMBER_WORDS = (
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
-)  # fmt: skip
-_NUMBERS = {w: str(i) for i, w in enumerate(_NUMBER_WORDS)}
-_ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
-_ORDINALS = {w: str(i) for i, w in enumerate(_ORDINAL_WORDS, start=1)}
+_NUMBERS = {w: str(i) for i, w in enumerate(NUMBER_WORDS)}
+_ORDINALS = {w: str(i) for i, w in enumerate(ORDINAL_WORDS[:10], start=1)}
 _NUM = r"(?:\d{1,4}|" + "|".join(_NUMBERS) + r"|a couple of|a dozen)"
 _VALUE_STOP = re.compile(
     r"\s+(?:and|but|because|since|with|for|last|yesterday|today|now|these|recently|a few|about|when|where|so|"

@@ -10,7 +10,7 @@ Two directions, both pure and fast:
   date-range filter, and :func:`asks_for_date` tells "when did I ...?" (which
   asks for a date) apart from questions constrained by one.
 
-Expressions are matched by the regex rules in :mod:`._date_rules` (which also
+Expressions are matched by the regex rules in :mod:`.rules` (which also
 documents the choices for ambiguous phrases such as "last Friday" or "last
 summer"); dateparser is imported only for explicit dates the rules spot but do
 not read themselves (``5/7/2023``, ``3rd Sept '21``).  Weeks run Monday-Sunday;
@@ -33,7 +33,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from recallr.engine._date_rules import MONTH_NAMES, Granularity, local_reference, scan
+from ..lexicon import MONTH_NAMES
+from .rules import Granularity, local_reference, scan
 
 __all__ = [
     "Granularity",

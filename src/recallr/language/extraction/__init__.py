@@ -9,12 +9,12 @@ and secrets, and rewrites what is left as short third-person statements:
   ("Assistant recommended the book 'Dune' to the user.").
 
 Person conventions ("we" -> "Name and family"/"Name and friends", the name repeated instead
-of a pronoun) are documented in ``_extraction_person``.  Time expressions are kept as they
+of a pronoun) are documented in :mod:`.person`.  Time expressions are kept as they
 are; a later stage resolves them from ``Candidate.source_text``.
 
 Example::
 
-    >>> from recallr.engine.categories import DEFAULT_CATEGORIES
+    >>> from recallr.language.categories import DEFAULT_CATEGORIES
     >>> [c.content for c in extract([Turn(0, "user", "Hi! I'm allergic to peanuts.")], DEFAULT_CATEGORIES)]
     ['User is allergic to peanuts.']
 """
@@ -28,11 +28,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from ..language.secrets import has_secret
-from ._extraction_assistant import assistant_statements, recommendation_context
-from ._extraction_person import Voice, group_name, lower_first, to_third_person
-from ._extraction_rules import SlotMatch, allergens, find_entities, find_slot, has_change_marker, is_negated, word_set
-from ._extraction_text import (
+from ..categories import DEFAULT_CATEGORIES, Category, categorize
+from ..rules import compile_rules, matches_any
+from ..secrets import has_secret
+from .assistant import assistant_statements, recommendation_context
+from .person import Voice, group_name, lower_first, to_third_person
+from .slots import SlotMatch, allergens, find_entities, find_slot, has_change_marker, is_negated, word_set
+from .text import (
     Statement,
     content_words,
     finish,
@@ -42,8 +44,6 @@ from ._extraction_text import (
     split_segments,
     strip_chatter,
 )
-from .categories import DEFAULT_CATEGORIES, Category, categorize
-from .rules import compile_rules, matches_any
 
 __all__ = ["Candidate", "Category", "ExtractionRules", "Turn", "extract"]
 

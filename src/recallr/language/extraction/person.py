@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ._extraction_rules import word_set
-from ._extraction_text import COMMON_WORDS
+from .slots import word_set
+from .text import COMMON_WORDS
 
 __all__ = ["Voice", "group_name", "lower_first", "to_third_person"]
 

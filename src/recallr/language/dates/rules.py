@@ -1,4 +1,4 @@
-"""The regex layer behind :mod:`recallr.engine.dates` (private).
+"""The regex layer behind :mod:`recallr.language.dates` (private).
 
 Every rule is a compiled pattern plus a resolver turning a match into a
 :class:`Hit`.  :func:`scan` runs all rules, orders the matches leftmost first
@@ -42,28 +42,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal, NamedTuple
 
+from ..lexicon import MONTH_NAMES, NUMBER_WORDS, ORDINAL_WORDS, WEEKDAYS
+
 Granularity = Literal["instant", "day", "week", "weekend", "month", "year", "range"]
 
-MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTH_INDEX = {name.lower(): i for i, name in enumerate(MONTH_NAMES, 1)}
 _MONTH_INDEX.update({name[:3].lower(): i for i, name in enumerate(MONTH_NAMES, 1)})
 _MONTH_INDEX["sept"] = 9
-_NUMBER_WORDS = {
-    w: i for i, w in enumerate(
-        ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-         "twelve"), 1)
-}
+_NUMBER_WORDS = {w: i for i, w in enumerate(NUMBER_WORDS[1:13], 1)}
 _NUMBER_WORDS.update(a=1, an=1)
-_ORDINAL_BASE = (
-    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
-    "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
-    "seventeenth", "eighteenth", "nineteenth",
-)
-ORDINALS = {w: i for i, w in enumerate(_ORDINAL_BASE, 1)}
+ORDINALS = {w: i for i, w in enumerate(ORDINAL_WORDS, 1)}
 ORDINALS.update(twentieth=20, thirtieth=30, **{"thirty-first": 31})
 ORDINALS.update({f"twenty-{w}": 20 + i for w, i in list(ORDINALS.items()) if i < 10})
 _SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
@@ -214,7 +202,7 @@ def _relative_day(m: re.Match[str], ctx: Ctx) -> Hit | None:
 
 _WEEKDAY_RE = re.compile(
     r"\b(?P<mod>last|next|this\s+past|this\s+coming|this|past|coming|on)\s+"
-    rf"(?P<wd>{'|'.join(_WEEKDAYS)})\b(?:\s+(?:morning|afternoon|evening|night)\b)?",
+    rf"(?P<wd>{'|'.join(WEEKDAYS)})\b(?:\s+(?:morning|afternoon|evening|night)\b)?",
     _FLAGS)
 
 
@@ -222,7 +210,7 @@ def _weekday(m: re.Match[str], ctx: Ctx) -> Hit | None:
     mod = _norm(m["mod"])
     if mod != "on" and _blocked(m, ctx.text):
         return None
-    wd, today = _WEEKDAYS.index(m["wd"].lower()), ctx.today
+    wd, today = WEEKDAYS.index(m["wd"].lower()), ctx.today
     if mod == "this":
         return ctx.day(week_start(today) + timedelta(days=wd))
     if mod in ("next", "coming", "this coming") or (mod == "on" and ctx.future):
