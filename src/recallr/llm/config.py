@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..exceptions import ValidationError
-from ..language.extraction import ExtractionRules
+from ..language.policy import ExtractionRules
 from ..language.rules import rule_problem
 from ..prompts.extraction import Example
 from ..settings import Settings

@@ -28,9 +28,11 @@ from ..engine.formation import OfflineExtractor
 from ..engine.summaries import OfflineSummarizer
 from ..language.categories import Category, categorize
 from ..language.dates import TimeSpan, format_span
-from ..language.extraction import ExtractionRules
-from ..language.extraction import _policy as never_remember_policy  # the offline filter: rules and secrets
 from ..language.extraction.slots import find_entities, has_change_marker
+from ..language.policy import (
+    ExtractionRules,
+    policy_for,  # the offline filter: rules and secrets
+)
 from ..prompts import extraction, summary
 from ..prompts._chat import example_date_copied
 from ..store.records import MessageRecord
@@ -133,7 +135,7 @@ class LLMExtractor:
             second, second_summary = self._run((batch[half:], batch[:half][-EARLIER_CONTEXT:], categories))
             joined = " ".join(s for s in (first_summary, second_summary) if s) or None
             return first + second, joined
-        policy = never_remember_policy(self.offline.rules or ExtractionRules())
+        policy = policy_for(self.offline.rules or ExtractionRules())
         context = " ".join(m.content for m in batch)
         drafts = [d for d in (_draft(item, batch, categories, context) for item in answer.memories)
                   if d is not None and not policy.drops(d.content)]

@@ -14,6 +14,8 @@ from typing import Any, Generic, Literal, TypedDict, TypeVar
 
 from pydantic import BaseModel
 
+from ..language.dates.format import weekday_text
+
 ResponseT = TypeVar("ResponseT", bound=BaseModel)
 
 
@@ -38,8 +40,8 @@ def task_line(task: str, version: str) -> str:
 
 
 def day_text(moment: date | datetime) -> str:
-    """'Monday, 8 May 2023'."""
-    return f"{moment:%A}, {moment.day} {moment:%B %Y}"
+    """'Monday, 8 May 2023' (:func:`recallr.language.dates.format.weekday_text`)."""
+    return weekday_text(moment)
 
 
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")

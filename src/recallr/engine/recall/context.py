@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 
+from ...language.dates.format import format_range, weekday_text
 from ...language.secrets import redact
 from ...store.records import to_dt
 
@@ -29,22 +30,7 @@ class Line:
 def _when(start_us: int, end_us: int, tz: tzinfo, *, with_time: bool = False) -> str:
     start, end = to_dt(start_us), to_dt(end_us)
     assert start is not None and end is not None
-    if end_us - start_us >= DAY_US - 1_000_000:  # whole calendar days (a day, week, month, year): no tz shift
-        if end_us - start_us < DAY_US + 1_000_000:
-            return f"{start.day} {start:%B %Y}"
-        whole_year = (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
-        if whole_year and start.year == end.year:
-            return str(start.year)
-        if start.year == end.year and start.month == end.month:
-            if start.day == 1 and (end + timedelta(days=1)).month != end.month:
-                return f"{start:%B %Y}"
-            return f"{start.day}-{end.day} {start:%B %Y}" if start.day != end.day else f"{start.day} {start:%B %Y}"
-        if start.year == end.year:
-            return f"{start.day} {start:%B} - {end.day} {end:%B %Y}"
-        return f"{start.day} {start:%B %Y} - {end.day} {end:%B %Y}"
-    start = start.astimezone(tz)
-    day = f"{start.day} {start:%B %Y}"
-    return f"{day} {start:%H:%M}" if with_time else day
+    return format_range(start, end, tz, with_time=with_time)
 
 
 _DATED = re.compile(r"^(?:On|In|Between|Since|During)\b[^,]{0,40}\b\d{4},")
@@ -90,7 +76,7 @@ def render(*, now: datetime, tz: tzinfo, tz_name: str, memories: Sequence[Line],
     memories, past, summaries = _redacted(memories), _redacted(past), _redacted(summaries)
     messages, recent = _redacted(messages), _redacted(recent)
     local = now.astimezone(tz)
-    parts = [f"Current date and time: {local:%A}, {local.day} {local:%B %Y %H:%M} ({tz_name})."]
+    parts = [f"Current date and time: {weekday_text(local)} {local:%H:%M} ({tz_name})."]
     if memories:
         parts.append("\nMemories about the user (most relevant first; [when it happened]):")
         parts += [_memory(m, tz) for m in memories]

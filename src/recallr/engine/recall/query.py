@@ -9,6 +9,7 @@ from datetime import datetime
 
 from ...language.dates import TimeSpan, asks_for_date, query_date_range
 from ...language.lexicon import QUERY_STOPWORDS
+from ...language.speakers import strip_label
 from ...store.records import MessageRecord
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'-]*|\d{2,4}")
@@ -57,7 +58,7 @@ _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 
 def informative(text: str, *, min_keywords: int = 3) -> bool:
     """Whether a past message says something beyond questions and filler ("Wow! What got you into running?")."""
-    statements = [s for s in _SENTENCE.findall(_strip_speaker(text)) if not s.rstrip().endswith("?")]
+    statements = [s for s in _SENTENCE.findall(strip_label(text)) if not s.rstrip().endswith("?")]
     return len(keywords(" ".join(statements))) >= min_keywords
 
 
@@ -85,19 +86,14 @@ def query_tail(text: str) -> str:
     return " ".join(words)[-MAX_QUERY_CHARS:].strip()
 
 
-def _strip_speaker(text: str) -> str:
-    head, sep, rest = text.partition(": ")
-    return rest if sep and len(head) <= 40 and head[:1].isupper() and " " not in head.strip() else text
-
-
 def build_query(messages: Sequence[MessageRecord], now: datetime, *, window: int = 3) -> RecallQuery:
     """The last user message (else the last message) and up to ``window - 1`` messages before it."""
     recent = list(messages)[-window * 2:]
     last_user = next((m for m in reversed(recent) if m.role == "user"), recent[-1] if recent else None)
     if last_user is None:
         return RecallQuery("", [], [], [], None, False, False)
-    text = query_tail(_strip_speaker(last_user.content))
-    before = [query_tail(_strip_speaker(m.content)) for m in recent if m.position < last_user.position][-(window - 1):]
+    text = query_tail(strip_label(last_user.content))
+    before = [query_tail(strip_label(m.content)) for m in recent if m.position < last_user.position][-(window - 1):]
     parts = [p.strip() for p in _SPLIT.split(text) if len(p.strip()) > 8]
     return RecallQuery(
         text=text, context=before, keywords=keywords(text), entities=entities(text),

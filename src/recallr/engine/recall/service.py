@@ -12,6 +12,7 @@ import numpy as np
 
 from ...embedding import Embedder
 from ...exceptions import ValidationError
+from ...language.dates.format import until_text
 from ...language.secrets import redact
 from ...store import Database, Tx, now_us
 from ...store import memories as memory_store
@@ -309,8 +310,7 @@ def _above(corpus: Corpus, vector: np.ndarray, threshold: float, limit: int) -> 
 
 
 def _until(expired_at: int | None) -> str:
-    moment = to_dt(expired_at)
-    return f" (until {moment.day} {moment:%B %Y})" if moment else ""
+    return until_text(to_dt(expired_at))
 
 
 def _wire_strategy(strategy: RecallStrategy) -> str:

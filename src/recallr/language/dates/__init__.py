@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, datetime
 
-from ..lexicon import MONTH_NAMES
+from .format import day_text, display_dates, format_span, range_parts
 from .rules import Granularity, local_reference, scan
 
 __all__ = [
@@ -142,69 +142,6 @@ def asks_for_date(query: str) -> bool:
     return bool(_ASKS_FOR_DATE.search(query.strip()))
 
 
-# --- formatting ---------------------------------------------------------------
-
-
-def _day_text(d: date) -> str:
-    return f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
-
-
-def _display_dates(span: TimeSpan, tz: tzinfo) -> tuple[date, date]:
-    """First and last calendar day of the span as seen in ``tz``.
-
-    Day-or-longer spans are nudged 12 hours inwards so that a day computed in
-    one zone keeps its label when shown in another zone less than 12 hours away.
-    """
-    start, end = span.start, span.end
-    if end - start >= timedelta(hours=23):
-        start, end = start + timedelta(hours=12), end - timedelta(hours=12)
-    return start.astimezone(tz).date(), end.astimezone(tz).date()
-
-
-def _range_parts(first: date, last: date) -> tuple[str, str]:
-    """The two ends of a range, sharing what they have in common."""
-    whole_months = first.day == 1 and (last + timedelta(days=1)).day == 1
-    if whole_months:
-        start = MONTH_NAMES[first.month - 1]
-        end = f"{MONTH_NAMES[last.month - 1]} {last.year}"
-        return (start if first.year == last.year else f"{start} {first.year}"), end
-    if (first.year, first.month) == (last.year, last.month):
-        return str(first.day), _day_text(last)
-    if first.year == last.year:
-        return f"{first.day} {MONTH_NAMES[first.month - 1]}", _day_text(last)
-    return _day_text(first), _day_text(last)
-
-
-def format_span(span: TimeSpan, tz: tzinfo = UTC) -> str:
-    """Human text for a span, shown in ``tz``.
-
-    Example::
-
-        >>> ref = datetime(2023, 5, 8, 13, 56, tzinfo=UTC)
-        >>> [format_span(find_time_expression(t, ref)) for t in
-        ...  ("yesterday", "last week", "last month", "in 2019")]
-        ['7 May 2023', 'week of 1 May 2023', 'April 2023', '2019']
-    """
-    first, last = _display_dates(span, tz)
-    match span.granularity:
-        case "instant":
-            return f"{_day_text(first)} {span.start.astimezone(tz):%H:%M}"
-        case "day":
-            return _day_text(first)
-        case "week":
-            return f"week of {_day_text(first)}"
-        case "weekend":
-            return "weekend of " + "-".join(_range_parts(first, last))
-        case "month":
-            return f"{MONTH_NAMES[first.month - 1]} {first.year}"
-        case "year":
-            return str(first.year)
-    if first == last:
-        return _day_text(first)
-    start, end = _range_parts(first, last)
-    return f"{start}-{end}" if start != end else end
-
-
 # --- rewriting statements -------------------------------------------------------
 
 _VAGUE = re.compile(r"recent|lately|of\s+late", re.IGNORECASE)
@@ -218,22 +155,22 @@ _LOWERABLE = frozenset((
 
 def _prefix(span: TimeSpan) -> str:
     """The absolute-date opener replacing a relative expression."""
-    first, last = _display_dates(span, UTC)
+    first, last = display_dates(span, UTC)
     label = format_span(span)
     if re.match(r"since\b", span.expression, re.IGNORECASE):
-        return f"Since {_day_text(first)}, "
+        return f"Since {day_text(first)}, "
     if _VAGUE.search(span.expression):
-        return f"In the weeks before {_day_text(last)}, "
+        return f"In the weeks before {day_text(last)}, "
     match span.granularity:
         case "day" | "instant":
-            return f"On {_day_text(first)}, "
+            return f"On {day_text(first)}, "
         case "week":
             return f"In the {label}, "
         case "weekend":
             return f"On the {label}, "
         case "month" | "year":
             return f"In {label}, "
-    start, end = _range_parts(first, last)
+    start, end = range_parts(first, last)
     return f"Between {start} and {end}, " if first != last else f"On {end}, "
 
 

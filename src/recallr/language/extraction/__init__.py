@@ -21,16 +21,15 @@ Example::
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Literal
 
 from ..categories import DEFAULT_CATEGORIES, Category, categorize
-from ..rules import compile_rules, matches_any
-from ..secrets import has_secret
+from ..policy import ExtractionRules, Policy, policy_for
+from ..speakers import split_speaker
 from .assistant import assistant_statements, recommendation_context
 from .person import Voice, group_name, lower_first, to_third_person
 from .slots import SlotMatch, allergens, find_entities, find_slot, has_change_marker, is_negated, word_set
@@ -73,71 +72,7 @@ class Candidate:
     negated: bool  # "I don't like X", "I'm not vegetarian anymore"
 
 
-@dataclass(frozen=True)
-class ExtractionRules:
-    """A project's instructions: what never to remember and what always to keep.
-
-    Each entry is an RE2 pattern, matched case-insensitively in time linear in the sentence (see
-    :mod:`.rules`); an entry RE2 cannot compile is matched as a literal keyword.
-
-    Example::
-
-        >>> ExtractionRules(never_remember=("salary",), always_remember=("deadline",))
-        ExtractionRules(never_remember=('salary',), always_remember=('deadline',))
-    """
-
-    never_remember: tuple[str, ...] = ()
-    always_remember: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class _Policy:
-    never: tuple[Any, ...]  # compiled RE2 patterns
-    always: tuple[Any, ...]
-    secrets: bool = True  # check sentences for secrets (off when the whole message has none)
-
-    def drops(self, text: str) -> bool:
-        return (self.secrets and has_secret(text)) or matches_any(self.never, text)
-
-    def keeps(self, text: str) -> bool:
-        return matches_any(self.always, text)
-
-    def narrowed(self, body: str) -> _Policy:
-        """The policy for one message: its sentences need the (slow) secret check only if the message fails it."""
-        return self if has_secret(body) else replace(self, secrets=False)
-
-
-@functools.lru_cache(maxsize=128)
-def _policy(rules: ExtractionRules) -> _Policy:
-    return _Policy(compile_rules(rules.never_remember), compile_rules(rules.always_remember))
-
-
 # --- speakers -----------------------------------------------------------------------------
-
-_SPEAKER = re.compile(r"^\s*([A-Z][\w'.-]{0,30}(?: [A-Z][\w'.-]{0,30}){0,2}):\s+(?=\S)")
-_NOT_SPEAKER = word_set(
-    """note notes update edit question answer summary tip tips warning caution important example step option pros
-    cons ps p.s re fyi q a title subject ingredients instructions sure okay ok yes no hint reminder disclaimer
-    conclusion result results output input error me i todo to-do goal goals problem solution context background task
-    source sources reference references quote translation definition time date location address day name age email
-    phone dear hi hello hey tl;dr tldr requirements objective description prompt response features price cost total
-    venue duration budget deadline status author genre rating format method directions agenda topic purpose
-    feedback comment comments bonus edit2 system"""
-)
-
-
-_ROLE_LABELS = frozenset({"user", "assistant", "ai", "bot", "chatbot"})
-
-
-def _split_speaker(content: str) -> tuple[str | None, str]:
-    """ "Caroline: I went ..." -> ("Caroline", "I went ..."); (None, content) without a speaker label."""
-    m = _SPEAKER.match(content)
-    if not m or m.group(1).lower() in _NOT_SPEAKER or m.group(1).split()[0].lower() in _NOT_SPEAKER:
-        return None, content
-    if m.group(1).lower() in _ROLE_LABELS:
-        return None, content[m.end() :]  # "User: ..." / "Assistant: ...": the role already says who speaks
-    return m.group(1), content[m.end() :]
-
 
 def _speakers(turns: Sequence[Turn]) -> list[tuple[Turn, str | None, str]]:
     """Each turn with its speaker name, if it reads as "Name: text".
@@ -146,7 +81,7 @@ def _speakers(turns: Sequence[Turn]) -> list[tuple[Turn, str | None, str]]:
     name) or when the text after it sounds like someone talking ("Caroline Ellis: I went
     ..."), not like a pasted form ("Course Title: Week 2 ...").
     """
-    split = [(turn, *_split_speaker(turn.content)) for turn in turns]
+    split = [(turn, *split_speaker(turn.content)) for turn in turns]
     counts = Counter(name for _, name, _ in split if name)
 
     def speaks(name: str, body: str) -> bool:
@@ -330,11 +265,11 @@ def _joined(produced: Iterator[_Produced]) -> Iterator[tuple[str, Statement]]:
         yield held
 
 
-def _person_statements(body: str, voice: Voice, policy: _Policy) -> Iterator[tuple[str, Statement]]:
+def _person_statements(body: str, voice: Voice, policy: Policy) -> Iterator[tuple[str, Statement]]:
     yield from _joined(_segment_statements(body, voice, policy))
 
 
-def _segment_statements(body: str, voice: Voice, policy: _Policy) -> Iterator[_Produced]:
+def _segment_statements(body: str, voice: Voice, policy: Policy) -> Iterator[_Produced]:
     for segment in split_segments(body):
         raw = segment.text
         if not looks_like_prose(raw) or policy.drops(raw):
@@ -442,7 +377,7 @@ def extract(
 Frank Herbert."]
     """
     cats = tuple(categories) or DEFAULT_CATEGORIES
-    policy = _policy(instructions or ExtractionRules())
+    policy = policy_for(instructions or ExtractionRules())
     parsed = _speakers(turns)
     names = list(dict.fromkeys(speaker for _, speaker, _ in parsed if speaker))
     out: list[Candidate] = []
