@@ -8,7 +8,7 @@ from recallr.language.categories import DEFAULT_CATEGORIES
 from recallr.language.extraction import ExtractionRules, Turn, extract
 from recallr.language.rules import compile_rules, matches_any, rule_problem
 
-from . import _adversarial
+from tests.engine import _adversarial
 
 
 @pytest.mark.parametrize("entry", [
