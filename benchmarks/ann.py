@@ -36,8 +36,8 @@ import numpy as np
 
 from _common import DATA, percentile, table
 from recallr import RecallrAI
+from recallr.bootstrap import Engine
 from recallr.embedding import load_embedder
-from recallr.engine import Engine
 from recallr.engine.recall.strategies import RECIPES
 from recallr.engine.recall.windows import ef_search
 from recallr.models import MessageRole

@@ -20,7 +20,7 @@ import httpx
 
 from _common import live_server, percentile, table, timed
 from recall_latency import populate
-from recallr.engine import Engine
+from recallr.bootstrap import Engine
 from recallr.settings import Settings
 
 TARGET_MS = 100.0

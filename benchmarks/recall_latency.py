@@ -22,7 +22,7 @@ import numpy as np
 
 from _common import live_server, percentile, table, timed
 from recallr import RecallrAI
-from recallr.engine import Engine
+from recallr.bootstrap import Engine
 from recallr.models import MessageRole
 from recallr.settings import Settings
 from recallr.store import memories as memory_store

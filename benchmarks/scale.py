@@ -46,7 +46,7 @@ import numpy as np
 from _common import live_server, percentile, table, timed
 from recall_latency import PEOPLE, QUESTIONS, TOPICS, unit
 from recallr import RecallrAI
-from recallr.engine import Engine
+from recallr.bootstrap import Engine
 from recallr.models import MessageRole
 from recallr.settings import Settings
 

@@ -15,8 +15,8 @@ import pytest
 import uvicorn
 
 from recallr import AsyncRecallrAI, RecallrAI
+from recallr.bootstrap import Engine
 from recallr.embedding import load_embedder
-from recallr.engine import Engine
 from recallr.server import create_app
 from recallr.settings import Settings
 

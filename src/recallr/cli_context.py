@@ -67,7 +67,7 @@ def open_engine(settings: Settings, *, create: bool = False) -> Any:
         raise click.ClickException(
             f"No Recallr database in {settings.data_dir} (no {settings.sqlite_path.name}): create one with "
             f"`recallr init --data-dir {settings.data_dir}`, or point --data-dir / RECALLR_DATA_DIR at an existing one")
-    from .engine import Engine
+    from .bootstrap import Engine
 
     return Engine(settings)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from recallr.bootstrap import Engine
 from recallr.cli import main
-from recallr.engine import Engine
 from recallr.exceptions import AuthenticationError
 from recallr.settings import Settings
 

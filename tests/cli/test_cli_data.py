@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from recallr.bootstrap import Engine
 from recallr.cli import main
-from recallr.engine import Engine
 from recallr.settings import Settings
 
 from ..conftest import _postgres_schema

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from recallr.engine import Engine
+from recallr.bootstrap import Engine
 from recallr.settings import Settings
 from recallr.types import MessageRole
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from recallr.engine import Engine
+from recallr.bootstrap import Engine
 
 from ..conftest import LiveServer
 from .node_sdk import USER_AGENT, NodeSdk, NodeSdkError

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from recallr import RecallrAI
-from recallr.engine import Engine
+from recallr.bootstrap import Engine
 
 from ..conftest import LiveServer, make_settings, shared_embedder
 

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from recallr.engine import Engine
+from recallr.bootstrap import Engine
 from recallr.server import create_app
 
 from ..conftest import LiveServer, make_settings, shared_embedder

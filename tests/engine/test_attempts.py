@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from recallr.engine import Engine
+from recallr.bootstrap import Engine
 from recallr.engine.pipeline import EMBED_CHUNK, IndexMessages, Pipeline
 from recallr.engine.worker import Worker
 from recallr.store import conflicts as conflict_store
@@ -124,7 +124,7 @@ def test_stop_gives_the_session_in_flight_back(engine: Engine) -> None:
 
 _HANGING_WORKER = textwrap.dedent("""
     import sys, time
-    from recallr.engine import Engine
+    from recallr.bootstrap import Engine
     from recallr.engine.pipeline import Pipeline
     from recallr.engine.worker import Worker
     from recallr.settings import Settings

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from recallr.engine import Engine
+from recallr.bootstrap import Engine
 from recallr.engine.heartbeat import Heartbeat
 from recallr.exceptions import ServiceUnavailableError
 from recallr.store import Tx

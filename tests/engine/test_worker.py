@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from recallr.engine import Engine
+from recallr.bootstrap import Engine
 from recallr.engine.pipeline import Pipeline, ProcessingContext
 from recallr.engine.worker import Worker
 from recallr.exceptions import ServiceUnavailableError

@@ -7,7 +7,6 @@ import pytest
 from recallr.language.categories import DEFAULT_CATEGORIES
 from recallr.language.extraction import ExtractionRules, Turn, extract
 from recallr.language.rules import compile_rules, matches_any, rule_problem
-
 from tests.engine import _adversarial
 
 

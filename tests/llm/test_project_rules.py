@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from recallr.engine import Engine
+from recallr.bootstrap import Engine
 from tests.conftest import LiveServer, make_settings, shared_embedder, wait_for
 
 

@@ -12,8 +12,8 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
+from recallr.bootstrap import Engine
 from recallr.cli import main
-from recallr.engine import Engine
 from recallr.models import MessageRole, SessionStatus
 from tests.conftest import LiveServer, make_settings, shared_embedder, wait_for
 

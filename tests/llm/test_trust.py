@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from recallr.engine import Engine
+from recallr.bootstrap import Engine
 from recallr.llm.access import host_allowed
 from recallr.models import SessionStatus
 from recallr.settings import Settings

@@ -13,7 +13,7 @@ from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
 
-from recallr.engine import Engine
+from recallr.bootstrap import Engine
 
 from ..conftest import LiveServer
 from .conftest import PEANUTS, data_of, exercise_errors, exercise_resources, exercise_tools, text_of

@@ -23,7 +23,7 @@ def run(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
 def test_http_mcp_answers_501_with_the_install_hint(tmp_path: Path) -> None:
     done = run("""
         from fastapi.testclient import TestClient
-        from recallr.engine import Engine
+        from recallr.bootstrap import Engine
         from recallr.server import create_app
         from recallr.settings import Settings
 

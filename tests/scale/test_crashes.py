@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from recallr.engine import Engine
+from recallr.bootstrap import Engine
 from recallr.settings import Settings
 from recallr.store import sessions as session_store
 from recallr.types import MessageRole

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from recallr.engine import Engine
+from recallr.bootstrap import Engine
 
 from ..conftest import LiveServer
 

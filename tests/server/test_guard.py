@@ -15,8 +15,8 @@ import httpx
 import pytest
 import uvicorn
 
+from recallr.bootstrap import Engine
 from recallr.client.embedded import EmbeddedApp
-from recallr.engine import Engine
 from recallr.server import create_app
 
 from ..conftest import LiveServer, free_port, make_settings, shared_embedder

@@ -9,7 +9,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from recallr.engine import Engine
+from recallr.bootstrap import Engine
 
 from ..conftest import LiveServer, _postgres_schema, make_settings, shared_embedder
 

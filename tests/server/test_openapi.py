@@ -11,7 +11,7 @@ import httpx
 import jsonschema_rs  # comes with schemathesis (dev extra)
 import pytest
 
-from recallr.engine import Engine
+from recallr.bootstrap import Engine
 from recallr.language.categories import DEFAULT_CATEGORIES, validate_category_name
 from recallr.llm.config import MAX_INSTRUCTIONS, MAX_RULES
 from recallr.server import create_app

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS
 
-from recallr.engine import Engine
+from recallr.bootstrap import Engine
 from recallr.exceptions import UserNotFoundError
 from recallr.types import MessageRole
 

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from recallr.engine import Engine
+from recallr.bootstrap import Engine
 from recallr.store import now_us
 from recallr.store import sessions as session_store
 from recallr.store import users as user_store

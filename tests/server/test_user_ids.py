@@ -6,7 +6,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from recallr.engine import Engine, validation
+from recallr.bootstrap import Engine
+from recallr.engine import validation
 from recallr.exceptions import ValidationError
 from recallr.settings import Settings
 

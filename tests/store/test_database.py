@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from recallr.engine import Engine
+from recallr.bootstrap import Engine
 from recallr.exceptions import ConfigurationError
 from recallr.settings import Settings
 from recallr.store import Database

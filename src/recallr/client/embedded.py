@@ -40,7 +40,7 @@ class EmbeddedApp:
 
     @classmethod
     def open(cls, data_dir: str | Path | None = None, *, settings: Any | None = None, **overrides: Any) -> EmbeddedApp:
-        from ..engine import Engine
+        from ..bootstrap import Engine
         from ..server import create_app
         from ..settings import Settings
 

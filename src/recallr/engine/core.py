@@ -7,6 +7,7 @@ import threading
 from ..embedding import CachedEmbedder, Embedder, load_embedder
 from ..settings import Settings
 from ..store import Database
+from .adapters import AdapterFactory, Adapters, OfflineAdapters
 from .catalog import Categories
 from .conflicts import MergeConflicts
 from .formation import FormMemories
@@ -28,17 +29,21 @@ class Engine:
         engine = Engine(Settings(data_dir="./data"))
         project, key = engine.projects.create()
         engine.users.create(project.id, "alice")
+
+    ``adapters`` builds what the engine gets from outside (:mod:`.adapters`): offline by default;
+    :class:`recallr.bootstrap.Engine` plugs in the LLM mode.
     """
 
-    def __init__(self, settings: Settings, *, embedder: Embedder | None = None) -> None:
-        from ..llm.service import LLMService  # here, not at the top: recallr.llm imports engine modules
+    adapters: Adapters
 
+    def __init__(self, settings: Settings, *, embedder: Embedder | None = None,
+                 adapters: AdapterFactory = OfflineAdapters) -> None:
         self.settings = settings
         # SQLite in the data directory (no database_url): that directory is Recallr's own, kept 0700.
         self.db = Database(settings.resolved_database_url, own_directory=settings.database_url is None)
         try:
             self.db.migrate()
-            self.llm = LLMService(self.db, settings)
+            self.adapters = adapters(self.db, settings)
         except BaseException:
             self.db.close()  # nobody else can: the caller never gets this engine
             raise
@@ -51,7 +56,7 @@ class Engine:
         self.memories = Memories(self.db)
         self.conflicts = MergeConflicts(self.db, on_queued=self.work_available.set)
         self.categories = Categories(self.db)
-        self.recall = Recall(self.db, lambda: self.embedder, planner=self.llm.planner,
+        self.recall = Recall(self.db, lambda: self.embedder, planner=self.adapters.planner,
                              ef_search=self.settings.ann_ef_search)
         self.vector_indexes = VectorIndexes(self.db, min_rows=self.settings.ann_min_memories)
 
@@ -63,21 +68,22 @@ class Engine:
                 if self._embedder is None:
                     # Cached per text: repeated questions and re-processed sessions are not embedded twice.
                     # In LLM mode with RECALLR_LLM_EMBEDDING_MODEL the model is the endpoint's.
-                    inner = self.llm.embedder() or load_embedder(self.settings.embedder,
+                    inner = self.adapters.embedder() or load_embedder(self.settings.embedder,
                                                                  threads=self.settings.embedding_threads or None)
                     self._embedder = CachedEmbedder(inner)
         return self._embedder
 
     def pipeline(self) -> Pipeline:
         index = IndexMessages(lambda: self.embedder)
-        form = FormMemories(lambda: self.embedder, steps=self.llm.formation_steps)
+        form = FormMemories(lambda: self.embedder, steps=self.adapters.formation_steps)
         # In LLM mode the model's work starts first: other sessions' embeddings overlap with its calls.
         return Pipeline([form, index] if self.settings.llm_model else [index, form])
 
     def worker(self, owner: str | None = None) -> Worker:
         return Worker(self.db, self.settings, self.pipeline(), wake=self.work_available, owner=owner,
-                      embedder=lambda: self.embedder, resolver=self.llm.resolve, vector_indexes=self.vector_indexes)
+                      embedder=lambda: self.embedder, resolver=self.adapters.resolve,
+                      vector_indexes=self.vector_indexes)
 
     def close(self) -> None:
-        self.llm.close()
+        self.adapters.close()
         self.db.close()

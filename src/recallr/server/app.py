@@ -6,8 +6,8 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from .. import __version__
+from ..bootstrap import Engine
 from ..console import install_console
-from ..engine import Engine
 from .errors import install_error_handlers
 from .guard import RequestGuard
 from .openapi import document

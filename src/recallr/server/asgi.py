@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from ..engine import Engine
+from ..bootstrap import Engine
 from ..settings import Settings
 from .app import create_app
 

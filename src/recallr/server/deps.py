@@ -11,7 +11,7 @@ from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 from pydantic import BeforeValidator
 
-from ..engine import Engine
+from ..bootstrap import Engine
 
 T = TypeVar("T")
 Blocking = Callable[..., Awaitable[Any]]
