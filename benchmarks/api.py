@@ -17,7 +17,7 @@ from typing import Any
 
 from _common import live_server, percentile, table, timed  # benchmarks/ is sys.path[0] when run as a script
 from recallr import RecallrAI
-from recallr.engine.pipeline import IndexMessages, ProcessingContext
+from recallr.engine.processing.pipeline import IndexMessages, ProcessingContext
 from recallr.models import MessageRole
 from recallr.store import messages as message_store
 from recallr.store import sessions as session_store

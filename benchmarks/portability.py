@@ -92,7 +92,7 @@ def write_archive(path: Path, messages: int) -> dict[str, int]:
 
 CHILD = """
 import sys, time
-from recallr.engine.portability import export_lines, import_archive, read_lines
+from recallr.engine.resources.portability import export_lines, import_archive, read_lines
 from recallr.store import Database
 from recallr.store.archive import Scope
 mode, url, path = sys.argv[1:4]

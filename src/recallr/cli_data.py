@@ -23,7 +23,7 @@ from typing import IO, Any
 import click
 
 from .cli_context import data_dir_option, database_url_option, open_engine, project_id_for, settings_from
-from .engine import portability
+from .engine.resources import portability
 from .store.archive import Scope
 
 _ON_CONFLICT = click.option(

@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from .engine.conflicts import ConflictView
-from .engine.memories import MemoryView
+from .engine.resources.conflicts import ConflictView
+from .engine.resources.memories import MemoryView
 from .store.memories import MemoryRecord
 from .types import MergeConflictStatus
 

@@ -90,7 +90,7 @@ def _parsing(t: str) -> None:
 
 
 def _context(t: str) -> None:
-    from recallr.engine.consolidation import normalise
+    from recallr.engine.formation.consolidation import normalise
     from recallr.engine.recall.context import Line, without_repeats
 
     without_repeats("Session on 8 May 2023: " + t, [t[:80], t[-80:], "a b"])

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from recallr.bootstrap import Engine
-from recallr.engine.pipeline import EMBED_CHUNK, IndexMessages, Pipeline
-from recallr.engine.worker import Worker
+from recallr.engine.processing.pipeline import EMBED_CHUNK, IndexMessages, Pipeline
+from recallr.engine.processing.worker import Worker
 from recallr.store import conflicts as conflict_store
 from recallr.store import now_us
 
@@ -125,8 +125,8 @@ def test_stop_gives_the_session_in_flight_back(engine: Engine) -> None:
 _HANGING_WORKER = textwrap.dedent("""
     import sys, time
     from recallr.bootstrap import Engine
-    from recallr.engine.pipeline import Pipeline
-    from recallr.engine.worker import Worker
+    from recallr.engine.processing.pipeline import Pipeline
+    from recallr.engine.processing.worker import Worker
     from recallr.settings import Settings
 
     class Hang:  # stands for a session that takes the process down (the test kills it with SIGKILL)

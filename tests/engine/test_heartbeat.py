@@ -8,7 +8,7 @@ import time
 import pytest
 
 from recallr.bootstrap import Engine
-from recallr.engine.heartbeat import Heartbeat
+from recallr.engine.processing.heartbeat import Heartbeat
 from recallr.exceptions import ServiceUnavailableError
 from recallr.store import Tx
 from recallr.store import sessions as session_store

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from recallr import RecallrAI
-from recallr.engine.portability import export_lines, import_archive, read_lines
+from recallr.engine.resources.portability import export_lines, import_archive, read_lines
 from recallr.exceptions import ArchiveConflictError, ArchiveError
 from recallr.store import Database
 from recallr.store.archive import Scope
@@ -189,7 +189,7 @@ def test_malformed_archive_is_refused_with_a_reason(sqlite_archive: bytes, tmp_p
 
 def test_line_longer_than_the_limit_is_refused_before_parsing(tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from recallr.engine import portability
+    from recallr.engine.resources import portability
 
     monkeypatch.setattr(portability, "MAX_LINE_BYTES", 1000)
     path = tmp_path / "huge.jsonl"

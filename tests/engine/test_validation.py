@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from recallr.engine import validation
+from recallr.engine.resources import validation
 from recallr.exceptions import ValidationError
 from recallr.settings import Settings
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from recallr.bootstrap import Engine
-from recallr.engine.pipeline import Pipeline, ProcessingContext
-from recallr.engine.worker import Worker
+from recallr.engine.processing.pipeline import Pipeline, ProcessingContext
+from recallr.engine.processing.worker import Worker
 from recallr.exceptions import ServiceUnavailableError
 from recallr.store import Tx, now_us
 from recallr.store import conflicts as conflict_store

@@ -69,7 +69,7 @@ def test_export_is_the_callers_user_only(live_server: LiveServer, tmp_path: Path
     assert wrong.status_code == 401 and other_key.api_key not in wrong.text
 
     with empty_store(database_url) as target_url:
-        from recallr.engine.portability import import_archive, read_lines
+        from recallr.engine.resources.portability import import_archive, read_lines
         from recallr.store import Database
 
         db = Database(url_of(tmp_path / "target", target_url))

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from recallr.bootstrap import Engine
-from recallr.engine import validation
+from recallr.engine.resources import validation
 from recallr.exceptions import ValidationError
 from recallr.settings import Settings
 

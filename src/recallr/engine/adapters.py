@@ -23,12 +23,12 @@ from ..embedding import Embedder
 from ..settings import Settings
 from ..store import Database
 from ..store.conflicts import ConflictRecord
-from .conflicts import Resolution
-from .consolidation import OfflineConsolidator
-from .formation import FormationSteps, OfflineExtractor
-from .pipeline import ProcessingContext
+from .formation.consolidation import OfflineConsolidator
+from .formation.stage import FormationSteps, OfflineExtractor
+from .formation.summaries import OfflineSummarizer
+from .processing.pipeline import ProcessingContext
 from .recall.service import QueryPlanner
-from .summaries import OfflineSummarizer
+from .resources.conflicts import Resolution
 
 __all__ = ["AdapterFactory", "Adapters", "OfflineAdapters"]
 

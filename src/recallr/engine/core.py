@@ -8,17 +8,17 @@ from ..embedding import CachedEmbedder, Embedder, load_embedder
 from ..settings import Settings
 from ..store import Database
 from .adapters import AdapterFactory, Adapters, OfflineAdapters
-from .catalog import Categories
-from .conflicts import MergeConflicts
-from .formation import FormMemories
-from .memories import Memories
-from .pipeline import IndexMessages, Pipeline
-from .projects import Projects
+from .formation.stage import FormMemories
+from .processing.pipeline import IndexMessages, Pipeline
+from .processing.vector_indexes import VectorIndexes
+from .processing.worker import Worker
 from .recall import Recall
-from .recall.windows import VectorIndexes
-from .sessions import Sessions
-from .users import Users
-from .worker import Worker
+from .resources.categories import Categories
+from .resources.conflicts import MergeConflicts
+from .resources.memories import Memories
+from .resources.projects import Projects
+from .resources.sessions import Sessions
+from .resources.users import Users
 
 
 class Engine:

@@ -19,10 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine.consolidation import OfflineConsolidator, WorkingSet
-from ..engine.drafts import Decision, Draft
-from ..engine.formation import conflicts_enabled
-from ..engine.pipeline import ProcessingContext
+from ..engine.formation import Decision, Draft, OfflineConsolidator, WorkingSet, conflicts_enabled
+from ..engine.processing.pipeline import ProcessingContext
 from ..prompts import clarification, consolidation
 from ..store.memories import MemoryRecord
 from .errors import LLMError

@@ -23,9 +23,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
-from ..engine.drafts import Draft
-from ..engine.formation import OfflineExtractor
-from ..engine.summaries import OfflineSummarizer
+from ..engine.formation import Draft, OfflineExtractor, OfflineSummarizer
 from ..language.categories import Category, categorize
 from ..language.dates import TimeSpan, format_span
 from ..language.extraction.slots import find_entities, has_change_marker

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from ..engine.conflicts import Resolution
+from ..engine.resources.conflicts import Resolution
 from ..prompts import resolution
 from ..store.conflicts import ConflictRecord
 from .errors import LLMError

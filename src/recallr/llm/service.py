@@ -29,10 +29,8 @@ from dataclasses import replace
 from typing import Any
 
 from ..embedding import Embedder
-from ..engine.consolidation import OfflineConsolidator
-from ..engine.formation import FormationSteps, OfflineExtractor
-from ..engine.pipeline import ProcessingContext
-from ..engine.summaries import OfflineSummarizer
+from ..engine.formation import FormationSteps, OfflineConsolidator, OfflineExtractor, OfflineSummarizer
+from ..engine.processing.pipeline import ProcessingContext
 from ..exceptions import ConfigurationError, RecallrAIError, ValidationError
 from ..settings import Settings
 from ..store import Database

@@ -25,7 +25,8 @@ import anyio
 import anyio.to_thread
 from starlette.routing import Match, Router
 
-from ..engine import Engine, validation
+from ..engine import Engine
+from ..engine.resources import validation
 from ..exceptions import (
     InternalServerError,
     RecallrAIError,

@@ -21,7 +21,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..engine.validation import MAX_OFFSET
+from ..engine.resources.validation import MAX_OFFSET
 from ..exceptions import ROUTE_NOT_FOUND
 from ..llm.config import MAX_EXAMPLE_CHARS, MAX_EXAMPLES, MAX_INSTRUCTIONS, MAX_RULE_CHARS, MAX_RULES
 from ..settings import Settings

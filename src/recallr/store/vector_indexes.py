@@ -1,8 +1,8 @@
 """Per-user vector indexes: which users' memories and messages recall searches through an index of their own.
 
 A user past ``RECALLR_ANN_MIN_MEMORIES`` rows in a corpus gets a partial HNSW index over just their rows
-(PostgreSQL; built by ``engine.recall.windows.VectorIndexes``). This table records the indexes that are built,
-with the corpus mean that centred ranking subtracts from every query. SQLite never has rows here.
+(PostgreSQL; built by ``engine.processing.vector_indexes.VectorIndexes``). This table records the indexes that are
+built, with the corpus mean that centred ranking subtracts from every query. SQLite never has rows here.
 """
 
 from __future__ import annotations

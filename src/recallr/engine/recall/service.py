@@ -19,9 +19,9 @@ from ...store import memories as memory_store
 from ...store import messages as message_store
 from ...store.records import MessageRecord, to_dt, to_us
 from ...types import DateRangeFilterType, RecallStrategy
-from .. import validation
-from ..sessions import require_session
-from ..users import require_user
+from ..resources import validation
+from ..resources.sessions import require_session
+from ..resources.users import require_user
 from . import windows
 from .context import Line, render
 from .index import Corpus, IndexCache, UserIndex

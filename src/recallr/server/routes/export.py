@@ -18,7 +18,7 @@ import anyio.to_thread
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
-from ...engine import portability
+from ...engine.resources import portability
 from ..deps import BlockingDep, EngineDep, ProjectDep
 
 router = APIRouter(tags=["users"])

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from ...engine import validation
+from ...engine.resources import validation
 from ...schemas_memory import (
     MemoryListOut,
     MemoryOut,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from ...engine import validation
+from ...engine.resources import validation
 from ...schemas import MessageOut, UserCreate, UserListOut, UserMessagesOut, UserOut, UserUpdate
 from ...store.users import UNSET
 from ..deps import BlockingDep, EngineDep, ProjectDep

@@ -8,17 +8,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from ..exceptions import InvalidSessionStateError, SessionNotFoundError
-from ..settings import Settings
-from ..store import Database, Tx, now_us
-from ..store import memories as memory_store
-from ..store import messages as message_store
-from ..store import sessions as store
-from ..store import summaries as summary_store
-from ..store import users as user_store
-from ..store.records import MessageRecord, SessionRecord, UserRecord, to_us
-from ..store.summaries import SummaryRecord
-from ..types import MessageRole, SessionStatus
+from ...exceptions import InvalidSessionStateError, SessionNotFoundError
+from ...settings import Settings
+from ...store import Database, Tx, now_us
+from ...store import memories as memory_store
+from ...store import messages as message_store
+from ...store import sessions as store
+from ...store import summaries as summary_store
+from ...store import users as user_store
+from ...store.records import MessageRecord, SessionRecord, UserRecord, to_us
+from ...store.summaries import SummaryRecord
+from ...types import MessageRole, SessionStatus
 from . import validation
 from .users import require_user
 
@@ -124,7 +124,7 @@ class Sessions:
     def last_messages(self, project_id: str, custom_user_id: str, n: int) -> list[tuple[MessageRecord, str]]:
         """The user's ``n`` latest messages across all sessions, oldest first."""
         if not 1 <= n <= 100:
-            from ..exceptions import ValidationError
+            from ...exceptions import ValidationError
 
             raise ValidationError("limit must be between 1 and 100")
         with self.db.read() as tx:

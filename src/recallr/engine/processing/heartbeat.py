@@ -13,7 +13,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from ..store import Database, Tx
+from ...store import Database, Tx
 
 log = logging.getLogger("recallr.worker")
 

@@ -14,11 +14,11 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ..embedding import Embedder
-from ..language.secrets import redact
-from ..store import Tx
-from ..store import messages as message_store
-from ..store.records import MessageRecord, ProjectRecord, SessionRecord, UserRecord
+from ...embedding import Embedder
+from ...language.secrets import redact
+from ...store import Tx
+from ...store import messages as message_store
+from ...store.records import MessageRecord, ProjectRecord, SessionRecord, UserRecord
 
 EMBED_CHUNK = 128  # messages embedded between two looks at whether the worker is stopping
 

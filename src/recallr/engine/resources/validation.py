@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ..exceptions import ValidationError
-from ..settings import Settings
+from ...exceptions import ValidationError
+from ...settings import Settings
 
 MAX_PAGE_LIMIT = 1000
 MAX_OFFSET = 10_000_000

@@ -8,8 +8,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ..store.memories import MemoryRecord, Source
-from ..store.summaries import SummaryRecord
+from ...store.memories import MemoryRecord, Source
+from ...store.summaries import SummaryRecord
 
 
 @dataclass

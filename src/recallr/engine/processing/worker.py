@@ -29,22 +29,22 @@ from collections.abc import Callable
 from functools import partial
 from typing import Protocol
 
-from ..embedding import Embedder
-from ..exceptions import ServiceUnavailableError
-from ..settings import Settings
-from ..store import Database, Tx, now_us
-from ..store import conflicts as conflict_store
-from ..store import messages as message_store
-from ..store import projects as project_store
-from ..store import sessions as session_store
-from ..store import users as user_store
-from ..store.conflicts import ConflictRecord
-from ..store.records import SessionRecord, to_dt
-from .catalog import project_categories
-from .conflicts import Resolution, apply_resolution
+from ...embedding import Embedder
+from ...exceptions import ServiceUnavailableError
+from ...settings import Settings
+from ...store import Database, Tx, now_us
+from ...store import conflicts as conflict_store
+from ...store import messages as message_store
+from ...store import projects as project_store
+from ...store import sessions as session_store
+from ...store import users as user_store
+from ...store.conflicts import ConflictRecord
+from ...store.records import SessionRecord, to_dt
+from ..resources.categories import project_categories
+from ..resources.conflicts import Resolution, apply_resolution
 from .heartbeat import Heartbeat
 from .pipeline import Interrupted, Pipeline, ProcessingContext
-from .recall.windows import VectorIndexes
+from .vector_indexes import VectorIndexes
 
 log = logging.getLogger("recallr.worker")
 ORPHAN_CHECK_SECONDS = 300.0  # how often a worker drops the vector indexes of deleted users (a catalog query)

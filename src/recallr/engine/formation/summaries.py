@@ -6,9 +6,9 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from ..language.dates import TimeSpan, format_span
-from ..store.records import MessageRecord
-from .drafts import Draft
+from ...language.dates import TimeSpan, format_span
+from ...store.records import MessageRecord
+from .plan import Draft
 
 MAX_SENTENCES = 6
 MAX_CHARS = 700

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..store.memories import MemoryRecord
-from .drafts import Decision, Draft
+from ...store.memories import MemoryRecord
+from .plan import Decision, Draft
 
 DUPLICATE_COSINE = 0.93
 _WORDS = re.compile(r"[a-z0-9]+")

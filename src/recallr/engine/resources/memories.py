@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..exceptions import InvalidCategoriesError, MemoryNotFoundError
-from ..store import Database, Tx
-from ..store import memories as store
-from ..store.memories import MemoryRecord, Source
+from ...exceptions import InvalidCategoriesError, MemoryNotFoundError
+from ...store import Database, Tx
+from ...store import memories as store
+from ...store.memories import MemoryRecord, Source
 from . import validation
-from .catalog import project_categories
+from .categories import project_categories
 from .users import require_user
 
 MAX_MEMORY_PAGE = 200

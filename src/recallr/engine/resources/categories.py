@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..exceptions import CategoryError, ValidationError
-from ..language.categories import DEFAULT_CATEGORIES, Category, validate_category_name
-from ..store import Database, Tx
-from ..store import categories as store
+from ...exceptions import CategoryError, ValidationError
+from ...language.categories import DEFAULT_CATEGORIES, Category, validate_category_name
+from ...store import Database, Tx
+from ...store import categories as store
 
 
 def project_categories(tx: Tx, project_id: str) -> list[Category]:

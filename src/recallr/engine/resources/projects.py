@@ -8,11 +8,11 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from ..exceptions import AuthenticationError, RecallrAIError
-from ..store import Database
-from ..store import projects as store
-from ..store.records import ApiKeyRecord, ProjectRecord
-from .catalog import install_defaults
+from ...exceptions import AuthenticationError, RecallrAIError
+from ...store import Database
+from ...store import projects as store
+from ...store.records import ApiKeyRecord, ProjectRecord
+from .categories import install_defaults
 
 KEY_PREFIX = "rai_"
 

@@ -11,66 +11,29 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
-from ..embedding import Embedder
-from ..language.categories import Category
-from ..language.dates import event_span, with_absolute_date
-from ..language.extraction import ExtractionRules, Turn, extract
-from ..language.secrets import redact
-from ..store import Tx, now_us
-from ..store import conflicts as conflict_store
-from ..store import memories as memory_store
-from ..store import summaries as summary_store
-from ..store.memories import MemoryRecord
-from ..store.records import MessageRecord, to_dt
-from ..store.summaries import SummaryRecord
+from ...embedding import Embedder
+from ...language.categories import Category
+from ...language.dates import event_span, with_absolute_date
+from ...language.extraction import ExtractionRules, Turn, extract
+from ...language.secrets import redact
+from ...store import Tx, now_us
+from ...store import conflicts as conflict_store
+from ...store import memories as memory_store
+from ...store import summaries as summary_store
+from ...store.memories import MemoryRecord
+from ...store.records import MessageRecord, to_dt
+from ...store.summaries import SummaryRecord
+from ..processing.pipeline import ProcessingContext
 from .consolidation import OfflineConsolidator, WorkingSet
-from .drafts import ConflictDraft, Decision, Draft, FormationPlan
-from .pipeline import ProcessingContext
+from .plan import ConflictDraft, Decision, Draft, FormationPlan
+from .ports import Clarifier, Consolidator, Extractor, FormationSteps, PreparingConsolidator, Summarizer
 from .summaries import OfflineSummarizer
 
 _IDS = uuid.UUID("6f1c3c52-8f0e-4d38-9a57-5d3f0b1c2a77")
 MAX_CONNECTIONS = 5
-
-
-class Extractor(Protocol):
-    def extract(self, messages: Sequence[MessageRecord], categories: Sequence[Category]) -> list[Draft]: ...
-
-
-class Consolidator(Protocol):
-    def decide(self, draft: Draft, current: WorkingSet, *, conflicts_enabled: bool) -> Decision: ...
-
-
-class Summarizer(Protocol):
-    def summarize(self, session_date: datetime, messages: Sequence[MessageRecord],
-                  drafts: Sequence[Draft]) -> tuple[str, list[int]]: ...
-
-
-@runtime_checkable
-class PreparingConsolidator(Protocol):
-    """A consolidator that does its slow work in ``prepare``: returns the consolidator of this session."""
-
-    def prepare(self, ctx: ProcessingContext, drafts: list[Draft]) -> Consolidator: ...
-
-
-@runtime_checkable
-class Clarifier(Protocol):
-    """Writes a merge conflict's clarifying questions: ``(questions, {question: {option: outcome}})`` or None."""
-
-    def clarify(self, draft: Draft, target: MemoryRecord) -> tuple[list[dict[str, Any]],
-                                                                   dict[str, dict[str, str]]] | None: ...
-
-
-@dataclass(frozen=True)
-class FormationSteps:
-    """The three steps one session goes through."""
-
-    extractor: Extractor
-    consolidator: Consolidator
-    summarizer: Summarizer
 
 
 class OfflineExtractor:

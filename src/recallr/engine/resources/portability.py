@@ -29,12 +29,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from ..exceptions import ArchiveError
-from ..language.secrets import redact
-from ..store import Database, now_us
-from ..store.archive import TABLES, TABLES_BY_NAME, OnConflict, Scope, count_rows, decode_row, read_batches
-from ..store.archive import tables_for as _tables_for
-from ..store.archive import write_batch as _write_batch
+from ...exceptions import ArchiveError
+from ...language.secrets import redact
+from ...store import Database, now_us
+from ...store.archive import TABLES, TABLES_BY_NAME, OnConflict, Scope, count_rows, decode_row, read_batches
+from ...store.archive import tables_for as _tables_for
+from ...store.archive import write_batch as _write_batch
 
 FORMAT = "recallr-archive"
 VERSION = 1

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from ..exceptions import (
+from ...exceptions import (
     MergeConflictAlreadyResolvedError,
     MergeConflictInvalidAnswerError,
     MergeConflictInvalidQuestionsError,
@@ -22,11 +22,11 @@ from ..exceptions import (
     MergeConflictNotFoundError,
     ValidationError,
 )
-from ..store import Database, Tx
-from ..store import conflicts as store
-from ..store import memories as memory_store
-from ..store.conflicts import ConflictRecord
-from ..store.memories import MemoryRecord
+from ...store import Database, Tx
+from ...store import conflicts as store
+from ...store import memories as memory_store
+from ...store.conflicts import ConflictRecord
+from ...store.memories import MemoryRecord
 from . import validation
 from .users import require_user
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from ..exceptions import UserAlreadyExistsError, UserNotFoundError, ValidationError
-from ..settings import Settings
-from ..store import Database, Tx
-from ..store import users as store
-from ..store.records import UserRecord
+from ...exceptions import UserAlreadyExistsError, UserNotFoundError, ValidationError
+from ...settings import Settings
+from ...store import Database, Tx
+from ...store import users as store
+from ...store.records import UserRecord
 from . import validation
 
 UNSET = store.UNSET
