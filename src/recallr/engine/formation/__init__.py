@@ -6,13 +6,13 @@ other implementations are handed in (``recallr.engine.adapters``).
 """
 
 from .consolidation import OfflineConsolidator, WorkingSet
-from .plan import ConflictDraft, Decision, Draft, FormationPlan
+from .plan import BOTH, ConflictDraft, Decision, Draft, FormationPlan, ProposedMemory
 from .ports import Clarifier, Consolidator, Extractor, FormationSteps, PreparingConsolidator, Summarizer
 from .stage import FormMemories, OfflineExtractor, conflicts_enabled
 from .summaries import OfflineSummarizer
 
 __all__ = [
-    "Clarifier", "ConflictDraft", "Consolidator", "Decision", "Draft", "Extractor", "FormMemories", "FormationPlan",
-    "FormationSteps", "OfflineConsolidator", "OfflineExtractor", "OfflineSummarizer", "PreparingConsolidator",
-    "Summarizer", "WorkingSet", "conflicts_enabled",
+    "BOTH", "Clarifier", "ConflictDraft", "Consolidator", "Decision", "Draft", "Extractor", "FormMemories",
+    "FormationPlan", "FormationSteps", "OfflineConsolidator", "OfflineExtractor", "OfflineSummarizer",
+    "PreparingConsolidator", "ProposedMemory", "Summarizer", "WorkingSet", "conflicts_enabled",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +29,7 @@ from ...store.records import MessageRecord, to_dt
 from ...store.summaries import SummaryRecord
 from ..processing.pipeline import ProcessingContext
 from .consolidation import OfflineConsolidator, WorkingSet
-from .plan import ConflictDraft, Decision, Draft, FormationPlan
+from .plan import BOTH, ConflictDraft, Decision, Draft, FormationPlan, ProposedMemory
 from .ports import Clarifier, Consolidator, Extractor, FormationSteps, PreparingConsolidator, Summarizer
 from .summaries import OfflineSummarizer
 
@@ -157,16 +158,16 @@ class FormMemories:
     def _conflict(ctx: ProcessingContext, n: int, draft: Draft, target: MemoryRecord, reason: str,
                   sources: list[tuple[str, int]], now: datetime,
                   clarified: tuple[list[dict[str, Any]], dict[str, dict[str, str]]] | None = None) -> ConflictDraft:
-        proposed: dict[str, Any] = {
-            "content": draft.content, "categories": draft.categories, "subject": draft.subject, "slot": draft.slot,
-            "value": draft.value, "entities": draft.entities, "negated": draft.negated,
-            "event_date_start": draft.event_start.isoformat(), "event_date_end": draft.event_end.isoformat(),
-            "sources": [list(s) for s in sources], "created_at": now.isoformat(),
-        }
+        proposed = ProposedMemory(
+            draft.content, tuple(draft.categories), subject=draft.subject, slot=draft.slot, value=draft.value,
+            entities=tuple(draft.entities), negated=draft.negated, event_start=draft.event_start,
+            event_end=draft.event_end, sources=tuple(sources), created_at=now,
+        )
         questions = [{"question": f"Which is true now: \"{draft.content}\" or \"{target.content}\"?",
                       "options": [draft.content, target.content, BOTH]}]
         if clarified is not None:  # the model's questions; each option's outcome lets the answers be applied
-            questions, proposed["option_outcomes"] = clarified
+            questions, outcomes = clarified
+            proposed = replace(proposed, option_outcomes=outcomes)
         return ConflictDraft(id=str(uuid.uuid5(_IDS, f"{ctx.session.id}:{n}:conflict")), proposed=proposed,
                              conflicting=[{"memory_id": target.id, "reason": reason}], questions=questions)
 
@@ -189,7 +190,6 @@ class FormMemories:
                         break
 
 
-BOTH = "Both are true"
 
 
 def apply_plan(tx: Tx, ctx: ProcessingContext, plan: FormationPlan) -> None:
@@ -203,7 +203,7 @@ def apply_plan(tx: Tx, ctx: ProcessingContext, plan: FormationPlan) -> None:
         memory_store.add_sources(tx, memory_id, sources)
     for conflict in plan.conflicts:
         conflict_store.insert(tx, conflict_id=conflict.id, user_id=ctx.user.id, session_id=ctx.session.id,
-                              proposed=conflict.proposed, conflicting=conflict.conflicting,
+                              proposed=conflict.proposed.to_json(), conflicting=conflict.conflicting,
                               questions=conflict.questions, created_at_us=now_us())
     memory_store.set_conflict_flag(tx, plan.flagged, True)
     memory_store.connect(tx, ctx.user.id, plan.connections)

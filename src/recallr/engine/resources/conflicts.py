@@ -27,10 +27,10 @@ from ...store import conflicts as store
 from ...store import memories as memory_store
 from ...store.conflicts import ConflictRecord
 from ...store.memories import MemoryRecord
+from ..formation.plan import BOTH, ProposedMemory
 from . import validation
 from .users import require_user
 
-BOTH = "Both are true"
 _IDS = uuid.UUID("0c9d6a8e-3f51-4a57-8c1e-2b7f6d9a4e10")
 
 
@@ -131,32 +131,32 @@ def apply_resolution(tx: Tx, conflict: ConflictRecord, now: datetime, embedding:
     tx.dialect.lock_user(tx, conflict.user_id)
     answer = (conflict.answers or [{}])[0]
     choice = answer.get("answer")
-    proposed = conflict.proposed
+    asked = ProposedMemory.from_json(conflict.proposed)
+    proposed = asked
     if resolution is not None:
-        choice = {"new": proposed["content"], "both": BOTH}.get(resolution.outcome)
-        proposed = {**proposed, "content": resolution.content or proposed["content"]}
+        choice = {"new": proposed.content, "both": BOTH}.get(resolution.outcome)
+        proposed = proposed.reworded(resolution.content or proposed.content)
     targets = memory_store.get_many(tx, [c["memory_id"] for c in conflict.conflicting])
     current = [t for t in targets if t.expired_at is None]
     new_ids: list[str] = []
     outcome = "kept_existing"
-    if choice == conflict.proposed["content"] or choice == BOTH:
+    if choice == asked.content or choice == BOTH:
         base = current[0] if current and choice != BOTH else None
         memory = MemoryRecord(
             id=str(uuid.uuid5(_IDS, conflict.id)), user_id=conflict.user_id, session_id=conflict.session_id,
             chain_id=base.chain_id if base else str(uuid.uuid5(_IDS, conflict.id)),
-            version_number=base.version_number + 1 if base else 1, content=proposed["content"],
-            categories=proposed["categories"], event_date_start=datetime.fromisoformat(proposed["event_date_start"]),
-            event_date_end=datetime.fromisoformat(proposed["event_date_end"]), created_at=now,
-            subject=proposed.get("subject"), slot=proposed.get("slot") if base else None,
-            value=proposed.get("value"), entities=proposed.get("entities", []), negated=proposed.get("negated", False),
-            embedding=embedding,
+            version_number=base.version_number + 1 if base else 1, content=proposed.content,
+            categories=list(proposed.categories), event_date_start=proposed.event_start,
+            event_date_end=proposed.event_end, created_at=now, subject=proposed.subject,
+            slot=proposed.slot if base else None, value=proposed.value, entities=list(proposed.entities),
+            negated=proposed.negated, embedding=embedding,
         )
         if base is not None:
             memory_store.expire(tx, base.id, reason="MERGE_CONFLICT", when=now, conflict_id=conflict.id)
             outcome = "replaced_existing"
         else:
             outcome = "kept_both"
-        memory_store.insert(tx, memory, [tuple(s) for s in proposed.get("sources", [])])  # type: ignore[misc]
+        memory_store.insert(tx, memory, proposed.sources)
         new_ids.append(memory.id)
     memory_store.set_conflict_flag(tx, [t.id for t in current], False)
     memory_store.bump_revision(tx, conflict.user_id)
