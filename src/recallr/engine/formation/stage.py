@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -27,7 +27,7 @@ from ...store import summaries as summary_store
 from ...store.memories import MemoryRecord
 from ...store.records import MessageRecord, to_dt
 from ...store.summaries import SummaryRecord
-from ..processing.pipeline import ProcessingContext
+from ..processing.pipeline import Output, ProcessingContext
 from .consolidation import OfflineConsolidator, WorkingSet
 from .plan import BOTH, ConflictDraft, Decision, Draft, FormationPlan, ProposedMemory
 from .ports import Clarifier, Consolidator, Extractor, FormationSteps, PreparingConsolidator, Summarizer
@@ -35,6 +35,18 @@ from .summaries import OfflineSummarizer
 
 _IDS = uuid.UUID("6f1c3c52-8f0e-4d38-9a57-5d3f0b1c2a77")
 MAX_CONNECTIONS = 5
+
+
+@dataclass(frozen=True)
+class PreparedFormation:
+    """``FormMemories``' output: the session's dated, embedded drafts, its summary, and the consolidator to use."""
+
+    drafts: list[Draft]
+    summary: SummaryRecord
+    consolidator: Consolidator
+
+
+FORMED = Output[PreparedFormation]("form_memories")
 
 
 class OfflineExtractor:
@@ -99,14 +111,15 @@ class FormMemories:
         consolidator = steps.consolidator
         if isinstance(consolidator, PreparingConsolidator):
             consolidator = consolidator.prepare(ctx, drafts)
-        ctx.results[self.name] = (drafts, summary, consolidator)
+        ctx.hand_on(FORMED, PreparedFormation(drafts, summary, consolidator))
 
     # -- write: consolidate against the memories current now, inside the session's transaction ---------------
     def write(self, tx: Tx, ctx: ProcessingContext) -> None:
-        drafts, summary, consolidator = ctx.results[self.name]
+        prepared = ctx.output(FORMED)
         tx.dialect.lock_user(tx, ctx.user.id)
-        plan = self.plan(ctx, drafts, memory_store.current(tx, ctx.user.id), consolidator=consolidator)
-        plan.summary = summary
+        plan = self.plan(ctx, prepared.drafts, memory_store.current(tx, ctx.user.id),
+                         consolidator=prepared.consolidator)
+        plan.summary = prepared.summary
         apply_plan(tx, ctx, plan)
 
     def plan(self, ctx: ProcessingContext, drafts: list[Draft], current: list[MemoryRecord], *,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 import numpy as np
 
@@ -20,7 +20,27 @@ from ...store import Tx
 from ...store import messages as message_store
 from ...store.records import MessageRecord, ProjectRecord, SessionRecord, UserRecord
 
+T = TypeVar("T")
+
 EMBED_CHUNK = 128  # messages embedded between two looks at whether the worker is stopping
+
+
+class Output(Generic[T]):
+    """A typed key for one stage's output: ``ctx.hand_on(KEY, value)`` in ``prepare``, ``ctx.output(KEY)`` in
+    ``write``. Each stage names its own frozen dataclass, so a hand-off is checked by mypy, not by convention.
+
+    Example::
+
+        >>> INDEXED = Output[IndexedMessages]("index_messages")
+        >>> INDEXED
+        Output('index_messages')
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Output({self.name!r})"
 
 
 @dataclass
@@ -32,8 +52,16 @@ class ProcessingContext:
     session: SessionRecord
     messages: list[MessageRecord]
     categories: list[Any] = field(default_factory=list)  # the project's memory categories
-    results: dict[str, Any] = field(default_factory=dict)
     stopping: Callable[[], bool] = field(default=lambda: False)  # the worker is stopping: give the attempt back
+    _outputs: dict[Output[Any], Any] = field(default_factory=dict, repr=False)
+
+    def hand_on(self, key: Output[T], value: T) -> None:
+        """Keep a stage's output for its ``write`` (and for any later stage that knows the key)."""
+        self._outputs[key] = value
+
+    def output(self, key: Output[T]) -> T:
+        """A stage's output; ``KeyError`` when that stage has not prepared."""
+        return cast(T, self._outputs[key])
 
 
 class Interrupted(Exception):  # a signal, not an error: it never leaves the worker
@@ -44,10 +72,21 @@ class Stage(Protocol):
     name: str
 
     def prepare(self, ctx: ProcessingContext) -> None:
-        """Compute this stage's results into ``ctx.results`` (no writes)."""
+        """Compute this stage's output and keep it with ``ctx.hand_on`` (no writes)."""
 
     def write(self, tx: Tx, ctx: ProcessingContext) -> None:
-        """Persist this stage's results inside the session's transaction."""
+        """Persist this stage's output (``ctx.output``) inside the session's transaction."""
+
+
+@dataclass(frozen=True)
+class IndexedMessages:
+    """``IndexMessages``' output: each message's redacted text and its embedding (one row each)."""
+
+    texts: list[str]
+    vectors: np.ndarray
+
+
+INDEXED = Output[IndexedMessages | None]("index_messages")
 
 
 class IndexMessages:
@@ -65,7 +104,7 @@ class IndexMessages:
     def prepare(self, ctx: ProcessingContext) -> None:
         texts = [redact(m.content) for m in ctx.messages]
         if not texts:
-            ctx.results[self.name] = None
+            ctx.hand_on(INDEXED, None)
             return
         # In chunks, looking at ctx.stopping() between them: a stopping worker waits for one chunk (about a second),
         # not for a whole long session. A text's vector does not depend on the others embedded with it.
@@ -74,12 +113,12 @@ class IndexMessages:
             if start and ctx.stopping():
                 raise Interrupted(f"stopping after {start} of {len(texts)} messages embedded")
             chunks.append(self.embedder().embed(texts[start:start + EMBED_CHUNK]))
-        ctx.results[self.name] = (texts, chunks[0] if len(chunks) == 1 else np.concatenate(chunks))
+        ctx.hand_on(INDEXED, IndexedMessages(texts, chunks[0] if len(chunks) == 1 else np.concatenate(chunks)))
 
     def write(self, tx: Tx, ctx: ProcessingContext) -> None:
-        if ctx.results[self.name] is not None:
-            texts, vectors = ctx.results[self.name]
-            message_store.index_messages(tx, ctx.user.id, ctx.messages, vectors, texts=texts)
+        indexed = ctx.output(INDEXED)
+        if indexed is not None:
+            message_store.index_messages(tx, ctx.user.id, ctx.messages, indexed.vectors, texts=indexed.texts)
 
 
 class Pipeline:

@@ -12,13 +12,14 @@ import numpy as np
 
 from ...embedding import Embedder
 from ...exceptions import ValidationError
+from ...language.dates import TimeSpan
 from ...language.dates.format import until_text
 from ...language.secrets import redact
 from ...store import Database, Tx, now_us
 from ...store import memories as memory_store
 from ...store import messages as message_store
 from ...store.records import MessageRecord, to_dt, to_us
-from ...types import DateRangeFilterType, RecallStrategy
+from ...types import RecallStrategy
 from ..resources import validation
 from ..resources.sessions import require_session
 from ..resources.users import require_user
@@ -69,10 +70,32 @@ class RecallParams:
         self.zone()
 
 
-@dataclass
+@dataclass(frozen=True)
+class RecallSources:
+    """What a context was built from (asked for with ``include_metadata_ids``)."""
+
+    memory_ids: list[str]
+    session_ids: list[str]
+    keywords: list[str]
+    vector_search_queries: list[str]
+    summary_search_queries: list[str]
+    date_range: TimeSpan | None  # the event-date filter the query implied
+    messages: list[tuple[str, int]]  # (session_id, message_index) behind the memories, summaries and messages
+    reasoning: str | None = None  # agentic and deep recall: what the search did
+
+
+@dataclass(frozen=True)
+class RecallTrace:
+    """How recall ran; the HTTP layer turns it into the response's ``metadata``."""
+
+    strategy: RecallStrategy
+    sources: RecallSources | None = None
+
+
+@dataclass(frozen=True)
 class RecallResult:
     context: str
-    metadata: dict[str, Any]
+    trace: RecallTrace
 
 
 @dataclass
@@ -250,14 +273,13 @@ class Recall:
             messages=[Line(msg.texts[i], int(msg.start[i]), int(msg.end[i])) for i in found.messages],
             recent=[Line(f"{t.role}: {t.content}", to_us(t.timestamp), to_us(t.timestamp)) for t in recent],
         )
-        metadata: dict[str, Any] = {"recall_strategy_used": _wire_strategy(strategy)}
-        if params.include_metadata_ids:
-            metadata.update(self._ids(index, found, sources, query, strategy, recent, session_id))
-        return RecallResult(text, metadata)
+        trace = RecallTrace(strategy, self._ids(index, found, sources, query, strategy, recent, session_id)
+                            if params.include_metadata_ids else None)
+        return RecallResult(text, trace)
 
     @staticmethod
     def _ids(index: UserIndex, found: _Found, sources: dict[str, list[tuple[str, int]]], query: RecallQuery,
-             strategy: RecallStrategy, recent: list[MessageRecord], session_id: str) -> dict[str, Any]:
+             strategy: RecallStrategy, recent: list[MessageRecord], session_id: str) -> RecallSources:
         mem, summ, msg = index.memories, index.summaries, index.messages
         memory_ids = [mem.ids[r.row] for r in found.memories] + [index.expired.ids[i] for i in found.past]
         refs: dict[tuple[str, int], None] = {}
@@ -274,19 +296,12 @@ class Recall:
         session_ids = list(dict.fromkeys(
             [mem.session_ids[r.row] for r in found.memories] + [summ.session_ids[i] for i in found.summaries]
             + [msg.session_ids[i] for i in found.messages] + [s for s, _ in refs]))
-        span = query.date_range
-        out: dict[str, Any] = {
-            "memory_ids": memory_ids, "session_ids": session_ids, "keywords": query.keywords,
-            "vector_search_queries": [query.text, *query.sub_questions, *query.entities],
-            "session_summaries_search_queries": [query.text],
-            "date_range_filters": [] if span is None else [{
-                "filter_type": DateRangeFilterType.EVENT_DATE.value, "start_date": span.start.isoformat(),
-                "end_date": span.end.isoformat()}],
-            "sources": [{"session_id": s, "message_index": i} for s, i in refs],
-        }
+        reasoning = None
         if strategy in (RecallStrategy.AGENTIC, RecallStrategy.DEEP):
-            out["agent_reasoning"] = " ".join(found.reasoning) or "Searched memories, summaries and messages."
-        return out
+            reasoning = " ".join(found.reasoning) or "Searched memories, summaries and messages."
+        return RecallSources(memory_ids, session_ids, list(query.keywords),
+                             [query.text, *query.sub_questions, *query.entities], [query.text], query.date_range,
+                             list(refs), reasoning)
 
 
 def _lexical(tx: Tx, index: UserIndex, table: str, terms: list[str], *, user_id: str, pool: int,
@@ -311,8 +326,3 @@ def _above(corpus: Corpus, vector: np.ndarray, threshold: float, limit: int) -> 
 
 def _until(expired_at: int | None) -> str:
     return until_text(to_dt(expired_at))
-
-
-def _wire_strategy(strategy: RecallStrategy) -> str:
-    """The strategy as reported (``deep`` only comes from clients that know it: the official SDK cannot ask)."""
-    return strategy.value

@@ -11,10 +11,10 @@ from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from ...engine.recall import RecallParams
+from ...engine.recall import RecallParams, RecallResult, RecallTrace
 from ...exceptions import RecallrAIError, to_body
 from ...prompts.system_prompt import system_prompt
-from ...types import RecallStrategy
+from ...types import DateRangeFilterType, RecallStrategy
 from ..deps import BlockingDep, EngineDep, ProjectDep, QueryBool
 
 router = APIRouter(prefix="/users/{user_id}/sessions/{session_id}", tags=["context"])
@@ -63,12 +63,12 @@ async def get_context(
                           last_n_messages, last_n_summaries, timezone, include_metadata_ids)
     params.check()  # 422 before a stream starts
 
-    def answer(result: Any) -> dict[str, Any]:
+    def answer(result: RecallResult) -> dict[str, Any]:
         context = result.context
         if include_system_prompt:
-            context = system_prompt(RecallStrategy(result.metadata["recall_strategy_used"])) + "\n\n\n" + context
+            context = system_prompt(result.trace.strategy) + "\n\n\n" + context
         return {"is_final": True, "status_update_message": None, "error_message": None, "context": context,
-                "metadata": result.metadata}
+                "metadata": wire_metadata(result.trace)}
 
     if not stream:
         return answer(await run(engine.recall.context, project_id, user_id, session_id, params))
@@ -104,3 +104,24 @@ async def get_context(
 
 def _sse(payload: dict[str, Any]) -> str:
     return f"data: {json.dumps(payload, default=str)}\n\n"
+
+
+def wire_metadata(trace: RecallTrace) -> dict[str, Any]:
+    """The ``metadata`` of a context response (RecallrAI's field names) from recall's typed trace."""
+    metadata: dict[str, Any] = {"recall_strategy_used": trace.strategy.value}
+    found = trace.sources
+    if found is None:
+        return metadata
+    span = found.date_range
+    metadata.update({
+        "memory_ids": found.memory_ids, "session_ids": found.session_ids, "keywords": found.keywords,
+        "vector_search_queries": found.vector_search_queries,
+        "session_summaries_search_queries": found.summary_search_queries,
+        "date_range_filters": [] if span is None else [{
+            "filter_type": DateRangeFilterType.EVENT_DATE.value, "start_date": span.start.isoformat(),
+            "end_date": span.end.isoformat()}],
+        "sources": [{"session_id": s, "message_index": i} for s, i in found.messages],
+    })
+    if found.reasoning is not None:
+        metadata["agent_reasoning"] = found.reasoning
+    return metadata
