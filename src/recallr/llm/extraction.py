@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, time
 from ..engine.formation import Draft, OfflineExtractor, OfflineSummarizer
 from ..language.categories import Category, categorize
 from ..language.dates import TimeSpan, format_span
-from ..language.extraction.slots import find_entities, has_change_marker
+from ..language.extraction.markers import find_entities, has_change_marker
 from ..language.policy import (
     ExtractionRules,
     policy_for,  # the offline filter: rules and secrets
