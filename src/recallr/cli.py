@@ -11,6 +11,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +32,7 @@ from .cli_context import (
     where,
 )
 from .cli_projects import categories, existing_project_message, keys, project_settings, projects
+from .logs import configure_logging, logging_config
 from .settings import Settings
 
 _data_dir = data_dir_option
@@ -103,13 +108,18 @@ def _with_project(data_dir: Path | None, database_url: str | None, project_id: s
 @click.option("--workers", type=int, default=None, help="uvicorn worker processes (RECALLR_WORKERS).")
 @click.option("--no-worker", is_flag=True, help="Do not process sessions here (run `recallr worker` instead).")
 @click.option("--init", "init_project", is_flag=True, help="Create a project and key first if there is none.")
+@click.option("--metrics", is_flag=True, default=None, help="Serve Prometheus metrics at /metrics (RECALLR_METRICS).")
+@click.option("--metrics-port", type=int, default=None,
+              help="Serve /metrics on this separate port instead (RECALLR_METRICS_PORT; recommended).")
 def serve(data_dir: Path | None, database_url: str | None, host: str | None, port: int | None,
-          workers: int | None, no_worker: bool, init_project: bool) -> None:
+          workers: int | None, no_worker: bool, init_project: bool, metrics: bool | None,
+          metrics_port: int | None) -> None:
     """Serve the REST API v1 (OpenAPI at /docs)."""
     import uvicorn
 
     overrides = {"data_dir": data_dir, "database_url": database_url, "host": host, "port": port,
-                 "workers": workers, "run_worker": False if no_worker else None}
+                 "workers": workers, "run_worker": False if no_worker else None, "metrics": metrics,
+                 "metrics_port": metrics_port}
     settings = _settings(**overrides)
     if init_project:
         _print_quickstart(settings)
@@ -119,9 +129,42 @@ def serve(data_dir: Path | None, database_url: str | None, host: str | None, por
     for key, value in overrides.items():
         if value is not None:
             os.environ[f"RECALLR_{key.upper()}"] = str(value)
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run("recallr.server.asgi:build", factory=True, host=settings.host, port=settings.port,
-                workers=settings.workers, log_level=settings.log_level, timeout_keep_alive=settings.keep_alive_seconds)
+    configure_logging(settings)
+    with _metrics_across_processes(settings) as settings:
+        uvicorn.run("recallr.server.asgi:build", factory=True, host=settings.host, port=settings.port,
+                    workers=settings.workers, log_config=logging_config(settings),
+                    timeout_keep_alive=settings.keep_alive_seconds)
+
+
+@contextmanager
+def _metrics_across_processes(settings: Settings) -> Iterator[Settings]:
+    """With metrics on, check prometheus-client is installed; for several uvicorn processes, pool their metrics in
+    a multiprocess directory (a fresh one unless given) and serve a separate metrics port from this process."""
+    from .metrics import load_prometheus, scrape_registry, serve_separately
+
+    if not settings.metrics or settings.workers == 1:
+        if settings.metrics:
+            load_prometheus(settings)  # the install hint now, not in the server's first log lines
+        yield settings
+        return
+    own_dir = None
+    if settings.metrics_multiprocess_dir is None:
+        own_dir = Path(tempfile.mkdtemp(prefix="recallr-metrics-"))
+        os.environ["RECALLR_METRICS_MULTIPROCESS_DIR"] = str(own_dir)  # read by the worker processes' Settings
+        settings = settings.model_copy(update={"metrics_multiprocess_dir": own_dir})
+    stop = None
+    try:
+        if settings.metrics_port is not None:
+            from .store import Database
+
+            db = Database(settings.resolved_database_url)
+            stop = serve_separately(settings, scrape_registry(settings, db, None))
+        yield settings
+    finally:
+        if stop is not None:
+            stop()
+        if own_dir is not None:
+            shutil.rmtree(own_dir, ignore_errors=True)
 
 
 def _print_quickstart(settings: Settings) -> None:
@@ -160,11 +203,16 @@ def _require_a_key(settings: Settings) -> None:
 @_data_dir
 @_database_url
 @click.option("--concurrency", type=int, default=None, help="Sessions processed at once (RECALLR_WORKER_CONCURRENCY).")
-def worker(data_dir: Path | None, database_url: str | None, concurrency: int | None) -> None:
+@click.option("--metrics-port", type=int, default=None,
+              help="With RECALLR_METRICS on: serve this worker's /metrics on this port (RECALLR_METRICS_PORT).")
+def worker(data_dir: Path | None, database_url: str | None, concurrency: int | None,
+           metrics_port: int | None) -> None:
     """Process sessions until interrupted (any number of workers may share one database)."""
-    settings = _settings(data_dir=data_dir, database_url=database_url, worker_concurrency=concurrency)
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = _settings(data_dir=data_dir, database_url=database_url, worker_concurrency=concurrency,
+                         metrics_port=metrics_port)
+    configure_logging(settings)
     engine = _engine(settings)
+    stop_metrics = _worker_metrics(engine)
     runner = engine.worker()
     click.echo(f"worker {runner.owner} started")
     runner.start()
@@ -175,7 +223,23 @@ def worker(data_dir: Path | None, database_url: str | None, concurrency: int | N
         pass
     finally:
         runner.stop()
+        if stop_metrics is not None:
+            stop_metrics()
         engine.close()
+
+
+def _worker_metrics(engine: Any) -> Any:
+    """A worker process's metrics: its own port, or the multiprocess directory a local server scrapes."""
+    from .metrics import attach, scrape_registry, serve_separately
+
+    settings = engine.settings
+    telemetry = attach(engine)
+    if telemetry is None or settings.metrics_port is None:
+        if telemetry is not None and settings.metrics_multiprocess_dir is None:
+            logging.getLogger("recallr.worker").warning(
+                "RECALLR_METRICS is on but this worker has nowhere to serve them: set RECALLR_METRICS_PORT")
+        return None
+    return serve_separately(settings, scrape_registry(settings, engine.db, telemetry))
 
 
 @main.command("vector-indexes")

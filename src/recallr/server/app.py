@@ -8,6 +8,7 @@ from fastapi_offline import FastAPIOffline
 from .. import __version__
 from ..engine import Engine
 from .errors import install_error_handlers
+from .observe import observe
 from .openapi import document
 from .query_arrays import BracketedArrayParams
 from .routes import context, llm, memories, project, sessions, system, users
@@ -39,4 +40,5 @@ def create_app(engine: Engine, *, fixed_project_id: str | None = None) -> FastAP
     app.include_router(llm.router, prefix="/api/v1")
     app.include_router(system.router, prefix="/api/v1")
     document(app, engine.settings)
+    observe(app)  # last: its middleware (request ids, metrics, access logs) must be the outermost
     return app

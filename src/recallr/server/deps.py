@@ -57,7 +57,9 @@ async def get_project_id(
         return fixed
     engine: Engine = request.app.state.engine
     # A short indexed read; run inline so a request costs one thread hop, not two.
-    return engine.projects.authenticate(x_recallr_project_id, x_recallr_api_key)
+    project_id = engine.projects.authenticate(x_recallr_project_id, x_recallr_api_key)
+    request.state.project_id = project_id  # for the access log (server/observe.py); never the key
+    return project_id
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
