@@ -60,10 +60,24 @@ class RouteTemplate:
         try:
             await self.app(scope, receive, send)
         finally:
-            route = scope.get("route")
             state = scope.get("state")
-            if route is not None and isinstance(state, dict):
-                state[_ROUTE_KEY] = getattr(route, "path", UNMATCHED)
+            if isinstance(state, dict) and (template := route_template(scope)) is not None:
+                state[_ROUTE_KEY] = template
+
+
+def route_template(scope: Scope) -> str | None:
+    """The full path template of the route that served ``scope`` (None: no route matched).
+
+    FastAPI 0.120+ keeps an included router's routes without its prefix (``scope["route"].path`` is ``/users``) and
+    records the full template in its scope entry; earlier versions copy the routes with the prefix included.
+    """
+    route = scope.get("route")
+    if route is None:
+        return None
+    fastapi_scope = scope.get("fastapi")
+    context = fastapi_scope.get("effective_route_context") if isinstance(fastapi_scope, dict) else None
+    template = getattr(context, "path_format", None) or getattr(route, "path_format", None)
+    return str(template) if template else UNMATCHED
 
 
 class ObserveRequests:
