@@ -68,7 +68,7 @@ def indexing_rate(client: RecallrAI, messages: int = 1000) -> float:
     return messages / (time.perf_counter() - start)
 
 
-def metrics_cost(n: int, batch: int = 50) -> int:
+def metrics_cost(n: int, batch: int = 20) -> int:
     """add_message p50/p95 over HTTP with metrics off and on, in alternating batches; the observer's own cost."""
     from recallr.metrics.prometheus import PrometheusTelemetry
 

@@ -43,6 +43,7 @@ class PrometheusTelemetry:
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        self._request_children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
         r = self.registry
         self.requests = Counter("recallr_http_requests", "HTTP requests answered, by method, route template and "
                                 "status.", ["method", "route", "status"], registry=r)
@@ -73,9 +74,15 @@ class PrometheusTelemetry:
 
     # -- Telemetry ------------------------------------------------------------------------------------------
     def request(self, method: str, route: str, status: int, seconds: float) -> None:
-        code = str(status)
-        self.requests.labels(method, route, code).inc()
-        self.request_seconds.labels(method, route, code).observe(seconds)
+        # The labelled children are kept: ``labels()`` costs a lock and a lookup on every request otherwise.
+        # Bounded: methods, route templates and status codes are small fixed sets.
+        children = self._request_children.get((method, route, status))
+        if children is None:
+            code = str(status)
+            children = (self.requests.labels(method, route, code), self.request_seconds.labels(method, route, code))
+            self._request_children[(method, route, status)] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def attempt(self, kind: str, outcome: str, seconds: float, *, reason: str | None = None) -> None:
         self.attempts.labels(kind, outcome).inc()

@@ -14,8 +14,8 @@ pure ASGI middleware, and, when ``RECALLR_METRICS`` is on without a separate por
 from __future__ import annotations
 
 import logging
+import os
 import time
-import uuid
 from typing import Any
 
 import anyio.to_thread
@@ -39,7 +39,7 @@ def client_request_id(value: bytes | None) -> str:
     """The client's request id if it is short and safe to log and echo; otherwise a new random one."""
     if value and len(value) <= MAX_REQUEST_ID and not value.translate(None, _ID_CHARACTERS):
         return value.decode("ascii")
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()  # a quarter of uuid4's cost; the same 32 hex digits
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:
