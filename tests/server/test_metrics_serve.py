@@ -92,11 +92,15 @@ def test_json_logs_and_a_separate_metrics_port(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_several_worker_processes_are_counted_together(tmp_path: Path) -> None:
-    with serving(tmp_path / "data", "--workers", "2", "--metrics") as (base, _, _proc):
+@pytest.mark.parametrize("separate_port", [pytest.param(False, id="api-port"), pytest.param(True, id="own-port")])
+def test_several_worker_processes_are_counted_together(tmp_path: Path, separate_port: bool) -> None:
+    metrics_port = free_port()
+    args = ("--metrics-port", str(metrics_port)) if separate_port else ()
+    with serving(tmp_path / "data", "--workers", "2", "--metrics", *args) as (base, _, _proc):
         # new connections, so both processes answer some of them
         answered = sum(httpx.get(f"{base}/api/v1/health").status_code == 200 for _ in range(30))
-        scrapes = [httpx.get(f"{base}/metrics").text for _ in range(4)]
+        url = f"http://127.0.0.1:{metrics_port}/metrics" if separate_port else f"{base}/metrics"
+        scrapes = [httpx.get(url).text for _ in range(4)]
     for scrape in scrapes:  # whichever process answers the scrape reports every process's requests
         assert value(scrape, "recallr_http_requests_total", route="/api/v1/health", status="200") >= answered
 
@@ -134,3 +138,32 @@ def test_the_api_needs_no_prometheus_client_when_metrics_are_off(tmp_path: Path)
     """, tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["200", "404"]
+
+
+@pytest.mark.slow
+def test_a_worker_process_serves_its_own_metrics(tmp_path: Path) -> None:
+    from recallr import RecallrAI
+    from recallr.models import MessageRole
+
+    metrics_port = free_port()
+    with serving(tmp_path / "data", "--no-worker") as (base, headers, _):
+        with RecallrAI(headers["X-Recallr-Api-Key"], headers["X-Recallr-Project-Id"], base_url=base) as client:
+            session = client.create_user("u").create_session()
+            session.add_message(MessageRole.USER, "I moved to Lyon last spring.")
+            session.process()
+        worker = subprocess.Popen([sys.executable, "-m", "recallr", "worker", "--data-dir", str(tmp_path / "data"),
+                                   "--metrics-port", str(metrics_port)], env=_env(RECALLR_METRICS="true"),
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline, text = time.monotonic() + 60, ""
+            while value(text, "recallr_messages_processed_total") < 1 and time.monotonic() < deadline:
+                time.sleep(0.2)
+                try:
+                    text = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics").text
+                except httpx.HTTPError:
+                    pass
+        finally:
+            worker.terminate()
+            worker.wait(20)
+    assert value(text, "recallr_messages_processed_total") == 1
+    assert value(text, "recallr_processing_attempts_total", kind="session", outcome="succeeded") == 1
