@@ -10,6 +10,10 @@ Extra arguments after ``serve`` go to ``recallr serve``; after ``test`` to pytes
 ``test`` database) when that server has pgvector; if it lacks it and this is root on Debian with the server local,
 it builds it first (scripts/install-pgvector.sh). Otherwise it runs the SQLite half with a loud notice, or exits
 non-zero when RECALLR_REQUIRE_POSTGRES=1 (CI: .ci/run).
+
+The console's browser tests (tests/console) drive Debian's chromium through Playwright, never a downloaded
+browser: when /usr/bin/chromium is missing, ``test`` installs it with apt-get if it runs as root on Debian;
+otherwise those tests skip with a loud notice, or fail under RECALLR_REQUIRE_POSTGRES=1 / RECALLR_REQUIRE_BROWSER=1.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ DISTRIBUTION = "recallr-memory"  # `recallr` on PyPI is someone else's project; 
 FORMER_DISTRIBUTIONS = ("recallr",)  # what older checkouts installed into .venv (editable)
 TEST_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 INSTALL_PGVECTOR = ROOT / "scripts" / "install-pgvector.sh"
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
@@ -135,11 +140,42 @@ def prepare_postgres(require: bool) -> list[str]:
     return args
 
 
+def browser_plan(*, present: bool, can_install: bool, require: bool) -> tuple[bool, str | None]:
+    """Whether to apt-get install chromium, and the notice when the browser tests will not run."""
+    if present:
+        return False, None
+    if can_install:
+        return True, None
+    why = f"{CHROMIUM} is missing and cannot be installed here (needs root and apt-get: apt-get install chromium)"
+    if require:
+        raise SystemExit(f"The console's browser tests are required: {why}")
+    return False, f"!! {why}: the console's browser tests will be skipped"
+
+
+def prepare_browser(require: bool) -> None:
+    root = hasattr(os, "geteuid") and os.geteuid() == 0
+    install, notice = browser_plan(present=CHROMIUM.exists(), can_install=root and shutil.which("apt-get") is not None,
+                                   require=require)
+    if install:
+        print("Installing Debian's chromium for the console's browser tests (apt-get)", flush=True)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        done = subprocess.run(["apt-get", "update", "-qq"], env=env).returncode == 0 and subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "chromium"], env=env).returncode == 0
+        if not (done and CHROMIUM.exists()):
+            if require:
+                raise SystemExit("The console's browser tests are required, and apt-get could not install chromium")
+            notice = "!! apt-get could not install chromium: the console's browser tests will be skipped"
+    if notice:
+        print("\n" + "!" * 100 + f"\n{notice}\n" + "!" * 100 + "\n", flush=True)
+
+
 def test(args: list[str]) -> None:
     ensure_venv("dev,postgres,llm")
     run(PYTHON, "-m", "ruff", "check", "src", "tests", "benchmarks", "dev.py")
     run(PYTHON, "-m", "mypy", "src/recallr")
     selection = prepare_postgres(os.environ.get("RECALLR_REQUIRE_POSTGRES") == "1")
+    required = ("RECALLR_REQUIRE_POSTGRES", "RECALLR_REQUIRE_BROWSER")
+    prepare_browser(any(os.environ.get(flag) == "1" for flag in required))
     run(PYTHON, "-m", "pytest", "-q", *selection, *args)
 
 

@@ -60,6 +60,7 @@ def run(sample: dict[str, Any], fake: FakeLLM, limit: int, *, remote_embeddings:
     extra = {"llm_embedding_model": "fake-embed"} if remote_embeddings else {}
     with tempfile.TemporaryDirectory() as tmp, RecallrAI.embedded(
             Path(tmp), llm_base_url=fake.url, llm_model="fake-model", llm_max_concurrency=limit,
+            llm_endpoint_concurrency=limit,  # the fake is on loopback: it would get one slot otherwise
             worker_concurrency=WORKER_CONCURRENCY, worker_poll_seconds=0.02, **extra) as client:
         engine = client._embedded.engine
         engine.embedder.embed(["warm up"])  # load the embedding model before timing

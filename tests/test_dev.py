@@ -76,3 +76,19 @@ def test_no_install_line_names_the_pypi_recallr_project() -> None:
     wrong = [f"{path.name}: {line.strip()}" for path in docs for line in path.read_text().splitlines()
              if re.search(r"pip install\s+(-\S+\s+)*['\"]?recallr(\[|['\"\s]|$)", line)]
     assert not wrong, wrong
+
+
+@pytest.mark.parametrize(("present", "can_install", "expected"), [
+    pytest.param(True, True, (False, None), id="present"),
+    pytest.param(False, True, (True, None), id="installable"),
+])
+def test_chromium_is_installed_from_debian_when_missing(present: bool, can_install: bool,
+                                                        expected: tuple[bool, None]) -> None:
+    assert dev.browser_plan(present=present, can_install=can_install, require=True) == expected
+
+
+def test_without_chromium_browser_tests_skip_loudly_or_ci_fails() -> None:
+    install, notice = dev.browser_plan(present=False, can_install=False, require=False)
+    assert not install and notice and "browser tests will be skipped" in notice
+    with pytest.raises(SystemExit, match="browser tests are required"):
+        dev.browser_plan(present=False, can_install=False, require=True)

@@ -9,12 +9,9 @@ Example::
 from __future__ import annotations
 
 import json
-import logging
 import os
-import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+import signal
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +28,11 @@ from .cli_context import (
     settings_from,
     where,
 )
+from .cli_data import COMMANDS as DATA_COMMANDS
+from .cli_data import Progress
 from .cli_projects import categories, existing_project_message, keys, project_settings, projects
 from .logs import configure_logging, logging_config
+from .metrics.processes import metrics_for_processes, worker_metrics
 from .settings import Settings
 
 _data_dir = data_dir_option
@@ -57,7 +57,7 @@ def main() -> None:
     """Recallr: self-hostable long-term memory for AI assistants."""
 
 
-for _command in (projects, keys, categories, project_settings):
+for _command in (projects, keys, categories, project_settings, *DATA_COMMANDS):
     main.add_command(_command)
 
 
@@ -108,18 +108,19 @@ def _with_project(data_dir: Path | None, database_url: str | None, project_id: s
 @click.option("--workers", type=int, default=None, help="uvicorn worker processes (RECALLR_WORKERS).")
 @click.option("--no-worker", is_flag=True, help="Do not process sessions here (run `recallr worker` instead).")
 @click.option("--init", "init_project", is_flag=True, help="Create a project and key first if there is none.")
+@click.option("--no-console", is_flag=True, help="Do not serve the web console at /console (RECALLR_CONSOLE=false).")
 @click.option("--metrics", is_flag=True, default=None, help="Serve Prometheus metrics at /metrics (RECALLR_METRICS).")
 @click.option("--metrics-port", type=int, default=None,
               help="Serve /metrics on this separate port instead (RECALLR_METRICS_PORT; recommended).")
 def serve(data_dir: Path | None, database_url: str | None, host: str | None, port: int | None,
-          workers: int | None, no_worker: bool, init_project: bool, metrics: bool | None,
+          workers: int | None, no_worker: bool, init_project: bool, no_console: bool, metrics: bool | None,
           metrics_port: int | None) -> None:
-    """Serve the REST API v1 (OpenAPI at /docs)."""
+    """Serve the REST API v1 (OpenAPI at /docs) and the web console (/console)."""
     import uvicorn
 
     overrides = {"data_dir": data_dir, "database_url": database_url, "host": host, "port": port,
-                 "workers": workers, "run_worker": False if no_worker else None, "metrics": metrics,
-                 "metrics_port": metrics_port}
+                 "workers": workers, "run_worker": False if no_worker else None,
+                 "console": False if no_console else None, "metrics": metrics, "metrics_port": metrics_port}
     settings = _settings(**overrides)
     if init_project:
         _print_quickstart(settings)
@@ -130,41 +131,10 @@ def serve(data_dir: Path | None, database_url: str | None, host: str | None, por
         if value is not None:
             os.environ[f"RECALLR_{key.upper()}"] = str(value)
     configure_logging(settings)
-    with _metrics_across_processes(settings) as settings:
+    with metrics_for_processes(settings) as settings:
         uvicorn.run("recallr.server.asgi:build", factory=True, host=settings.host, port=settings.port,
                     workers=settings.workers, log_config=logging_config(settings),
                     timeout_keep_alive=settings.keep_alive_seconds)
-
-
-@contextmanager
-def _metrics_across_processes(settings: Settings) -> Iterator[Settings]:
-    """With metrics on, check prometheus-client is installed; for several uvicorn processes, pool their metrics in
-    a multiprocess directory (a fresh one unless given) and serve a separate metrics port from this process."""
-    from .metrics import load_prometheus, scrape_registry, serve_separately
-
-    if not settings.metrics or settings.workers == 1:
-        if settings.metrics:
-            load_prometheus(settings)  # the install hint now, not in the server's first log lines
-        yield settings
-        return
-    own_dir = None
-    if settings.metrics_multiprocess_dir is None:
-        own_dir = Path(tempfile.mkdtemp(prefix="recallr-metrics-"))
-        os.environ["RECALLR_METRICS_MULTIPROCESS_DIR"] = str(own_dir)  # read by the worker processes' Settings
-        settings = settings.model_copy(update={"metrics_multiprocess_dir": own_dir})
-    stop = None
-    try:
-        if settings.metrics_port is not None:
-            from .store import Database
-
-            db = Database(settings.resolved_database_url)
-            stop = serve_separately(settings, scrape_registry(settings, db, None))
-        yield settings
-    finally:
-        if stop is not None:
-            stop()
-        if own_dir is not None:
-            shutil.rmtree(own_dir, ignore_errors=True)
 
 
 def _print_quickstart(settings: Settings) -> None:
@@ -207,39 +177,31 @@ def _require_a_key(settings: Settings) -> None:
               help="With RECALLR_METRICS on: serve this worker's /metrics on this port (RECALLR_METRICS_PORT).")
 def worker(data_dir: Path | None, database_url: str | None, concurrency: int | None,
            metrics_port: int | None) -> None:
-    """Process sessions until interrupted (any number of workers may share one database)."""
+    """Process sessions until interrupted (any number of workers may share one database).
+
+    Ctrl-C or SIGTERM (a deploy's restart) stops it cleanly: the sessions in flight are finished or queued again
+    at once, without using an attempt."""
     settings = _settings(data_dir=data_dir, database_url=database_url, worker_concurrency=concurrency,
                          metrics_port=metrics_port)
     configure_logging(settings)
     engine = _engine(settings)
-    stop_metrics = _worker_metrics(engine)
+    stop_metrics = worker_metrics(engine)
     runner = engine.worker()
+    # The signal only sets an event: an exception raised into a waiting main thread (Ctrl-C's KeyboardInterrupt)
+    # could cut the clean stop short.
+    stop_requested = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop_requested.set())
     click.echo(f"worker {runner.owner} started")
     runner.start()
     try:
-        for thread in runner._threads:
-            thread.join()
-    except KeyboardInterrupt:
-        pass
+        while not stop_requested.wait(1.0):
+            pass
     finally:
         runner.stop()
         if stop_metrics is not None:
             stop_metrics()
         engine.close()
-
-
-def _worker_metrics(engine: Any) -> Any:
-    """A worker process's metrics: its own port, or the multiprocess directory a local server scrapes."""
-    from .metrics import attach, scrape_registry, serve_separately
-
-    settings = engine.settings
-    telemetry = attach(engine)
-    if telemetry is None or settings.metrics_port is None:
-        if telemetry is not None and settings.metrics_multiprocess_dir is None:
-            logging.getLogger("recallr.worker").warning(
-                "RECALLR_METRICS is on but this worker has nowhere to serve them: set RECALLR_METRICS_PORT")
-        return None
-    return serve_separately(settings, scrape_registry(settings, engine.db, telemetry))
 
 
 @main.command("vector-indexes")
@@ -255,12 +217,25 @@ def vector_indexes(data_dir: Path | None, database_url: str | None, min_memories
     below half the threshold (0 drops every index).
     """
     settings = _settings(data_dir=data_dir, database_url=database_url, ann_min_memories=min_memories)
+    sqlite_note = "nothing to do: vector indexes are a PostgreSQL feature (SQLite recall is always exact)"
+    if settings.database_url is None:  # the data dir's SQLite file: no need to open (or require) it
+        click.echo(sqlite_note)
+        return
     engine = _engine(settings)
     try:
         if not engine.db.dialect.vector_indexes:
-            click.echo("nothing to do: vector indexes are a PostgreSQL feature (SQLite recall is always exact)")
+            click.echo(sqlite_note)
             return
-        done = engine.vector_indexes.sweep()
+        bar = Progress("vector indexes", enabled=True, unit=" users")
+
+        def progress(n: int, total: int) -> None:
+            bar.start(total)
+            bar.advance(1)
+
+        try:
+            done = engine.vector_indexes.sweep(progress=progress)
+        finally:
+            bar.close()
         for line in done:
             click.echo(line)
         click.echo(f"{len(done)} change(s); users past {settings.ann_min_memories:,} rows have their own index"
@@ -358,10 +333,11 @@ def llm_usage(data_dir: Path | None, database_url: str | None, project_id: str |
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return
-    columns = ("calls", "prompt_tokens", "completion_tokens", "retries", "fallbacks", "failures")
+    columns = ("calls", "prompt_tokens", "completion_tokens", "retries", "fallbacks", "failures", "unusable",
+               "failed_requests")
     click.echo("task            " + "  ".join(f"{c:>17}" for c in columns))
     for task, counts in [*report["by_task"].items(), ("total", report["total"])]:
-        click.echo(f"{task:<16}" + "  ".join(f"{counts[c]:>17}" for c in columns))
+        click.echo(f"{task:<16}" + "  ".join(f"{counts.get(c, 0):>17}" for c in columns))
     for row in report["sessions"]:
         click.echo(f"session {row['session_id']}: {row['calls']} calls, {row['prompt_tokens']} prompt + "
                    f"{row['completion_tokens']} completion tokens")
@@ -377,6 +353,27 @@ def llm_retry_failed(data_dir: Path | None, database_url: str | None, project_id
     """Queue failed sessions for processing again (a worker picks them up)."""
     queued = _llm_call(data_dir, database_url, project_id, "retry_failed", list(session_ids) or None)
     click.echo(f"queued {queued} failed session(s)")
+
+
+@main.command("mcp")
+@_data_dir
+@_database_url
+@click.option("--user-id", default=None,
+              help="The user tools use when a call names none (RECALLR_MCP_USER_ID; default `default`).")
+def mcp_command(data_dir: Path | None, database_url: str | None, user_id: str | None) -> None:
+    """Serve MCP over stdio on the embedded store (what an AI assistant launches; see the README).
+
+    stdout carries only MCP messages; logs go to stderr.
+    """
+    from .exceptions import RecallrAIError
+    from .mcp.stdio import serve_stdio
+
+    settings = _settings(data_dir=data_dir, database_url=database_url, mcp_user_id=user_id)
+    configure_logging(settings)  # on stderr, like every log line
+    try:
+        serve_stdio(settings, user_id=settings.mcp_user_id)
+    except RecallrAIError as error:
+        raise click.ClickException(error.message) from error
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from .store.records import MessageRecord, SessionRecord, UserRecord
 from .types import MessageRole, SessionStatus
@@ -22,7 +22,8 @@ class _Body(BaseModel):
 class UserCreate(_Body):
     custom_user_id: str = Field(..., description="Your id for the user (1-255 characters, unique in the project).")
     metadata: dict[str, Any] = Field(default_factory=dict, description="Any JSON object (at most 16 KiB).")
-    merge_conflict_enabled: bool | None = Field(None, description="True/False overrides the project; null inherits.")
+    merge_conflict_enabled: StrictBool | None = Field(
+        None, description="true/false overrides the project; null inherits.")
     email: str | None = Field(None, max_length=320)
     first_name: str | None = Field(None, max_length=255)
     last_name: str | None = Field(None, max_length=255)
@@ -31,7 +32,8 @@ class UserCreate(_Body):
 class UserUpdate(_Body):
     new_metadata: dict[str, Any] | None = Field(None, description="Replaces the metadata entirely.")
     new_custom_user_id: str | None = Field(None, description="Renames the user; all data stays with it.")
-    merge_conflict_enabled: bool | None = Field(None, description="Send null explicitly to inherit the project's.")
+    merge_conflict_enabled: StrictBool | None = Field(
+        None, description="Send null explicitly to inherit the project's.")
     email: str | None = Field(None, max_length=320)
     first_name: str | None = Field(None, max_length=255)
     last_name: str | None = Field(None, max_length=255)
@@ -46,12 +48,15 @@ class UserOut(BaseModel):
     last_name: str | None = None
     created_at: datetime
     last_active_at: datetime
+    session_count: int | None = Field(None, description="Recallr extension: sessions (`include_counts=true`).")
+    memory_count: int | None = Field(None, description="Recallr extension: current memories (`include_counts=true`).")
 
     @classmethod
-    def of(cls, user: UserRecord) -> UserOut:
+    def of(cls, user: UserRecord, counts: tuple[int, int] | None = None) -> UserOut:
         return cls(custom_user_id=user.custom_user_id, metadata=user.metadata,
                    merge_conflict_enabled=user.merge_conflict_enabled, email=user.email, first_name=user.first_name,
-                   last_name=user.last_name, created_at=user.created_at, last_active_at=user.last_active_at)
+                   last_name=user.last_name, created_at=user.created_at, last_active_at=user.last_active_at,
+                   session_count=counts[0] if counts else None, memory_count=counts[1] if counts else None)
 
 
 class UserListOut(BaseModel):
@@ -89,6 +94,15 @@ class SessionOut(BaseModel):
                    created_at=session.created_at, metadata=session.metadata, processed_at=session.processed_at,
                    auto_process_after_seconds=session.auto_process_after_seconds,
                    message_count=session.message_count, error=session.error)
+
+
+class SessionSummaryOut(BaseModel):
+    """Recallr extension: what processing wrote about the session."""
+
+    session_id: str
+    summary: str | None = Field(None, description="None before processing, or when the session had nothing to keep.")
+    session_date: datetime | None = None
+    sources: list[int] = Field(default_factory=list, description="0-based indexes of the messages it draws on.")
 
 
 class SessionListOut(BaseModel):

@@ -49,8 +49,14 @@ class Settings(BaseSettings):
         "a crashed worker's session is retried after it."
     )
     max_attempts: int = Field(
-        3, ge=1, le=20, description="Processing attempts before a session becomes `failed` (database outages do not "
-        "count)."
+        3, ge=1, le=20, description="Processing attempts ending in an error before a session becomes `failed` "
+        "(database outages, clean stops and vanished workers do not count)."
+    )
+    max_crashes: int = Field(
+        10, ge=1, le=1000, description="Attempts a session (or merge-conflict resolution) may lose to its worker "
+        "vanishing mid-way (killed, out of memory, restarted without a clean stop: its lease ran out with no outcome "
+        "recorded) before it becomes `failed`. Counted apart from max_attempts, so restarts never fail a healthy "
+        "session; the bound stops a session that kills its worker every time from being retried forever."
     )
     min_auto_process_seconds: int = Field(
         600, ge=0, description="Smallest accepted `auto_process_after_seconds` (documented minimum 600)."
@@ -72,6 +78,29 @@ class Settings(BaseSettings):
     max_user_id_length: int = Field(255, ge=1, description="Longest accepted user id, in characters.")
     max_metadata_bytes: int = Field(16384, ge=2, description="Largest accepted metadata object, as compact JSON bytes.")
     max_message_chars: int = Field(100_000, ge=1, description="Longest accepted message content, in characters.")
+    console: bool = Field(
+        True, description="Serve the web console at `/console` (`recallr serve --no-console` turns it off)."
+    )
+    console_session_hours: float = Field(
+        12.0, gt=0, le=24 * 30, description="How long a console sign-in lasts before the API key is asked again."
+    )
+    max_metadata_depth: int = Field(
+        32, ge=1, le=200, description="Deepest accepted nesting of objects and arrays in metadata and metadata "
+        "filters (the metadata object itself is level 1)."
+    )
+    max_filter_keys: int = Field(
+        64, ge=1, le=1000, description="Most keys (at every level together) in one metadata filter; each becomes a "
+        "condition the database checks on every candidate row."
+    )
+    max_body_bytes: int = Field(
+        2 * 1024 * 1024, ge=1024, description="Largest accepted request body, in bytes (413 beyond it, checked from "
+        "Content-Length before reading and while reading). The default fits a message at the content limit with "
+        "every character JSON-escaped."
+    )
+    body_timeout_seconds: float = Field(
+        30.0, gt=0, description="Longest time a client may take to send a request body (408 and the connection "
+        "closed beyond it), so slow senders cannot hold connections and memory."
+    )
     log_level: str = Field("info", description="Log level: debug, info, warning or error.")
     log_format: Literal["text", "json"] = Field(
         "text", description="`text`: readable lines. `json`: one JSON object per line (time, level, logger, message; "
@@ -101,6 +130,17 @@ class Settings(BaseSettings):
         "a PostgreSQL database but not a data directory must set it, to the same value on every replica."
     )
 
+    # -- MCP (`recallr mcp`, and `/mcp` on `recallr serve`) -------------------------------------------------------
+    mcp_user_id: str = Field(
+        "default", min_length=1, max_length=255, description="MCP: the user whose memories tools use when a call "
+        "names none (`recallr mcp --user-id`; over HTTP an `X-Recallr-User-Id` header overrides it); created on "
+        "first use."
+    )
+    mcp_wait_seconds: float = Field(
+        30.0, gt=0, le=600, description="MCP: how long `add_memory` and `resolve_merge_conflict` wait for the "
+        "worker to finish before answering that the work is still in progress."
+    )
+
     # -- LLM mode (docs/llm.md): unset llm_model means the offline pipeline ------------------------------------
     llm_base_url: str | None = Field(
         None, description="OpenAI-compatible endpoint (`http://127.0.0.1:11434/v1` for Ollama); unset means OpenAI."
@@ -115,7 +155,10 @@ class Settings(BaseSettings):
     llm_embedding_dimensions: int | None = Field(
         None, ge=1, description="`dimensions` asked of the embedding model (PostgreSQL's pgvector column needs 384)."
     )
-    llm_timeout_seconds: float = Field(60.0, gt=0, description="Timeout of one LLM request during processing.")
+    llm_timeout_seconds: float = Field(
+        60.0, gt=0, description="Timeout of one LLM request during processing (a timed-out request is not sent again "
+        "while the server may still be computing it)."
+    )
     llm_recall_timeout_seconds: float = Field(
         10.0, gt=0, description="Timeout of the query-planning request of agentic, deep and auto recall."
     )
@@ -123,13 +166,31 @@ class Settings(BaseSettings):
         3, ge=0, le=10, description="Retries of an LLM request after 429, 5xx, timeouts (honouring Retry-After)."
     )
     llm_max_concurrency: int = Field(4, ge=1, le=256, description="LLM requests in flight at once, per process.")
+    llm_endpoint_concurrency: int | None = Field(
+        None, ge=1, le=256, description="LLM requests in flight at once to one endpoint, per process: what the server "
+        "serves in parallel. Unset: 1 for a local server (loopback, private address, `localhost` or a one-word host "
+        "such as a Compose service), else `RECALLR_LLM_MAX_CONCURRENCY`."
+    )
+    llm_queue_wait_seconds: float = Field(
+        30.0, gt=0, description="How long a request waits for a free slot of its endpoint; after that (a backlog, or "
+        "a timed-out request the server is still computing) the step and the rest of the session run offline."
+    )
+    llm_session_budget_seconds: float = Field(
+        120.0, gt=0, description="LLM time budget of one session's processing (requests, retries and waits): once "
+        "spent, its remaining steps run offline and the session is processed."
+    )
     llm_context_window: int = Field(
         8192, ge=1024, description="The model's context window in tokens; sessions are batched to fit it."
     )
-    llm_max_output_tokens: int = Field(2048, ge=256, description="Largest answer asked of the model, in tokens.")
+    llm_max_output_tokens: int = Field(
+        2048, ge=256, description="Largest answer asked of the model, in tokens; each request asks for what its task "
+        "can need (extraction: 48 a message plus 256), up to this."
+    )
     llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature of every LLM request.")
     llm_structured_output: Literal["auto", "json_schema", "json_object", "text"] = Field(
-        "auto", description="Answer format: `auto` tries JSON schema, then JSON mode, then plain text."
+        "auto", description="Answer format: `auto` tries JSON schema, then JSON mode, then plain text, stepping "
+        "down once per endpoint and model when a format is refused or twice in a row not obeyed (cut-off or looping "
+        "answers)."
     )
     llm_fallback: Literal["offline", "fail"] = Field(
         "offline", description="When an LLM step fails: run its offline stage, or fail the session (retriable)."

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from recallr import RecallrAI
 from recallr.models import SessionStatus
 
@@ -298,20 +300,25 @@ def test_usage_is_counted_per_session_and_project(client: RecallrAI, model: Scri
     assert {s["session_id"] for s in everything["sessions"]} == {first.session_id, second.session_id}
 
 
-def test_the_concurrency_limit_holds_across_sessions(tmp_path: Path, database_url: str | None,
-                                                     fake_llm: FakeLLM) -> None:
+@pytest.mark.parametrize(("settings", "most"), [
+    pytest.param({"llm_max_concurrency": 2, "llm_endpoint_concurrency": 4}, 2, id="process-limit"),
+    pytest.param({"llm_max_concurrency": 4, "llm_endpoint_concurrency": 3}, 3, id="endpoint-limit"),
+    pytest.param({"llm_max_concurrency": 4}, 1, id="local-server-default-1"),
+])
+def test_the_concurrency_limits_hold_across_sessions(tmp_path: Path, database_url: str | None, fake_llm: FakeLLM,
+                                                     settings: dict[str, int], most: int) -> None:
     scripted = ScriptedModel()
     scripted.remember("tea", "User likes tea.")
     fake_llm.responder = scripted
     fake_llm.latency = 0.1
-    with llm_client(tmp_path / "d", database_url, fake_llm, llm_max_concurrency=2, worker_concurrency=4) as client:
+    with llm_client(tmp_path / "d", database_url, fake_llm, worker_concurrency=4, **settings) as client:
         sessions = [conversation(client.create_user(f"u{i}"), "I like tea.") for i in range(6)]
         for session in sessions:
             session.process()
         from tests.conftest import wait_for
 
         wait_for(lambda: all(s.refresh() or s.status == SessionStatus.PROCESSED for s in sessions))
-    assert fake_llm.max_in_flight == 2 and len(fake_llm.chats("extraction")) == 6
+    assert fake_llm.max_in_flight == most and len(fake_llm.chats("extraction")) == 6
 
 
 def test_embedding_model_from_the_endpoint_is_cached(tmp_path: Path, database_url: str | None,

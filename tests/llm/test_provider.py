@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 import pytest
 
 from recallr.exceptions import ConfigurationError
-from recallr.llm.errors import LLMOutputError, LLMRequestError, LLMUnavailableError
-from recallr.llm.provider import Endpoint, load_openai
+from recallr.llm.errors import EndpointBusy, LLMOutputError, LLMRequestError, LLMUnavailableError
+from recallr.llm.provider import Endpoint, is_local, load_openai
 from recallr.llm.structured import CallOptions, FormatMemory, StructuredCaller
-from recallr.llm.usage import UsageMeter
+from recallr.llm.usage import Usage, UsageMeter
 from recallr.prompts import query_plan, summary
 
 from .conftest import MODEL
@@ -70,8 +70,8 @@ def test_request_contract(fake_llm: FakeLLM, endpoint: Endpoint) -> None:
     assert body["messages"] == plan_prompt().messages
     assert body["response_format"] == {"type": "json_schema", "json_schema": {
         "name": "recallr_query_plan", "schema": query_plan.QueryPlan.model_json_schema(), "strict": False}}
-    assert meter.by_task() == {"query_plan": {"calls": 1, "prompt_tokens": 120, "completion_tokens": 30,
-                                              "retries": 0, "fallbacks": 0, "failures": 0}}
+    assert meter.by_task() == {"query_plan": {**Usage().as_dict(), "calls": 1, "prompt_tokens": 120,
+                                              "completion_tokens": 30}}
 
 
 def test_format_steps_down_and_is_remembered(fake_llm: FakeLLM, endpoint: Endpoint) -> None:
@@ -166,12 +166,22 @@ def test_5xx_backs_off_exponentially(fake_llm: FakeLLM, endpoint: Endpoint, slee
         assert 0.75 * base <= wait <= 1.25 * base
 
 
-def test_a_timeout_is_retried(fake_llm: FakeLLM, endpoint: Endpoint) -> None:
-    fake_llm.script(Reply(json=PLAN, delay=2.0), Reply(json=PLAN))
+def test_a_timeout_is_not_sent_again_and_keeps_its_slot(fake_llm: FakeLLM, sleeps: Sleeps) -> None:
+    endpoint = Endpoint(fake_llm.url, None, limiter=threading.BoundedSemaphore(4), slots=1, sleep=sleeps)
+    fake_llm.script(Reply(json=PLAN, delay=1.0), Reply(json=PLAN))
+    meter = UsageMeter()
     started = time.monotonic()
-    caller(endpoint, timeout=0.3).ask(plan_prompt(), UsageMeter())
-    assert time.monotonic() - started < 1.5
+    with pytest.raises(LLMUnavailableError, match=r"timed out after 0\.3s"):
+        caller(endpoint, timeout=0.3).ask(plan_prompt(), meter)
+    assert time.monotonic() - started < 0.9 and len(fake_llm.requests) == 1 and sleeps.waits == []
+    with pytest.raises(EndpointBusy):  # the server is still computing the abandoned request: its slot stays taken
+        caller(endpoint, timeout=0.3, queue_wait=0.1).ask(plan_prompt(), meter)
+    time.sleep(0.4)
+    caller(endpoint, timeout=2.0).ask(plan_prompt(), meter)  # once it is likely done, the slot is free again
     assert len(fake_llm.requests) == 2
+    used = meter.by_task()["query_plan"]
+    assert (used["timeouts"], used["failed_requests"], used["retries"], used["calls"]) == (1, 1, 0, 1)
+    endpoint.close()
 
 
 def test_giving_up_after_the_retries(fake_llm: FakeLLM, endpoint: Endpoint, sleeps: Sleeps) -> None:
@@ -218,3 +228,17 @@ def test_missing_openai_package_says_how_to_install(monkeypatch: pytest.MonkeyPa
     monkeypatch.setitem(sys.modules, "openai", None)
     with pytest.raises(ConfigurationError, match=r"llm extra of recallr-memory\): pip install 'openai>=1.30'"):
         load_openai()
+
+
+@pytest.mark.parametrize(("url", "local"), [
+    pytest.param("http://127.0.0.1:8080/v1", True, id="loopback"),
+    pytest.param("http://localhost:11434/v1", True, id="localhost"),
+    pytest.param("http://192.168.1.20:8000/v1", True, id="private"),
+    pytest.param("http://[::1]:8000/v1", True, id="ipv6-loopback"),
+    pytest.param("http://ollama:11434/v1", True, id="compose-service"),
+    pytest.param("https://api.openai.com/v1", False, id="hosted"),
+    pytest.param("https://8.8.8.8/v1", False, id="public-ip"),
+    pytest.param(None, False, id="default-openai"),
+])
+def test_local_servers_are_recognised_for_their_single_slot(url: str | None, local: bool) -> None:
+    assert is_local(url) is local

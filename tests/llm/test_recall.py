@@ -49,7 +49,7 @@ def test_agentic_recall_runs_the_models_plan(asked: Any, fake_llm: FakeLLM, mode
     assert "Latest message: What did I do last week, and what do I like?" in request.user_text
     assert "Current date: Monday, 15 May 2023 (2023-05-15)." in request.user_text
     assert "user: Hi!" in request.user_text and '"strategy"' not in request.system_text
-    assert request.body["max_tokens"] == 512
+    assert request.body["max_tokens"] == 400  # a plan is short: never the model's maximum
 
 
 def test_auto_recall_takes_the_strategy_from_the_plan(asked: Any, fake_llm: FakeLLM, model: ScriptedModel) -> None:

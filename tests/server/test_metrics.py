@@ -94,6 +94,15 @@ def test_a_path_no_route_serves_is_one_label(metered: LiveServer) -> None:
     assert "/api/v2" not in text and "/nothing" not in text
 
 
+def test_refused_requests_keep_their_route(metered: LiveServer) -> None:
+    wrong = {"X-Recallr-Api-Key": "rai_wrong", "X-Recallr-Project-Id": metered.project.id}
+    assert httpx.get(f"{metered.base_url}/api/v1/users/{USER}", headers=wrong).status_code == 401
+    text = httpx.get(f"{metered.base_url}/metrics").text
+    assert value(text, "recallr_http_requests_total", method="GET", route="/api/v1/users/{user_id}",
+                 status="401") == 1
+    assert USER not in text
+
+
 def test_odd_methods_do_not_become_labels(metered: LiveServer) -> None:
     response = httpx.request("BREW", f"{metered.base_url}/api/v1/health")
     assert response.status_code == 405

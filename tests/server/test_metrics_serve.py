@@ -9,7 +9,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import httpx
@@ -158,10 +158,8 @@ def test_a_worker_process_serves_its_own_metrics(tmp_path: Path) -> None:
             deadline, text = time.monotonic() + 60, ""
             while value(text, "recallr_messages_processed_total") < 1 and time.monotonic() < deadline:
                 time.sleep(0.2)
-                try:
+                with suppress(httpx.HTTPError):
                     text = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics").text
-                except httpx.HTTPError:
-                    pass
         finally:
             worker.terminate()
             worker.wait(20)

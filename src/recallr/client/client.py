@@ -79,10 +79,15 @@ class _ClientBase:
         response = yield Call("GET", f"/api/v1/users/{quote(user_id, safe='')}")
         return self._user_cls(self._runner, response.json())
 
-    def _list_users_op(self, offset: int, limit: int, metadata_filter: dict[str, Any] | None) -> Op[UserList]:
+    def _list_users_op(self, offset: int, limit: int, metadata_filter: dict[str, Any] | None,
+                       search: str | None = None, include_counts: bool = False) -> Op[UserList]:
         params: dict[str, Any] = {"offset": offset, "limit": limit}
         if metadata_filter is not None:
             params["metadata_filter"] = json.dumps(metadata_filter)
+        if search:
+            params["search"] = search
+        if include_counts:
+            params["include_counts"] = "true"
         response = yield Call("GET", "/api/v1/users", params=params)
         data = response.json()
         users = [self._user_cls(self._runner, u) for u in data["users"]]
@@ -146,9 +151,15 @@ class _ClientBase:
         """The user with that id (``UserNotFoundError`` otherwise)."""
         return self._runner.run(self._get_user_op(user_id))
 
-    def list_users(self, offset: int = 0, limit: int = 10, metadata_filter: dict[str, Any] | None = None) -> Any:
-        """A page of users, oldest first: ``users``, ``total``, ``has_more``, ``next_offset()``."""
-        return self._runner.run(self._list_users_op(offset, limit, metadata_filter))
+    def list_users(self, offset: int = 0, limit: int = 10, metadata_filter: dict[str, Any] | None = None, *,
+                   search: str | None = None, include_counts: bool = False) -> Any:
+        """A page of users, oldest first: ``users``, ``total``, ``has_more``, ``next_offset()``.
+
+        ``search`` keeps users whose id, email or name contains it (any case); ``include_counts`` fills each
+        user's ``session_count`` and ``memory_count``.
+        Example: ``client.list_users(search="smith", include_counts=True).users[0].memory_count``
+        """
+        return self._runner.run(self._list_users_op(offset, limit, metadata_filter, search, include_counts))
 
     def list_users_chunked(self, chunk_size: int = 100,
                            metadata_filter: dict[str, Any] | None = None) -> Iterator[Any] | AsyncIterator[Any]:

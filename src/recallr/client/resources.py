@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from ..exceptions import TimeoutError as RecallrTimeoutError
 from ..types import MergeConflictStatus, MessageRole, RecallStrategy, SessionStatus
-from ._calls import Call, Op, Sleep
+from ._calls import Call, Destination, Op, Sleep
 from .memory_models import ContextResponse, MergeConflictList, UserMemoriesList, UserMemoryItem
 from .models import Message, SessionList, SessionMessagesList, UserMessagesList, page_of
 
@@ -89,6 +89,11 @@ class _SessionBase(_Resource):
         data = response.json()
         return page_of(SessionMessagesList, data, "messages", [Message(**m) for m in data["messages"]], offset)
 
+    def _summary_op(self) -> Op[str | None]:
+        response = yield Call("GET", f"{self._path}/summary")
+        summary: str | None = response.json().get("summary")
+        return summary
+
     def _process_op(self, wait: bool, timeout: float, poll: float) -> Op[None]:
         response = yield Call("POST", f"{self._path}/process")
         self.status = SessionStatus(response.json().get("session_status") or SessionStatus.PROCESSING.value)
@@ -162,6 +167,13 @@ class _SessionBase(_Resource):
         """A page of the session's messages, in order."""
         return self._run(self._messages_op(offset, limit))
 
+    def get_summary(self) -> Any:
+        """The summary processing wrote for this session, or None (Recallr extension).
+
+        Example: ``session.process(wait=True); print(session.get_summary())``
+        """
+        return self._run(self._summary_op())
+
     def process(self, wait: bool = False, timeout: float = 120.0, poll_interval: float = 0.2) -> Any:
         """Queue the session for processing (pending -> processing -> processed).
 
@@ -193,6 +205,8 @@ class _UserBase(_Resource):
         self.last_name: str | None = data.get("last_name")
         self.created_at = datetime.fromisoformat(data["created_at"])
         self.last_active_at = datetime.fromisoformat(data["last_active_at"])
+        self.session_count: int | None = data.get("session_count")  # with list_users(include_counts=True)
+        self.memory_count: int | None = data.get("memory_count")
 
     @property
     def _path(self) -> str:
@@ -335,6 +349,19 @@ class _UserBase(_Resource):
         if status_filter is not None:
             params["status_filter"] = [SessionStatus(s).value for s in status_filter]
         return self._run(self._list_sessions_op(params, offset))
+
+    def export(self, destination: Destination = None) -> Any:
+        """The user's archive (JSON Lines, the format of ``recallr export``), streamed from the server.
+
+        ``destination`` is a file path (written, or removed if the download fails) or a binary file object: the
+        result is then the number of bytes written. Without one the result is the archive's bytes.
+
+        Example::
+
+            client.get_user("alice").export("alice.jsonl")
+            # recallr import alice.jsonl --data-dir ./elsewhere
+        """
+        return self._runner.download(Call("GET", f"{self._path}/export"), destination)
 
     def get_last_n_messages(self, n: int) -> Any:
         """The user's ``n`` (1-100) latest messages across all sessions, oldest first."""

@@ -14,8 +14,10 @@ from ..store import Database, Tx, now_us
 from ..store import memories as memory_store
 from ..store import messages as message_store
 from ..store import sessions as store
+from ..store import summaries as summary_store
 from ..store import users as user_store
 from ..store.records import MessageRecord, SessionRecord, UserRecord, to_us
+from ..store.summaries import SummaryRecord
 from ..types import MessageRole, SessionStatus
 from . import validation
 from .users import require_user
@@ -41,7 +43,7 @@ class Sessions:
                custom_created_at_utc: datetime | None = None) -> SessionRecord:
         meta = validation.metadata(metadata, self.settings)
         auto = validation.auto_process_seconds(auto_process_after_seconds, self.settings)
-        custom = validation.utc_datetime(custom_created_at_utc, field="custom_created_at_utc")
+        custom = validation.session_clock(custom_created_at_utc)
         real = now_us()
         created = to_us(custom) if custom is not None else real
         with self.db.write() as tx:
@@ -55,10 +57,18 @@ class Sessions:
         with self.db.read() as tx:
             return require_session(tx, require_user(tx, project_id, custom_user_id), session_id)
 
+    def summary(self, project_id: str, custom_user_id: str, session_id: str) -> SummaryRecord | None:
+        """The summary processing wrote for the session (None before processing or when it had nothing to say)."""
+        with self.db.read() as tx:
+            session = require_session(tx, require_user(tx, project_id, custom_user_id), session_id)
+            return summary_store.for_session(tx, session.id)
+
     def page(self, project_id: str, custom_user_id: str, *, offset: int = 0, limit: int = 10,
              metadata_filter: dict[str, Any] | None = None, statuses: Sequence[SessionStatus] | None = None,
              user_metadata_filter: dict[str, Any] | None = None) -> tuple[list[SessionRecord], int]:
         validation.page(offset, limit)
+        validation.filter_object(metadata_filter, self.settings)
+        validation.filter_object(user_metadata_filter, self.settings, field="user_metadata_filter")
         with self.db.read() as tx:
             user = require_user(tx, project_id, custom_user_id)
             if user_metadata_filter and any(user.metadata.get(k) != v for k, v in user_metadata_filter.items()):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from ..exceptions import UserAlreadyExistsError, UserNotFoundError
+from ..exceptions import UserAlreadyExistsError, UserNotFoundError, ValidationError
 from ..settings import Settings
 from ..store import Database, Tx
 from ..store import users as store
@@ -13,6 +13,7 @@ from ..store.records import UserRecord
 from . import validation
 
 UNSET = store.UNSET
+MAX_SEARCH_CHARS = 200
 
 
 def require_user(tx: Tx, project_id: str, custom_user_id: str) -> UserRecord:
@@ -33,7 +34,7 @@ class Users:
     def create(self, project_id: str, custom_user_id: str, *, metadata: dict[str, Any] | None = None,
                email: str | None = None, first_name: str | None = None, last_name: str | None = None,
                merge_conflict_enabled: bool | None = None) -> UserRecord:
-        validation.user_id(custom_user_id, self.settings)
+        validation.user_id(custom_user_id, self.settings, field="custom_user_id")
         meta = validation.metadata(metadata, self.settings)
         with self.db.write() as tx:
             if store.get_user(tx, project_id, custom_user_id) is not None:
@@ -48,10 +49,21 @@ class Users:
             return require_user(tx, project_id, custom_user_id)
 
     def page(self, project_id: str, *, offset: int = 0, limit: int = 10,
-             metadata_filter: dict[str, Any] | None = None) -> tuple[list[UserRecord], int]:
+             metadata_filter: dict[str, Any] | None = None, search: str | None = None) -> tuple[list[UserRecord], int]:
+        """A page of users, oldest first; ``search`` (at most 200 characters) matches id, email and names."""
         validation.page(offset, limit)
+        if search is not None and len(search) > MAX_SEARCH_CHARS:
+            raise ValidationError(f"search must be at most {MAX_SEARCH_CHARS} characters")
+        validation.filter_object(metadata_filter, self.settings)
         with self.db.read() as tx:
-            return store.list_users(tx, project_id, offset=offset, limit=limit, metadata_filter=metadata_filter)
+            return store.list_users(tx, project_id, offset=offset, limit=limit, metadata_filter=metadata_filter,
+                                    search=search or None)
+
+    def counts(self, users: list[UserRecord]) -> dict[str, tuple[int, int]]:
+        """``{custom_user_id: (sessions, current memories)}`` for users of one page."""
+        with self.db.read() as tx:
+            found = store.user_counts(tx, [u.id for u in users])
+        return {u.custom_user_id: found[u.id] for u in users}
 
     def update(self, project_id: str, custom_user_id: str, *, new_custom_user_id: str | None = None,
                new_metadata: dict[str, Any] | None = None, email: Any = UNSET, first_name: Any = UNSET,

@@ -35,6 +35,8 @@ NEIGHBOUR_COSINE = 0.45  # MiniLM: "User is single." vs "User got married last m
 MAX_NEIGHBOURS = 4
 BATCH = 30  # new memories per request
 PROMPT_TOKENS = 450  # the consolidation prompt's own text
+TOKENS_PER_DECISION, DECISION_MARGIN = 60, 64  # the answer's budget: one short decision per new memory
+CLARIFICATION_TOKENS = 500
 
 
 @dataclass
@@ -149,7 +151,8 @@ class LLMConsolidator:
                                                tuple(refs[m.id] for m in related)))
         try:
             answer = self.runner.caller.ask(consolidation.prompt(consolidation.ConsolidationContext(new, existing)),
-                                            self.runner.meter)
+                                            self.runner.meter, max_tokens=TOKENS_PER_DECISION * len(batch)
+                                            + DECISION_MARGIN, check=_decided)
         except LLMError as error:
             self.runner.failed(consolidation.TASK, error)
             session.undecided.update(id(draft) for draft, _ in batch)
@@ -186,7 +189,7 @@ class LLMConsolidator:
             if not self.runner.available(clarification.TASK):
                 return
             try:
-                answer = self.runner.caller.ask(prompt, self.runner.meter)
+                answer = self.runner.caller.ask(prompt, self.runner.meter, max_tokens=CLARIFICATION_TOKENS)
             except LLMError as error:  # the built-in question is always usable, whatever llm_fallback says
                 self.runner.meter.fallback(clarification.TASK)
                 log.warning("%s: LLM clarification failed, asking the built-in question: %s", self.runner.label,
@@ -199,6 +202,14 @@ class LLMConsolidator:
             session.clarified[id(draft)] = (target.id, questions, outcomes)
 
         self.runner.map(ask, pending)
+
+
+def _decided(answer: consolidation.ConsolidationResponse) -> str | None:
+    """An answer whose every decision was unusable is asked again; one bad decision only drops itself."""
+    if answer.decisions or not answer.dropped:
+        return None
+    return (f"none of the {answer.dropped} decisions is complete: each needs \"new\" (a number) and \"action\" "
+            "(add, update, conflict or ignore)")
 
 
 def _neighbours(draft: Draft, working: WorkingSet) -> list[MemoryRecord]:

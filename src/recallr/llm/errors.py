@@ -8,6 +8,8 @@ the model's answer. Those go to the server log only (``provider_message``).
     RecallrAIError
     └── LLMError
         ├── LLMUnavailableError     timeouts, refused connections, 429/5xx after every retry
+        │   ├── EndpointBusy        no free slot on the endpoint in time (a backlog): run offline now
+        │   └── OverBudget          the unit of work's LLM time budget is spent
         ├── LLMRequestError         the endpoint rejected the request (unknown model, bad key, too long)
         └── LLMOutputError          the answer was not usable JSON of the right shape, even after one retry
 """
@@ -30,6 +32,18 @@ class LLMUnavailableError(LLMError):
     """The model could not be reached or kept failing (timeouts, 429 and 5xx after every retry)."""
 
     code = "llm_unavailable"
+
+
+class EndpointBusy(LLMUnavailableError):
+    """Every request slot of the endpoint stayed taken (a backlog, or a timed-out request still computing)."""
+
+    code = "llm_backlog"
+
+
+class OverBudget(LLMUnavailableError):
+    """The time budget of the unit of work (a session's processing, a recall) was spent."""
+
+    code = "llm_over_budget"
 
 
 class LLMRequestError(LLMError):

@@ -2,8 +2,15 @@
 
 A session is cut into batches of consecutive messages that fit the model's input budget (and whose answer
 fits the output budget); each batch is one request, answered with its memories and a summary of the batch,
-and batches run in parallel. A batch whose answer was cut off is split in two and asked again; a batch that
-still fails runs through the offline extractor (or fails the session, ``llm_fallback = fail``).
+and batches run in parallel. Each request asks for at most ``MAX_ANSWER_TOKENS_PER_MESSAGE`` tokens a message
+plus ``ANSWER_MARGIN`` (never the model's maximum). A batch whose answer was cut off is split in two and the
+halves asked (never the same request again); a batch that still fails runs through the offline extractor (or
+fails the session, ``llm_fallback = fail``).
+
+An answer is checked against what the task needs before it is used: items that are not statements (numbers,
+copies of message lines, placeholders, first person that cannot be repaired) are dropped, and an answer with
+no memories at all when some items were dropped, or when the offline extractor finds facts in the same
+messages, is asked again once with the problem shown, then the batch runs offline: never 0 memories silently.
 
 The model's memories become ``Draft``s like the offline ones: categories checked against the project's set,
 sources checked against the batch, event dates as whole UTC days, and the project's "never remember" rules
@@ -25,6 +32,7 @@ from ..engine.extraction import _policy as never_remember_policy  # the offline 
 from ..engine.formation import OfflineExtractor
 from ..engine.summaries import OfflineSummarizer
 from ..prompts import extraction, summary
+from ..prompts._chat import example_date_copied
 from ..store.records import MessageRecord
 from .config import ProjectRules
 from .errors import LLMError, LLMOutputError
@@ -32,7 +40,9 @@ from .provider import estimate_tokens
 from .steps import StepRunner
 
 MAX_ANSWER_TOKENS_PER_MESSAGE = 48  # a message gives about one memory of this size: caps a batch's length
+ANSWER_MARGIN = 256  # the summary and the JSON around the memories
 MIN_BATCH_CAP = 20
+SUMMARY_TOKENS = 400
 EARLIER_CONTEXT = 2  # messages of the previous batch shown (not extracted) for continuity
 _WORDS = re.compile(r"[a-z0-9]+")
 
@@ -111,8 +121,10 @@ class LLMExtractor:
     def _ask(self, batch: list[MessageRecord], before: list[MessageRecord],
              categories: Sequence[Category]) -> tuple[list[Draft], str | None]:
         ctx = self._context(batch[0].timestamp, categories, _lines(batch, self.limit_chars), _lines(before, 300))
+        budget = MAX_ANSWER_TOKENS_PER_MESSAGE * len(batch) + ANSWER_MARGIN
         try:
-            answer = self.runner.caller.ask(extraction.prompt(ctx), self.runner.meter)
+            answer = self.runner.caller.ask(extraction.prompt(ctx), self.runner.meter, max_tokens=budget,
+                                            check=lambda found: self._check(found, batch, categories))
         except LLMOutputError as error:
             if not error.truncated or len(batch) < 2:
                 raise
@@ -122,9 +134,23 @@ class LLMExtractor:
             joined = " ".join(s for s in (first_summary, second_summary) if s) or None
             return first + second, joined
         policy = never_remember_policy(self.offline.rules or ExtractionRules())
-        drafts = [d for d in (_draft(item, batch, categories) for item in answer.memories)
+        context = " ".join(m.content for m in batch)
+        drafts = [d for d in (_draft(item, batch, categories, context) for item in answer.memories)
                   if d is not None and not policy.drops(d.content)]
         return drafts, answer.summary
+
+    def _check(self, answer: extraction.ExtractionResponse, batch: Sequence[MessageRecord],
+               categories: Sequence[Category]) -> str | None:
+        """Why an answer without memories cannot be right (shown to the model), or None."""
+        if answer.memories:
+            return None
+        if answer.dropped:
+            return (f"none of the {answer.dropped} items in \"memories\" is a memory: each must be an object whose "
+                    "\"content\" is a third-person statement such as \"User is allergic to peanuts.\"")
+        if self.offline.extract(batch, categories):
+            return ("\"memories\" is empty, but these messages state facts about the people in them: list them as "
+                    "third-person statements")
+        return None
 
 
 def _snake(text: str) -> str:
@@ -148,17 +174,18 @@ def _day_span(start: date, end: date | None) -> tuple[datetime, datetime]:
 
 
 def _draft(item: extraction.ExtractedMemory, batch: Sequence[MessageRecord],
-           categories: Sequence[Category]) -> Draft | None:
+           categories: Sequence[Category], context: str = "") -> Draft | None:
     content = _finish(item.content)
     by_position = {m.position: m for m in batch}
     sources = [s for s in dict.fromkeys(item.sources) if s in by_position] or [_best_source(content, batch)]
     names = {c.name for c in categories}
     chosen = [c for c in dict.fromkeys(n.strip().lower().replace(" ", "_") for n in item.categories) if c in names]
     chosen = chosen[:3] or list(categorize(content, categories))
-    if item.event_start is not None:
+    said = by_position[sources[0]].timestamp
+    if item.event_start is not None and not extraction_example_date(item.event_start, said, context):
         start, end = _day_span(item.event_start, item.event_end)
     else:
-        start = end = by_position[sources[0]].timestamp
+        start = end = said
     subject = item.subject or "User"
     return Draft(
         content=content, categories=chosen, sources=sources, event_start=start, event_end=end, subject=subject,
@@ -166,6 +193,11 @@ def _draft(item: extraction.ExtractedMemory, batch: Sequence[MessageRecord],
         entities=find_entities(content, exclude=frozenset({subject.lower()})),
         change_marker=item.changed or has_change_marker(content), negated=item.negated,
     )
+
+
+def extraction_example_date(day: date, said: datetime, context: str) -> bool:
+    """The prompt's example event date repeated with no reason in the messages (then the message time is used)."""
+    return example_date_copied(day, extraction.EXAMPLE_DATES, now=said.date(), context=context)
 
 
 def _merge(drafts: list[Draft]) -> list[Draft]:
@@ -203,7 +235,7 @@ class LLMSummarizer:
             ctx = summary.SummaryContext(session_date, [d.content for d in drafts][:80],
                                          [f"{m.role}: {m.content[:300]}" for m in messages[:6]] if not drafts else [])
             try:
-                body = self.runner.caller.ask(summary.prompt(ctx), self.runner.meter).summary
+                body = self.runner.caller.ask(summary.prompt(ctx), self.runner.meter, max_tokens=SUMMARY_TOKENS).summary
             except LLMError as error:
                 self.runner.failed(summary.TASK, error)
                 return self.offline.summarize(session_date, messages, drafts)

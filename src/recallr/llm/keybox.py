@@ -20,6 +20,8 @@ Example::
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import logging
 import os
 import secrets
@@ -73,6 +75,11 @@ class KeyBox:
             raise KeyUnreadable("a project's API key was encrypted with another RECALLR_SECRET_KEY; set the "
                                 "secret it was stored with, or store the key again") from error
 
+    def derive_key(self, purpose: str) -> bytes:
+        """A 32-byte key for ``purpose`` (e.g. signing console cookies), derived from the same server secret and
+        independent of the key that seals project API keys."""
+        return hmac.new(self._secret(), b"recallr derived key v1: " + purpose.encode(), hashlib.sha256).digest()
+
     # -- the secret -------------------------------------------------------------------------------------------
     def _cipher(self) -> Any:
         with self._lock:
@@ -114,7 +121,7 @@ def _secret_file(path: Path) -> bytes:
         return _read_secret(path)
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the data directory, private as SQLite keeps it
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:

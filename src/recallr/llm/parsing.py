@@ -2,6 +2,8 @@
 
 Handled: ``<think>`` blocks, code fences, text before or after the value, trailing commas, single-quoted
 strings, Python's True/False/None. A value cut off at the token limit is reported as truncated.
+``degenerate`` spots what grammar-constrained small models produce when they loop: long runs of whitespace
+and text that repeats itself to the end.
 
 Example::
 
@@ -22,6 +24,33 @@ _FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.S)
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _BARE = {"true": "True", "false": "False", "null": "None"}
 MAX_ATTEMPTS = 100  # bracketed chunks tried as the value: "[a](" x 25,000 made 25,000 literal_eval calls (2 s)
+
+
+MAX_WHITESPACE_RUN = 64  # pretty-printed JSON indents far less; llama.cpp's JSON grammar can emit whitespace forever
+LOOP_PERIODS = 300  # longest repeated unit looked for (characters): a memory item repeated over and over
+LOOP_MIN_CHARS, LOOP_MIN_REPEATS = 120, 5
+_CLOSERS = " \t\r\n]}\","
+
+
+def degenerate(text: str) -> str | None:
+    """What makes ``text`` a degenerate answer (a whitespace run, a repetition loop at its end), or None.
+
+    O(len(text)) for the whitespace scan plus at most ``LOOP_PERIODS`` comparisons of a bounded tail.
+    """
+    run = longest = 0
+    for ch in text:
+        run = run + 1 if ch.isspace() else 0
+        longest = max(longest, run)
+    if longest >= MAX_WHITESPACE_RUN:
+        return f"a run of {longest} whitespace characters"
+    tail = text.rstrip(_CLOSERS)  # an array of repeated items may still have been closed
+    for period in range(1, min(LOOP_PERIODS, len(tail) // LOOP_MIN_REPEATS) + 1):
+        span = max(LOOP_MIN_CHARS, period * (LOOP_MIN_REPEATS - 1))
+        if span + period > len(tail):
+            break
+        if tail[-span:] == tail[-span - period:-period]:
+            return f"the same {period} characters repeated to the end"
+    return None
 
 
 class JSONParseError(ValueError):

@@ -16,15 +16,17 @@ from datetime import UTC, datetime, time
 from ..engine.dates import TimeSpan
 from ..engine.recall.query import RecallQuery, keywords
 from ..prompts import query_plan
+from ..prompts._chat import example_date_copied
 from ..store.records import MessageRecord
 from ..types import RecallStrategy
-from .errors import LLMError
+from .errors import EndpointBusy, LLMError, OverBudget
 from .structured import StructuredCaller
 from .usage import UsageMeter
 
 log = logging.getLogger("recallr.llm")
 
 MAX_QUERIES = 5
+PLAN_TOKENS = 400  # a plan is short: a few phrases, keywords, dates and a sentence
 RECENT_TURNS = 4
 
 
@@ -47,9 +49,12 @@ class QueryPlanner:
                                           choose_strategy=requested == RecallStrategy.AUTO)
         meter = UsageMeter()
         try:
-            plan = self.caller.ask(query_plan.prompt(ctx), meter)
+            plan = self.caller.ask(query_plan.prompt(ctx), meter, max_tokens=PLAN_TOKENS,
+                                   check=lambda found: _plan_problem(found, ctx))
         except LLMError as error:
             meter.fallback(query_plan.TASK)
+            if isinstance(error, OverBudget | EndpointBusy):
+                meter.count(query_plan.TASK, "over_budget" if isinstance(error, OverBudget) else "backlog")
             log.warning("query planning failed, using the built-in planner: %s", error.message)
             return query, chosen, [f"The query planner was unavailable ({error.code}); searched with the built-in "
                                    "planner."]
@@ -59,6 +64,17 @@ class QueryPlanner:
         if requested == RecallStrategy.AUTO and plan.strategy is not None:
             strategy = RecallStrategy(plan.strategy)
         return planned_query(query, plan), strategy, [plan.reasoning] if plan.reasoning else []
+
+
+def _plan_problem(plan: query_plan.QueryPlan, ctx: query_plan.QueryPlanContext) -> str | None:
+    """Drops the prompt's example dates repeated for no reason; a plan left with nothing to search is a problem."""
+    context = " ".join([ctx.question, *ctx.recent])
+    plan.date_ranges = [r for r in plan.date_ranges if not any(
+        example_date_copied(day, query_plan.EXAMPLE_DATES, now=ctx.now.date(), context=context)
+        for day in (r.start, r.end))]
+    if plan.vector_queries or plan.keywords or plan.date_ranges or (ctx.choose_strategy and plan.strategy):
+        return None
+    return "the plan has no search phrases, keywords or dates (placeholders such as \"...\" are not phrases)"
 
 
 def planned_query(query: RecallQuery, plan: query_plan.QueryPlan) -> RecallQuery:

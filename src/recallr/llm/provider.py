@@ -1,14 +1,21 @@
 """The one provider: an OpenAI-compatible endpoint through the ``openai`` package (imported on first use).
 
 ``Endpoint`` owns everything that touches the network: timeouts, retries with exponential backoff on 429,
-5xx, timeouts and refused connections (a ``Retry-After`` header wins), and the per-process concurrency
-limit, which is released while a retry waits. It also learns an endpoint's quirks once per model
-(``max_completion_tokens`` instead of ``max_tokens``, no ``temperature``) and reports a rejected
-``response_format`` as ``FormatRejected`` so the caller can fall back to a simpler answer format.
+5xx and refused connections (a ``Retry-After`` header wins), and two concurrency limits: the per-process one
+and the endpoint's own slots (``slots``: what the server serves at once, 1 for a local server by default).
+A request waits for a slot at most ``queue_wait`` seconds (then ``EndpointBusy``: the step runs offline
+rather than queueing behind a backlog). A request that timed out is not sent again, and keeps its slot for
+as long again, because the server is most likely still computing it: nothing is sent into that slot
+meanwhile. Nothing waits past the request's ``deadline`` (the session's time budget): ``OverBudget``.
+
+It also learns an endpoint's quirks once per model (``max_completion_tokens`` instead of ``max_tokens``, no
+``temperature``) and reports a rejected ``response_format`` as ``FormatRejected`` at once, whether the server
+says so with a 4xx or with a 500 whose body names the format (llama-cpp-python's server), so the caller can
+step down to a simpler format. Failed requests, timeouts and retries are reported through ``request.report``.
 
 Example::
 
-    endpoint = Endpoint("http://127.0.0.1:11434/v1", "ollama", limiter=threading.BoundedSemaphore(4))
+    endpoint = Endpoint("http://127.0.0.1:11434/v1", "ollama", limiter=threading.BoundedSemaphore(4), slots=1)
     answer = endpoint.chat("llama3.1", ChatRequest([{"role": "user", "content": "Hi"}], max_tokens=64))
     answer.text, answer.prompt_tokens
 """
@@ -16,24 +23,26 @@ Example::
 from __future__ import annotations
 
 import email.utils
-import functools
+import ipaddress
 import logging
 import random
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from ..exceptions import ConfigurationError
 from ..prompts._chat import ChatMessage
-from .errors import LLMRequestError, LLMUnavailableError
+from .errors import EndpointBusy, LLMRequestError, LLMUnavailableError, OverBudget
 
 log = logging.getLogger("recallr.llm")
 
 T = TypeVar("T")
 OPENAI_URL = "https://api.openai.com/v1"
 MAX_RETRY_AFTER = 60.0  # seconds: a longer Retry-After is capped (the lease must outlive the wait)
+MAX_TIMEOUT_HOLD = 120.0  # seconds a timed-out request's slot stays taken at most
 _BACKOFF_BASE, _BACKOFF_CAP = 0.5, 20.0
 _RETRYABLE_STATUS = frozenset({408, 409, 425, 429})
 _FORMAT_WORDS = ("response_format", "json_schema", "json_object", "response format", "structured output")
@@ -53,6 +62,17 @@ class ChatRequest:
     temperature: float = 0.0
     timeout: float = 60.0
     max_retries: int = 3
+    deadline: float | None = None  # time.monotonic() after which nothing is sent or waited for
+    queue_wait: float = 30.0  # seconds to wait for a free slot of the endpoint before giving up (backlog)
+    report: Callable[[str], None] | None = field(default=None, compare=False)  # "failed_requests", "timeouts", ...
+
+    def remaining(self) -> float:
+        """Seconds left before the deadline (infinite without one)."""
+        return float("inf") if self.deadline is None else self.deadline - time.monotonic()
+
+    def note(self, counter: str) -> None:
+        if self.report is not None:
+            self.report(counter)
 
 
 @dataclass(frozen=True)
@@ -80,6 +100,21 @@ def load_openai() -> Any:
     return openai
 
 
+def is_local(base_url: str | None) -> bool:
+    """Whether ``base_url`` names a server on this machine or network (loopback, private address, ``localhost``, a
+    one-word host such as a Compose service): such servers usually compute one request at a time."""
+    host = (urllib.parse.urlsplit(base_url).hostname or "") if base_url else ""
+    if not host:
+        return False
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")) or "." not in host.strip("[]"):
+        return True
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_link_local
+
+
 def estimate_tokens(text: str) -> int:
     """A tokenizer-free estimate (about four characters a token), for budgets and servers that report no usage."""
     return len(text) // 4 + 1
@@ -89,10 +124,12 @@ class Endpoint:
     """One OpenAI-compatible server (base URL and key), shared by every model and project that uses it."""
 
     def __init__(self, base_url: str | None, api_key: str | None, *, limiter: threading.Semaphore,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 slots: int = 4, sleep: Callable[[float], None] = time.sleep) -> None:
         self.base_url = base_url
         self.api_key = api_key or "not-needed"  # local servers ignore it; the client refuses an empty key
         self.limiter = limiter
+        self.slots = threading.BoundedSemaphore(slots)
+        self.slot_count = slots
         self.sleep = sleep
         self._client: Any = None
         self._openai: Any = None
@@ -123,8 +160,7 @@ class Endpoint:
                 quirks = set(self._quirks.get(model, ()))
             kwargs = self._chat_arguments(model, request, quirks)
             try:
-                response, retries = self._with_retries(functools.partial(client.chat.completions.create, **kwargs),
-                                                       max_retries=request.max_retries)
+                response, retries = self._chat_with_retries(client, kwargs, request)
             except LLMRequestError as error:
                 said = error.provider_message
                 if self._learn(model, said):
@@ -145,6 +181,13 @@ class Endpoint:
         if request.response_format is not None:
             kwargs["response_format"] = request.response_format
         return kwargs
+
+    def _chat_with_retries(self, client: Any, kwargs: dict[str, Any], request: ChatRequest) -> tuple[Any, int]:
+        def call(timeout: float) -> Any:
+            return client.chat.completions.create(**{**kwargs, "timeout": timeout})
+
+        return self._with_retries(call, max_retries=request.max_retries, request=request,
+                                  format_sent=request.response_format is not None)
 
     def _learn(self, model: str, message: str) -> bool:
         """Remember a quirk the error names; False when it names none not already known."""
@@ -171,43 +214,97 @@ class Endpoint:
                                   "encoding_format": "float"}
         if dimensions is not None:
             kwargs["dimensions"] = dimensions
-        response, _ = self._with_retries(lambda: client.embeddings.create(**kwargs), max_retries=max_retries)
+        # embeddings (short, and recall's query needs one at once) do not queue behind chat answers in the slots
+        response, _ = self._with_retries(lambda _timeout: client.embeddings.create(**kwargs), max_retries=max_retries,
+                                         request=ChatRequest([], 0, timeout=timeout), use_slots=False)
         rows = sorted(response.data, key=lambda item: item.index)
         usage = getattr(response, "usage", None)
         tokens = int(getattr(usage, "prompt_tokens", 0) or 0) or sum(estimate_tokens(t) for t in texts)
         return [list(row.embedding) for row in rows], tokens
 
     # -- retries --------------------------------------------------------------------------------------------
-    def _with_retries(self, call: Callable[[], T], *, max_retries: int) -> tuple[T, int]:
-        """``call()`` under the concurrency limit, retried with backoff; (result, retries taken)."""
+    def _with_retries(self, call: Callable[[float], T], *, max_retries: int, request: ChatRequest,
+                      format_sent: bool = False, use_slots: bool = True) -> tuple[T, int]:
+        """``call(timeout)`` in a free slot, retried with backoff within the deadline; (result, retries taken)."""
         openai = self._openai
         for attempt in range(max_retries + 1):
-            with self.limiter:
-                try:
-                    return call(), attempt
-                except openai.APIStatusError as error:
-                    if error.status_code < 500 and error.status_code not in _RETRYABLE_STATUS:
-                        said = _message(error)
-                        log.warning("LLM endpoint %s rejected a request: HTTP %d: %s", self.base_url or "OpenAI",
-                                    error.status_code, said)
-                        raise LLMRequestError(f"the LLM endpoint rejected the request (HTTP {error.status_code})",
-                                              502, provider_message=said) from error
-                    failure: Exception = error
-                except openai.APIConnectionError as error:  # includes APITimeoutError
-                    failure = error
-                except openai.OpenAIError as error:
-                    log.warning("LLM endpoint %s: %s", self.base_url or "OpenAI", _clip(str(error)))
-                    raise LLMUnavailableError(
-                        f"the LLM endpoint's answer could not be read ({type(error).__name__})") from error
-            if attempt == max_retries:
-                raise LLMUnavailableError(f"gave up after {attempt + 1} attempts: {_describe(failure)}") from failure
-            delay = _retry_after(failure)
-            if delay is None:
-                delay = min(_BACKOFF_CAP, _BACKOFF_BASE * 2**attempt) * random.uniform(0.75, 1.25)
-            log.warning("LLM request failed (%s); retry %d/%d in %.2fs", _describe(failure), attempt + 1,
-                        max_retries, delay)
-            self.sleep(delay)
+            timeout = min(request.timeout, request.remaining())
+            if timeout <= 0:
+                raise OverBudget("the LLM time budget was spent before the request could be sent")
+            if use_slots:
+                self._take_slot(request)
+            hold, failure = 0.0, None
+            try:
+                with self.limiter:
+                    return call(timeout), attempt
+            except openai.APITimeoutError as error:
+                request.note("failed_requests")
+                request.note("timeouts")
+                hold = min(timeout, MAX_TIMEOUT_HOLD)  # the server is most likely still computing it
+                if timeout < request.timeout:  # cut short by the deadline: the budget is spent, not the endpoint down
+                    raise OverBudget(f"the LLM time budget ran out during a request ({timeout:.1f}s)") from error
+                raise LLMUnavailableError(f"the LLM request timed out after {timeout:.1f}s (not sent again while "
+                                          "the server may still be computing it)") from error
+            except openai.APIStatusError as error:
+                request.note("failed_requests")
+                said = _message(error)
+                format_said = format_sent and any(w in said.lower() for w in _FORMAT_WORDS)
+                if (error.status_code < 500 and error.status_code not in _RETRYABLE_STATUS) or format_said:
+                    log.warning("LLM endpoint %s rejected a request: HTTP %d: %s", self.base_url or "OpenAI",
+                                error.status_code, said)
+                    raise LLMRequestError(f"the LLM endpoint rejected the request (HTTP {error.status_code})",
+                                          502, provider_message=said) from error
+                failure = error
+            except openai.APIConnectionError as error:
+                request.note("failed_requests")
+                failure = error
+            except openai.OpenAIError as error:
+                request.note("failed_requests")
+                log.warning("LLM endpoint %s: %s", self.base_url or "OpenAI", _clip(str(error)))
+                raise LLMUnavailableError(
+                    f"the LLM endpoint's answer could not be read ({type(error).__name__})") from error
+            finally:
+                if use_slots:
+                    self._free_slot(hold)
+            assert failure is not None
+            self._before_retry(failure, attempt, max_retries, request)
         raise AssertionError("unreachable")
+
+    def _before_retry(self, failure: Exception, attempt: int, max_retries: int, request: ChatRequest) -> None:
+        """Wait before the next attempt, or raise when there is none (attempts or time spent)."""
+        if attempt == max_retries:
+            raise LLMUnavailableError(f"gave up after {attempt + 1} attempts: {_describe(failure)}") from failure
+        delay = _retry_after(failure)
+        if delay is None:
+            delay = min(_BACKOFF_CAP, _BACKOFF_BASE * 2**attempt) * random.uniform(0.75, 1.25)
+        if delay >= request.remaining():
+            raise OverBudget(f"no time left to retry after {attempt + 1} attempts: {_describe(failure)}") from failure
+        log.warning("LLM request failed (%s); retry %d/%d in %.2fs", _describe(failure), attempt + 1,
+                    max_retries, delay)
+        request.note("retries")
+        self.sleep(delay)
+
+    def _take_slot(self, request: ChatRequest) -> None:
+        """One of the endpoint's slots, waiting at most ``queue_wait`` seconds (and never past the deadline)."""
+        wait = min(request.queue_wait, request.remaining())
+        if wait <= 0 and request.remaining() <= 0:
+            raise OverBudget("the LLM time budget was spent waiting for the endpoint")
+        if self.slots.acquire(timeout=max(0.0, min(wait, threading.TIMEOUT_MAX))):
+            return
+        if request.remaining() <= 0:
+            raise OverBudget("the LLM time budget was spent waiting for the endpoint")
+        log.warning("LLM endpoint %s: no free slot after %.1fs (a backlog); running the step offline",
+                    self.base_url or "OpenAI", wait)
+        raise EndpointBusy(f"the LLM endpoint stayed busy for {wait:.1f}s")
+
+    def _free_slot(self, hold: float) -> None:
+        """Give the slot back, at once or (after a timeout) once the server has likely finished the request."""
+        if hold <= 0:
+            self.slots.release()
+            return
+        timer = threading.Timer(hold, self.slots.release)
+        timer.daemon = True
+        timer.start()
 
 
 def _answer(response: Any, request: ChatRequest, retries: int) -> ChatAnswer:

@@ -20,6 +20,7 @@ from .structured import StructuredCaller
 from .usage import UsageMeter
 
 log = logging.getLogger("recallr.llm")
+RESOLUTION_TOKENS = 400
 
 
 def tagged_outcome(conflict: ConflictRecord) -> Resolution | None:
@@ -46,7 +47,7 @@ def resolve_with_model(conflict: ConflictRecord, existing: Sequence[str], caller
                for a in conflict.answers or []]
     ctx = resolution.ResolutionContext(conflict.proposed["content"], list(existing), answers)
     try:
-        answer = caller.ask(resolution.prompt(ctx), meter)
+        answer = caller.ask(resolution.prompt(ctx), meter, max_tokens=RESOLUTION_TOKENS)
     except LLMError as error:
         meter.fallback(resolution.TASK)
         log.warning("merge conflict %s: LLM resolution failed, applying the chosen options: %s", conflict.id,

@@ -50,10 +50,10 @@ from .embedder import EndpointEmbedder
 from .extraction import LLMExtractor, LLMSummarizer
 from .keybox import KeyBox
 from .planner import QueryPlanner
-from .provider import Endpoint, load_openai
+from .provider import Endpoint, is_local, load_openai
 from .resolution import Resolution, resolve_with_model, tagged_outcome
 from .steps import StepRunner
-from .structured import CallOptions, FormatMemory, StructuredCaller
+from .structured import CallOptions, FormatMemory, StructuredCaller, deadline_in
 from .usage import Usage, UsageMeter
 
 log = logging.getLogger("recallr.llm")
@@ -136,16 +136,21 @@ class LLMService:
         key = (config.base_url, config.api_key)
         with self._lock:
             if key not in self._endpoints:
-                self._endpoints[key] = Endpoint(config.base_url, config.api_key, limiter=self.limiter)
+                slots = self.settings.llm_endpoint_concurrency or (
+                    1 if is_local(config.base_url) else self.settings.llm_max_concurrency)
+                self._endpoints[key] = Endpoint(config.base_url, config.api_key, limiter=self.limiter, slots=slots)
             return self._endpoints[key]
 
     def options(self, *, recall: bool = False) -> CallOptions:
+        """Call options of one unit of work, its time budget starting now."""
         s = self.settings
+        budget = s.llm_recall_timeout_seconds if recall else s.llm_session_budget_seconds
         return CallOptions(max_tokens=PLAN_MAX_TOKENS if recall else s.llm_max_output_tokens,
                            temperature=s.llm_temperature,
                            timeout=s.llm_recall_timeout_seconds if recall else s.llm_timeout_seconds,
                            max_retries=min(1, s.llm_max_retries) if recall else s.llm_max_retries,
-                           structured_output=s.llm_structured_output)
+                           structured_output=s.llm_structured_output, deadline=deadline_in(budget),
+                           queue_wait=min(s.llm_queue_wait_seconds, budget / 4 if recall else budget))
 
     def caller(self, config: EffectiveLLM, options: CallOptions) -> StructuredCaller:
         assert config.model is not None
@@ -170,8 +175,10 @@ class LLMService:
             return FormationSteps(OfflineExtractor(rules), OfflineConsolidator(), OfflineSummarizer())
         meter = UsageMeter()
         label = f"session {ctx.session.id}"
+        options = self.options()
         runner = StepRunner(
-            caller=self.caller(config, self.options()), meter=meter, fallback=self.settings.llm_fallback,
+            caller=self.caller(config, options), meter=meter, fallback=self.settings.llm_fallback,
+            deadline=options.deadline, parallel=self.endpoint(config).slot_count,
             pool=self.pool(), context_window=self.settings.llm_context_window,
             max_output_tokens=self.settings.llm_max_output_tokens, label=label,
             flush=lambda: self.record(ctx.project.id, ctx.session.id, meter, immediately=True, label=label),

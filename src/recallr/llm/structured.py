@@ -1,20 +1,33 @@
-"""Structured output: a ``Prompt`` in, a validated response model out, whatever the server supports.
+"""Structured output: a ``Prompt`` in, a validated and checked response model out, whatever the server supports.
 
 The answer format goes JSON schema -> JSON mode -> plain text (``auto``), stepping down when the endpoint
-rejects a ``response_format`` and remembering the step per endpoint and model. The text is read tolerantly
-(``parsing``); if it still does not fit the response model, the model is asked once more with the error
-shown to it. After that the caller gets ``LLMOutputError`` and runs the step's fallback.
+rejects a ``response_format`` (a 4xx, or a 500 that names the format) and when it accepts the format but does
+not obey it (two cut-off or looping answers in a row under it); the step is remembered per endpoint and model
+and shared by every caller in the process, so a format is probed once, not per call.
+
+Every answer is checked before it is used:
+
+* ``finish_reason == "length"`` fails at once (never re-sent unchanged: the caller splits its batch or falls back);
+* degenerate text (a long run of whitespace, a repetition loop) fails at once;
+* the text is read tolerantly (``parsing``) into the response model, then through the caller's ``check``
+  (what the task needs: statements, not placeholders); a malformed or failed answer is asked once more with
+  the problem shown to the model.
+
+After that the caller gets ``LLMOutputError`` and runs the step's fallback. The meter counts every answer
+received (``calls``), the unusable ones, step-downs, failed requests, timeouts and retries.
 
 Example::
 
     caller = StructuredCaller(endpoint, "llama3.1", formats=FormatMemory(), options=CallOptions())
-    plan = caller.ask(query_plan.prompt(ctx), meter)     # a QueryPlan
+    plan = caller.ask(query_plan.prompt(ctx), meter, max_tokens=300)     # a QueryPlan
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -24,7 +37,7 @@ from pydantic import ValidationError as PydanticValidationError
 from ..language.secrets import redact
 from ..prompts._chat import ChatMessage, Prompt
 from .errors import LLMOutputError
-from .parsing import JSONParseError, parse_json
+from .parsing import JSONParseError, degenerate, parse_json
 from .provider import ChatModel, ChatRequest, FormatRejected
 from .usage import UsageMeter
 
@@ -32,23 +45,27 @@ log = logging.getLogger("recallr.llm")
 
 T = TypeVar("T", bound=BaseModel)
 FORMATS = ("json_schema", "json_object", "text")
+DISOBEYED_LIMIT = 2  # cut-off or looping answers in a row under one format before stepping down
 _ECHO_CHARS = 3000  # how much of a bad answer is shown back to the model
 
 
 @dataclass(frozen=True)
 class CallOptions:
-    max_tokens: int = 2048
+    max_tokens: int = 2048  # the most any request may ask for; each task asks for what it can need, up to this
     temperature: float = 0.0
-    timeout: float = 60.0
+    timeout: float = 60.0  # seconds per request
     max_retries: int = 3
     structured_output: str = "auto"  # auto | json_schema | json_object | text
+    deadline: float | None = None  # time.monotonic() when the unit of work's LLM time budget ends
+    queue_wait: float = 30.0  # seconds a request waits for a free slot of the endpoint
 
 
 class FormatMemory:
-    """The answer format each (endpoint, model) accepted last, shared by every caller in the process."""
+    """The answer format each (endpoint, model) accepted and obeyed last, shared by every caller in the process."""
 
     def __init__(self) -> None:
         self._formats: dict[tuple[str, str], str] = {}
+        self._disobeyed: dict[tuple[str, str], int] = {}
         self._lock = threading.Lock()
 
     def get(self, key: tuple[str, str], preferred: str) -> str:
@@ -63,9 +80,21 @@ class FormatMemory:
         if index + 1 >= len(FORMATS):
             return None
         with self._lock:
-            self._formats[key] = FORMATS[index + 1]
-        log.info("LLM %s/%s rejected %s answers; using %s", key[0], key[1], rejected, FORMATS[index + 1])
+            current = self._formats.get(key, FORMATS[0])
+            if FORMATS.index(current) <= index:
+                self._formats[key] = FORMATS[index + 1]
+            self._disobeyed.pop(key, None)
+        log.info("LLM %s/%s: %s answers do not work; using %s", key[0], key[1], rejected, FORMATS[index + 1])
         return FORMATS[index + 1]
+
+    def observe(self, key: tuple[str, str], fmt: str, *, obeyed: bool) -> bool:
+        """Note whether an answer in ``fmt`` was sound; True when it was the last straw and the format stepped down."""
+        with self._lock:
+            if obeyed:
+                self._disobeyed.pop(key, None)
+                return False
+            count = self._disobeyed[key] = self._disobeyed.get(key, 0) + 1
+        return count >= DISOBEYED_LIMIT and self.step_down(key, fmt) is not None
 
 
 def response_format(fmt: str, prompt: Prompt[Any]) -> dict[str, Any] | None:
@@ -75,6 +104,21 @@ def response_format(fmt: str, prompt: Prompt[Any]) -> dict[str, Any] | None:
     if fmt == "json_object":
         return {"type": "json_object"}
     return None
+
+
+class Unusable(ValueError):
+    """An answer that cannot be used; ``kinds`` (truncated, degenerate) are also counted; ``final``: do not ask
+    again."""
+
+    def __init__(self, problem: str, *kinds: str, final: bool = False) -> None:
+        super().__init__(problem)
+        self.kinds = kinds
+        self.final = final
+
+    @property
+    def splittable(self) -> bool:
+        """Cut off for room, not looping: a smaller batch may fit (a looping model loops on any batch)."""
+        return "truncated" in self.kinds and "degenerate" not in self.kinds
 
 
 class StructuredCaller:
@@ -88,45 +132,81 @@ class StructuredCaller:
         self.options = options
         self.key = (endpoint_key, model)
 
-    def ask(self, prompt: Prompt[T], meter: UsageMeter, *, options: CallOptions | None = None) -> T:
-        """The validated answer to ``prompt``; LLMOutputError when two answers in a row are unusable."""
+    def ask(self, prompt: Prompt[T], meter: UsageMeter, *, options: CallOptions | None = None,
+            max_tokens: int | None = None, check: Callable[[T], str | None] | None = None) -> T:
+        """The validated answer to ``prompt``; LLMOutputError when it is cut off or looping, or two answers in a row
+        are unusable. ``max_tokens``: what the task can need (capped by the options'); ``check``: the task's own
+        test of a parsed answer (a problem to show the model, or None)."""
         opts = options or self.options
+        budget = min(opts.max_tokens, max_tokens) if max_tokens else opts.max_tokens
         messages = redacted(prompt.messages)
         for attempt in range(2):
-            text, finish = self._send(prompt, messages, meter, opts)
+            text, finish, fmt = self._send(prompt, messages, meter, opts, budget)
             try:
-                return read(text, prompt.response_model)
-            except (JSONParseError, PydanticValidationError) as error:
-                problem = describe(error)
-                truncated = finish == "length"  # unbalanced JSON without it is just malformed: ask again
-                log.warning("LLM %s answer unusable (attempt %d%s): %s", prompt.task, attempt + 1,
-                            ", cut off" if truncated else "", problem)
-                if truncated or attempt == 1:
-                    raise LLMOutputError(f"{prompt.task}: {problem}", truncated=truncated) from error
+                answer = _usable(text, finish, prompt.response_model, check)
+            except Unusable as error:
+                meter.count(prompt.task, "unusable")
+                for kind in error.kinds:
+                    meter.count(prompt.task, kind)
+                if error.final and opts.structured_output == "auto" and self.formats.observe(self.key, fmt,
+                                                                                           obeyed=False):
+                    meter.count(prompt.task, "step_downs")
+                log.warning("LLM %s answer unusable (attempt %d): %s", prompt.task, attempt + 1, error)
+                if error.final or attempt == 1:
+                    raise LLMOutputError(f"{prompt.task}: {error}", truncated=error.splittable) from error
                 meter.retry(prompt.task)
                 messages = [*redacted(prompt.messages), {"role": "assistant", "content": text[:_ECHO_CHARS]},
-                            {"role": "user", "content": f"That answer could not be used: {problem}. Reply again "
+                            {"role": "user", "content": f"That answer could not be used: {error}. Reply again "
                                                         "with only the JSON object, shaped as described above."}]
+                continue
+            self.formats.observe(self.key, fmt, obeyed=True)
+            return answer
         raise AssertionError("unreachable")
 
-    def _send(self, prompt: Prompt[Any], messages: list[ChatMessage], meter: UsageMeter,
-              opts: CallOptions) -> tuple[str, str | None]:
+    def _send(self, prompt: Prompt[Any], messages: list[ChatMessage], meter: UsageMeter, opts: CallOptions,
+              max_tokens: int) -> tuple[str, str | None, str]:
         fmt: str | None = self.formats.get(self.key, opts.structured_output)
         while fmt is not None:
-            request = ChatRequest(messages=messages, max_tokens=opts.max_tokens, temperature=opts.temperature,
+            request = ChatRequest(messages=messages, max_tokens=max_tokens, temperature=opts.temperature,
                                   response_format=response_format(fmt, prompt), timeout=opts.timeout,
-                                  max_retries=opts.max_retries)
+                                  max_retries=opts.max_retries, deadline=opts.deadline, queue_wait=opts.queue_wait,
+                                  report=lambda counter: meter.count(prompt.task, counter))
             try:
                 answer = self.chat.chat(self.model, request)
             except FormatRejected:
                 if opts.structured_output != "auto":
                     raise
+                meter.count(prompt.task, "step_downs")
                 fmt = self.formats.step_down(self.key, fmt)
                 continue
-            meter.call(prompt.task, prompt_tokens=answer.prompt_tokens, completion_tokens=answer.completion_tokens,
-                       retries=answer.retries)
-            return answer.text, answer.finish_reason
+            meter.call(prompt.task, prompt_tokens=answer.prompt_tokens, completion_tokens=answer.completion_tokens)
+            return answer.text, answer.finish_reason, fmt
         raise AssertionError("plain text is never rejected as a format")
+
+
+def _usable(text: str, finish: str | None, model: type[T], check: Callable[[T], str | None] | None) -> T:
+    """The answer read into ``model`` and checked; ``Unusable`` says what is wrong with it."""
+    loop = degenerate(text)
+    if finish == "length":
+        if loop is not None:
+            raise Unusable(f"the answer looped to the output-token limit ({loop})", "truncated", "degenerate",
+                           final=True)
+        raise Unusable("the answer was cut off at the output-token limit", "truncated", final=True)
+    if loop is not None:
+        raise Unusable(f"the answer is degenerate ({loop})", "degenerate", final=True)
+    try:
+        answer = read(text, model)
+    except (JSONParseError, PydanticValidationError) as error:
+        raise Unusable(describe(error)) from error
+    problem = check(answer) if check is not None else None
+    if problem is not None:
+        raise Unusable(problem)
+    return answer
+
+
+def deadline_in(seconds: float) -> float:
+    """The ``CallOptions.deadline`` ``seconds`` from now."""
+    return time.monotonic() + seconds
 
 
 def redacted(messages: list[ChatMessage]) -> list[ChatMessage]:

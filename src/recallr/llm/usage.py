@@ -15,7 +15,13 @@ from dataclasses import asdict, dataclass
 
 @dataclass
 class Usage:
-    """What some LLM work cost: calls, tokens, retries, and steps that fell back or failed."""
+    """What some LLM work cost: calls, tokens, retries, and steps that fell back or failed.
+
+    ``calls`` counts answers received (their tokens were spent), ``unusable`` those of them that were not used
+    (``truncated`` and ``degenerate`` say why, for two causes); ``failed_requests`` counts requests that got no
+    answer at all (each attempt, ``timeouts`` among them). ``over_budget`` and ``backlog`` count steps that ran
+    offline without asking: the session's time budget was spent, or the endpoint had no free slot in time.
+    """
 
     calls: int = 0
     prompt_tokens: int = 0
@@ -23,6 +29,14 @@ class Usage:
     retries: int = 0
     fallbacks: int = 0
     failures: int = 0
+    failed_requests: int = 0
+    timeouts: int = 0
+    step_downs: int = 0
+    unusable: int = 0
+    truncated: int = 0
+    degenerate: int = 0
+    over_budget: int = 0
+    backlog: int = 0
 
     def add(self, other: Usage) -> None:
         for name, value in asdict(other).items():
@@ -49,6 +63,12 @@ class UsageMeter:
             usage.prompt_tokens += prompt_tokens
             usage.completion_tokens += completion_tokens
             usage.retries += retries
+
+    def count(self, task: str, name: str, n: int = 1) -> None:
+        """Add ``n`` to one of ``Usage``'s counters (``failed_requests``, ``step_downs``, ``unusable``...)."""
+        with self._lock:
+            usage = self._get(task)
+            setattr(usage, name, getattr(usage, name) + n)
 
     def retry(self, task: str) -> None:
         with self._lock:

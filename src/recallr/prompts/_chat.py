@@ -94,5 +94,20 @@ def lenient_text(value: Any) -> str | None:
     return text or None
 
 
+_PLACEHOLDERS = frozenset({"", "string", "content", "memory", "statement", "text", "none", "null", "n/a", "keyword",
+                           "search phrase", "phrase", "query", "reason", "reasoning", "example"})
+
+
+def is_placeholder(text: str) -> bool:
+    """Whether ``text`` is a placeholder from a prompt's example shape ("...", "string") rather than a value."""
+    return text.strip().strip(".… ").strip("<>[]\"'").lower() in _PLACEHOLDERS
+
+
+def example_date_copied(day: date, examples: tuple[date, ...], *, now: date, context: str) -> bool:
+    """Whether ``day`` is one of a prompt's example dates with no reason in the conversation: not within a month of
+    ``now`` and its year not written in ``context``."""
+    return day in examples and abs((day - now).days) > 31 and str(day.year) not in context
+
+
 def numbered(lines: list[str]) -> str:
     return "\n".join(f"- {line}" for line in lines)

@@ -18,12 +18,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import ValidationError as PydanticValidationError
+from pydantic.json_schema import SkipJsonSchema
 
-from ._chat import ChatMessage, Prompt, day_text, lenient_text, task_line
+from ._chat import ChatMessage, Prompt, day_text, is_placeholder, lenient_text, task_line
 
 TASK = "consolidation"
 VERSION = "1"
+MAX_DECISIONS = 30  # new memories per request (llm.consolidation.BATCH): the schema's maxItems
 
 Action = Literal["add", "update", "conflict", "ignore"]
 _SYNONYMS = {"new": "add", "insert": "add", "create": "add", "keep": "add", "replace": "update",
@@ -57,8 +60,9 @@ class Verdict(BaseModel):
     new: int = Field(description="The number of the new memory.")
     action: Action
     target: str | None = Field(None, description="The existing memory (E-reference) it updates, contradicts "
-                                                 "or repeats.")
-    reason: str = Field("", description="Why, in one sentence (shown to the user for a conflict).")
+                                                 "or repeats.", json_schema_extra={"maxLength": 8})
+    reason: str = Field("", description="Why, in one sentence (shown to the user for a conflict).",
+                        json_schema_extra={"maxLength": 300})
 
     @field_validator("new", mode="before")
     @classmethod
@@ -87,17 +91,27 @@ class Verdict(BaseModel):
     @field_validator("reason", mode="before")
     @classmethod
     def _reason(cls, value: Any) -> str:
-        return lenient_text(value) or ""
+        text = lenient_text(value) or ""
+        return "" if is_placeholder(text) else text[:500]
 
 
 class ConsolidationResponse(BaseModel):
-    decisions: list[Verdict]
+    decisions: list[Verdict] = Field(json_schema_extra={"maxItems": MAX_DECISIONS})
+    dropped: SkipJsonSchema[int] = Field(0, exclude=True)  # decisions that did not validate (see ``_usable``)
 
-    @field_validator("decisions", mode="before")
+    @model_validator(mode="before")
     @classmethod
     def _usable(cls, value: Any) -> Any:
-        """Drop entries that are not objects; each remaining one must still validate."""
-        return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else value
+        """Keep the decisions that validate: one bad item (a missing action) drops that item, not the batch."""
+        if not isinstance(value, dict) or not isinstance(value.get("decisions"), list):
+            return value
+        kept: list[Verdict] = []
+        for item in value["decisions"]:
+            try:
+                kept.append(Verdict.model_validate(item))
+            except PydanticValidationError:
+                continue
+        return {**value, "decisions": kept, "dropped": len(value["decisions"]) - len(kept)}
 
 
 _RULES = """You keep a person's long-term memory consistent. Each new memory below comes with the existing

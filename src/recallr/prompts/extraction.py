@@ -10,17 +10,31 @@ Example::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
-from ._chat import ChatMessage, Prompt, day_text, lenient_date, lenient_ints, lenient_strings, lenient_text, task_line
+from ._chat import (
+    ChatMessage,
+    Prompt,
+    day_text,
+    is_placeholder,
+    lenient_date,
+    lenient_ints,
+    lenient_strings,
+    lenient_text,
+    task_line,
+)
 
 TASK = "extraction"
 VERSION = "1"
+# Output limits sent in the JSON schema (grammar-constrained servers enforce them) and used to size max_tokens
+MAX_MEMORIES, MAX_CONTENT, MAX_SUMMARY = 40, 300, 600
 
 
 @dataclass(frozen=True)
@@ -55,14 +69,19 @@ class ExtractionContext:
 
 
 class ExtractedMemory(BaseModel):
-    content: str = Field(min_length=3, description="A short self-contained third-person statement.")
-    categories: list[str] = Field(default_factory=list, description="1-3 names from the category list.")
-    sources: list[int] = Field(default_factory=list, description="[n] indexes of the messages it comes from.")
-    subject: str | None = Field(None, description="Who the memory is about: 'User', a name, or 'Assistant'.")
+    content: str = Field(min_length=3, description="A short self-contained third-person statement.",
+                         json_schema_extra={"maxLength": MAX_CONTENT})
+    categories: list[str] = Field(default_factory=list, description="1-3 names from the category list.",
+                                  json_schema_extra={"maxItems": 3, "items": {"type": "string", "maxLength": 40}})
+    sources: list[int] = Field(default_factory=list, description="[n] indexes of the messages it comes from.",
+                               json_schema_extra={"maxItems": 8})
+    subject: str | None = Field(None, description="Who the memory is about: 'User', a name, or 'Assistant'.",
+                                json_schema_extra={"maxLength": 80})
     event_start: date | None = Field(None, description="First day of the event (YYYY-MM-DD), if it has a time.")
     event_end: date | None = Field(None, description="Last day of the event (YYYY-MM-DD).")
-    attribute: str | None = Field(None, description="Key of a single-valued fact: home, job, favorite_food, ...")
-    value: str | None = Field(None, description="The attribute's current value.")
+    attribute: str | None = Field(None, description="Key of a single-valued fact: home, job, favorite_food, ...",
+                                  json_schema_extra={"maxLength": 60})
+    value: str | None = Field(None, description="The attribute's current value.", json_schema_extra={"maxLength": 120})
     changed: bool = Field(False, description="The message says this fact changed.")
     negated: bool = Field(False, description="The statement is a negation ('does not like ...').")
 
@@ -78,24 +97,82 @@ class ExtractedMemory(BaseModel):
 
 
 class ExtractionResponse(BaseModel):
-    memories: list[ExtractedMemory]
-    summary: str | None = Field(None, description="2-4 sentences on what this part of the conversation covered.")
+    memories: list[ExtractedMemory] = Field(json_schema_extra={"maxItems": MAX_MEMORIES})
+    summary: str | None = Field(None, description="2-4 sentences on what this part of the conversation covered.",
+                                json_schema_extra={"maxLength": MAX_SUMMARY})
+    dropped: SkipJsonSchema[int] = Field(0, exclude=True)  # items that were not memories (see ``_items``)
 
-    @field_validator("memories", mode="before")
+    @model_validator(mode="before")
     @classmethod
     def _items(cls, value: Any) -> Any:
-        """Keep the usable items: a bare string is a statement; items without content are dropped."""
-        if not isinstance(value, list):
+        """Keep the usable items: a bare string is a statement; items that are not statements (numbers, copies of
+        messages, placeholders, first person that cannot be repaired) are dropped and counted in ``dropped``."""
+        if not isinstance(value, dict) or not isinstance(value.get("memories"), list):
             return value
         items: list[Any] = []
-        for item in value:
-            if isinstance(item, str) and len(item.strip()) >= 3:
-                items.append({"content": item.strip()})
-            elif isinstance(item, dict) and isinstance(item.get("content"), str) and len(item["content"].strip()) >= 3:
-                items.append(item)
-        return items
+        for item in value["memories"]:
+            if isinstance(item, str):
+                item = {"content": item}
+            content = item.get("content") if isinstance(item, dict) else None
+            fixed = as_statement(content, item.get("subject")) if isinstance(content, str) else None
+            if fixed is not None:
+                items.append({**item, "content": fixed})
+        return {**value, "memories": items, "dropped": len(value["memories"]) - len(items)}
 
     parse_summary = field_validator("summary", mode="before")(lenient_text)
+
+
+_COPIED_LINE = re.compile(r"\s*(\[\d+\]|(user|assistant|system)\s*:)", re.I)  # anchored, no nesting: linear
+_WORD = re.compile(r"[A-Za-z']+")
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”')  # negated classes: linear
+_FIRST_PERSON = frozenset({"i", "i'm", "i've", "i'd", "i'll", "me", "my", "mine", "myself", "we", "we're",
+                           "we've", "our", "ours", "ourselves"})
+_FIRST_FIXES = (("I'm ", "{} is "), ("I am ", "{} is "), ("I've ", "{} has "), ("I have ", "{} has "),
+                ("I was ", "{} was "), ("My ", "{}'s "))
+_KEPT_VERBS = frozenset({"went", "had", "was", "got", "did", "made", "saw", "met", "took", "bought", "lost", "left",
+                         "can", "will", "would", "could", "should", "must", "might", "may", "never", "also", "just",
+                         "really", "still", "always", "often", "usually", "recently", "once"})
+
+
+def as_statement(content: str, subject: Any = None) -> str | None:
+    """``content`` as a usable memory statement: None when it is a placeholder, a copy of a message line
+    ("[1] user: ...") or a question; first person repaired where that is simple ("I'm allergic to X" ->
+    "User is allergic to X"), else None. O(len(content))."""
+    text = " ".join(content[:2000].split())
+    if len(text) < 3 or is_placeholder(text) or sum(ch.isalpha() for ch in text) < 3:
+        return None
+    if _COPIED_LINE.match(text) or text.endswith("?"):
+        return None
+    if not _first_person(text):
+        return text
+    who = subject.strip() if isinstance(subject, str) and subject.strip() and \
+        subject.strip().lower() not in _FIRST_PERSON | {"assistant"} else "User"
+    for prefix, replacement in _FIRST_FIXES:
+        if text.startswith(prefix):
+            text = replacement.format(who) + text[len(prefix):]
+            break
+    else:
+        words = text.split(" ", 2)
+        if words[0] != "I" or len(words) < 2:
+            return None
+        verb = words[1]
+        if verb.lower() not in _KEPT_VERBS and not verb.endswith("ed"):
+            verb = _third_person(verb)
+        text = " ".join([who, verb, *words[2:]])
+    return None if _first_person(text) else text
+
+
+def _first_person(text: str) -> bool:
+    """First-person words outside quoted speech ("Caroline said \"I did it\"" is a statement about Caroline)."""
+    return any(w.lower() in _FIRST_PERSON for w in _WORD.findall(_QUOTED.sub(" ", text)))
+
+
+def _third_person(verb: str) -> str:
+    if verb.endswith(("s", "sh", "ch", "x", "o")):
+        return verb + "es"
+    if len(verb) > 2 and verb.endswith("y") and verb[-2] not in "aeiou":
+        return verb[:-1] + "ies"
+    return verb + "s"
 
 
 _RULES = """You turn a conversation into long-term memories about the people in it.
@@ -120,6 +197,7 @@ Rules:
 - changed: true when the conversation says the fact changed ("moved", "now", "no longer", "new favourite").
 - negated: true for a negative statement ("User does not eat meat.")."""
 
+EXAMPLE_DATES = (date(2023, 5, 7),)  # the dates _SHAPE shows: an answer repeating them is checked
 _SHAPE = ('{"memories": [{"content": "...", "categories": ["..."], "sources": [0], "subject": "User", '
           '"event_start": "2023-05-07", "event_end": "2023-05-07", "attribute": null, "value": null, '
           '"changed": false, "negated": false}]%s}')

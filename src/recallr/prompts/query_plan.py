@@ -16,10 +16,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from ._chat import ChatMessage, Prompt, day_text, lenient_date, lenient_strings, lenient_text, task_line
+from ._chat import ChatMessage, Prompt, day_text, is_placeholder, lenient_date, lenient_strings, lenient_text, task_line
 
 TASK = "query_plan"
 VERSION = "1"
+EXAMPLE_DATES = (date(2023, 5, 1), date(2023, 5, 7))  # the dates the answer shape shows
 
 Strategy = Literal["low_latency", "balanced", "agentic", "deep"]
 
@@ -40,15 +41,21 @@ class DateRange(BaseModel):
 
 
 class QueryPlan(BaseModel):
-    vector_queries: list[str] = Field(default_factory=list, max_length=8,
-                                      description="1-5 short standalone search phrases.")
-    keywords: list[str] = Field(default_factory=list, max_length=20, description="Names, places and rare words.")
-    date_ranges: list[DateRange] = Field(default_factory=list, max_length=3,
-                                         description="When the question is about a time: its dates.")
+    vector_queries: list[str] = Field(default_factory=list, description="1-5 short standalone search phrases.",
+                                      json_schema_extra={"maxItems": 5, "items": {"type": "string", "maxLength": 200}})
+    keywords: list[str] = Field(default_factory=list, description="Names, places and rare words.",
+                                json_schema_extra={"maxItems": 12, "items": {"type": "string", "maxLength": 60}})
+    date_ranges: list[DateRange] = Field(default_factory=list, description="When the question is about a time: "
+                                         "its dates.", json_schema_extra={"maxItems": 3})
     strategy: Strategy | None = Field(None, description="How hard to search (only when asked).")
-    reasoning: str = Field("", description="One or two sentences: what to search and why.")
+    reasoning: str = Field("", description="One or two sentences: what to search and why.",
+                           json_schema_extra={"maxLength": 400})
 
-    parse_lists = field_validator("vector_queries", "keywords", mode="before")(lenient_strings)
+    @field_validator("vector_queries", "keywords", mode="before")
+    @classmethod
+    def _phrases(cls, value: Any) -> list[str]:
+        """Strings, without the answer shape's placeholders ("..."), at most 20 of them."""
+        return [item for item in lenient_strings(value) if not is_placeholder(item)][:20]
 
     @field_validator("date_ranges", mode="before")
     @classmethod
@@ -58,7 +65,7 @@ class QueryPlan(BaseModel):
         if not isinstance(value, list):
             return []
         usable = [r for r in value if isinstance(r, dict) and lenient_date(r.get("start")) is not None]
-        return [{"start": r["start"], "end": r.get("end") or r["start"]} for r in usable]
+        return [{"start": r["start"], "end": r.get("end") or r["start"]} for r in usable][:3]
 
     @field_validator("strategy", mode="before")
     @classmethod
@@ -72,7 +79,8 @@ class QueryPlan(BaseModel):
     @field_validator("reasoning", mode="before")
     @classmethod
     def _reasoning(cls, value: Any) -> str:
-        return lenient_text(value) or ""
+        text = lenient_text(value) or ""
+        return "" if is_placeholder(text) else text[:1000]
 
 
 _RULES = """You plan a search of a person's long-term memory (facts, events with dates, summaries of past

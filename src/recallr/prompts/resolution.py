@@ -40,8 +40,8 @@ class ResolutionResponse(BaseModel):
         description="new: the new statement replaces the remembered one; existing: keep the remembered one; "
                     "both: both are true.")
     content: str | None = Field(None, description="The statement to remember when the answers add detail to the "
-                                                  "new one; otherwise null.")
-    reasoning: str = ""
+                                                  "new one; otherwise null.", json_schema_extra={"maxLength": 400})
+    reasoning: str = Field("", json_schema_extra={"maxLength": 400})
 
     @field_validator("outcome", mode="before")
     @classmethod

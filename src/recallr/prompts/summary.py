@@ -31,7 +31,7 @@ class SummaryContext:
 
 
 class SummaryResponse(BaseModel):
-    summary: str = Field(min_length=3, max_length=2000)
+    summary: str = Field(min_length=3, max_length=2000, json_schema_extra={"maxLength": 1000})
 
 
 _RULES = """Summarise a conversation for a long-term memory in two to four sentences: what it was about,

@@ -6,12 +6,14 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from .. import __version__
+from ..console import install_console
 from ..engine import Engine
 from .errors import install_error_handlers
+from .guard import RequestGuard
 from .observe import observe
 from .openapi import document
 from .query_arrays import BracketedArrayParams
-from .routes import context, llm, memories, project, sessions, system, users
+from .routes import context, export, llm, memories, project, sessions, system, users
 
 
 def create_app(engine: Engine, *, fixed_project_id: str | None = None) -> FastAPI:
@@ -32,13 +34,23 @@ def create_app(engine: Engine, *, fixed_project_id: str | None = None) -> FastAP
     app.state.fixed_project_id = fixed_project_id
     install_error_handlers(app)
     app.add_middleware(BracketedArrayParams)  # the Node SDK's ``status_filter[]=...`` read as ``status_filter=...``
+    # Outermost: authentication, body limits and the JSON checks run before anything reads the body (guard.py).
+    app.add_middleware(RequestGuard, engine=engine, fixed_project_id=fixed_project_id, router=app.router)
     app.include_router(users.router, prefix="/api/v1")
+    app.include_router(export.router, prefix="/api/v1")
     app.include_router(sessions.router, prefix="/api/v1")
     app.include_router(context.router, prefix="/api/v1")
     app.include_router(memories.router, prefix="/api/v1")
     app.include_router(project.router, prefix="/api/v1")
     app.include_router(llm.router, prefix="/api/v1")
     app.include_router(system.router, prefix="/api/v1")
+    if fixed_project_id is None:  # MCP over HTTP, for callers with a key (docs: README, "Use it from an AI assistant")
+        from ..mcp.http import McpEndpoint
+
+        app.state.mcp = McpEndpoint(app)
+        # POST only: stateless MCP has no session to DELETE and nothing to push on a GET stream (405, as MCP allows).
+        app.router.add_route("/mcp", app.state.mcp, methods=["POST"], include_in_schema=False)
+    install_console(app, engine, fixed_project_id=fixed_project_id)  # /console unless RECALLR_CONSOLE=false
     document(app, engine.settings)
     observe(app)  # last: its middleware (request ids, metrics, access logs) must be the outermost
     return app

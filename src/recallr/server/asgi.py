@@ -37,6 +37,7 @@ def build(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await app.state.mcp.aclose()
             if worker is not None:
                 worker.stop()
             if stop_metrics is not None:

@@ -9,6 +9,7 @@ from typing import Annotated, Any, TypeVar
 import anyio.to_thread
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
+from pydantic import BeforeValidator
 
 from ..engine import Engine
 
@@ -17,6 +18,8 @@ Blocking = Callable[..., Awaitable[Any]]
 
 #: Set in the ASGI scope by the embedded sync transport, which already runs on the caller's own thread.
 INLINE_SCOPE_KEY = "recallr.inline"
+#: Set in the ASGI scope by the request guard (guard.py), which authenticates before the body is read.
+PROJECT_SCOPE_KEY = "recallr.project_id"
 
 
 #: The two headers every authenticated request carries, as OpenAPI security schemes (the Authorize button of
@@ -52,16 +55,35 @@ async def get_project_id(
     x_recallr_project_id: Annotated[str | None, Security(PROJECT_ID_HEADER)] = None,
 ) -> str:
     """The project the request's key belongs to (401 otherwise). Embedded apps have a fixed project."""
-    fixed: str | None = request.app.state.fixed_project_id
+    checked: str | None = request.scope.get(PROJECT_SCOPE_KEY)
+    if checked is not None:  # the guard authenticated the request already
+        return checked
+    return authenticate(request.app, x_recallr_project_id, x_recallr_api_key)
+
+
+def authenticate(app: Any, project_id: str | None, api_key: str | None) -> str:
+    """The project ``api_key`` opens, else ``AuthenticationError``: the one check of the REST API and ``/mcp``."""
+    fixed: str | None = app.state.fixed_project_id
     if fixed is not None:
         return fixed
-    engine: Engine = request.app.state.engine
+    engine: Engine = app.state.engine
     # A short indexed read; run inline so a request costs one thread hop, not two.
-    project_id = engine.projects.authenticate(x_recallr_project_id, x_recallr_api_key)
-    request.state.project_id = project_id  # for the access log (server/observe.py); never the key
-    return project_id
+    return engine.projects.authenticate(project_id, api_key)
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
 ProjectDep = Annotated[str, Depends(get_project_id)]
 BlockingDep = Annotated[Blocking, Depends(get_blocking)]
+
+
+def _strict_bool(value: Any) -> bool:
+    """``true`` or ``false`` (any case) only: pydantic's lax parsing would also take yes/no, on/off, y/n, t/f."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise ValueError("must be true or false")
+
+
+#: A boolean query parameter: ``true`` or ``false``, nothing else.
+QueryBool = Annotated[bool, BeforeValidator(_strict_bool)]

@@ -25,6 +25,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..logs import request_id
+from .deps import PROJECT_SCOPE_KEY
 
 access_log = logging.getLogger("recallr.access")
 
@@ -80,13 +81,45 @@ def route_template(scope: Scope) -> str | None:
     return str(template) if template else UNMATCHED
 
 
-class ObserveRequests:
-    """ASGI middleware: request id, then one telemetry event and (JSON logs) one access line per HTTP request."""
+class Templates:
+    """The API's path templates, to name the route of a request answered before routing (the guard's 401, 413 and
+    422): its path is matched segment by segment against the OpenAPI document's paths, most literal first.
+    Linear in the path's length; run only for those requests and for paths no route serves."""
 
-    def __init__(self, app: ASGIApp, *, telemetry: Any, log_requests: bool) -> None:
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+        self._by_length: dict[int, list[tuple[str, list[str | None]]]] | None = None
+
+    def _table(self) -> dict[int, list[tuple[str, list[str | None]]]]:
+        if self._by_length is None:
+            table: dict[int, list[tuple[str, list[str | None]]]] = {}
+            for template in self.app.openapi().get("paths", {}):
+                parts = [None if p.startswith("{") and p.endswith("}") else p for p in template.split("/")]
+                table.setdefault(len(parts), []).append((template, parts))
+            for rows in table.values():
+                rows.sort(key=lambda row: -sum(p is not None for p in row[1]))
+            self._by_length = table
+        return self._by_length
+
+    def match(self, path: str) -> str:
+        segments = path.split("/")
+        for template, parts in self._table().get(len(segments), ()):
+            if all(s if p is None else p == s for p, s in zip(parts, segments, strict=True)):
+                return template
+        return UNMATCHED
+
+
+class ObserveRequests:
+    """ASGI middleware: request id, then one telemetry event and (JSON logs) one access line per HTTP request.
+
+    Outside even the request guard (``guard.py``): it reads only headers, never the body.
+    """
+
+    def __init__(self, app: ASGIApp, *, telemetry: Any, log_requests: bool, templates: Templates) -> None:
         self.app = app
         self.telemetry = telemetry
         self.log_requests = log_requests
+        self.templates = templates
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -111,11 +144,11 @@ class ObserveRequests:
         finally:
             seconds = time.perf_counter() - started
             method = scope["method"] if scope["method"] in _METHODS else "OTHER"
-            route = state.get(_ROUTE_KEY, UNMATCHED)
+            route = state.get(_ROUTE_KEY) or self.templates.match(scope.get("path", ""))
             self.telemetry.request(method, route, status, seconds)
             if self.log_requests and access_log.isEnabledFor(logging.INFO):
                 access_log.info("%s %s %d %.1f ms", method, route, status, seconds * 1000, extra={
-                    "request_id": rid, "project_id": state.get("project_id"), "method": method, "route": route,
+                    "request_id": rid, "project_id": scope.get(PROJECT_SCOPE_KEY), "method": method, "route": route,
                     "status": status, "duration_ms": round(seconds * 1000, 3)})
             request_id.reset(token)
 
@@ -147,4 +180,5 @@ def observe(app: FastAPI) -> None:
             app.router.add_route("/metrics", metrics_endpoint(app.state.metrics_registry), methods=["GET"],
                                  include_in_schema=False)
     app.router.middleware_stack = RouteTemplate(app.router.middleware_stack)
-    app.add_middleware(ObserveRequests, telemetry=engine.telemetry, log_requests=settings.log_format == "json")
+    app.add_middleware(ObserveRequests, telemetry=engine.telemetry, log_requests=settings.log_format == "json",
+                       templates=Templates(app))

@@ -9,7 +9,8 @@ from typing import Any
 from .database import Tx, now_us
 from .records import dump_json, load_json
 
-USAGE_COLUMNS = ("calls", "prompt_tokens", "completion_tokens", "retries", "fallbacks", "failures")
+USAGE_COLUMNS = ("calls", "prompt_tokens", "completion_tokens", "retries", "fallbacks", "failures", "failed_requests",
+                 "timeouts", "step_downs", "unusable", "truncated", "degenerate", "over_budget", "backlog")
 _TEXT_COLUMNS = ("mode", "base_url", "api_key", "model", "extraction_instructions")
 _LIST_COLUMNS = ("never_remember", "always_remember", "examples")
 
@@ -108,7 +109,7 @@ def retry_failed_sessions(tx: Tx, project_id: str, session_ids: Sequence[str] | 
         where += f" AND id IN ({', '.join('?' for _ in session_ids)})"
         params.extend(session_ids)
     cur = tx.execute(
-        "UPDATE sessions SET status = 'processing', attempts = 0, queued_at = ?, lease_owner = NULL, "
+        "UPDATE sessions SET status = 'processing', attempts = 0, crashes = 0, queued_at = ?, lease_owner = NULL, "
         f"lease_expires_at = NULL WHERE {where}",
         params,
     )

@@ -33,16 +33,35 @@ def get_user_by_id(tx: Tx, user_id: str) -> UserRecord | None:
     return None if row is None else UserRecord.from_row(row)
 
 
-def list_users(tx: Tx, project_id: str, *, offset: int, limit: int,
-               metadata_filter: dict[str, Any] | None) -> tuple[list[UserRecord], int]:
+def list_users(tx: Tx, project_id: str, *, offset: int, limit: int, metadata_filter: dict[str, Any] | None,
+               search: str | None = None) -> tuple[list[UserRecord], int]:
+    """A page of the project's users; ``search`` keeps those whose id, email or name contains it (any case)."""
     where, params = "project_id = ?", [project_id]
     if metadata_filter:
         clause, extra = tx.dialect.json_contains("metadata", metadata_filter)
         where, params = f"{where} AND {clause}", [*params, *extra]
+    if search:
+        pattern = "%" + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        columns = ("custom_user_id", "email", "first_name", "last_name")
+        where += " AND (" + " OR ".join(f"LOWER({c}) LIKE ? ESCAPE '\\'" for c in columns) + ")"
+        params += [pattern] * len(columns)
     total = tx.scalar(f"SELECT COUNT(*) FROM users WHERE {where}", params)
     rows = tx.all(f"SELECT * FROM users WHERE {where} ORDER BY created_at, id LIMIT ? OFFSET ?",
                   [*params, limit, offset])
     return [UserRecord.from_row(r) for r in rows], int(total)
+
+
+def user_counts(tx: Tx, user_ids: list[str]) -> dict[str, tuple[int, int]]:
+    """``{user id: (sessions, current memories)}`` for the given internal ids (two indexed GROUP BYs)."""
+    if not user_ids:
+        return {}
+    marks = ", ".join("?" * len(user_ids))
+    sessions = {r["user_id"]: r["n"] for r in tx.all(
+        f"SELECT user_id, COUNT(*) AS n FROM sessions WHERE user_id IN ({marks}) GROUP BY user_id", user_ids)}
+    memories = {r["user_id"]: r["n"] for r in tx.all(
+        f"SELECT user_id, COUNT(*) AS n FROM memories WHERE user_id IN ({marks}) AND expired_at IS NULL "
+        "GROUP BY user_id", user_ids)}
+    return {u: (int(sessions.get(u, 0)), int(memories.get(u, 0))) for u in user_ids}
 
 
 def update_user(tx: Tx, user_id: str, *, custom_user_id: str | None = None, metadata: dict[str, Any] | None = None,

@@ -75,6 +75,14 @@ class UsageCounts(BaseModel):
     retries: int
     fallbacks: int
     failures: int
+    failed_requests: int = Field(0, description="Requests that got no answer (HTTP errors, timeouts).")
+    timeouts: int = Field(0, description="Requests abandoned at the per-call time limit (never re-sent).")
+    step_downs: int = Field(0, description="Answer formats given up for a simpler one (learnt once per endpoint).")
+    unusable: int = Field(0, description="Answers received but not used: unparseable, wrong shape, cut off, looping.")
+    truncated: int = Field(0, description="Answers cut off at the output-token limit (finish_reason length).")
+    degenerate: int = Field(0, description="Answers that looped or filled with whitespace.")
+    over_budget: int = Field(0, description="Steps run offline because the session's LLM time budget was spent.")
+    backlog: int = Field(0, description="Steps run offline because the endpoint was still busy (no free slot).")
 
 
 class SessionUsage(UsageCounts):

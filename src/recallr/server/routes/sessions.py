@@ -15,6 +15,7 @@ from ...schemas import (
     SessionListOut,
     SessionMessagesOut,
     SessionOut,
+    SessionSummaryOut,
     SessionUpdate,
 )
 from ...types import SessionStatus
@@ -58,8 +59,9 @@ async def list_sessions(
         offset=offset,
         limit=limit,
         statuses=status_filter,
-        metadata_filter=validation.metadata_filter(metadata_filter),
-        user_metadata_filter=validation.metadata_filter(user_metadata_filter, field="user_metadata_filter"),
+        metadata_filter=validation.metadata_filter(metadata_filter, engine.settings),
+        user_metadata_filter=validation.metadata_filter(user_metadata_filter, engine.settings,
+                                                        field="user_metadata_filter"),
     )
     return SessionListOut(
         sessions=[SessionOut.of(s, user_id) for s in sessions], total=total, has_more=offset + len(sessions) < total
@@ -71,6 +73,17 @@ async def get_session(
     user_id: str, session_id: str, engine: EngineDep, project_id: ProjectDep, run: BlockingDep
 ) -> SessionOut:
     return SessionOut.of(await run(engine.sessions.get, project_id, user_id, session_id), user_id)
+
+
+@router.get("/{session_id}/summary", response_model=SessionSummaryOut)
+async def get_session_summary(
+    user_id: str, session_id: str, engine: EngineDep, project_id: ProjectDep, run: BlockingDep
+) -> SessionSummaryOut:
+    found = await run(engine.sessions.summary, project_id, user_id, session_id)
+    if found is None:
+        return SessionSummaryOut(session_id=session_id)
+    return SessionSummaryOut(session_id=session_id, summary=found.content, session_date=found.session_date,
+                             sources=found.sources)
 
 
 @router.put("/{session_id}", response_model=SessionOut)

@@ -38,15 +38,22 @@ async def list_users(
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 10,
     metadata_filter: Annotated[str | None, Query(description="JSON object, exact match")] = None,
+    search: Annotated[str | None, Query(max_length=200, description="Recallr extension: users whose id, email or "
+                                        "name contains this text, in any case")] = None,
+    include_counts: Annotated[bool, Query(description="Recallr extension: add `session_count` and "
+                                          "`memory_count` to each user")] = False,
 ) -> UserListOut:
     users, total = await run(
         engine.users.page,
         project_id,
         offset=offset,
         limit=limit,
-        metadata_filter=validation.metadata_filter(metadata_filter),
+        metadata_filter=validation.metadata_filter(metadata_filter, engine.settings),
+        search=search,
     )
-    return UserListOut(users=[UserOut.of(u) for u in users], total=total, has_more=offset + len(users) < total)
+    counts = await run(engine.users.counts, users) if include_counts else {}
+    return UserListOut(users=[UserOut.of(u, counts.get(u.custom_user_id)) for u in users], total=total,
+                       has_more=offset + len(users) < total)
 
 
 @router.get("/users/{user_id}", response_model=UserOut)

@@ -1,0 +1,89 @@
+"""Console page response times for a user with 10,000 memories (paginated), over real HTTP.
+
+    python benchmarks/console.py [--memories 10000] [--sessions 200] [--users 200] [--n 50]
+
+The user is built as in recall_latency.py (store writes, random vectors); other users fill the users list.
+Each page is fetched ``n`` times by a signed-in client (`recallr serve` in a subprocess, worker off) after a warm-up.
+Target (issue 16): every page p95 under 100 ms. Exits non-zero when a page misses it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+import httpx
+
+from _common import live_server, percentile, table, timed
+from recall_latency import populate
+from recallr.engine import Engine
+from recallr.settings import Settings
+
+TARGET_MS = 100.0
+
+
+def sign_in(client: httpx.Client, project_id: str, api_key: str) -> None:
+    form = client.get("/console/signin").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form)
+    assert csrf is not None
+    answer = client.post("/console/signin", data={"csrf": csrf.group(1), "project_id": project_id,
+                                                  "api_key": api_key})
+    assert answer.status_code == 303, answer.text[:300]
+
+
+def pages(client: httpx.Client) -> dict[str, str]:
+    user = client.get("/console/users/bench").text
+    memory = re.search(r'href="(/console/users/bench/memories/[^"/]+)"', user)
+    session = re.search(r'href="(/console/users/bench/sessions/[^"/?]+)"', user)
+    assert memory and session, "the user page lists no memory or session"
+    return {
+        "users (page 1 of 201)": "/console/users",
+        "users, search": "/console/users?search=ben",
+        "users, page 5": "/console/users?offset=80",
+        "user (10k memories)": "/console/users/bench",
+        "user, category filter": "/console/users/bench?category=events",
+        "user, memories page 250": "/console/users/bench?offset=5000",
+        "memory": memory.group(1),
+        "session, source highlighted": session.group(1) + "?highlight=7",
+        "project settings": "/console/settings",
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--memories", type=int, default=10_000)
+    parser.add_argument("--sessions", type=int, default=200)
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--n", type=int, default=50)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        engine = Engine(Settings(data_dir=data))
+        project, key = engine.projects.create("bench")
+        populate(engine, project.id, args.memories, args.sessions)
+        for n in range(args.users):
+            engine.users.create(project.id, f"user-{n:04d}", email=f"user{n}@example.com")
+        engine.close()
+        with live_server(data, extra_env={"RECALLR_RUN_WORKER": "false"}, init=False) as (url, _, _), \
+                httpx.Client(base_url=url, timeout=30) as client:
+            sign_in(client, project.id, key.api_key)
+            rows, ok = [], True
+            for name, path in pages(client).items():
+                assert client.get(path).status_code == 200, path
+                samples = timed(lambda p=path: client.get(p).raise_for_status(), args.n)
+                p95 = percentile(samples, 95)
+                ok &= p95 < TARGET_MS
+                rows.append([name, percentile(samples, 50), p95, TARGET_MS, "PASS" if p95 < TARGET_MS else "FAIL"])
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"console pages, user with {args.memories} memories in {args.sessions} sessions, {args.users + 1} users; "
+          f"{args.n} requests each; load average {load} on {os.cpu_count()} cores")
+    print(table(["page", "p50 ms", "p95 ms", "target p95", ""], rows))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
