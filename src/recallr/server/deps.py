@@ -22,6 +22,20 @@ INLINE_SCOPE_KEY = "recallr.inline"
 PROJECT_SCOPE_KEY = "recallr.project_id"
 
 
+def read_credentials(headers: Any, *, bearer: bool = False) -> tuple[str | None, str | None]:
+    """``(project_id, api_key)`` from the ``X-Recallr-*`` headers of a header mapping with lower-case keys.
+
+    With ``bearer`` (the ``/mcp`` endpoint, for MCP clients that only know ``Authorization``), the key may also
+    come as ``Authorization: Bearer rai_...``.
+    """
+    api_key = headers.get("x-recallr-api-key")
+    if api_key is None and bearer:
+        scheme, _, token = (headers.get("authorization") or "").partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            api_key = token.strip()
+    return headers.get("x-recallr-project-id"), api_key
+
+
 #: The two headers every authenticated request carries, as OpenAPI security schemes (the Authorize button of
 #: ``/docs``). ``auto_error=False``: a missing header is the same 401 as a wrong one, from ``authenticate``.
 API_KEY_HEADER = APIKeyHeader(name="X-Recallr-Api-Key", scheme_name="ApiKey", auto_error=False,

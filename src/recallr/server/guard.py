@@ -33,7 +33,7 @@ from ..exceptions import (
     RequestTooLargeError,
     ValidationError,
 )
-from .deps import INLINE_SCOPE_KEY, PROJECT_SCOPE_KEY
+from .deps import INLINE_SCOPE_KEY, PROJECT_SCOPE_KEY, read_credentials
 from .errors import error_response
 
 log = logging.getLogger("recallr.server")
@@ -46,6 +46,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 API_PREFIX = "/api/v1"
 PUBLIC_PATHS = frozenset({"/api/v1/health"})
+MCP_PATH = "/mcp"  # MCP over HTTP: the same keys (or Authorization: Bearer), the same limits
 #: A body uvicorn may discard after an early refusal, keeping the connection; also the most a route that needs no
 #: key (health, the docs) accepts.
 DRAIN_BYTES = 64 * 1024
@@ -111,9 +112,10 @@ class RequestGuard:
             return self.max_body
         path: str = scope.get("path", "")
         api = path == API_PREFIX or path.startswith(API_PREFIX + "/")
-        if not api or path in PUBLIC_PATHS or not self._routed(scope):
+        mcp = path == MCP_PATH
+        if not (api or mcp) or path in PUBLIC_PATHS or not self._routed(scope):
             return min(self.max_body, DRAIN_BYTES)
-        project_id, api_key = headers.get("x-recallr-project-id"), headers.get("x-recallr-api-key")
+        project_id, api_key = read_credentials(headers, bearer=mcp)
         authenticate = self.engine.projects.authenticate
         if scope.get(INLINE_SCOPE_KEY):
             scope[PROJECT_SCOPE_KEY] = authenticate(project_id, api_key)
