@@ -131,13 +131,18 @@ def test_the_api_needs_no_prometheus_client_when_metrics_are_off(tmp_path: Path)
         from recallr.server import create_app
         from recallr.settings import Settings
 
+        from recallr import RecallrAI
+
         engine = Engine(Settings(data_dir="data", run_worker=False))
         with TestClient(create_app(engine)) as http:
             print(http.get("/api/v1/health").status_code, http.get("/metrics").status_code)
         engine.close()
+        # The embedded client serves nobody: metrics on or off, it needs no prometheus-client.
+        with RecallrAI.embedded("embedded", run_worker=False, metrics=True) as client:
+            print(client.create_user("u").user_id)
     """, tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["200", "404"]
+    assert done.stdout.split() == ["200", "404", "u"]
 
 
 @pytest.mark.slow

@@ -171,7 +171,7 @@ def observe(app: FastAPI) -> None:
     engine = app.state.engine
     settings = engine.settings
     app.state.metrics_registry = None
-    if settings.metrics:
+    if settings.metrics and app.state.fixed_project_id is None:  # the embedded client's app has no one to scrape it
         from ..metrics import attach, scrape_registry
 
         telemetry = attach(engine)
