@@ -115,7 +115,8 @@ class ObserveRequests:
     Outside even the request guard (``guard.py``): it reads only headers, never the body.
     """
 
-    def __init__(self, app: ASGIApp, *, telemetry: Any, log_requests: bool, templates: Templates) -> None:
+    def __init__(self, app: ASGIApp, *, telemetry: Any, log_requests: bool,
+                 templates: Templates | None = None) -> None:
         self.app = app
         self.telemetry = telemetry
         self.log_requests = log_requests
@@ -144,7 +145,8 @@ class ObserveRequests:
         finally:
             seconds = time.perf_counter() - started
             method = scope["method"] if scope["method"] in _METHODS else "OTHER"
-            route = state.get(_ROUTE_KEY) or self.templates.match(scope.get("path", ""))
+            route = state.get(_ROUTE_KEY) or (self.templates.match(scope.get("path", "")) if self.templates
+                                              else UNMATCHED)
             self.telemetry.request(method, route, status, seconds)
             if self.log_requests and access_log.isEnabledFor(logging.INFO):
                 access_log.info("%s %s %d %.1f ms", method, route, status, seconds * 1000, extra={
