@@ -34,7 +34,8 @@ def create_app(engine: Engine, *, fixed_project_id: str | None = None) -> FastAP
     app.state.fixed_project_id = fixed_project_id
     install_error_handlers(app)
     app.add_middleware(BracketedArrayParams)  # the Node SDK's ``status_filter[]=...`` read as ``status_filter=...``
-    # Outermost: authentication, body limits and the JSON checks run before anything reads the body (guard.py).
+    # Before the routes: authentication, body limits and the JSON checks run before anything reads the body
+    # (guard.py); only observe()'s header-reading middleware, added last, sits outside it.
     app.add_middleware(RequestGuard, engine=engine, fixed_project_id=fixed_project_id, router=app.router)
     app.include_router(users.router, prefix="/api/v1")
     app.include_router(export.router, prefix="/api/v1")
