@@ -1,6 +1,6 @@
 """A user's page of current memories: the same answer through every filter, whatever happened to the versions,
 on SQLite and PostgreSQL; category filters and deep offsets cost no more than the plain first page; memories
-stored before the category index (migration 12) are found by it."""
+stored before the category index (migration 13) are found by it."""
 
 from __future__ import annotations
 
@@ -163,12 +163,12 @@ def test_category_filters_and_deep_offsets_cost_about_the_first_page(tmp_path: P
         engine.close()
 
 
-def _schema_before_12(db: Database) -> None:
+def _schema_before_13(db: Database) -> None:
     with db.write() as tx:
         tx.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
                    "applied_at BIGINT NOT NULL)")
         for version, name, script in _migrations(tx.dialect):
-            if version < 12:
+            if version < 13:
                 for statement in _statements(script):
                     tx.execute(statement)
                 tx.execute("INSERT INTO schema_migrations VALUES (?, ?, 0)", [version, name])
@@ -196,8 +196,8 @@ def _category_page(db: Database, *categories: str) -> tuple[list[str], int]:
 def test_upgrade_indexes_the_categories_of_memories_stored_before(tmp_path: Path, database_url: str | None) -> None:
     db = Database(database_url or f"sqlite:///{tmp_path / 'r.db'}")
     try:
-        _schema_before_12(db)
-        assert 12 in db.migrate()
+        _schema_before_13(db)
+        assert 13 in db.migrate()
         assert _category_page(db, "events") == (["a"], 1)  # c is expired
         assert _category_page(db, "work") == (["a", "b"], 2)
         assert _category_page(db, "work", "events", "travel") == (["e", "a", "b"], 3)

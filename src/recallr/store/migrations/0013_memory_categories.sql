@@ -15,3 +15,5 @@ CREATE INDEX memory_categories_current ON memory_categories(user_id, category, c
 -- A page of current memories past a deep offset walked the (user_id, expired_at, created_at) index and then
 -- read every skipped row for its id, the order's tie-break: this index holds the whole order.
 CREATE INDEX memories_current_page ON memories(user_id, created_at DESC, id) WHERE expired_at IS NULL;
+-- The same for the page of one session's current memories (a filter of the console's user page).
+CREATE INDEX memories_session_current ON memories(session_id, created_at DESC, id) WHERE expired_at IS NULL;
