@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,8 @@ from .cli_context import (
     settings_from,
     where,
 )
+from .cli_data import COMMANDS as DATA_COMMANDS
+from .cli_data import Progress
 from .cli_projects import categories, existing_project_message, keys, project_settings, projects
 from .settings import Settings
 
@@ -52,7 +56,7 @@ def main() -> None:
     """Recallr: self-hostable long-term memory for AI assistants."""
 
 
-for _command in (projects, keys, categories, project_settings):
+for _command in (projects, keys, categories, project_settings, *DATA_COMMANDS):
     main.add_command(_command)
 
 
@@ -163,18 +167,24 @@ def _require_a_key(settings: Settings) -> None:
 @_database_url
 @click.option("--concurrency", type=int, default=None, help="Sessions processed at once (RECALLR_WORKER_CONCURRENCY).")
 def worker(data_dir: Path | None, database_url: str | None, concurrency: int | None) -> None:
-    """Process sessions until interrupted (any number of workers may share one database)."""
+    """Process sessions until interrupted (any number of workers may share one database).
+
+    Ctrl-C or SIGTERM (a deploy's restart) stops it cleanly: the sessions in flight are finished or queued again
+    at once, without using an attempt."""
     settings = _settings(data_dir=data_dir, database_url=database_url, worker_concurrency=concurrency)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     engine = _engine(settings)
     runner = engine.worker()
+    # The signal only sets an event: an exception raised into a waiting main thread (Ctrl-C's KeyboardInterrupt)
+    # could cut the clean stop short.
+    stop_requested = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop_requested.set())
     click.echo(f"worker {runner.owner} started")
     runner.start()
     try:
-        for thread in runner._threads:
-            thread.join()
-    except KeyboardInterrupt:
-        pass
+        while not stop_requested.wait(1.0):
+            pass
     finally:
         runner.stop()
         engine.close()
@@ -193,12 +203,25 @@ def vector_indexes(data_dir: Path | None, database_url: str | None, min_memories
     below half the threshold (0 drops every index).
     """
     settings = _settings(data_dir=data_dir, database_url=database_url, ann_min_memories=min_memories)
+    sqlite_note = "nothing to do: vector indexes are a PostgreSQL feature (SQLite recall is always exact)"
+    if settings.database_url is None:  # the data dir's SQLite file: no need to open (or require) it
+        click.echo(sqlite_note)
+        return
     engine = _engine(settings)
     try:
         if not engine.db.dialect.vector_indexes:
-            click.echo("nothing to do: vector indexes are a PostgreSQL feature (SQLite recall is always exact)")
+            click.echo(sqlite_note)
             return
-        done = engine.vector_indexes.sweep()
+        bar = Progress("vector indexes", enabled=True, unit=" users")
+
+        def progress(n: int, total: int) -> None:
+            bar.start(total)
+            bar.advance(1)
+
+        try:
+            done = engine.vector_indexes.sweep(progress=progress)
+        finally:
+            bar.close()
         for line in done:
             click.echo(line)
         click.echo(f"{len(done)} change(s); users past {settings.ann_min_memories:,} rows have their own index"

@@ -28,6 +28,10 @@ against it work unchanged::
     │   ├── MergeConflictMissingAnswersError    400
     │   └── MergeConflictInvalidAnswerError     400
     ├── ValidationError                 422
+    ├── ArchiveError                    400: an export archive that cannot be imported
+    │   └── ArchiveConflictError        409: its rows clash with the target's (--on-conflict)
+    ├── RequestTooLargeError            413: a body over RECALLR_MAX_BODY_BYTES
+    ├── RequestTimeoutError             408: a body slower than RECALLR_BODY_TIMEOUT_SECONDS
     └── ConfigurationError              a setting or optional dependency is missing
 
 Every class carries the HTTP status it maps to and a stable ``code``; the server
@@ -249,6 +253,30 @@ class ValidationError(RecallrAIError):
     status, code = 422, "validation_error"
 
 
+class ArchiveError(RecallrAIError):
+    """An export archive that cannot be read or imported (truncated, unknown version, malformed record)."""
+
+    status, code = 400, "archive_error"
+
+
+class ArchiveConflictError(ArchiveError):
+    """An imported row's id is already in the target database (see ``--on-conflict``)."""
+
+    status, code = 409, "archive_conflict"
+
+
+class RequestTooLargeError(RecallrAIError):
+    """The request body is larger than the server accepts (HTTP 413)."""
+
+    status, code = 413, "request_too_large"
+
+
+class RequestTimeoutError(RecallrAIError):
+    """The client took too long to send the request body (HTTP 408)."""
+
+    status, code = 408, "request_timeout"
+
+
 class ConfigurationError(RecallrAIError):
     """A setting, a model file or an optional dependency is missing or wrong."""
 
@@ -269,7 +297,9 @@ _BY_CODE: dict[str, type[RecallrAIError]] = {cls.code: cls for cls in _all_class
 _BY_STATUS: dict[int, type[RecallrAIError]] = {
     401: AuthenticationError,
     404: RecallrAIError,
+    408: RequestTimeoutError,
     409: RecallrAIError,
+    413: RequestTooLargeError,
     422: ValidationError,
     429: RateLimitError,
     500: InternalServerError,

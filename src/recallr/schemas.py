@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from .store.records import MessageRecord, SessionRecord, UserRecord
 from .types import MessageRole, SessionStatus
@@ -22,7 +22,8 @@ class _Body(BaseModel):
 class UserCreate(_Body):
     custom_user_id: str = Field(..., description="Your id for the user (1-255 characters, unique in the project).")
     metadata: dict[str, Any] = Field(default_factory=dict, description="Any JSON object (at most 16 KiB).")
-    merge_conflict_enabled: bool | None = Field(None, description="True/False overrides the project; null inherits.")
+    merge_conflict_enabled: StrictBool | None = Field(
+        None, description="true/false overrides the project; null inherits.")
     email: str | None = Field(None, max_length=320)
     first_name: str | None = Field(None, max_length=255)
     last_name: str | None = Field(None, max_length=255)
@@ -31,7 +32,8 @@ class UserCreate(_Body):
 class UserUpdate(_Body):
     new_metadata: dict[str, Any] | None = Field(None, description="Replaces the metadata entirely.")
     new_custom_user_id: str | None = Field(None, description="Renames the user; all data stays with it.")
-    merge_conflict_enabled: bool | None = Field(None, description="Send null explicitly to inherit the project's.")
+    merge_conflict_enabled: StrictBool | None = Field(
+        None, description="Send null explicitly to inherit the project's.")
     email: str | None = Field(None, max_length=320)
     first_name: str | None = Field(None, max_length=255)
     last_name: str | None = Field(None, max_length=255)

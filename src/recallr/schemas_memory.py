@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from .engine.conflicts import ConflictView
 from .engine.memories import MemoryView
@@ -186,4 +186,4 @@ class ProjectOut(BaseModel):
 class ProjectUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    merge_conflicts_enabled: bool | None = None
+    merge_conflicts_enabled: StrictBool | None = None

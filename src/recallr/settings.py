@@ -49,8 +49,14 @@ class Settings(BaseSettings):
         "a crashed worker's session is retried after it."
     )
     max_attempts: int = Field(
-        3, ge=1, le=20, description="Processing attempts before a session becomes `failed` (database outages do not "
-        "count)."
+        3, ge=1, le=20, description="Processing attempts ending in an error before a session becomes `failed` "
+        "(database outages, clean stops and vanished workers do not count)."
+    )
+    max_crashes: int = Field(
+        10, ge=1, le=1000, description="Attempts a session (or merge-conflict resolution) may lose to its worker "
+        "vanishing mid-way (killed, out of memory, restarted without a clean stop: its lease ran out with no outcome "
+        "recorded) before it becomes `failed`. Counted apart from max_attempts, so restarts never fail a healthy "
+        "session; the bound stops a session that kills its worker every time from being retried forever."
     )
     min_auto_process_seconds: int = Field(
         600, ge=0, description="Smallest accepted `auto_process_after_seconds` (documented minimum 600)."
@@ -77,6 +83,23 @@ class Settings(BaseSettings):
     )
     console_session_hours: float = Field(
         12.0, gt=0, le=24 * 30, description="How long a console sign-in lasts before the API key is asked again."
+    )
+    max_metadata_depth: int = Field(
+        32, ge=1, le=200, description="Deepest accepted nesting of objects and arrays in metadata and metadata "
+        "filters (the metadata object itself is level 1)."
+    )
+    max_filter_keys: int = Field(
+        64, ge=1, le=1000, description="Most keys (at every level together) in one metadata filter; each becomes a "
+        "condition the database checks on every candidate row."
+    )
+    max_body_bytes: int = Field(
+        2 * 1024 * 1024, ge=1024, description="Largest accepted request body, in bytes (413 beyond it, checked from "
+        "Content-Length before reading and while reading). The default fits a message at the content limit with "
+        "every character JSON-escaped."
+    )
+    body_timeout_seconds: float = Field(
+        30.0, gt=0, description="Longest time a client may take to send a request body (408 and the connection "
+        "closed beyond it), so slow senders cannot hold connections and memory."
     )
     log_level: str = Field("info", description="Log level: debug, info, warning or error.")
     secret_key: SecretStr | None = Field(

@@ -116,7 +116,9 @@ def test_killed_worker_session_is_finished_by_the_other_after_the_lease(cluster:
         assert survivor.alive()
         processed_at = pg.value("SELECT processed_at FROM sessions WHERE id = %s", [big])
         assert processed_at > expires >= killed_at_us - 3_500_000, "taken over only after the lease ran out"
-        assert _lease(pg, big)[3] == 2  # the dead worker's attempt, then the survivor's
+        # The dead worker's attempt is a crash, not a used attempt: only the survivor's counts.
+        assert _lease(pg, big)[3] == 1
+        assert pg.value("SELECT crashes FROM sessions WHERE id = %s", [big]) == 1
         attempts_of_others = dict(pg.rows("SELECT attempts, COUNT(*) FROM sessions WHERE id <> %s GROUP BY 1", [big]))
         assert attempts_of_others == {1: len(small)}
         assert cluster.names(leases.owners) == {"worker-a", "worker-b"}

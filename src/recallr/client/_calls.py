@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
+import os
 import time
 from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import httpx
 
@@ -76,6 +78,45 @@ def check(call: Call, response: httpx.Response) -> httpx.Response:
     raise error
 
 
+Destination = str | os.PathLike[str] | IO[bytes] | None
+
+
+class Download:
+    """Where a streamed response body goes: a file path (written whole or removed), a binary file object, or
+    memory (``destination=None``: the result is the bytes)."""
+
+    def __init__(self, destination: Destination) -> None:
+        self.destination = destination
+        self.size = 0
+        self._file: IO[bytes] | None = None
+        self._owned = isinstance(destination, (str, os.PathLike))
+
+    def open(self) -> None:
+        if self.destination is None:
+            self._file = io.BytesIO()
+        elif isinstance(self.destination, (str, os.PathLike)):
+            self._file = open(self.destination, "wb")  # noqa: SIM115 - closed in finish()
+        else:
+            self._file = self.destination
+
+    def write(self, chunk: bytes) -> None:
+        assert self._file is not None
+        self._file.write(chunk)
+        self.size += len(chunk)
+
+    def finish(self, ok: bool) -> Any:
+        """The result (bytes for memory, else the number of bytes written); a failed file download is removed."""
+        file, self._file = self._file, None
+        if isinstance(file, io.BytesIO) and self.destination is None:
+            return file.getvalue()
+        if self._owned and file is not None:
+            file.close()
+            if not ok:
+                with contextlib.suppress(OSError):
+                    os.remove(self.destination)  # type: ignore[arg-type]
+        return self.size
+
+
 def network_error(error: httpx.HTTPError) -> RecallrAIError:
     if isinstance(error, httpx.TimeoutException):
         return errors.TimeoutError(f"Request timed out: {error}", 0)
@@ -125,6 +166,25 @@ class SyncRunner:
                     yield parse(line[5:].strip())
         finally:
             response.close()
+
+    def download(self, call: Call, destination: Destination) -> Any:
+        """Stream the response body of ``call`` into ``destination`` (see ``Download``)."""
+        sink = Download(destination)
+        ok = False
+        try:
+            with self.client.stream(call.method, call.path, params=_params(call.params)) as response:
+                if response.status_code not in call.ok:
+                    response.read()
+                    check(call, response)
+                sink.open()
+                for chunk in response.iter_bytes():
+                    sink.write(chunk)
+            ok = True
+        except httpx.HTTPError as error:
+            raise network_error(error) from error
+        finally:
+            result = sink.finish(ok)
+        return result
 
     def pages(self, fetch: Callable[[int], Op[Any]], first_offset: int = 0) -> Iterator[list[Any]]:
         offset: int | None = first_offset
@@ -182,6 +242,25 @@ class AsyncRunner:
                     yield parse(line[5:].strip())
         finally:
             await response.aclose()
+
+    async def download(self, call: Call, destination: Destination) -> Any:
+        """Stream the response body of ``call`` into ``destination`` (see ``Download``)."""
+        sink = Download(destination)
+        ok = False
+        try:
+            async with self.client.stream(call.method, call.path, params=_params(call.params)) as response:
+                if response.status_code not in call.ok:
+                    await response.aread()
+                    check(call, response)
+                sink.open()
+                async for chunk in response.aiter_bytes():
+                    sink.write(chunk)
+            ok = True
+        except httpx.HTTPError as error:
+            raise network_error(error) from error
+        finally:
+            result = sink.finish(ok)
+        return result
 
     async def pages(self, fetch: Callable[[int], Op[Any]], first_offset: int = 0) -> AsyncIterator[list[Any]]:
         offset: int | None = first_offset

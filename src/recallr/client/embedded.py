@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import threading
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,11 @@ from ..server.deps import INLINE_SCOPE_KEY
 class EmbeddedApp:
     """An engine, its worker thread and its app over one data directory.
 
+    ``close()`` stops the worker cleanly: it stops claiming, finishes or gives back the session in flight (queued
+    again at once, no attempt used) and waits for its threads, then closes the database. It also runs at
+    interpreter exit for an app never closed, before Python finalises: native threads (onnxruntime) still running
+    then would abort the host program.
+
     Example::
 
         app = EmbeddedApp.open("./recallr-data")
@@ -28,6 +34,9 @@ class EmbeddedApp:
         self.engine = engine
         self.app = app
         self.worker = worker
+        self._close_lock = threading.Lock()
+        self._closed = False
+        atexit.register(self.close)
 
     @classmethod
     def open(cls, data_dir: str | Path | None = None, *, settings: Any | None = None, **overrides: Any) -> EmbeddedApp:
@@ -54,8 +63,14 @@ class EmbeddedApp:
         return _SyncASGITransport(self)
 
     def close(self) -> None:
-        if self.worker is not None:
-            self.worker.stop()
+        """Stop the worker (finishing or giving back its session) and close the database; idempotent."""
+        with self._close_lock:
+            if self._closed:
+                return
+            self._closed = True
+        atexit.unregister(self.close)
+        if self.worker is not None and not self.worker.stop():
+            return  # a loop is still busy (a hung LLM call): leave it its database; its lease runs out
         self.engine.close()
 
 

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from ..exceptions import TimeoutError as RecallrTimeoutError
 from ..types import MergeConflictStatus, MessageRole, RecallStrategy, SessionStatus
-from ._calls import Call, Op, Sleep
+from ._calls import Call, Destination, Op, Sleep
 from .memory_models import ContextResponse, MergeConflictList, UserMemoriesList, UserMemoryItem
 from .models import Message, SessionList, SessionMessagesList, UserMessagesList, page_of
 
@@ -349,6 +349,19 @@ class _UserBase(_Resource):
         if status_filter is not None:
             params["status_filter"] = [SessionStatus(s).value for s in status_filter]
         return self._run(self._list_sessions_op(params, offset))
+
+    def export(self, destination: Destination = None) -> Any:
+        """The user's archive (JSON Lines, the format of ``recallr export``), streamed from the server.
+
+        ``destination`` is a file path (written, or removed if the download fails) or a binary file object: the
+        result is then the number of bytes written. Without one the result is the archive's bytes.
+
+        Example::
+
+            client.get_user("alice").export("alice.jsonl")
+            # recallr import alice.jsonl --data-dir ./elsewhere
+        """
+        return self._runner.download(Call("GET", f"{self._path}/export"), destination)
 
     def get_last_n_messages(self, n: int) -> Any:
         """The user's ``n`` (1-100) latest messages across all sessions, oldest first."""

@@ -34,7 +34,8 @@ class Engine:
         from ..llm.service import LLMService  # here, not at the top: recallr.llm imports engine modules
 
         self.settings = settings
-        self.db = Database(settings.resolved_database_url)
+        # SQLite in the data directory (no database_url): that directory is Recallr's own, kept 0700.
+        self.db = Database(settings.resolved_database_url, own_directory=settings.database_url is None)
         try:
             self.db.migrate()
             self.llm = LLMService(self.db, settings)

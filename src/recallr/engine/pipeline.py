@@ -12,11 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import numpy as np
+
 from ..embedding import Embedder
 from ..language.secrets import redact
 from ..store import Tx
 from ..store import messages as message_store
 from ..store.records import MessageRecord, ProjectRecord, SessionRecord, UserRecord
+
+EMBED_CHUNK = 128  # messages embedded between two looks at whether the worker is stopping
 
 
 @dataclass
@@ -29,6 +33,11 @@ class ProcessingContext:
     messages: list[MessageRecord]
     categories: list[Any] = field(default_factory=list)  # the project's memory categories
     results: dict[str, Any] = field(default_factory=dict)
+    stopping: Callable[[], bool] = field(default=lambda: False)  # the worker is stopping: give the attempt back
+
+
+class Interrupted(Exception):  # a signal, not an error: it never leaves the worker
+    """Raised between stages when ``ctx.stopping()``: the worker gives the unfinished attempt back."""
 
 
 class Stage(Protocol):
@@ -55,7 +64,17 @@ class IndexMessages:
 
     def prepare(self, ctx: ProcessingContext) -> None:
         texts = [redact(m.content) for m in ctx.messages]
-        ctx.results[self.name] = (texts, self.embedder().embed(texts)) if texts else None
+        if not texts:
+            ctx.results[self.name] = None
+            return
+        # In chunks, looking at ctx.stopping() between them: a stopping worker waits for one chunk (about a second),
+        # not for a whole long session. A text's vector does not depend on the others embedded with it.
+        chunks = []
+        for start in range(0, len(texts), EMBED_CHUNK):
+            if start and ctx.stopping():
+                raise Interrupted(f"stopping after {start} of {len(texts)} messages embedded")
+            chunks.append(self.embedder().embed(texts[start:start + EMBED_CHUNK]))
+        ctx.results[self.name] = (texts, chunks[0] if len(chunks) == 1 else np.concatenate(chunks))
 
     def write(self, tx: Tx, ctx: ProcessingContext) -> None:
         if ctx.results[self.name] is not None:
@@ -70,7 +89,10 @@ class Pipeline:
         self.stages = stages
 
     def prepare(self, ctx: ProcessingContext) -> None:
+        """Run every stage's ``prepare``; raises ``Interrupted`` before a stage once ``ctx.stopping()``."""
         for stage in self.stages:
+            if ctx.stopping():
+                raise Interrupted(f"stopping before {stage.name}")
             stage.prepare(ctx)
 
     def write(self, tx: Tx, ctx: ProcessingContext) -> None:

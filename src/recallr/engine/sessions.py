@@ -43,7 +43,7 @@ class Sessions:
                custom_created_at_utc: datetime | None = None) -> SessionRecord:
         meta = validation.metadata(metadata, self.settings)
         auto = validation.auto_process_seconds(auto_process_after_seconds, self.settings)
-        custom = validation.utc_datetime(custom_created_at_utc, field="custom_created_at_utc")
+        custom = validation.session_clock(custom_created_at_utc)
         real = now_us()
         created = to_us(custom) if custom is not None else real
         with self.db.write() as tx:
@@ -67,6 +67,8 @@ class Sessions:
              metadata_filter: dict[str, Any] | None = None, statuses: Sequence[SessionStatus] | None = None,
              user_metadata_filter: dict[str, Any] | None = None) -> tuple[list[SessionRecord], int]:
         validation.page(offset, limit)
+        validation.filter_object(metadata_filter, self.settings)
+        validation.filter_object(user_metadata_filter, self.settings, field="user_metadata_filter")
         with self.db.read() as tx:
             user = require_user(tx, project_id, custom_user_id)
             if user_metadata_filter and any(user.metadata.get(k) != v for k, v in user_metadata_filter.items()):

@@ -34,7 +34,7 @@ class Users:
     def create(self, project_id: str, custom_user_id: str, *, metadata: dict[str, Any] | None = None,
                email: str | None = None, first_name: str | None = None, last_name: str | None = None,
                merge_conflict_enabled: bool | None = None) -> UserRecord:
-        validation.user_id(custom_user_id, self.settings)
+        validation.user_id(custom_user_id, self.settings, field="custom_user_id")
         meta = validation.metadata(metadata, self.settings)
         with self.db.write() as tx:
             if store.get_user(tx, project_id, custom_user_id) is not None:
@@ -54,6 +54,7 @@ class Users:
         validation.page(offset, limit)
         if search is not None and len(search) > MAX_SEARCH_CHARS:
             raise ValidationError(f"search must be at most {MAX_SEARCH_CHARS} characters")
+        validation.filter_object(metadata_filter, self.settings)
         with self.db.read() as tx:
             return store.list_users(tx, project_id, offset=offset, limit=limit, metadata_filter=metadata_filter,
                                     search=search or None)

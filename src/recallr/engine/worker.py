@@ -4,9 +4,17 @@ Runs as a thread inside ``recallr serve`` and the embedded client, or as ``recal
 processes; all coordinate only through the database, so any number can run at once.
 
 The lease is renewed while the work runs (``Heartbeat``), so slow work is not taken over by a second worker.
-An attempt counts when the session (or merge conflict) is claimed; when the database becomes unavailable
-mid-attempt the worker gives the attempt back with the lease (``sessions.release_lease``), as soon as the
-database answers again, so outages never push a session towards ``failed``.
+Attempts are accounted by how they end:
+
+* an error while processing: a failed attempt; the session is retried, and ``failed`` after ``max_attempts``;
+* the database became unavailable: the attempt is given back (``sessions.release_lease``) as soon as the database
+  answers again, so outages never push a session towards ``failed``;
+* the worker is stopping (``stop()``, at the embedded client's exit or ``recallr serve``'s shutdown): the pipeline
+  stops before its next stage and the attempt is given back at once; an attempt already writing its results
+  finishes;
+* the worker vanished (killed, out of memory): its lease runs out with nothing recorded and the next claim counts
+  it in ``crashes``, not ``attempts``; after ``max_crashes`` such losses the session is ``failed`` (a session that
+  kills its worker every time must not be retried forever).
 """
 
 from __future__ import annotations
@@ -35,11 +43,12 @@ from ..store.records import SessionRecord, to_dt
 from .catalog import project_categories
 from .conflicts import Resolution, apply_resolution
 from .heartbeat import Heartbeat
-from .pipeline import Pipeline, ProcessingContext
+from .pipeline import Interrupted, Pipeline, ProcessingContext
 from .recall.windows import VectorIndexes
 
 log = logging.getLogger("recallr.worker")
 ORPHAN_CHECK_SECONDS = 300.0  # how often a worker drops the vector indexes of deleted users (a catalog query)
+STOP_SECONDS = 30.0  # how long stop() waits for the current attempts to finish or be given back
 
 
 class _LeasedStore(Protocol):
@@ -82,18 +91,18 @@ class Worker:
         self.wake = wake or threading.Event()
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
+        # Each loop's thread and an event set when it has ended. stop() waits on the events, not on Thread.join:
+        # a join interrupted by a signal (Ctrl-C) can leave Thread.is_alive() False while the thread still runs.
+        self._loops: list[tuple[threading.Thread, threading.Event]] = []
         self._next_maintenance = 0.0
         self._next_orphan_check = 0.0  # at start, then every ORPHAN_CHECK_SECONDS
         self._unreleased: list[tuple[str, Callable[[Tx], bool]]] = []  # outage-cut attempts not yet given back
         self._unreleased_lock = threading.Lock()
 
     def maintain(self) -> None:
-        """Queue idle sessions for auto-processing; fail sessions whose last attempt died; now and then, drop the
-        vector indexes of deleted users."""
+        """Queue idle sessions for auto-processing; now and then, drop the vector indexes of deleted users."""
         with self.db.write() as tx:
             session_store.queue_idle_sessions(tx, min_seconds=self.settings.min_auto_process_seconds)
-            session_store.fail_exhausted(tx, max_attempts=self.settings.max_attempts)
         if self.vector_indexes is not None and time.monotonic() >= self._next_orphan_check:
             self._next_orphan_check = time.monotonic() + ORPHAN_CHECK_SECONDS
             for line in self.vector_indexes.drop_orphans():
@@ -104,7 +113,8 @@ class Worker:
             if not session_store.has_claimable(tx):
                 return None
         with self.db.write() as tx:
-            return session_store.claim_session(tx, owner=self.owner, lease_seconds=self.settings.lease_seconds)
+            return session_store.claim_session(tx, owner=self.owner, lease_seconds=self.settings.lease_seconds,
+                                               max_crashes=self.settings.max_crashes)
 
     def run_once(self) -> bool:
         """Maintain, then claim and process one session. Returns whether a session was processed."""
@@ -119,7 +129,8 @@ class Worker:
         if session is None:
             return False
         self.attempt(session_store, "session", session.id, lambda: self.process(session))
-        self.index_vectors(session.user_id)
+        if not self._stop.is_set():  # a build can take a while; the next session of the user does it otherwise
+            self.index_vectors(session.user_id)
         return True
 
     def index_vectors(self, user_id: str) -> None:
@@ -138,7 +149,7 @@ class Worker:
 
     def attempt(self, store: _LeasedStore, kind: str, ident: str, work: Callable[[], None]) -> None:
         """Run ``work`` on a claimed session or merge conflict (``store`` is its store module), keeping the lease
-        alive meanwhile. An outage gives the attempt back; any other error is a failed attempt."""
+        alive meanwhile. An outage or a stop gives the attempt back; any other error is a failed attempt."""
         name = f"{kind} {ident}"
         renew = partial(_renew, store, ident, self.owner, self.settings.lease_seconds)
         try:
@@ -147,6 +158,10 @@ class Worker:
         except ServiceUnavailableError:
             log.warning("the database became unavailable while working on %s; giving it back", name)
             self.release_later(name, partial(_release, store, ident, self.owner))
+        except Interrupted:
+            with self.db.write() as tx:
+                released = store.release_lease(tx, ident, self.owner)
+            log.info("the worker is stopping: %s %s", name, "is queued again" if released else "was lost meanwhile")
         except Exception as error:
             log.exception("working on %s failed", name)
             with self.db.write() as tx:
@@ -164,7 +179,7 @@ class Worker:
             messages = message_store.all_messages(tx, session.id)
             categories = project_categories(tx, user.project_id)
         ctx = ProcessingContext(project=project, user=user, session=session,  # type: ignore[arg-type]
-                                messages=messages, categories=categories)
+                                messages=messages, categories=categories, stopping=self._stop.is_set)
         self.pipeline.prepare(ctx)
         with self.db.write() as tx:
             tx.dialect.lock_user(tx, session.user_id)  # first, so every writer of this user locks in one order
@@ -180,7 +195,8 @@ class Worker:
             if not conflict_store.has_claimable(tx):
                 return False
         with self.db.write() as tx:
-            conflict = conflict_store.claim(tx, owner=self.owner, lease_seconds=self.settings.lease_seconds)
+            conflict = conflict_store.claim(tx, owner=self.owner, lease_seconds=self.settings.lease_seconds,
+                                            max_crashes=self.settings.max_crashes)
         if conflict is None:
             return False
         self.attempt(conflict_store, "merge conflict", conflict.id, lambda: self.resolve(conflict))
@@ -202,7 +218,7 @@ class Worker:
 
     def release_later(self, name: str, release: Callable[[Tx], bool]) -> None:
         """Give back an attempt the database cut short, now if it answers again, else at the start of a later
-        round. Should the worker stop first, the lease simply runs out and the attempt stays counted."""
+        round. Should the worker stop first, the lease simply runs out and the attempt counts as a crash."""
         with self._unreleased_lock:
             self._unreleased.append((name, release))
         try:
@@ -241,16 +257,36 @@ class Worker:
                 self.wake.wait(self.settings.worker_poll_seconds)
                 self.wake.clear()
 
+    def _loop(self, ended: threading.Event) -> None:
+        try:
+            self.run_forever()
+        finally:
+            ended.set()
+
     def start(self) -> None:
         """Run ``worker_concurrency`` loops in daemon threads."""
         for i in range(self.settings.worker_concurrency):
-            thread = threading.Thread(target=self.run_forever, name=f"recallr-worker-{i}", daemon=True)
+            ended = threading.Event()
+            thread = threading.Thread(target=self._loop, args=(ended,), name=f"recallr-worker-{i}", daemon=True)
             thread.start()
-            self._threads.append(thread)
+            self._loops.append((thread, ended))
 
-    def stop(self, timeout: float = 10.0) -> None:
+    @property
+    def stopping(self) -> bool:
+        """Whether ``stop()`` was called: the loops claim nothing more."""
+        return self._stop.is_set()
+
+    def stop(self, timeout: float = STOP_SECONDS) -> bool:
+        """Stop claiming; each loop finishes its current attempt or gives it back (queued again at once, no attempt
+        used) and ends. Waits up to ``timeout`` seconds for the loops; returns whether all of them ended."""
         self._stop.set()
         self.wake.set()
-        for thread in self._threads:
-            thread.join(timeout)
-        self._threads.clear()
+        deadline = time.monotonic() + timeout
+        for thread, ended in self._loops:
+            if ended.wait(max(0.0, deadline - time.monotonic())):
+                thread.join(max(0.0, deadline - time.monotonic()))  # only the loop's last lines are left
+        self._loops = [(thread, ended) for thread, ended in self._loops if not ended.is_set()]
+        if self._loops:
+            log.warning("%d worker loops still busy after %.0f s; their sessions are retried after the lease",
+                        len(self._loops), timeout)
+        return not self._loops

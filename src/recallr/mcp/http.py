@@ -48,12 +48,9 @@ class Credentials:
 
 def read_credentials(headers: Headers) -> tuple[str | None, str | None]:
     """``(project_id, api_key)`` from ``X-Recallr-*`` headers, the key also from ``Authorization: Bearer``."""
-    api_key = headers.get("x-recallr-api-key")
-    if api_key is None:
-        scheme, _, token = headers.get("authorization", "").partition(" ")
-        if scheme.lower() == "bearer" and token.strip():
-            api_key = token.strip()
-    return headers.get("x-recallr-project-id"), api_key
+    from ..server.deps import read_credentials as credentials
+
+    return credentials(headers, bearer=True)
 
 
 class HttpBackend:

@@ -9,9 +9,10 @@ from .. import __version__
 from ..console import install_console
 from ..engine import Engine
 from .errors import install_error_handlers
+from .guard import RequestGuard
 from .openapi import document
 from .query_arrays import BracketedArrayParams
-from .routes import context, llm, memories, project, sessions, system, users
+from .routes import context, export, llm, memories, project, sessions, system, users
 
 
 def create_app(engine: Engine, *, fixed_project_id: str | None = None) -> FastAPI:
@@ -32,7 +33,10 @@ def create_app(engine: Engine, *, fixed_project_id: str | None = None) -> FastAP
     app.state.fixed_project_id = fixed_project_id
     install_error_handlers(app)
     app.add_middleware(BracketedArrayParams)  # the Node SDK's ``status_filter[]=...`` read as ``status_filter=...``
+    # Outermost: authentication, body limits and the JSON checks run before anything reads the body (guard.py).
+    app.add_middleware(RequestGuard, engine=engine, fixed_project_id=fixed_project_id, router=app.router)
     app.include_router(users.router, prefix="/api/v1")
+    app.include_router(export.router, prefix="/api/v1")
     app.include_router(sessions.router, prefix="/api/v1")
     app.include_router(context.router, prefix="/api/v1")
     app.include_router(memories.router, prefix="/api/v1")

@@ -9,6 +9,7 @@ from typing import Annotated, Any, TypeVar
 import anyio.to_thread
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
+from pydantic import BeforeValidator
 
 from ..engine import Engine
 
@@ -17,6 +18,22 @@ Blocking = Callable[..., Awaitable[Any]]
 
 #: Set in the ASGI scope by the embedded sync transport, which already runs on the caller's own thread.
 INLINE_SCOPE_KEY = "recallr.inline"
+#: Set in the ASGI scope by the request guard (guard.py), which authenticates before the body is read.
+PROJECT_SCOPE_KEY = "recallr.project_id"
+
+
+def read_credentials(headers: Any, *, bearer: bool = False) -> tuple[str | None, str | None]:
+    """``(project_id, api_key)`` from the ``X-Recallr-*`` headers of a header mapping with lower-case keys.
+
+    With ``bearer`` (the ``/mcp`` endpoint, for MCP clients that only know ``Authorization``), the key may also
+    come as ``Authorization: Bearer rai_...``.
+    """
+    api_key = headers.get("x-recallr-api-key")
+    if api_key is None and bearer:
+        scheme, _, token = (headers.get("authorization") or "").partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            api_key = token.strip()
+    return headers.get("x-recallr-project-id"), api_key
 
 
 #: The two headers every authenticated request carries, as OpenAPI security schemes (the Authorize button of
@@ -52,6 +69,9 @@ async def get_project_id(
     x_recallr_project_id: Annotated[str | None, Security(PROJECT_ID_HEADER)] = None,
 ) -> str:
     """The project the request's key belongs to (401 otherwise). Embedded apps have a fixed project."""
+    checked: str | None = request.scope.get(PROJECT_SCOPE_KEY)
+    if checked is not None:  # the guard authenticated the request already
+        return checked
     return authenticate(request.app, x_recallr_project_id, x_recallr_api_key)
 
 
@@ -68,3 +88,16 @@ def authenticate(app: Any, project_id: str | None, api_key: str | None) -> str:
 EngineDep = Annotated[Engine, Depends(get_engine)]
 ProjectDep = Annotated[str, Depends(get_project_id)]
 BlockingDep = Annotated[Blocking, Depends(get_blocking)]
+
+
+def _strict_bool(value: Any) -> bool:
+    """``true`` or ``false`` (any case) only: pydantic's lax parsing would also take yes/no, on/off, y/n, t/f."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise ValueError("must be true or false")
+
+
+#: A boolean query parameter: ``true`` or ``false``, nothing else.
+QueryBool = Annotated[bool, BeforeValidator(_strict_bool)]

@@ -21,6 +21,12 @@ def _location(loc: tuple[object, ...]) -> str:
     return ".".join(parts) or "request"
 
 
+def error_response(error: RecallrAIError) -> JSONResponse:
+    """The response for ``error``: its status and ``{"detail", "code"}`` body (503s say when to retry)."""
+    headers = {"Retry-After": "1"} if error.http_status == 503 else None
+    return JSONResponse(to_body(error), status_code=error.http_status, headers=headers)
+
+
 async def route_not_found(scope: Scope, receive: Receive, send: Send) -> None:
     """The answer for a path no route serves: ``404 page not found`` as plain text, before authentication.
 
@@ -39,8 +45,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RecallrAIError)
     async def recallr_error(_: Request, error: RecallrAIError) -> JSONResponse:
-        headers = {"Retry-After": "1"} if error.http_status == 503 else None
-        return JSONResponse(to_body(error), status_code=error.http_status, headers=headers)
+        return error_response(error)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, error: RequestValidationError) -> JSONResponse:
@@ -58,4 +63,4 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(_: Request, error: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=error)
-        return JSONResponse(to_body(InternalServerError("Internal server error")), status_code=500)
+        return error_response(InternalServerError("Internal server error"))

@@ -3,7 +3,7 @@
 ``document(app, settings)`` runs once in ``create_app``; the schema it serves has:
 
 * on each operation the errors it can give, all with the one error body (``Error``): 401 when it needs a
-  key, 404 when its path names a row, 400 (unreadable body), 413 and 422 when it takes a body, 422 when it
+  key, 404 when its path names a row, 400 (unreadable body), 408, 413 and 422 when it takes a body, 422 when it
   takes parameters, 503 (with ``Retry-After``) since every route reads the database; routes add their own
   400/409 (``responses=errors(409)``);
 * the schema's security scheme is the pair of headers, required together, which gives ``/docs`` its
@@ -27,8 +27,10 @@ from ..llm.config import MAX_EXAMPLE_CHARS, MAX_EXAMPLES, MAX_INSTRUCTIONS, MAX_
 from ..settings import Settings
 
 MAX_AUTO_PROCESS_SECONDS = 365 * 86_400
-#: A user id: not blank is checked by the server; the schema says "no control characters".
-USER_ID_PATTERN = "^[^\\u0000-\\u001f]+$"
+#: A user id (engine/validation.user_id): not blank and not "." or ".." are checked by the server; the schema
+#: says which characters are refused (controls, / ? # %, line separators, bidirectional controls, BOM).
+USER_ID_PATTERN = ("^[^\\u0000-\\u001f\\u007f-\\u009f/?#%\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e"
+                   "\\u2066-\\u2069\\ufeff]+$")
 #: lowercase_snake, as ``engine.categories.validate_category_name`` checks.
 CATEGORY_PATTERN = "^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
 
@@ -58,6 +60,7 @@ _DESCRIPTIONS = {
     401: "`X-Recallr-Api-Key` or `X-Recallr-Project-Id` is missing, wrong or revoked.",
     404: "No such user, session, memory, merge conflict or category in this project.",
     409: "A user or category with that id already exists.",
+    408: "The request body did not arrive within the server's body timeout.",
     413: "The request body is larger than the server accepts.",
     422: "A parameter or body field broke a documented limit; `errors` lists each failing field.",
     503: "The database is unreachable; retry after `Retry-After` seconds.",
@@ -103,7 +106,7 @@ def _add_common_errors(schema: dict[str, Any]) -> None:
             if "{" in path:
                 statuses.append(404)
             if "requestBody" in operation:
-                statuses += [400, 413]
+                statuses += [400, 408, 413]
             if "requestBody" in operation or operation.get("parameters"):
                 statuses.append(422)
             responses = operation.setdefault("responses", {})
@@ -145,8 +148,11 @@ def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _write_limits(schema: dict[str, Any], settings: Settings) -> None:
     user_id = {"minLength": 1, "maxLength": settings.max_user_id_length, "pattern": USER_ID_PATTERN,
-               "note": f"1-{settings.max_user_id_length} characters, not blank, no control characters."}
-    metadata = {"description": f"Any JSON object, at most {settings.max_metadata_bytes} bytes as compact JSON."}
+               "note": f"1-{settings.max_user_id_length} characters, not blank, not . or .., none of / ? # %, "
+                       "no control, line-separator or bidirectional-control characters."}
+    metadata = {"description": f"Any JSON object, at most {settings.max_metadata_bytes} bytes as compact JSON, "
+                               f"nested at most {settings.max_metadata_depth} levels; finite numbers, integers within "
+                               "64 bits, no NUL or lone surrogates in strings."}
     rules = {"maxItems": MAX_RULES, "items": {"type": "string", "minLength": 1, "maxLength": MAX_RULE_CHARS}}
     fields: dict[tuple[str, str], dict[str, Any]] = {
         ("UserCreate", "custom_user_id"): user_id,

@@ -78,19 +78,34 @@ def has_claimable(tx: Tx) -> bool:
                      "AND (lease_expires_at IS NULL OR lease_expires_at < ?) LIMIT 1", [now_us()]) is not None
 
 
-def claim(tx: Tx, *, owner: str, lease_seconds: float) -> ConflictRecord | None:
-    """Lease the oldest answered conflict whose lease (if any) has expired, counting the attempt now (see
-    ``sessions.claim_session``)."""
+def claim(tx: Tx, *, owner: str, lease_seconds: float, max_crashes: int = 10) -> ConflictRecord | None:
+    """Lease the oldest answered conflict whose lease (if any) has expired, counting the attempt now; an attempt
+    whose worker vanished counts in ``crashes`` instead (see ``sessions.claim_session``)."""
+    fail_crashed(tx, max_crashes=max_crashes)
     now = now_us()
     row = tx.one("SELECT id FROM merge_conflicts WHERE status IN ('IN_QUEUE', 'RESOLVING') "
                  "AND (lease_expires_at IS NULL OR lease_expires_at < ?) ORDER BY created_at, id LIMIT 1"
                  f"{tx.dialect.skip_locked}", [now])
     if row is None:
         return None
-    tx.execute("UPDATE merge_conflicts SET status = 'RESOLVING', lease_owner = ?, lease_expires_at = ?, "
-               "attempts = attempts + 1 WHERE id = ?", [owner, now + int(lease_seconds * 1e6), row["id"]])
+    tx.execute("UPDATE merge_conflicts SET status = 'RESOLVING', "
+               "attempts = CASE WHEN lease_owner IS NULL THEN attempts + 1 ELSE attempts END, "
+               "crashes = CASE WHEN lease_owner IS NULL THEN crashes ELSE crashes + 1 END, "
+               "lease_owner = ?, lease_expires_at = ? WHERE id = ?", [owner, now + int(lease_seconds * 1e6), row["id"]])
     found = tx.one("SELECT * FROM merge_conflicts WHERE id = ?", [row["id"]])
     return ConflictRecord.from_row(found)
+
+
+def fail_crashed(tx: Tx, *, max_crashes: int) -> int:
+    """Conflicts whose worker vanished for the ``max_crashes``-th time become ``FAILED`` (see
+    ``sessions.fail_crashed``)."""
+    now = now_us()
+    cur = tx.execute("UPDATE merge_conflicts SET status = 'FAILED', lease_owner = NULL, lease_expires_at = NULL, "
+                     "crashes = crashes + 1, resolved_at = ?, error = 'its worker stopped while resolving it ' || "
+                     "CAST(crashes + 1 AS TEXT) || ' times (RECALLR_MAX_CRASHES)' WHERE id IN (SELECT id FROM "
+                     "merge_conflicts WHERE status = 'RESOLVING' AND lease_owner IS NOT NULL AND lease_expires_at < ? "
+                     f"AND crashes + 1 >= ?{tx.dialect.skip_locked})", [now, now, max_crashes])
+    return int(cur.rowcount or 0)
 
 
 def owns(tx: Tx, conflict_id: str, owner: str) -> bool:

@@ -62,9 +62,9 @@ class Tx:
 class Database:
     """A database reached through one dialect, with a connection per thread."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, own_directory: bool = False) -> None:
         self.url = url
-        self.dialect = dialect_for(url)
+        self.dialect = dialect_for(url, own_directory=own_directory)  # see SQLiteDialect: file permissions
         self._local = threading.local()
         self._connections: list[tuple[Any, threading.Thread]] = []  # every open connection and its thread
         self._lock = threading.Lock()

@@ -109,7 +109,7 @@ def retry_failed_sessions(tx: Tx, project_id: str, session_ids: Sequence[str] | 
         where += f" AND id IN ({', '.join('?' for _ in session_ids)})"
         params.extend(session_ids)
     cur = tx.execute(
-        "UPDATE sessions SET status = 'processing', attempts = 0, queued_at = ?, lease_owner = NULL, "
+        "UPDATE sessions SET status = 'processing', attempts = 0, crashes = 0, queued_at = ?, lease_owner = NULL, "
         f"lease_expires_at = NULL WHERE {where}",
         params,
     )

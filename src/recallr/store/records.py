@@ -3,26 +3,74 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MIN_US = -62_135_596_800_000_000  # 0001-01-01T00:00:00Z
+_MAX_US = 253_402_300_799_999_999  # 9999-12-31T23:59:59.999999Z
+#: Metadata nested deeper than this is cut when read (pydantic serialises at most ~255 levels; rows written before
+#: RECALLR_MAX_METADATA_DEPTH existed may hold more).
+READ_DEPTH = 200
 
 
 def to_dt(micros: int | None) -> datetime | None:
-    """Epoch microseconds -> aware UTC datetime (None stays None)."""
+    """Epoch microseconds -> aware UTC datetime (None stays None); clamped to years 1-9999, so a row from before
+    the session-clock limits cannot break a read."""
     if micros is None:
         return None
-    return datetime.fromtimestamp(micros / 1_000_000, tz=UTC).replace(microsecond=int(micros % 1_000_000))
+    return _EPOCH + timedelta(microseconds=min(max(int(micros), _MIN_US), _MAX_US))
 
 
 def to_us(value: datetime) -> int:
     """Aware datetime -> epoch microseconds."""
-    delta = value - datetime(1970, 1, 1, tzinfo=UTC)
+    delta = value - _EPOCH
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def load_json(text: str | None) -> Any:
     return {} if text is None else json.loads(text)
+
+
+def load_metadata(text: str | None) -> dict[str, Any]:
+    """A stored metadata object, readable whatever an older version let in: NaN and Infinity read as null,
+    nesting past ``READ_DEPTH`` as null, and text that does not parse at all as ``{}``."""
+    try:
+        value = load_json(text)
+    except (ValueError, RecursionError):
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    return value if _is_clean(value) else _cleaned(value, 1)  # type: ignore[no-any-return]
+
+
+def _is_clean(value: Any) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return False
+        if isinstance(item, dict | list):
+            if depth > READ_DEPTH:
+                return False
+            stack.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return True
+
+
+def _cleaned(value: Any, depth: int) -> Any:
+    """``value`` with non-finite numbers and containers deeper than READ_DEPTH replaced by None (recursion is bounded
+    by READ_DEPTH)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict | list) and depth > READ_DEPTH:
+        return None
+    if isinstance(value, dict):
+        return {k: _cleaned(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(v, depth + 1) for v in value]
+    return value
 
 
 def dump_json(value: Any) -> str:
@@ -73,7 +121,7 @@ class UserRecord:
     def from_row(cls, row: Any) -> UserRecord:
         mce = row["merge_conflict_enabled"]
         return cls(
-            row["id"], row["project_id"], row["custom_user_id"], load_json(row["metadata"]), row["email"],
+            row["id"], row["project_id"], row["custom_user_id"], load_metadata(row["metadata"]), row["email"],
             row["first_name"], row["last_name"], None if mce is None else bool(mce),
             to_dt(row["created_at"]), to_dt(row["last_active_at"]),  # type: ignore[arg-type]
         )
@@ -97,7 +145,7 @@ class SessionRecord:
     @classmethod
     def from_row(cls, row: Any) -> SessionRecord:
         return cls(
-            row["id"], row["user_id"], row["status"], load_json(row["metadata"]), row["auto_process_after_seconds"],
+            row["id"], row["user_id"], row["status"], load_metadata(row["metadata"]), row["auto_process_after_seconds"],
             to_dt(row["created_at"]), row["clock_offset"], to_dt(row["last_activity_at"]),  # type: ignore[arg-type]
             to_dt(row["processed_at"]), row["attempts"], row["error"], row["message_count"],
         )

@@ -85,13 +85,18 @@ def has_claimable(tx: Tx) -> bool:
     ) is not None
 
 
-def claim_session(tx: Tx, *, owner: str, lease_seconds: float) -> SessionRecord | None:
-    """Lease one queued session whose previous lease (if any) has expired, counting the attempt now.
+def claim_session(tx: Tx, *, owner: str, lease_seconds: float,
+                  max_crashes: int = 10) -> SessionRecord | None:
+    """Lease one queued session whose previous lease (if any) has expired.
 
-    Attempts are counted when claimed, not when they fail, so a worker that dies mid-attempt (a session that
-    crashes or exhausts the process, say) still uses one up and such a session cannot be retried forever;
-    an attempt cut short by a database outage is given back with ``release_lease``.
+    A claim counts an attempt in ``attempts`` at once. If the previous lease ran out with no outcome recorded,
+    its worker vanished (killed, out of memory, restarted): that attempt moves from ``attempts`` to ``crashes``,
+    so restarts never bring a healthy session closer to ``failed``; sessions that have used up ``max_crashes``
+    become ``failed`` instead of being claimed again (``fail_crashed``), so a session that kills its worker every
+    time is not retried forever. An attempt cut short by a database outage or a clean stop is given back with
+    ``release_lease`` and counts as neither.
     """
+    fail_crashed(tx, max_crashes=max_crashes)
     now = now_us()
     row = tx.one(
         "SELECT id FROM sessions WHERE status = 'processing' AND (lease_expires_at IS NULL OR lease_expires_at < ?) "
@@ -100,8 +105,11 @@ def claim_session(tx: Tx, *, owner: str, lease_seconds: float) -> SessionRecord 
     )
     if row is None:
         return None
+    # lease_owner is still set only if the last attempt vanished: it is not counted twice (attempts - 1 + 1).
     tx.execute(
-        "UPDATE sessions SET lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1 WHERE id = ?",
+        "UPDATE sessions SET attempts = CASE WHEN lease_owner IS NULL THEN attempts + 1 ELSE attempts END, "
+        "crashes = CASE WHEN lease_owner IS NULL THEN crashes ELSE crashes + 1 END, "
+        "lease_owner = ?, lease_expires_at = ? WHERE id = ?",
         [owner, now + int(lease_seconds * 1_000_000), row["id"]],
     )
     return get_session_by_id(tx, row["id"])
@@ -165,13 +173,14 @@ def fail_attempt(tx: Tx, session_id: str, owner: str, *, error: str, max_attempt
     return status if cur.rowcount else None
 
 
-def fail_exhausted(tx: Tx, *, max_attempts: int) -> int:
-    """Sessions whose lease expired after their last attempt become ``failed``."""
+def fail_crashed(tx: Tx, *, max_crashes: int) -> int:
+    """Sessions whose worker vanished for the ``max_crashes``-th time (a lease ran out with no outcome recorded)
+    become ``failed``; returns how many."""
     cur = tx.execute(
-        "UPDATE sessions SET status = 'failed', lease_owner = NULL, lease_expires_at = NULL, "
-        "error = COALESCE(error, 'worker stopped during the last attempt') WHERE id IN (SELECT id FROM sessions "
-        "WHERE status = 'processing' AND attempts >= ? AND lease_expires_at IS NOT NULL AND lease_expires_at < ?"
-        f"{tx.dialect.skip_locked})",
-        [max_attempts, now_us()],
+        "UPDATE sessions SET status = 'failed', lease_owner = NULL, lease_expires_at = NULL, crashes = crashes + 1, "
+        "error = 'its worker stopped during processing ' || CAST(crashes + 1 AS TEXT) || ' times (RECALLR_MAX_CRASHES)'"
+        " WHERE id IN (SELECT id FROM sessions WHERE status = 'processing' AND lease_owner IS NOT NULL "
+        f"AND lease_expires_at < ? AND crashes + 1 >= ?{tx.dialect.skip_locked})",
+        [now_us(), max_crashes],
     )
     return int(cur.rowcount or 0)

@@ -18,6 +18,7 @@ from ...store import memories as memory_store
 from ...store import messages as message_store
 from ...store.records import MessageRecord, to_dt, to_us
 from ...types import DateRangeFilterType, RecallStrategy
+from .. import validation
 from ..sessions import require_session
 from ..users import require_user
 from . import windows
@@ -55,9 +56,10 @@ class RecallParams:
     def zone(self) -> tzinfo:
         if self.timezone is None:
             return UTC
+        validation.timezone_name(self.timezone)  # ZoneInfo fails oddly (OSError) on very long names
         try:
             return ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError) as error:
+        except (ZoneInfoNotFoundError, ValueError, OSError) as error:
             raise ValidationError(f"timezone {self.timezone!r} is not a known IANA timezone name") from error
 
     def check(self) -> None:

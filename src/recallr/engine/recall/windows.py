@@ -80,9 +80,9 @@ class VectorIndexes:
                 done.append(f"refreshed the mean of {record.index_name} ({count:,} rows)")
         return done
 
-    def sweep(self) -> list[str]:
+    def sweep(self, *, progress: Callable[[int, int], None] | None = None) -> list[str]:
         """Every user: build missing indexes, refresh means, drop the indexes of users that shrank or are gone
-        (all of them when ``min_rows`` is 0)."""
+        (all of them when ``min_rows`` is 0). ``progress(done, total)`` is called as users are maintained."""
         if not self.db.dialect.vector_indexes:
             return []
         with self.db.read() as tx:
@@ -91,8 +91,11 @@ class VectorIndexes:
                      for user in vector_store.users_with_at_least(tx, corpus, self.min_rows)}
         done: list[str] = []
         if self.enabled:
-            for user in sorted(large | {r.user_id for r in records}):
+            users = sorted(large | {r.user_id for r in records})
+            for n, user in enumerate(users, 1):
                 done += self.maintain(user)
+                if progress is not None:
+                    progress(n, len(users))
         else:
             for record in records:
                 self._drop(record.user_id, _BY_NAME[record.corpus])

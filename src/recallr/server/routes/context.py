@@ -15,7 +15,7 @@ from ...engine.recall import RecallParams
 from ...exceptions import RecallrAIError, to_body
 from ...prompts.system_prompt import system_prompt
 from ...types import RecallStrategy
-from ..deps import BlockingDep, EngineDep, ProjectDep
+from ..deps import BlockingDep, EngineDep, ProjectDep, QueryBool
 
 router = APIRouter(prefix="/users/{user_id}/sessions/{session_id}", tags=["context"])
 
@@ -55,9 +55,9 @@ async def get_context(
     last_n_messages: Annotated[int | None, Query(ge=1, le=100)] = None,
     last_n_summaries: Annotated[int | None, Query(ge=1, le=20)] = None,
     timezone: Annotated[str | None, Query(description="IANA name, e.g. America/New_York")] = None,
-    include_system_prompt: bool = True,
-    include_metadata_ids: bool = False,
-    stream: bool = False,
+    include_system_prompt: QueryBool = True,
+    include_metadata_ids: QueryBool = False,
+    stream: QueryBool = False,
 ) -> Any:
     params = RecallParams(recall_strategy, min_top_k, max_top_k, memories_threshold, summaries_threshold,
                           last_n_messages, last_n_summaries, timezone, include_metadata_ids)

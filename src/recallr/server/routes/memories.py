@@ -15,7 +15,7 @@ from ...schemas_memory import (
     ResolveIn,
 )
 from ...types import MergeConflictStatus
-from ..deps import BlockingDep, EngineDep, ProjectDep
+from ..deps import BlockingDep, EngineDep, ProjectDep, QueryBool
 from ..openapi import errors
 
 router = APIRouter(prefix="/users/{user_id}", tags=["memories"])
@@ -28,12 +28,13 @@ async def list_memories(
     categories: Annotated[list[str] | None, Query()] = None,
     session_id_filter: Annotated[list[str] | None, Query()] = None,
     session_metadata_filter: Annotated[str | None, Query(description="JSON object, exact match")] = None,
-    include_previous_versions: bool = True, include_connected_memories: bool = True,
+    include_previous_versions: QueryBool = True, include_connected_memories: QueryBool = True,
 ) -> MemoryListOut:
     views, total = await run(
         engine.memories.page, project_id, user_id, offset=offset, limit=limit, categories=categories,
         session_ids=session_id_filter,
-        session_metadata=validation.metadata_filter(session_metadata_filter, field="session_metadata_filter"),
+        session_metadata=validation.metadata_filter(session_metadata_filter, engine.settings,
+                                                    field="session_metadata_filter"),
         include_previous_versions=include_previous_versions, include_connected_memories=include_connected_memories,
     )
     return MemoryListOut(items=[MemoryOut.of(v) for v in views], total=total, has_more=offset + len(views) < total)
@@ -41,7 +42,8 @@ async def list_memories(
 
 @router.get("/memory/{memory_id}", response_model=MemoryOut)
 async def get_memory(user_id: str, memory_id: str, engine: EngineDep, project_id: ProjectDep, run: BlockingDep,
-                     include_previous_versions: bool = True, include_connected_memories: bool = True) -> MemoryOut:
+                     include_previous_versions: QueryBool = True,
+                     include_connected_memories: QueryBool = True) -> MemoryOut:
     view = await run(engine.memories.get, project_id, user_id, memory_id,
                      include_previous_versions=include_previous_versions,
                      include_connected_memories=include_connected_memories)
@@ -50,7 +52,7 @@ async def get_memory(user_id: str, memory_id: str, engine: EngineDep, project_id
 
 @router.delete("/memory/{memory_id}", status_code=204)
 async def delete_memory(user_id: str, memory_id: str, engine: EngineDep, project_id: ProjectDep, run: BlockingDep,
-                        delete_previous_versions: bool = False) -> Response:
+                        delete_previous_versions: QueryBool = False) -> Response:
     await run(engine.memories.delete, project_id, user_id, memory_id,
               delete_previous_versions=delete_previous_versions)
     return Response(status_code=204)

@@ -59,8 +59,9 @@ async def list_sessions(
         offset=offset,
         limit=limit,
         statuses=status_filter,
-        metadata_filter=validation.metadata_filter(metadata_filter),
-        user_metadata_filter=validation.metadata_filter(user_metadata_filter, field="user_metadata_filter"),
+        metadata_filter=validation.metadata_filter(metadata_filter, engine.settings),
+        user_metadata_filter=validation.metadata_filter(user_metadata_filter, engine.settings,
+                                                        field="user_metadata_filter"),
     )
     return SessionListOut(
         sessions=[SessionOut.of(s, user_id) for s in sessions], total=total, has_more=offset + len(sessions) < total

@@ -48,7 +48,7 @@ async def list_users(
         project_id,
         offset=offset,
         limit=limit,
-        metadata_filter=validation.metadata_filter(metadata_filter),
+        metadata_filter=validation.metadata_filter(metadata_filter, engine.settings),
         search=search,
     )
     counts = await run(engine.users.counts, users) if include_counts else {}

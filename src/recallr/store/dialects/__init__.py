@@ -5,12 +5,13 @@ from __future__ import annotations
 from .base import Dialect
 
 
-def dialect_for(url: str) -> Dialect:
-    """The dialect for a database URL (``sqlite:///path`` or ``postgresql://...``)."""
+def dialect_for(url: str, *, own_directory: bool = False) -> Dialect:
+    """The dialect for a database URL (``sqlite:///path`` or ``postgresql://...``). ``own_directory``: the SQLite
+    file's directory is Recallr's data directory, to be kept private whatever else it holds."""
     if url.startswith("sqlite:"):
         from .sqlite import SQLiteDialect
 
-        return SQLiteDialect(url)
+        return SQLiteDialect(url, own_directory=own_directory)
     if url.startswith(("postgresql:", "postgres:")):
         from .postgres import PostgresDialect
 

@@ -55,6 +55,12 @@ class Dialect(Protocol):
 
     def is_unique_violation(self, error: BaseException) -> bool: ...
 
+    def snapshot(self, tx: Any) -> None:
+        """Make the read transaction ``tx`` (before its first query) see one snapshot for all its statements."""
+
+    def reset_serial(self, tx: Any, table: str, column: str) -> None:
+        """After rows were inserted with explicit values of the serial ``column``, make new rows get higher ones."""
+
     def is_unavailable(self, error: BaseException) -> bool:
         """Whether ``error`` means the database cannot be reached (answered with 503)."""
 

@@ -1,8 +1,16 @@
-"""SQLite: one file in WAL mode, foreign keys on, writes serialised through one lock."""
+"""SQLite: one file in WAL mode, foreign keys on, writes serialised through one lock.
+
+The files hold every memory, so they are private to the user running Recallr: directories created 0700, the
+database created 0600 before SQLite opens it (SQLite gives its ``-wal``, ``-shm`` and ``-journal`` files the
+database's mode), looser modes left by older versions tightened at open.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+import os
 import re
 import sqlite3
 import threading
@@ -13,6 +21,8 @@ from typing import Any, ClassVar
 from ...exceptions import ConfigurationError
 
 _FTS_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+log = logging.getLogger("recallr.store")
 
 
 class SQLiteDialect:
@@ -24,12 +34,14 @@ class SQLiteDialect:
     vector_indexes: ClassVar[bool] = False  # recall is exact, in process, for every user
     skip_locked: ClassVar[str] = ""  # BEGIN IMMEDIATE already gives the claiming writer the whole database
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, own_directory: bool = False) -> None:
         path = url.removeprefix("sqlite:///").removeprefix("sqlite://")
         if not path:
             raise ConfigurationError("sqlite URL needs a file path: sqlite:///path/to/recallr.db")
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if path != ":memory:":
+            _private_directory(self.path.parent, self.path.name, own=own_directory)
+            _private_files(self.path)
         # One writer per process; other processes wait on SQLite's own lock (busy_timeout).
         self.write_lock = threading.Lock()
 
@@ -71,7 +83,9 @@ class SQLiteDialect:
         clauses: list[str] = []
         params: list[Any] = []
         _match_object(column, "$", wanted, clauses, params)
-        return (" AND ".join(clauses) or "1=1"), params
+        # CASE, unlike AND, is evaluated lazily: a row an older version stored as invalid JSON (NaN) never reaches
+        # the JSON functions (they raise "malformed JSON"); it just does not match.
+        return f"(CASE WHEN json_valid({column}) THEN ({' AND '.join(clauses) or '1=1'}) ELSE 0 END)", params
 
     def set_vectors(self, tx: Any, table: str, rows: Sequence[tuple[Any, Any]], *, key: str = "id") -> None:
         """Nothing to do: vectors live in the row's BLOB and are searched with numpy."""
@@ -113,6 +127,12 @@ class SQLiteDialect:
     def is_unique_violation(self, error: BaseException) -> bool:
         return isinstance(error, sqlite3.IntegrityError) and "UNIQUE" in str(error)
 
+    def snapshot(self, tx: Any) -> None:
+        """Nothing to do: a WAL read transaction sees one snapshot from its first read on."""
+
+    def reset_serial(self, tx: Any, table: str, column: str) -> None:
+        """Nothing to do: AUTOINCREMENT already counts from the largest id ever inserted."""
+
     def is_unavailable(self, error: BaseException) -> bool:
         return isinstance(error, sqlite3.OperationalError) and (
             "unable to open" in str(error) or "disk I/O" in str(error)
@@ -153,6 +173,46 @@ class SQLiteDialect:
         return [(row["id"], -float(row["score"])) for row in rows]
 
 
+def _private_directory(directory: Path, db_name: str, *, own: bool) -> None:
+    """Create ``directory`` (and missing parents) 0700. An existing one that others may enter is tightened to 0700
+    if it is Recallr's data directory (``own``) or holds nothing but this database's files; one shared with other
+    files (the working directory of a ``sqlite:///./app.db``, say) is left as it is, with a warning: the database
+    files themselves are private anyway."""
+    missing = []
+    while not directory.exists():
+        missing.append(directory)
+        directory = directory.parent
+    for created in reversed(missing):
+        created.mkdir(mode=0o700, exist_ok=True)
+        created.chmod(0o700)  # exactly 0700, whatever the umask
+    if missing or directory.stat().st_mode & 0o077 == 0:
+        return
+    ours = {db_name + suffix for suffix in ("", *_SIDE_FILES)}
+    if own or set(os.listdir(directory)) <= ours:
+        try:
+            directory.chmod(0o700)
+            log.warning("%s was open to other users; it is now 0700 (it holds the database)", directory)
+            return
+        except PermissionError:
+            pass
+    log.warning("%s, which holds the database, is open to other users (mode %o): `chmod 700` it if it is "
+                "Recallr's own directory", directory, directory.stat().st_mode & 0o777)
+
+
+def _private_files(path: Path) -> None:
+    """Create the database file 0600 unless it exists; tighten the database's files to 0600 where looser."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    for file in (path, *(path.with_name(path.name + suffix) for suffix in _SIDE_FILES)):
+        try:
+            if file.stat().st_mode & 0o077:
+                file.chmod(0o600)
+        except FileNotFoundError:
+            continue
+        except PermissionError:
+            log.warning("%s is open to other users and not ours to tighten: `chmod 600` it", file)
+
+
 def _json_type(value: Any) -> str:
     if value is None:
         return "null"
@@ -170,7 +230,10 @@ def _json_type(value: Any) -> str:
 def _match_object(column: str, path: str, wanted: dict[str, Any], clauses: list[str], params: list[Any]) -> None:
     """Exact JSON equality of each key, typed (1 is not true) and key-order independent for objects."""
     for key, value in wanted.items():
-        sub = path + '."' + str(key).replace('"', '""') + '"'
+        if '"' in str(key):  # a JSON path cannot quote it: look the key up among its object's members
+            _match_member(column, path, str(key), value, clauses, params)
+            continue
+        sub = path + '."' + str(key) + '"'
         kind = _json_type(value)
         if kind == "real":
             clauses.append(f"json_type({column}, ?) IN ('real', 'integer') AND json_extract({column}, ?) = ?")
@@ -188,3 +251,21 @@ def _match_object(column: str, path: str, wanted: dict[str, Any], clauses: list[
             clauses.append(f"(SELECT COUNT(*) FROM json_each({column}, ?)) = ?")
             params.extend([sub, len(value)])
             _match_object(column, sub, value, clauses, params)
+
+
+def _match_member(column: str, path: str, key: str, value: Any, clauses: list[str], params: list[Any]) -> None:
+    """The member ``key`` of the object at ``path`` equals ``value``; an object value is compared as compact JSON
+    text (key order counts here, the one place it does)."""
+    kind = _json_type(value)
+    test = {"real": "type IN ('real', 'integer') AND atom = ?", "integer": "type = ? AND atom = ?",
+            "text": "type = ? AND atom = ?", "null": "type = ?", "true": "type = ?", "false": "type = ?"}.get(kind)
+    if test is None:  # array or object
+        test = "type = ? AND json(value) = json(?)"
+    clauses.append(f"EXISTS (SELECT 1 FROM json_each({column}, ?) WHERE key = ? AND {test})")
+    params.extend([path, key])
+    if kind != "real":
+        params.append(kind)
+    if kind in ("real", "integer", "text"):
+        params.append(value)
+    elif kind in ("array", "object"):
+        params.append(json.dumps(value, separators=(",", ":"), ensure_ascii=False))

@@ -1,0 +1,2 @@
+-- Metadata filters read rows that older versions stored unchecked (NaN, Infinity, NUL, deep nesting): see the
+-- dialect parts. SQLite needs nothing here: its filters test json_valid() first.
