@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from recallr.engine import Engine
+from recallr.engine.portability import migrate_database
 from recallr.store import Database
 from recallr.store import memories as store
 from recallr.store.database import _migrations, _statements
@@ -178,12 +179,35 @@ def _schema_before_13(db: Database) -> None:
         tx.execute("INSERT INTO sessions (id, user_id, status, metadata, created_at, last_activity_at) "
                    "VALUES ('s', 'u', 'processed', '{}', 0, 0)")
         rows = [("a", '["events","work"]', 3, None), ("b", '["work","work"]', 2, None),
-                ("c", '["events"]', 1, 5), ("d", "[]", 4, None), ("e", '["travel"]', 5, None)]
+                ("c", '["events"]', 1, 5), ("d", "[]", 4, None), ("e", '["travel"]', 5, None),
+                # What no version wrote but an archive import could have: only the strings of an array count.
+                ("f", '{"events":"family"}', 6, None), ("g", '[1,"family",null]', 7, None),
+                ("h", '["travel",NaN]', 8, None), ("i", '"events"', 9, None)]
         for memory_id, categories, created, expired in rows:
             tx.execute("INSERT INTO memories (id, user_id, session_id, chain_id, version_number, content, categories, "
                        "entities, event_date_start, event_date_end, created_at, expired_at) "
                        "VALUES (?, 'u', 's', ?, 1, 'x', ?, '[]', 0, 0, ?, ?)",
                        [memory_id, memory_id, categories, created, expired])
+
+
+def test_an_imported_archive_filters_by_category_as_its_source(history: tuple[Engine, str, list[str]],
+                                                              tmp_path: Path) -> None:
+    """Import writes memory rows itself (store/archive.py): their categories are indexed there too."""
+    engine, _, (user_id, *_) = history
+    target = Database(f"sqlite:///{tmp_path / 'copy.db'}")
+    try:
+        target.migrate()
+        migrate_database(engine.db, target)
+        for categories in (["events"], ["work", "family"], ["travel"]):
+            pages = []
+            for db in (engine.db, target):
+                with db.read() as tx:
+                    rows, total = store.page_current(tx, user_id, offset=0, limit=200, categories=categories,
+                                                     session_ids=None, session_metadata=None)
+                pages.append(([m.id for m in rows], total))
+            assert pages[0][1] > 0 and pages[0] == pages[1], categories
+    finally:
+        target.close()
 
 
 def _category_page(db: Database, *categories: str) -> tuple[list[str], int]:
@@ -201,7 +225,8 @@ def test_upgrade_indexes_the_categories_of_memories_stored_before(tmp_path: Path
         assert _category_page(db, "events") == (["a"], 1)  # c is expired
         assert _category_page(db, "work") == (["a", "b"], 2)
         assert _category_page(db, "work", "events", "travel") == (["e", "a", "b"], 3)
-        assert _category_page(db, "family") == ([], 0)
+        assert _category_page(db, "family") == (["g"], 1)
+        assert _category_page(db, "pets") == ([], 0)
         with db.write() as tx:
             store.reinstate(tx, "c")
             store.expire(tx, "a", reason="updated", when=START)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -67,13 +68,37 @@ def insert(tx: Tx, memory: MemoryRecord, sources: Iterable[Source]) -> None:
          None if memory.embedding is None else np.asarray(memory.embedding, np.float32).tobytes()],
     )
     # A new version is current (expired_at NULL), here as in memories.
-    tx.executemany("INSERT INTO memory_categories (memory_id, user_id, category, created_at) VALUES (?, ?, ?, ?)",
-                   [(memory.id, memory.user_id, name, to_us(memory.created_at))
-                    for name in dict.fromkeys(memory.categories)])
+    index_categories(tx, [(memory.id, memory.user_id, memory.categories, to_us(memory.created_at), None)])
     add_sources(tx, memory.id, sources)
     tx.dialect.index_text(tx, "memories", [(memory.id, memory.content)])
     if memory.embedding is not None:
         tx.dialect.set_vectors(tx, "memories", [(memory.id, memory.embedding)])
+
+
+def index_categories(tx: Tx, rows: Iterable[tuple[str, str, Any, int, int | None]]) -> None:
+    """Record memories' categories where a category filter finds them (every write of a memory row calls this):
+    ``(memory id, user id, categories, created_at, expired_at)``, categories as a list or its JSON text; only
+    the strings of a list count, as in a filter on the JSON itself."""
+    tx.executemany(
+        "INSERT INTO memory_categories (memory_id, user_id, category, created_at, expired_at) VALUES (?, ?, ?, ?, ?)",
+        [(memory_id, user_id, name, created_at, expired_at)
+         for memory_id, user_id, categories, created_at, expired_at in rows
+         for name in _category_names(categories)])
+
+
+def _category_names(categories: Any) -> list[str]:
+    if isinstance(categories, str):
+        try:  # NaN and Infinity are no JSON: such a text gives no category (as in migration 0013)
+            categories = json.loads(categories, parse_constant=_not_json)
+        except ValueError:
+            return []
+    if not isinstance(categories, list):
+        return []
+    return list(dict.fromkeys(c for c in categories if isinstance(c, str)))
+
+
+def _not_json(token: str) -> Any:
+    raise ValueError(token)
 
 
 def add_sources(tx: Tx, memory_id: str, sources: Iterable[Source]) -> None:
