@@ -164,6 +164,45 @@ def test_category_filters_and_deep_offsets_cost_about_the_first_page(tmp_path: P
         engine.close()
 
 
+def _statements_for(engine: Engine, project_id: str, **page: Any) -> int:
+    statements: list[str] = []
+    with engine.db.read() as tx:
+        conn: sqlite3.Connection = tx.conn
+    conn.set_trace_callback(statements.append)
+    try:
+        views, _ = engine.memories.page(project_id, "alice", **page)
+    finally:
+        conn.set_trace_callback(None)
+    assert len(views) == page["limit"]
+    return len(statements)
+
+
+def test_a_page_reads_its_memories_versions_sources_and_links_in_a_fixed_number_of_queries(tmp_path: Path) -> None:
+    """No query per memory (N+1): 5 memories or 100, with their versions, sources and connected memories."""
+    from tests.conftest import make_settings
+
+    engine = Engine(make_settings(tmp_path / "data"))
+    try:
+        rng = random.Random(5)
+        project_id, user_id, sessions = _user(engine, "alice", 2)
+        chains: list[str] = []
+        with engine.db.write() as tx:
+            for n in range(150):
+                old = _memory(user_id, sessions[0], rng, minutes=n)
+                new = _memory(user_id, sessions[1], rng, chain_id=old.chain_id, version=2, minutes=1000 + n)
+                store.insert(tx, old, [(old.session_id, 0)])
+                store.expire(tx, old.id, reason="updated", when=new.created_at)
+                store.insert(tx, new, [(new.session_id, 1), (new.session_id, 2)])
+                if chains:
+                    store.connect(tx, user_id, [(new.chain_id, chains[-1], "related")])
+                chains.append(new.chain_id)
+        for page in [{}, {"categories": ["events", "work", "travel", "family", "hobbies"]}, {"offset": 40}]:
+            assert _statements_for(engine, project_id, limit=5, **page) == \
+                _statements_for(engine, project_id, limit=100, **page), page
+    finally:
+        engine.close()
+
+
 def _schema_before_13(db: Database) -> None:
     with db.write() as tx:
         tx.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
