@@ -7,7 +7,8 @@ operations (``AsyncRecallrAI``), so nothing of the API's logic is written twice:
 - streamable HTTP at ``/mcp`` on ``recallr serve``: the caller's own key, checked like every API request,
   and the served app called in-process with it.
 
-The ``mcp`` package is optional (``pip install 'mcp>=2.3,<3'``, the ``mcp`` extra of recallr-memory); it is imported only when MCP is used.
+The ``mcp`` package is optional (``pip install 'mcp>=2.3,<3'``, the ``mcp`` extra of recallr-memory); it is
+imported only when MCP is used.
 
 Example::
 
