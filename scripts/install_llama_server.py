@@ -55,7 +55,7 @@ _CPU_OPTIONS = {
     "bmi2": "GGML_BMI2",
     "avx_vnni": "GGML_AVX_VNNI",
     "avx512f": "GGML_AVX512",
-    "avx512_vbmi": "GGML_AVX512_VBMI",
+    "avx512vbmi": "GGML_AVX512_VBMI",  # cpuinfo spells this one without the underscore
     "avx512_vnni": "GGML_AVX512_VNNI",
     "avx512_bf16": "GGML_AVX512_BF16",
 }
