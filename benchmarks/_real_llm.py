@@ -109,7 +109,11 @@ def report(name: str, result: dict[str, Any], offline: set[str], offline_seconds
     print("session statuses:", dict(Counter(result["statuses"])))
     used = memories - from_offline
     print(f"share of memories from the model's answers: {used}/{memories} "
-          f"({(used / memories * 100) if memories else 0:.0f}%); fallback steps: {total['fallbacks']}")
+          f"({(used / memories * 100) if memories else 0:.0f}%)")
+    answers = total["calls"] - total.get("unusable", 0)  # counted separately once Recallr validates answers
+    steps = answers + total["fallbacks"]
+    print(f"steps that used the model's answer: {answers}/{steps} "
+          f"({(answers / steps * 100) if steps else 0:.0f}%); steps that fell back offline: {total['fallbacks']}")
 
 
 def main(kinds: list[str], *, base_url: str | None, model: str | None, sessions: int,

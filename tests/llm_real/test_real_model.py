@@ -99,8 +99,14 @@ def test_recorded_tokens_are_the_servers(processed: Processed) -> None:
     answered = [e for e in processed.exchanges if e.status == 200 and e.error is None and e.usage is not None]
     assert answered, "the server answered no request with usage"
     usage = _usage(processed.client, processed.session.session_id)["total"]
-    assert (usage["prompt_tokens"], usage["completion_tokens"]) == (
-        sum(e.usage[0] for e in answered if e.usage), sum(e.usage[1] for e in answered if e.usage))
+    recorded = (usage["prompt_tokens"], usage["completion_tokens"])
+    reported = (sum(e.usage[0] for e in answered if e.usage), sum(e.usage[1] for e in answered if e.usage))
+    if any(e.error is not None for e in processed.exchanges):
+        # Recallr ended some answers early (a timeout, a degenerate stream): it counts what it estimates for
+        # those on top of what the server reported for the rest.
+        assert recorded[0] >= reported[0] and recorded[1] >= reported[1]
+    else:
+        assert recorded == reported
     assert usage["calls"] >= len(answered)
 
 
