@@ -203,12 +203,15 @@ def ensure_llama_server(cache: Path, log: Path, args: str) -> Path:
     if binary.exists():
         return binary
     sdist = ensure_sdist(cache, log)
-    src = cache / "src"
-    if src.exists():
-        shutil.rmtree(src)
-    src.mkdir(parents=True)
-    with tarfile.open(sdist) as archive:
-        archive.extractall(src, filter="data")
+    src = cache / "src"  # kept until the binary is built: an interrupted build resumes where it stopped
+    stamp = src / ".build-key"
+    if not (stamp.exists() and stamp.read_text() == build_key(args)):
+        if src.exists():
+            shutil.rmtree(src)
+        src.mkdir(parents=True)
+        with tarfile.open(sdist) as archive:
+            archive.extractall(src, filter="data")
+        stamp.write_text(build_key(args))
     llama_cpp = next(src.glob("llama_cpp_python-*/vendor/llama.cpp"))
     build = src / "build"
     started = time.monotonic()
