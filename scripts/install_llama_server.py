@@ -167,12 +167,19 @@ def ensure_wheel(cache: Path, log: Path, args: str) -> Path:
     found = sorted(wheels.glob(f"llama_cpp_python-{LLAMA_CPP_PYTHON}-*.whl"))
     if found:
         return found[0]
-    sdist = ensure_sdist(cache, log)
+    # Source and build tree kept until the wheel exists: an interrupted build resumes where it stopped.
+    work = cache / "wheel-build" / build_key(args)
+    source = work / f"llama_cpp_python-{LLAMA_CPP_PYTHON}"
+    if not source.exists():
+        work.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(ensure_sdist(cache, log)) as archive:
+            archive.extractall(work, filter="data")
     env = dict(os.environ, CMAKE_ARGS=args,
                CMAKE_BUILD_PARALLEL_LEVEL=str(os.cpu_count() or 2))
     started = time.monotonic()
     run([str(pip_python(cache, log)), "-m", "pip", "wheel", "--no-deps", "-w", str(wheels),
-         str(sdist)], log, env)
+         f"--config-settings=build-dir={work / 'build'}", str(source)], log, env)
+    shutil.rmtree(work)
     print(f"install-llama-server: built the llama-cpp-python wheel in "
           f"{time.monotonic() - started:.0f} s -> {wheels}", file=sys.stderr)
     return next(wheels.glob(f"llama_cpp_python-{LLAMA_CPP_PYTHON}-*.whl"))
