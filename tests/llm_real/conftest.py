@@ -43,24 +43,18 @@ def _skip(reason: str) -> None:
     pytest.skip(f"REAL-MODEL TIER SKIPPED: {reason}")
 
 
-@pytest.fixture(scope="session")
-def llama_paths() -> dict[str, str]:
-    """The installed server(s) and the verified model (built on first use, then cached)."""
-    paths = install(llama_server=True)
+@pytest.fixture(scope="session", params=["llama-cpp-python", "llama-server"])
+def llama(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
+    """The model served on a loopback port with one slot, by each of the two servers (each installed, built the
+    first time, only when a test selected uses it)."""
+    paths = install(llama_server=request.param == "llama-server")
     if paths is None:
         _skip("no C/C++ compiler or cmake on this machine, so llama-cpp-python cannot be built "
-              "(install build-essential and cmake, then run scripts/install_llama_server.py)")
+              "(install build-essential and cmake, then run scripts/install_llama_server.py --llama-server)")
     assert paths is not None
-    return paths
-
-
-@pytest.fixture(scope="session", params=["llama-cpp-python", "llama-server"])
-def llama(request: pytest.FixtureRequest, llama_paths: dict[str, str],
-          tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
-    """The model served on a loopback port with one slot, by each of the two servers."""
-    if request.param == "llama-server" and "llama_server" not in llama_paths:
-        _skip("llama.cpp's llama-server was not built")
-    with LlamaServer(request.param, llama_paths, n_ctx=N_CTX, log_dir=tmp_path_factory.mktemp("llama")) as server:
+    if request.param == "llama-server" and "llama_server" not in paths:
+        _skip(f"llama.cpp's llama-server could not be built (see {paths['log']})")
+    with LlamaServer(request.param, paths, n_ctx=N_CTX, log_dir=tmp_path_factory.mktemp("llama")) as server:
         yield server
 
 
