@@ -108,8 +108,7 @@ class Recall:
                                                limit=wanted)[0]
             # The query, the planner's prompt and the context see the turns with secrets redacted.
             turns = [replace(t, content=redact(t.content)) for t in page]
-            now = to_dt(now_us() + session.clock_offset_us)
-            assert now is not None
+            now = session.clock(now_us())
             query = build_query(turns, now)
             strategy = choose(query) if params.strategy == RecallStrategy.AUTO else params.strategy
             if query.is_empty or strategy == RecallStrategy.LOW_LATENCY:
