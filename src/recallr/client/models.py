@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from ..types import MessageRole
+from ..wire import Message
 
 T = TypeVar("T")
 
@@ -39,18 +36,6 @@ class HasMore:
 
     def __repr__(self) -> str:
         return repr(self.value)
-
-
-class Message(BaseModel):
-    """A message: ``role``, ``content``, ``timestamp`` (UTC), its ``session_id`` and ``message_index``."""
-
-    model_config = ConfigDict(frozen=True)
-
-    role: MessageRole
-    content: str
-    timestamp: datetime
-    session_id: str | None = None
-    message_index: int | None = Field(None, description="0-based position in its session.")
 
 
 UserMessage = Message
