@@ -5,7 +5,7 @@ The models themselves are the wire format's (``recallr.wire``), shared with the 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeVar
 
 from ..wire import (
     Category,
@@ -25,6 +25,8 @@ from ..wire import (
 )
 from .models import Page
 
+T = TypeVar("T")
+
 __all__ = [
     "Category", "ContextMetadata", "ContextResponse", "MemoryRelationship", "MemorySource", "MemoryVersionInfo",
     "MergeConflictAnswer", "MergeConflictConflictingMemory", "MergeConflictList", "MergeConflictModel",
@@ -41,9 +43,9 @@ class UserMemoriesList(Page[UserMemoryItem]):
         return self._items
 
 
-class MergeConflictList(Page[Any]):
+class MergeConflictList(Page[T]):
     """A page of merge conflicts: ``conflicts``, ``total``, ``has_more``."""
 
     @property
-    def conflicts(self) -> list[Any]:
+    def conflicts(self) -> list[T]:
         return self._items

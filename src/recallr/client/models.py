@@ -61,19 +61,19 @@ class Page(Generic[T]):
         return len(self._items)
 
 
-class UserList(Page[Any]):
+class UserList(Page[T]):
     """A page of users: ``users``, ``total``, ``has_more``."""
 
     @property
-    def users(self) -> list[Any]:
+    def users(self) -> list[T]:
         return self._items
 
 
-class SessionList(Page[Any]):
+class SessionList(Page[T]):
     """A page of sessions: ``sessions``, ``total``, ``has_more``."""
 
     @property
-    def sessions(self) -> list[Any]:
+    def sessions(self) -> list[T]:
         return self._items
 
 
