@@ -74,5 +74,6 @@ def test_mypy_sees_the_real_result_types(tmp_path: Path, monkeypatch: pytest.Mon
 
     (tmp_path / "snippet.py").write_text(textwrap.dedent(SNIPPET))
     out, err, status = api.run([str(tmp_path / "snippet.py"), "--python-version", "3.11", "--no-error-summary",
-                                "--cache-dir", str(ROOT / ".mypy_cache"), "--config-file", str(ROOT / "pyproject.toml")])
+                                "--cache-dir", str(ROOT / ".mypy_cache"),
+                                "--config-file", str(ROOT / "pyproject.toml")])
     assert status == 0, out + err

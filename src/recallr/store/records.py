@@ -43,7 +43,7 @@ def load_metadata(text: str | None) -> dict[str, Any]:
         return {}
     if not isinstance(value, dict):
         return {}
-    return value if _is_clean(value) else _cleaned(value, 1)  # type: ignore[no-any-return]
+    return value if _is_clean(value) else _cleaned(value, 1)
 
 
 def _is_clean(value: Any) -> bool:

@@ -297,7 +297,7 @@ def _lexical(tx: Tx, index: UserIndex, table: str, terms: list[str], *, user_id:
 
 
 def _normalise(vector: np.ndarray) -> np.ndarray:
-    return vector / max(float(np.linalg.norm(vector)), 1e-12)  # type: ignore[no-any-return]
+    return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
 
 def _above(corpus: Corpus, vector: np.ndarray, threshold: float, limit: int) -> list[int]:
