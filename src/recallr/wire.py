@@ -21,6 +21,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .types import MergeConflictStatus, MessageRole
 
+__all__ = [
+    "Category", "ContextMetadata", "ContextResponse", "MemoryRelationship", "MemorySource", "MemoryVersionInfo",
+    "MergeConflictAnswer", "MergeConflictConflictingMemory", "MergeConflictModel", "MergeConflictNewMemory",
+    "MergeConflictQuestion", "Message", "ProjectSettings", "QueryDateRangeFilter", "UserMemoryItem",
+]
+
 
 class _Frozen(BaseModel):
     # Unknown fields are ignored (a newer server may send more); every field is always sent, so the schema of an

@@ -7,32 +7,14 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from ..wire import (
-    Category,
-    ContextMetadata,
-    ContextResponse,
-    MemoryRelationship,
-    MemorySource,
-    MemoryVersionInfo,
-    MergeConflictAnswer,
-    MergeConflictConflictingMemory,
-    MergeConflictModel,
-    MergeConflictNewMemory,
-    MergeConflictQuestion,
-    ProjectSettings,
-    QueryDateRangeFilter,
-    UserMemoryItem,
-)
+from ..wire import *  # noqa: F403 - the SDK's result types are the wire models
+from ..wire import UserMemoryItem
+from ..wire import __all__ as _wire_names
 from .models import Page
 
-T = TypeVar("T")
+__all__ = [*_wire_names, "MergeConflictList", "UserMemoriesList"]
 
-__all__ = [
-    "Category", "ContextMetadata", "ContextResponse", "MemoryRelationship", "MemorySource", "MemoryVersionInfo",
-    "MergeConflictAnswer", "MergeConflictConflictingMemory", "MergeConflictList", "MergeConflictModel",
-    "MergeConflictNewMemory", "MergeConflictQuestion", "ProjectSettings", "QueryDateRangeFilter", "UserMemoriesList",
-    "UserMemoryItem",
-]
+T = TypeVar("T")
 
 
 class UserMemoriesList(Page[UserMemoryItem]):
