@@ -16,6 +16,7 @@ from .projects import Projects
 from .recall import Recall
 from .recall.windows import VectorIndexes
 from .sessions import Sessions
+from .telemetry import Relay
 from .users import Users
 from .worker import Worker
 
@@ -42,6 +43,8 @@ class Engine:
         except BaseException:
             self.db.close()  # nobody else can: the caller never gets this engine
             raise
+        self.telemetry = Relay()  # an observer (recallr.metrics) is attached from outside; default: none
+        self.llm.on_usage = self.telemetry.llm_usage
         self._embedder = embedder
         self._embedder_lock = threading.Lock()
         self.work_available = threading.Event()
@@ -52,7 +55,7 @@ class Engine:
         self.conflicts = MergeConflicts(self.db, on_queued=self.work_available.set)
         self.categories = Categories(self.db)
         self.recall = Recall(self.db, lambda: self.embedder, planner=self.llm.planner,
-                             ef_search=self.settings.ann_ef_search)
+                             ef_search=self.settings.ann_ef_search, telemetry=self.telemetry)
         self.vector_indexes = VectorIndexes(self.db, min_rows=self.settings.ann_min_memories)
 
     @property
@@ -76,7 +79,8 @@ class Engine:
 
     def worker(self, owner: str | None = None) -> Worker:
         return Worker(self.db, self.settings, self.pipeline(), wake=self.work_available, owner=owner,
-                      embedder=lambda: self.embedder, resolver=self.llm.resolve, vector_indexes=self.vector_indexes)
+                      embedder=lambda: self.embedder, resolver=self.llm.resolve, vector_indexes=self.vector_indexes,
+                      telemetry=self.telemetry)
 
     def close(self) -> None:
         self.llm.close()

@@ -45,6 +45,7 @@ from .conflicts import Resolution, apply_resolution
 from .heartbeat import Heartbeat
 from .pipeline import Interrupted, Pipeline, ProcessingContext
 from .recall.windows import VectorIndexes
+from .telemetry import NoTelemetry, Telemetry
 
 log = logging.getLogger("recallr.worker")
 ORPHAN_CHECK_SECONDS = 300.0  # how often a worker drops the vector indexes of deleted users (a catalog query)
@@ -65,8 +66,9 @@ class Worker:
                  wake: threading.Event | None = None, owner: str | None = None,
                  embedder: Callable[[], Embedder] | None = None,
                  resolver: Callable[[ConflictRecord], Resolution | None] | None = None,
-                 vector_indexes: VectorIndexes | None = None) -> None:
+                 vector_indexes: VectorIndexes | None = None, telemetry: Telemetry | None = None) -> None:
         self.db = db
+        self.telemetry = telemetry or NoTelemetry()
         self.vector_indexes = vector_indexes  # per-user HNSW indexes (PostgreSQL), kept up after each session
         self.embedder = embedder
         self.resolver = resolver  # reads answers to LLM-written questions (may call the model: outside any lock)
@@ -131,34 +133,43 @@ class Worker:
             # user, or `recallr vector-indexes`, tries again: a failed build must not stop the worker.
             log.exception("keeping the vector indexes of user %s failed", user_id)
 
-    def attempt(self, queue: LeaseQueue, kind: str, ident: str, work: Callable[[], None]) -> None:
+    def attempt(self, queue: LeaseQueue, kind: str, ident: str, work: Callable[[], bool]) -> None:
         """Run ``work`` on a claimed session or merge conflict (``queue`` is its lease queue), keeping the lease
-        alive meanwhile. An outage or a stop gives the attempt back; any other error is a failed attempt."""
-        name = f"{kind} {ident}"
+        alive meanwhile. An outage or a stop gives the attempt back; any other error is a failed attempt. ``work``
+        returns False when it found its lease lost. Each ending is reported to telemetry (``kind``: ``session`` or
+        ``merge_conflict``)."""
+        name = f"{kind.replace('_', ' ')} {ident}"
         renew = partial(queue.renew, ident=ident, owner=self.owner, lease_seconds=self.settings.lease_seconds)
+        started = time.perf_counter()
         try:
             with Heartbeat(self.db, renew, lease_seconds=self.settings.lease_seconds, name=name):
-                work()
+                done = work()
+            self.telemetry.attempt(kind, "succeeded" if done else "lost", time.perf_counter() - started)
         except ServiceUnavailableError:
+            self.telemetry.attempt(kind, "released", time.perf_counter() - started)
             log.warning("the database became unavailable while working on %s; giving it back", name)
             self.release_later(name, partial(queue.release, ident=ident, owner=self.owner))
         except Interrupted:
+            self.telemetry.attempt(kind, "released", time.perf_counter() - started)
             with self.db.write() as tx:
                 released = queue.release(tx, ident, self.owner)
             log.info("the worker is stopping: %s %s", name, "is queued again" if released else "was lost meanwhile")
         except Exception as error:
+            self.telemetry.attempt(kind, "failed", time.perf_counter() - started, reason=type(error).__name__)
             log.exception("working on %s failed", name)
             with self.db.write() as tx:
                 status = queue.fail(tx, ident, self.owner, error=f"{type(error).__name__}: {error}",
-                                max_attempts=self.settings.max_attempts)
+                                    max_attempts=self.settings.max_attempts)
+            if status == "failed" and kind == "session":
+                self.telemetry.sessions_failed(1)
             log.info("%s is now %s", name, status or "another worker's")
 
-    def process(self, session: SessionRecord) -> None:
-        """Run the pipeline over a claimed session and write its results."""
+    def process(self, session: SessionRecord) -> bool:
+        """Run the pipeline over a claimed session and write its results; False if the lease was lost."""
         with self.db.read() as tx:
             user = user_store.get_user_by_id(tx, session.user_id)
             if user is None:
-                return
+                return True  # deleted meanwhile: nothing to do
             project = project_store.get_project(tx, user.project_id)
             messages = message_store.all_messages(tx, session.id)
             categories = project_categories(tx, user.project_id)
@@ -169,9 +180,11 @@ class Worker:
             tx.dialect.lock_user(tx, session.user_id)  # first, so every writer of this user locks in one order
             if not session_store.owns_lease(tx, session.id, self.owner):
                 log.warning("lost the lease on session %s; another worker will finish it", session.id)
-                return
+                return False
             self.pipeline.write(tx, ctx)
             session_store.finish_session(tx, session.id, self.owner)
+        self.telemetry.messages_processed(len(messages))
+        return True
 
     def resolve_one(self) -> bool:
         """Resolve one answered merge conflict, if any is waiting."""
@@ -183,11 +196,11 @@ class Worker:
                                             max_crashes=self.settings.max_crashes)
         if conflict is None:
             return False
-        self.attempt(conflict_store.QUEUE, "merge conflict", conflict.id, lambda: self.resolve(conflict))
+        self.attempt(conflict_store.QUEUE, "merge_conflict", conflict.id, lambda: self.resolve(conflict))
         return True
 
-    def resolve(self, conflict: ConflictRecord) -> None:
-        """Apply a claimed conflict's answers, unless its lease was lost meanwhile."""
+    def resolve(self, conflict: ConflictRecord) -> bool:
+        """Apply a claimed conflict's answers, unless its lease was lost meanwhile (then False)."""
         resolution = self.resolver(conflict) if self.resolver is not None else None
         content = resolution.content if resolution is not None and resolution.content else \
             conflict.proposed["content"]
@@ -195,11 +208,12 @@ class Worker:
         with self.db.write() as tx:
             if not conflict_store.QUEUE.owns(tx, conflict.id, self.owner):
                 log.warning("lost the lease on merge conflict %s; another worker will resolve it", conflict.id)
-                return
+                return False
             session = session_store.get_session_by_id(tx, conflict.session_id)
             real = now_us()
             now = session.clock(real) if session is not None else to_dt(real)
             apply_resolution(tx, conflict, now, vector, resolution)  # type: ignore[arg-type]
+        return True
 
     def release_later(self, name: str, release: Callable[[Tx], bool]) -> None:
         """Give back an attempt the database cut short, now if it answers again, else at the start of a later

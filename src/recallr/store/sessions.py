@@ -98,3 +98,19 @@ def finish_session(tx: Tx, session_id: str, owner: str) -> bool:
 QUEUE = SESSIONS
 owns_lease = QUEUE.owns
 renew_lease = QUEUE.renew
+
+
+def count_by_status(tx: Tx) -> dict[str, int]:
+    """How many sessions each status has (one pass over the ``sessions_status`` index)."""
+    return {str(row[0]): int(row[1]) for row in tx.all("SELECT status, COUNT(*) FROM sessions GROUP BY status")}
+
+
+def queue_depth(tx: Tx) -> tuple[int, int, int | None]:
+    """``(waiting, in_progress, oldest)``: queued sessions no worker holds, those a worker holds now, and when the
+    longest-waiting one was queued (epoch microseconds; None if none waits)."""
+    now = now_us()
+    waiting = tx.one("SELECT COUNT(*), MIN(queued_at) FROM sessions WHERE status = 'processing' "
+                     "AND (lease_expires_at IS NULL OR lease_expires_at < ?)", [now])
+    held = tx.scalar("SELECT COUNT(*) FROM sessions WHERE status = 'processing' AND lease_expires_at >= ?", [now])
+    assert waiting is not None
+    return int(waiting[0]), int(held or 0), None if waiting[1] is None else int(waiting[1])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
@@ -20,6 +21,7 @@ from ...store.records import MessageRecord, to_dt, to_us
 from ...types import DateRangeFilterType, RecallStrategy
 from .. import validation
 from ..sessions import require_session
+from ..telemetry import NoTelemetry, Telemetry
 from ..users import require_user
 from . import windows
 from .context import Line, render
@@ -88,8 +90,10 @@ class Recall:
     """Builds the context for a session's current turn."""
 
     def __init__(self, db: Database, embedder: Callable[[], Embedder], *, cache: IndexCache | None = None,
-                 planner: Callable[[str], QueryPlanner | None] | None = None, ef_search: int = 200) -> None:
+                 planner: Callable[[str], QueryPlanner | None] | None = None, ef_search: int = 200,
+                 telemetry: Telemetry | None = None) -> None:
         self.db = db
+        self.telemetry = telemetry or NoTelemetry()
         self.ef_search = ef_search  # HNSW search breadth for users with a vector index of their own (windows.py)
         self.embedder = embedder
         self.cache = cache or IndexCache()
@@ -97,6 +101,17 @@ class Recall:
 
     def context(self, project_id: str, custom_user_id: str, session_id: str, params: RecallParams,
                 progress: Progress | None = None) -> RecallResult:
+        """The context for the session's current turn (its latency reported to telemetry by strategy asked)."""
+        started, ok = time.perf_counter(), False
+        try:
+            result = self._context(project_id, custom_user_id, session_id, params, progress)
+            ok = True
+            return result
+        finally:
+            self.telemetry.recall(params.strategy.value, time.perf_counter() - started, ok=ok)
+
+    def _context(self, project_id: str, custom_user_id: str, session_id: str, params: RecallParams,
+                 progress: Progress | None) -> RecallResult:
         params.check()
         say = progress or (lambda _: None)
         planner = self.planner(project_id) if self.planner is not None and params.strategy in PLANNED else None
