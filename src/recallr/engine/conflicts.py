@@ -156,7 +156,7 @@ def apply_resolution(tx: Tx, conflict: ConflictRecord, now: datetime, embedding:
             outcome = "replaced_existing"
         else:
             outcome = "kept_both"
-        memory_store.insert(tx, memory, [tuple(s) for s in proposed.get("sources", [])])  # type: ignore[misc]
+        memory_store.insert(tx, memory, [tuple(s) for s in proposed.get("sources", [])])
         new_ids.append(memory.id)
     memory_store.set_conflict_flag(tx, [t.id for t in current], False)
     memory_store.bump_revision(tx, conflict.user_id)

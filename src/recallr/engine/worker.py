@@ -7,7 +7,7 @@ The lease is renewed while the work runs (``Heartbeat``), so slow work is not ta
 Attempts are accounted by how they end:
 
 * an error while processing: a failed attempt; the session is retried, and ``failed`` after ``max_attempts``;
-* the database became unavailable: the attempt is given back (``sessions.release_lease``) as soon as the database
+* the database became unavailable: the attempt is given back (``LeaseQueue.release``) as soon as the database
   answers again, so outages never push a session towards ``failed``;
 * the worker is stopping (``stop()``, at the embedded client's exit or ``recallr serve``'s shutdown): the pipeline
   stops before its next stage and the attempt is given back at once; an attempt already writing its results
@@ -27,7 +27,6 @@ import time
 import uuid
 from collections.abc import Callable
 from functools import partial
-from typing import Protocol
 
 from ..embedding import Embedder
 from ..exceptions import ServiceUnavailableError
@@ -39,6 +38,7 @@ from ..store import projects as project_store
 from ..store import sessions as session_store
 from ..store import users as user_store
 from ..store.conflicts import ConflictRecord
+from ..store.leases import LeaseQueue
 from ..store.records import SessionRecord, to_dt
 from .catalog import project_categories
 from .conflicts import Resolution, apply_resolution
@@ -50,22 +50,6 @@ from .telemetry import NoTelemetry, Telemetry
 log = logging.getLogger("recallr.worker")
 ORPHAN_CHECK_SECONDS = 300.0  # how often a worker drops the vector indexes of deleted users (a catalog query)
 STOP_SECONDS = 30.0  # how long stop() waits for the current attempts to finish or be given back
-
-
-class _LeasedStore(Protocol):
-    """What ``store.sessions`` and ``store.conflicts`` both offer for a leased piece of work."""
-
-    def renew_lease(self, tx: Tx, ident: str, owner: str, /, *, lease_seconds: float) -> bool: ...
-    def release_lease(self, tx: Tx, ident: str, owner: str, /) -> bool: ...
-    def fail_attempt(self, tx: Tx, ident: str, owner: str, /, *, error: str, max_attempts: int) -> str | None: ...
-
-
-def _renew(store: _LeasedStore, ident: str, owner: str, lease_seconds: float, tx: Tx) -> bool:
-    return store.renew_lease(tx, ident, owner, lease_seconds=lease_seconds)
-
-
-def _release(store: _LeasedStore, ident: str, owner: str, tx: Tx) -> bool:
-    return store.release_lease(tx, ident, owner)
 
 
 class Worker:
@@ -112,7 +96,7 @@ class Worker:
 
     def claim(self) -> SessionRecord | None:
         with self.db.read() as tx:  # cheap look first: idle workers must not hold the write lock
-            if not session_store.has_claimable(tx):
+            if not session_store.QUEUE.has_claimable(tx):
                 return None
         with self.db.write() as tx:
             return session_store.claim_session(tx, owner=self.owner, lease_seconds=self.settings.lease_seconds,
@@ -130,7 +114,7 @@ class Worker:
         session = self.claim()
         if session is None:
             return False
-        self.attempt(session_store, "session", session.id, lambda: self.process(session))
+        self.attempt(session_store.QUEUE, "session", session.id, lambda: self.process(session))
         if not self._stop.is_set():  # a build can take a while; the next session of the user does it otherwise
             self.index_vectors(session.user_id)
         return True
@@ -149,13 +133,13 @@ class Worker:
             # user, or `recallr vector-indexes`, tries again: a failed build must not stop the worker.
             log.exception("keeping the vector indexes of user %s failed", user_id)
 
-    def attempt(self, store: _LeasedStore, kind: str, ident: str, work: Callable[[], bool]) -> None:
-        """Run ``work`` on a claimed session or merge conflict (``store`` is its store module), keeping the lease
+    def attempt(self, queue: LeaseQueue, kind: str, ident: str, work: Callable[[], bool]) -> None:
+        """Run ``work`` on a claimed session or merge conflict (``queue`` is its lease queue), keeping the lease
         alive meanwhile. An outage or a stop gives the attempt back; any other error is a failed attempt. ``work``
         returns False when it found its lease lost. Each ending is reported to telemetry (``kind``: ``session`` or
         ``merge_conflict``)."""
         name = f"{kind.replace('_', ' ')} {ident}"
-        renew = partial(_renew, store, ident, self.owner, self.settings.lease_seconds)
+        renew = partial(queue.renew, ident=ident, owner=self.owner, lease_seconds=self.settings.lease_seconds)
         started = time.perf_counter()
         try:
             with Heartbeat(self.db, renew, lease_seconds=self.settings.lease_seconds, name=name):
@@ -164,18 +148,18 @@ class Worker:
         except ServiceUnavailableError:
             self.telemetry.attempt(kind, "released", time.perf_counter() - started)
             log.warning("the database became unavailable while working on %s; giving it back", name)
-            self.release_later(name, partial(_release, store, ident, self.owner))
+            self.release_later(name, partial(queue.release, ident=ident, owner=self.owner))
         except Interrupted:
             self.telemetry.attempt(kind, "released", time.perf_counter() - started)
             with self.db.write() as tx:
-                released = store.release_lease(tx, ident, self.owner)
+                released = queue.release(tx, ident, self.owner)
             log.info("the worker is stopping: %s %s", name, "is queued again" if released else "was lost meanwhile")
         except Exception as error:
             self.telemetry.attempt(kind, "failed", time.perf_counter() - started, reason=type(error).__name__)
             log.exception("working on %s failed", name)
             with self.db.write() as tx:
-                status = store.fail_attempt(tx, ident, self.owner, error=f"{type(error).__name__}: {error}",
-                                            max_attempts=self.settings.max_attempts)
+                status = queue.fail(tx, ident, self.owner, error=f"{type(error).__name__}: {error}",
+                                    max_attempts=self.settings.max_attempts)
             if status == "failed" and kind == "session":
                 self.telemetry.sessions_failed(1)
             log.info("%s is now %s", name, status or "another worker's")
@@ -205,14 +189,14 @@ class Worker:
     def resolve_one(self) -> bool:
         """Resolve one answered merge conflict, if any is waiting."""
         with self.db.read() as tx:
-            if not conflict_store.has_claimable(tx):
+            if not conflict_store.QUEUE.has_claimable(tx):
                 return False
         with self.db.write() as tx:
             conflict = conflict_store.claim(tx, owner=self.owner, lease_seconds=self.settings.lease_seconds,
                                             max_crashes=self.settings.max_crashes)
         if conflict is None:
             return False
-        self.attempt(conflict_store, "merge_conflict", conflict.id, lambda: self.resolve(conflict))
+        self.attempt(conflict_store.QUEUE, "merge_conflict", conflict.id, lambda: self.resolve(conflict))
         return True
 
     def resolve(self, conflict: ConflictRecord) -> bool:
@@ -222,12 +206,13 @@ class Worker:
             conflict.proposed["content"]
         vector = self.embedder().embed([content])[0] if self.embedder else None
         with self.db.write() as tx:
-            if not conflict_store.owns(tx, conflict.id, self.owner):
+            if not conflict_store.QUEUE.owns(tx, conflict.id, self.owner):
                 log.warning("lost the lease on merge conflict %s; another worker will resolve it", conflict.id)
                 return False
-            offset = session_store.get_session_by_id(tx, conflict.session_id)
-            clock = offset.clock_offset_us if offset else 0
-            apply_resolution(tx, conflict, to_dt(now_us() + clock), vector, resolution)  # type: ignore[arg-type]
+            session = session_store.get_session_by_id(tx, conflict.session_id)
+            real = now_us()
+            now = session.clock(real) if session is not None else to_dt(real)
+            apply_resolution(tx, conflict, now, vector, resolution)  # type: ignore[arg-type]
         return True
 
     def release_later(self, name: str, release: Callable[[Tx], bool]) -> None:

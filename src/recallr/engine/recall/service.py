@@ -123,8 +123,7 @@ class Recall:
                                                limit=wanted)[0]
             # The query, the planner's prompt and the context see the turns with secrets redacted.
             turns = [replace(t, content=redact(t.content)) for t in page]
-            now = to_dt(now_us() + session.clock_offset_us)
-            assert now is not None
+            now = session.clock(now_us())
             query = build_query(turns, now)
             strategy = choose(query) if params.strategy == RecallStrategy.AUTO else params.strategy
             if query.is_empty or strategy == RecallStrategy.LOW_LATENCY:
@@ -313,7 +312,7 @@ def _lexical(tx: Tx, index: UserIndex, table: str, terms: list[str], *, user_id:
 
 
 def _normalise(vector: np.ndarray) -> np.ndarray:
-    return vector / max(float(np.linalg.norm(vector)), 1e-12)  # type: ignore[no-any-return]
+    return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
 
 def _above(corpus: Corpus, vector: np.ndarray, threshold: float, limit: int) -> list[int]:
