@@ -33,6 +33,7 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 DISTRIBUTION = "recallr-memory"  # `recallr` on PyPI is someone else's project; the import name stays `recallr`
 FORMER_DISTRIBUTIONS = ("recallr",)  # what older checkouts installed into .venv (editable)
 TEST_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+INSTALL_LLAMA = ROOT / "scripts" / "install_llama_server.py"
 INSTALL_PGVECTOR = ROOT / "scripts" / "install-pgvector.sh"
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -169,6 +170,23 @@ def prepare_browser(require: bool) -> None:
         print("\n" + "!" * 100 + f"\n{notice}\n" + "!" * 100 + "\n", flush=True)
 
 
+def prepare_llm_server(require: bool) -> None:
+    """Build (once; cached in ~/.cache/recallr/llama) the real-model tier's servers and model (tests/llm_real).
+
+    Exit 3 of the installer means no compiler or CMake: the tier then skips with a banner, unless CI requires it.
+    """
+    print("Real-model tier: llama.cpp servers and SmolLM2-135M (built once, ~10-20 min; then cached)", flush=True)
+    done = subprocess.run([sys.executable, str(INSTALL_LLAMA), "--llama-server"], cwd=ROOT).returncode
+    if done == 0:
+        return
+    why = ("no compiler or CMake to build the llama.cpp servers" if done == 3
+           else f"{INSTALL_LLAMA.name} failed (exit {done})")
+    if require:
+        raise SystemExit(f"The real-model tier is required (RECALLR_REQUIRE_LLM_SERVER=1): {why}")
+    print("\n" + "!" * 100 + f"\n!! {why}: the real-model tier (tests/llm_real) will be skipped\n" + "!" * 100 + "\n",
+          flush=True)
+
+
 def test(args: list[str]) -> None:
     ensure_venv("dev,postgres,llm")
     run(PYTHON, "-m", "ruff", "check", "src", "tests", "benchmarks", "dev.py")
@@ -176,6 +194,8 @@ def test(args: list[str]) -> None:
     selection = prepare_postgres(os.environ.get("RECALLR_REQUIRE_POSTGRES") == "1")
     required = ("RECALLR_REQUIRE_POSTGRES", "RECALLR_REQUIRE_BROWSER")
     prepare_browser(any(os.environ.get(flag) == "1" for flag in required))
+    if os.environ.get("RECALLR_REAL_LLM") == "1":  # the real-model tier is opt-in (docs/llm.md)
+        prepare_llm_server(os.environ.get("RECALLR_REQUIRE_LLM_SERVER") == "1")
     run(PYTHON, "-m", "pytest", "-q", *selection, *args)
 
 

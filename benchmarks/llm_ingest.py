@@ -1,6 +1,11 @@
 """LLM-mode ingestion cost and speed against a fake model with a fixed latency per call.
 
     python benchmarks/llm_ingest.py [--sample conv-42] [--latency 0.3] [--concurrency 1 4 16] [--remote-embeddings]
+    python benchmarks/llm_ingest.py --real [llama-cpp-python] [llama-server] [--sessions 1]   # a real model
+    python benchmarks/llm_ingest.py --base-url URL --model NAME [--sessions 1]                # any endpoint
+
+The real-model mode (``--real``, ``--base-url``) is described in benchmarks/_real_llm.py. What follows is the
+fake-model mode.
 
 Processes one ~600-turn LoCoMo dev conversation (sessions at their dates, turns as "Name: text") through the
 SDK, embedded, in LLM mode against the test suite's fake OpenAI-compatible server (tests/llm/fake_openai.py),
@@ -87,7 +92,21 @@ def main() -> int:
     parser.add_argument("--latency", type=float, default=0.3)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 16])
     parser.add_argument("--remote-embeddings", action="store_true", help="embeddings from the fake endpoint too")
+    parser.add_argument("--real", nargs="*", choices=["llama-cpp-python", "llama-server"],
+                        help="a real model: SmolLM2-135M served by these (default both); see _real_llm.py")
+    parser.add_argument("--base-url", help="a real model at this OpenAI-compatible endpoint (with --model)")
+    parser.add_argument("--model", help="the model to ask at --base-url")
+    parser.add_argument("--sessions", type=int, default=1, help="real mode: copies of the chat queued at once")
+    parser.add_argument("--context-window", type=int, default=8192, help="real mode: the server's context")
+    parser.add_argument("--llm-timeout", type=float, default=60.0, help="real mode: RECALLR_LLM_TIMEOUT_SECONDS")
     args = parser.parse_args()
+    if args.real is not None or args.base_url:
+        import _real_llm
+
+        settings = {"llm_context_window": args.context_window, "llm_max_concurrency": 1,
+                    "llm_timeout_seconds": args.llm_timeout, "worker_concurrency": max(1, args.sessions)}
+        return _real_llm.main(args.real or ["llama-cpp-python", "llama-server"], base_url=args.base_url,
+                              model=args.model, sessions=args.sessions, settings=settings)
     sample = next(s for s in load() if s["sample_id"] == args.sample)
     results = []
     with FakeLLM(latency=args.latency, responder=respond) as fake:

@@ -33,3 +33,4 @@ class Engine(OfflineEngine):
         super().__init__(settings, embedder=embedder, adapters=LLMService)
         assert isinstance(self.adapters, LLMService)
         self.llm = self.adapters
+        self.llm.on_usage = self.telemetry.llm_usage  # token usage reaches the metrics observer, if any

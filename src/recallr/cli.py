@@ -9,7 +9,6 @@ Example::
 from __future__ import annotations
 
 import json
-import logging
 import os
 import signal
 import threading
@@ -32,6 +31,8 @@ from .cli_context import (
 from .cli_data import COMMANDS as DATA_COMMANDS
 from .cli_data import Progress
 from .cli_projects import categories, existing_project_message, keys, project_settings, projects
+from .logs import configure_logging, logging_config
+from .metrics.processes import metrics_for_processes, worker_metrics
 from .settings import Settings
 
 _data_dir = data_dir_option
@@ -108,14 +109,18 @@ def _with_project(data_dir: Path | None, database_url: str | None, project_id: s
 @click.option("--no-worker", is_flag=True, help="Do not process sessions here (run `recallr worker` instead).")
 @click.option("--init", "init_project", is_flag=True, help="Create a project and key first if there is none.")
 @click.option("--no-console", is_flag=True, help="Do not serve the web console at /console (RECALLR_CONSOLE=false).")
+@click.option("--metrics", is_flag=True, default=None, help="Serve Prometheus metrics at /metrics (RECALLR_METRICS).")
+@click.option("--metrics-port", type=int, default=None,
+              help="Serve /metrics on this separate port instead (RECALLR_METRICS_PORT; recommended).")
 def serve(data_dir: Path | None, database_url: str | None, host: str | None, port: int | None,
-          workers: int | None, no_worker: bool, init_project: bool, no_console: bool) -> None:
+          workers: int | None, no_worker: bool, init_project: bool, no_console: bool, metrics: bool | None,
+          metrics_port: int | None) -> None:
     """Serve the REST API v1 (OpenAPI at /docs) and the web console (/console)."""
     import uvicorn
 
     overrides = {"data_dir": data_dir, "database_url": database_url, "host": host, "port": port,
                  "workers": workers, "run_worker": False if no_worker else None,
-                 "console": False if no_console else None}
+                 "console": False if no_console else None, "metrics": metrics, "metrics_port": metrics_port}
     settings = _settings(**overrides)
     if init_project:
         _print_quickstart(settings)
@@ -125,9 +130,11 @@ def serve(data_dir: Path | None, database_url: str | None, host: str | None, por
     for key, value in overrides.items():
         if value is not None:
             os.environ[f"RECALLR_{key.upper()}"] = str(value)
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run("recallr.server.asgi:build", factory=True, host=settings.host, port=settings.port,
-                workers=settings.workers, log_level=settings.log_level, timeout_keep_alive=settings.keep_alive_seconds)
+    configure_logging(settings)
+    with metrics_for_processes(settings) as settings:
+        uvicorn.run("recallr.server.asgi:build", factory=True, host=settings.host, port=settings.port,
+                    workers=settings.workers, log_config=logging_config(settings),
+                    timeout_keep_alive=settings.keep_alive_seconds)
 
 
 def _print_quickstart(settings: Settings) -> None:
@@ -166,14 +173,19 @@ def _require_a_key(settings: Settings) -> None:
 @_data_dir
 @_database_url
 @click.option("--concurrency", type=int, default=None, help="Sessions processed at once (RECALLR_WORKER_CONCURRENCY).")
-def worker(data_dir: Path | None, database_url: str | None, concurrency: int | None) -> None:
+@click.option("--metrics-port", type=int, default=None,
+              help="With RECALLR_METRICS on: serve this worker's /metrics on this port (RECALLR_METRICS_PORT).")
+def worker(data_dir: Path | None, database_url: str | None, concurrency: int | None,
+           metrics_port: int | None) -> None:
     """Process sessions until interrupted (any number of workers may share one database).
 
     Ctrl-C or SIGTERM (a deploy's restart) stops it cleanly: the sessions in flight are finished or queued again
     at once, without using an attempt."""
-    settings = _settings(data_dir=data_dir, database_url=database_url, worker_concurrency=concurrency)
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = _settings(data_dir=data_dir, database_url=database_url, worker_concurrency=concurrency,
+                         metrics_port=metrics_port)
+    configure_logging(settings)
     engine = _engine(settings)
+    stop_metrics = worker_metrics(engine)
     runner = engine.worker()
     # The signal only sets an event: an exception raised into a waiting main thread (Ctrl-C's KeyboardInterrupt)
     # could cut the clean stop short.
@@ -187,6 +199,8 @@ def worker(data_dir: Path | None, database_url: str | None, concurrency: int | N
             pass
     finally:
         runner.stop()
+        if stop_metrics is not None:
+            stop_metrics()
         engine.close()
 
 
@@ -351,14 +365,11 @@ def mcp_command(data_dir: Path | None, database_url: str | None, user_id: str | 
 
     stdout carries only MCP messages; logs go to stderr.
     """
-    import sys
-
     from .exceptions import RecallrAIError
     from .mcp.stdio import serve_stdio
 
     settings = _settings(data_dir=data_dir, database_url=database_url, mcp_user_id=user_id)
-    logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings)  # on stderr, like every log line
     try:
         serve_stdio(settings, user_id=settings.mcp_user_id)
     except RecallrAIError as error:

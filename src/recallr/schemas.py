@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from .store.records import MessageRecord, SessionRecord, UserRecord
 from .types import MessageRole, SessionStatus
+from .wire import Message
 
 
 class _Body(BaseModel):
@@ -116,12 +117,8 @@ class MessageCreate(_Body):
     role: MessageRole
 
 
-class MessageOut(BaseModel):
-    role: MessageRole
-    content: str
-    timestamp: datetime
-    session_id: str
-    message_index: int = Field(..., description="0-based position of the message in its session.")
+class MessageOut(Message):
+    """A message as the API answers it (``wire.Message``; ``session_id`` and ``message_index`` always set)."""
 
     @classmethod
     def of(cls, message: MessageRecord) -> MessageOut:

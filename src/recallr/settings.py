@@ -102,6 +102,28 @@ class Settings(BaseSettings):
         "closed beyond it), so slow senders cannot hold connections and memory."
     )
     log_level: str = Field("info", description="Log level: debug, info, warning or error.")
+    log_format: Literal["text", "json"] = Field(
+        "text", description="`text`: readable lines. `json`: one JSON object per line (time, level, logger, message; "
+        "for each request its id, project id, method, route template, status and duration), for log collectors."
+    )
+    metrics: bool = Field(
+        False, description="Serve Prometheus metrics at `/metrics` (needs the `metrics` extra: prometheus-client). "
+        "Not behind the API key: anyone who reaches it sees request rates and queue sizes, so prefer "
+        "`RECALLR_METRICS_PORT` on a private address."
+    )
+    metrics_port: int | None = Field(
+        None, ge=1, le=65535, description="Serve `/metrics` on this separate port (bound to `RECALLR_METRICS_HOST`) "
+        "instead of the API's port, which then answers 404 there. The recommended setup; also how a `recallr worker` "
+        "process exposes its metrics."
+    )
+    metrics_host: str = Field(
+        "127.0.0.1", description="Address the separate metrics port binds to (`0.0.0.0` for a scraper on another host)."
+    )
+    metrics_multiprocess_dir: Path | None = Field(
+        None, description="Directory where processes on one host pool their metrics (prometheus-client's "
+        "multiprocess mode). `recallr serve --workers N` (N > 1) uses a fresh one of its own when unset; set it to "
+        "the same empty directory for `recallr serve` and local `recallr worker` processes to count them together."
+    )
     secret_key: SecretStr | None = Field(
         None, description="Server secret that encrypts the API keys projects store for their own LLM endpoints (any "
         "long random string). Unset: a random secret kept in `<data_dir>/secret.key` (created 0600). Replicas sharing "

@@ -38,8 +38,8 @@ def test_http_mcp_answers_501_with_the_install_hint(tmp_path: Path) -> None:
         engine.close()
     """, tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "501 configuration_error MCP needs the optional 'mcp' package: pip install " \
-                                  "'recallr[mcp]'"
+    assert done.stdout.strip() == "501 configuration_error MCP needs the optional 'mcp' package (the mcp extra " \
+                                  "of recallr-memory): pip install 'mcp>=2.3,<3'"
 
 
 def test_recallr_mcp_says_what_to_install(tmp_path: Path) -> None:
@@ -50,4 +50,4 @@ def test_recallr_mcp_says_what_to_install(tmp_path: Path) -> None:
         main()
     """, tmp_path)
     assert done.returncode == 1
-    assert "pip install 'recallr[mcp]'" in done.stderr and "Traceback" not in done.stderr
+    assert "pip install 'mcp>=2.3,<3'" in done.stderr and "Traceback" not in done.stderr

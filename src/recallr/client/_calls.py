@@ -148,7 +148,7 @@ class SyncRunner:
                 else:
                     step = op.send(self.send(step))
         except StopIteration as done:
-            return done.value  # type: ignore[no-any-return]
+            return done.value
 
     def events(self, call: Call, parse: Callable[[str], Any]) -> Iterator[Any]:
         """Server-Sent Events of a streaming call, each ``data:`` payload parsed."""
@@ -224,7 +224,7 @@ class AsyncRunner:
                 else:
                     step = op.send(await self.send(step))
         except StopIteration as done:
-            return done.value  # type: ignore[no-any-return]
+            return done.value
 
     async def events(self, call: Call, parse: Callable[[str], Any]) -> AsyncIterator[Any]:
         """Server-Sent Events of a streaming call, each ``data:`` payload parsed."""

@@ -15,37 +15,44 @@ Example::
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
 import httpx
 
 from .. import __version__
 from ._calls import AsyncRunner, Call, Op, SyncRunner
+from ._surface import (
+    AsyncRecallrAISurface,
+    AsyncSessionSurface,
+    AsyncUserSurface,
+    RecallrAISurface,
+    SessionSurface,
+    UserSurface,
+)
 from .conflicts import AsyncMergeConflict, MergeConflict
 from .memory_models import Category, ProjectSettings
 from .models import UserList, page_of
 from .resources import _SessionBase, _UserBase
 
 
-class Session(_SessionBase):
+class Session(SessionSurface, _SessionBase):
     """A session of the sync client (methods return results)."""
 
 
-class AsyncSession(_SessionBase):
+class AsyncSession(AsyncSessionSurface, _SessionBase):
     """A session of the async client (methods return coroutines)."""
 
 
-class User(_UserBase):
+class User(UserSurface, _UserBase):
     """A user of the sync client (methods return results)."""
 
     _session_cls = Session
     _conflict_cls = MergeConflict
 
 
-class AsyncUser(_UserBase):
+class AsyncUser(AsyncUserSurface, _UserBase):
     """A user of the async client (methods return coroutines)."""
 
     _session_cls = AsyncSession
@@ -71,16 +78,16 @@ class _ClientBase:
     _user_cls: type[_UserBase]
     _embedded: Any = None
 
-    def _create_user_op(self, body: dict[str, Any]) -> Op[Any]:
+    def _create_user_op(self, body: dict[str, Any]) -> Op[_UserBase]:
         response = yield Call("POST", "/api/v1/users", json=body, ok=(201,))
         return self._user_cls(self._runner, response.json())
 
-    def _get_user_op(self, user_id: str) -> Op[Any]:
+    def _get_user_op(self, user_id: str) -> Op[_UserBase]:
         response = yield Call("GET", f"/api/v1/users/{quote(user_id, safe='')}")
         return self._user_cls(self._runner, response.json())
 
     def _list_users_op(self, offset: int, limit: int, metadata_filter: dict[str, Any] | None,
-                       search: str | None = None, include_counts: bool = False) -> Op[UserList]:
+                       search: str | None = None, include_counts: bool = False) -> Op[UserList[_UserBase]]:
         params: dict[str, Any] = {"offset": offset, "limit": limit}
         if metadata_filter is not None:
             params["metadata_filter"] = json.dumps(metadata_filter)
@@ -162,12 +169,13 @@ class _ClientBase:
         return self._runner.run(self._list_users_op(offset, limit, metadata_filter, search, include_counts))
 
     def list_users_chunked(self, chunk_size: int = 100,
-                           metadata_filter: dict[str, Any] | None = None) -> Iterator[Any] | AsyncIterator[Any]:
+                           metadata_filter: dict[str, Any] | None = None,
+                           ) -> Annotated[Any, "Iterator[list[_UserBase]] | AsyncIterator[list[_UserBase]]"]:
         """Every user, as successive lists of at most ``chunk_size`` (Zep's ``list_chunked``)."""
         return self._runner.pages(lambda offset: self._list_users_op(offset, chunk_size, metadata_filter))
 
 
-class RecallrAI(_ClientBase):
+class RecallrAI(RecallrAISurface, _ClientBase):
     """The sync client. ``RecallrAI(api_key, project_id, base_url)`` for a server, ``RecallrAI.embedded()`` for none."""
 
     _user_cls = User
@@ -204,7 +212,7 @@ class RecallrAI(_ClientBase):
         self.close()
 
 
-class AsyncRecallrAI(_ClientBase):
+class AsyncRecallrAI(AsyncRecallrAISurface, _ClientBase):
     """The async client: same methods as ``RecallrAI``, awaited."""
 
     _user_cls = AsyncUser

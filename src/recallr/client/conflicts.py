@@ -9,6 +9,7 @@ from urllib.parse import quote
 from ..exceptions import MergeConflictAlreadyResolvedError
 from ..types import MergeConflictStatus
 from ._calls import Call, Op
+from ._surface import AsyncMergeConflictSurface, MergeConflictSurface
 from .memory_models import MergeConflictAnswer, MergeConflictModel
 
 
@@ -62,9 +63,9 @@ class _MergeConflictBase:
         return f"MergeConflict(id='{self.conflict_id}', status='{self.status.value}', user_id='{self.user_id}')"
 
 
-class MergeConflict(_MergeConflictBase):
+class MergeConflict(MergeConflictSurface, _MergeConflictBase):
     """A merge conflict of the sync client."""
 
 
-class AsyncMergeConflict(_MergeConflictBase):
+class AsyncMergeConflict(AsyncMergeConflictSurface, _MergeConflictBase):
     """A merge conflict of the async client (methods return coroutines)."""

@@ -92,7 +92,7 @@ class _SyncASGITransport(httpx.BaseTransport):
             loop = asyncio.new_event_loop()
             self._local.loop = loop
             self._loops.append(loop)
-        return loop  # type: ignore[no-any-return]
+        return loop
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = request.read()

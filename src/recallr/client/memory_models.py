@@ -1,64 +1,20 @@
-"""Result types for memories, merge conflicts and categories (official SDK shapes, plus ``sources``)."""
+"""Result types for memories, merge conflicts and categories (official SDK shapes, plus ``sources``).
+
+The models themselves are the wire format's (``recallr.wire``), shared with the server; here are the SDK's pages.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from typing import TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from ..types import MergeConflictStatus
+from ..wire import *  # noqa: F403 - the SDK's result types are the wire models
+from ..wire import UserMemoryItem
+from ..wire import __all__ as _wire_names
 from .models import Page
 
+__all__ = [*_wire_names, "MergeConflictList", "UserMemoriesList"]
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-
-class MemorySource(_Frozen):
-    """A message a memory came from (Recallr extension)."""
-
-    session_id: str
-    message_index: int
-
-
-class MemoryVersionInfo(_Frozen):
-    memory_id: str
-    version_number: int
-    content: str
-    event_date_start: datetime
-    event_date_end: datetime
-    created_at: datetime
-    expired_at: datetime
-    expiration_reason: str
-    merge_conflict_id: str | None = None
-
-
-class MemoryRelationship(_Frozen):
-    memory_id: str
-    content: str
-
-
-class UserMemoryItem(_Frozen):
-    """A memory: its current (or requested) version, versions, connections and provenance."""
-
-    memory_id: str
-    categories: list[str]
-    content: str
-    event_date_start: datetime
-    event_date_end: datetime
-    created_at: datetime
-    version_number: int
-    total_versions: int
-    has_previous_versions: bool
-    previous_versions: list[MemoryVersionInfo] | None = None
-    connected_memories: list[MemoryRelationship] | None = None
-    merge_conflict_in_progress: bool
-    merge_conflict_id: str | None = None
-    expired_at: datetime | None = None
-    expiration_reason: str | None = None
-    session_id: str
-    sources: list[MemorySource] = Field(default_factory=list)
+T = TypeVar("T")
 
 
 class UserMemoriesList(Page[UserMemoryItem]):
@@ -69,95 +25,9 @@ class UserMemoriesList(Page[UserMemoryItem]):
         return self._items
 
 
-class MergeConflictConflictingMemory(_Frozen):
-    memory_id: str
-    content: str
-    reason: str
-    event_date_start: datetime
-    event_date_end: datetime
-    created_at: datetime
-
-
-class MergeConflictNewMemory(_Frozen):
-    memory_id: str
-    content: str
-    event_date_start: datetime
-    event_date_end: datetime
-    created_at: datetime
-
-
-class MergeConflictQuestion(_Frozen):
-    question: str
-    options: list[str]
-
-
-class MergeConflictAnswer(_Frozen):
-    """An answer to one clarifying question: ``answer`` must be one of its ``options``."""
-
-    question: str
-    answer: str
-    message: str | None = None
-
-
-class MergeConflictModel(_Frozen):
-    id: str
-    project_user_session_id: str
-    proposed_memory_content: str | None = None
-    new_memories: list[MergeConflictNewMemory] | None = None
-    conflicting_memories: list[MergeConflictConflictingMemory]
-    clarifying_questions: list[MergeConflictQuestion]
-    status: MergeConflictStatus
-    resolution_data: dict[str, Any] | None = None
-    created_at: datetime
-    resolved_at: datetime | None = None
-
-
-class MergeConflictList(Page[Any]):
+class MergeConflictList(Page[T]):
     """A page of merge conflicts: ``conflicts``, ``total``, ``has_more``."""
 
     @property
-    def conflicts(self) -> list[Any]:
+    def conflicts(self) -> list[T]:
         return self._items
-
-
-class Category(_Frozen):
-    """A memory category of the project."""
-
-    name: str
-    description: str
-
-
-class ProjectSettings(_Frozen):
-    project_id: str
-    name: str
-    merge_conflicts_enabled: bool
-
-
-class QueryDateRangeFilter(_Frozen):
-    filter_type: str
-    start_date: datetime
-    end_date: datetime
-
-
-class ContextMetadata(_Frozen):
-    """What a context was built from (ids and queries only with ``include_metadata_ids=True``)."""
-
-    memory_ids: list[str] | None = None
-    session_ids: list[str] | None = None
-    agent_reasoning: str | None = None
-    vector_search_queries: list[str] | None = None
-    keywords: list[str] | None = None
-    session_summaries_search_queries: list[str] | None = None
-    date_range_filters: list[QueryDateRangeFilter] | None = None
-    recall_strategy_used: str | None = None
-    sources: list[MemorySource] | None = Field(None, description="Recallr extension: every message drawn on.")
-
-
-class ContextResponse(_Frozen):
-    """A context (``is_final``) or, when streaming, a status update."""
-
-    is_final: bool = False
-    status_update_message: str | None = None
-    error_message: str | None = None
-    context: str | None = None
-    metadata: ContextMetadata | None = None

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from ..types import MessageRole
+from ..wire import Message
 
 T = TypeVar("T")
 
@@ -41,18 +38,6 @@ class HasMore:
         return repr(self.value)
 
 
-class Message(BaseModel):
-    """A message: ``role``, ``content``, ``timestamp`` (UTC), its ``session_id`` and ``message_index``."""
-
-    model_config = ConfigDict(frozen=True)
-
-    role: MessageRole
-    content: str
-    timestamp: datetime
-    session_id: str | None = None
-    message_index: int | None = Field(None, description="0-based position in its session.")
-
-
 UserMessage = Message
 
 
@@ -76,19 +61,19 @@ class Page(Generic[T]):
         return len(self._items)
 
 
-class UserList(Page[Any]):
+class UserList(Page[T]):
     """A page of users: ``users``, ``total``, ``has_more``."""
 
     @property
-    def users(self) -> list[Any]:
+    def users(self) -> list[T]:
         return self._items
 
 
-class SessionList(Page[Any]):
+class SessionList(Page[T]):
     """A page of sessions: ``sessions``, ``total``, ``has_more``."""
 
     @property
-    def sessions(self) -> list[Any]:
+    def sessions(self) -> list[T]:
         return self._items
 
 

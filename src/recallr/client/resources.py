@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from ..exceptions import TimeoutError as RecallrTimeoutError
 from ..types import MergeConflictStatus, MessageRole, RecallStrategy, SessionStatus
 from ._calls import Call, Destination, Op, Sleep
+from .conflicts import _MergeConflictBase
 from .memory_models import ContextResponse, MergeConflictList, UserMemoriesList, UserMemoryItem
 from .models import Message, SessionList, SessionMessagesList, UserMessagesList, page_of
 
@@ -140,7 +141,8 @@ class _SessionBase(_Resource):
                            min_top_k: int = 15, max_top_k: int = 50, memories_threshold: float = 0.6,
                            summaries_threshold: float = 0.5, last_n_messages: int | None = None,
                            last_n_summaries: int | None = None, timezone: str | None = None,
-                           include_system_prompt: bool = True, include_metadata_ids: bool = False) -> Any:
+                           include_system_prompt: bool = True, include_metadata_ids: bool = False,
+                           ) -> Annotated[Any, "Iterator[ContextResponse] | AsyncIterator[ContextResponse]"]:
         """Like ``get_context``, as status events then the final one (``is_final``); an (async) iterator."""
         call = self._context_call(recall_strategy, min_top_k, max_top_k, memories_threshold, summaries_threshold,
                                   last_n_messages, last_n_summaries, timezone, include_system_prompt,
@@ -190,7 +192,7 @@ class _UserBase(_Resource):
     """A user: update, refresh, delete; create, get and list sessions; the last messages."""
 
     _session_cls: type[_SessionBase]
-    _conflict_cls: type[Any]
+    _conflict_cls: type[_MergeConflictBase]
 
     def __init__(self, runner: Any, data: dict[str, Any]) -> None:
         self._runner = runner
@@ -223,15 +225,15 @@ class _UserBase(_Resource):
     def _delete_op(self) -> Op[None]:
         yield Call("DELETE", self._path, ok=(204,))
 
-    def _create_session_op(self, body: dict[str, Any]) -> Op[Any]:
+    def _create_session_op(self, body: dict[str, Any]) -> Op[_SessionBase]:
         response = yield Call("POST", f"{self._path}/sessions", json=body, ok=(201,))
         return self._session_cls(self._runner, self.user_id, response.json())
 
-    def _get_session_op(self, session_id: str) -> Op[Any]:
+    def _get_session_op(self, session_id: str) -> Op[_SessionBase]:
         response = yield Call("GET", f"{self._path}/sessions/{_q(session_id)}")
         return self._session_cls(self._runner, self.user_id, response.json())
 
-    def _list_sessions_op(self, params: dict[str, Any], offset: int) -> Op[SessionList]:
+    def _list_sessions_op(self, params: dict[str, Any], offset: int) -> Op[SessionList[_SessionBase]]:
         response = yield Call("GET", f"{self._path}/sessions", params=params)
         data = response.json()
         items = [self._session_cls(self._runner, self.user_id, s) for s in data["sessions"]]
@@ -255,13 +257,13 @@ class _UserBase(_Resource):
         yield Call("DELETE", f"{self._path}/memory/{_q(memory_id)}",
                    params={"delete_previous_versions": delete_previous_versions}, ok=(204,))
 
-    def _conflicts_op(self, params: dict[str, Any], offset: int) -> Op[MergeConflictList]:
+    def _conflicts_op(self, params: dict[str, Any], offset: int) -> Op[MergeConflictList[_MergeConflictBase]]:
         response = yield Call("GET", f"{self._path}/merge-conflicts", params=params)
         data = response.json()
         items = [self._conflict_cls(self._runner, self.user_id, c) for c in data["conflicts"]]
         return page_of(MergeConflictList, data, "conflicts", items, offset)
 
-    def _conflict_op(self, conflict_id: str) -> Op[Any]:
+    def _conflict_op(self, conflict_id: str) -> Op[_MergeConflictBase]:
         response = yield Call("GET", f"{self._path}/merge-conflicts/{_q(conflict_id)}")
         return self._conflict_cls(self._runner, self.user_id, response.json())
 
@@ -350,7 +352,7 @@ class _UserBase(_Resource):
             params["status_filter"] = [SessionStatus(s).value for s in status_filter]
         return self._run(self._list_sessions_op(params, offset))
 
-    def export(self, destination: Destination = None) -> Any:
+    def export(self, destination: Destination = None) -> Annotated[Any, "bytes | int"]:
         """The user's archive (JSON Lines, the format of ``recallr export``), streamed from the server.
 
         ``destination`` is a file path (written, or removed if the download fails) or a binary file object: the

@@ -55,7 +55,7 @@ class Console:
 
 
 def console_of(request: Request) -> Console:
-    return request.app.state.console  # type: ignore[no-any-return]
+    return request.app.state.console
 
 
 def render(request: Request, template: str, *, status: int = 200, account: Account | None = None,

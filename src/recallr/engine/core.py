@@ -19,6 +19,7 @@ from .resources.memories import Memories
 from .resources.projects import Projects
 from .resources.sessions import Sessions
 from .resources.users import Users
+from .telemetry import Relay
 
 
 class Engine:
@@ -47,6 +48,7 @@ class Engine:
         except BaseException:
             self.db.close()  # nobody else can: the caller never gets this engine
             raise
+        self.telemetry = Relay()  # an observer (recallr.metrics) is attached from outside; default: none
         self._embedder = embedder
         self._embedder_lock = threading.Lock()
         self.work_available = threading.Event()
@@ -57,7 +59,7 @@ class Engine:
         self.conflicts = MergeConflicts(self.db, on_queued=self.work_available.set)
         self.categories = Categories(self.db)
         self.recall = Recall(self.db, lambda: self.embedder, planner=self.adapters.planner,
-                             ef_search=self.settings.ann_ef_search)
+                             ef_search=self.settings.ann_ef_search, telemetry=self.telemetry)
         self.vector_indexes = VectorIndexes(self.db, min_rows=self.settings.ann_min_memories)
 
     @property
@@ -82,7 +84,7 @@ class Engine:
     def worker(self, owner: str | None = None) -> Worker:
         return Worker(self.db, self.settings, self.pipeline(), wake=self.work_available, owner=owner,
                       embedder=lambda: self.embedder, resolver=self.adapters.resolve,
-                      vector_indexes=self.vector_indexes)
+                      vector_indexes=self.vector_indexes, telemetry=self.telemetry)
 
     def close(self) -> None:
         self.adapters.close()

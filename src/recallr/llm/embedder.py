@@ -67,4 +67,4 @@ class EndpointEmbedder:
         if out.shape[1] != self.dim:
             raise ConfigurationError(f"Embedding model {self.model} changed width: {out.shape[1]}, not {self.dim}")
         norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.maximum(norms, 1e-12)  # type: ignore[no-any-return]
+        return out / np.maximum(norms, 1e-12)

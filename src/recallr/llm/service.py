@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
@@ -70,6 +71,7 @@ class LLMService:
         self.limiter = threading.BoundedSemaphore(settings.llm_max_concurrency)
         self.formats = FormatMemory()
         self.embedding_tokens = 0
+        self.on_usage: Callable[[dict[str, dict[str, int]]], None] = lambda counts: None  # set by the Engine
         self._endpoints: dict[tuple[str | None, str | None], Endpoint] = {}
         self._configs: dict[str, tuple[float, EffectiveLLM]] = {}
         self._usage: dict[tuple[str, str], dict[str, dict[str, int]]] = {}
@@ -232,6 +234,7 @@ class LLMService:
                label: str | None = None) -> None:
         """Add a meter's counts to the project's and session's usage (written now, or within a few seconds)."""
         counts = meter.drain()
+        self.on_usage(counts)  # metrics (recallr.engine.telemetry); a no-op unless an observer is attached
         if counts and label is not None:
             total = Usage()
             for task_counts in counts.values():

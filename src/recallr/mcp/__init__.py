@@ -7,7 +7,8 @@ operations (``AsyncRecallrAI``), so nothing of the API's logic is written twice:
 - streamable HTTP at ``/mcp`` on ``recallr serve``: the caller's own key, checked like every API request,
   and the served app called in-process with it.
 
-The ``mcp`` package is optional (``pip install 'recallr[mcp]'``); it is imported only when MCP is used.
+The ``mcp`` package is optional (``pip install 'mcp>=2.3,<3'``, the ``mcp`` extra of recallr-memory); it is
+imported only when MCP is used.
 
 Example::
 
@@ -17,4 +18,4 @@ Example::
 from __future__ import annotations
 
 #: What to install when the ``mcp`` package is missing.
-INSTALL_HINT = "MCP needs the optional 'mcp' package: pip install 'recallr[mcp]'"
+INSTALL_HINT = "MCP needs the optional 'mcp' package (the mcp extra of recallr-memory): pip install 'mcp>=2.3,<3'"

@@ -10,6 +10,7 @@ from ..bootstrap import Engine
 from ..console import install_console
 from .errors import install_error_handlers
 from .guard import RequestGuard
+from .observe import observe
 from .openapi import document
 from .query_arrays import BracketedArrayParams
 from .routes import context, export, llm, memories, project, sessions, system, users
@@ -33,7 +34,8 @@ def create_app(engine: Engine, *, fixed_project_id: str | None = None) -> FastAP
     app.state.fixed_project_id = fixed_project_id
     install_error_handlers(app)
     app.add_middleware(BracketedArrayParams)  # the Node SDK's ``status_filter[]=...`` read as ``status_filter=...``
-    # Outermost: authentication, body limits and the JSON checks run before anything reads the body (guard.py).
+    # Before the routes: authentication, body limits and the JSON checks run before anything reads the body
+    # (guard.py); only observe()'s header-reading middleware, added last, sits outside it.
     app.add_middleware(RequestGuard, engine=engine, fixed_project_id=fixed_project_id, router=app.router)
     app.include_router(users.router, prefix="/api/v1")
     app.include_router(export.router, prefix="/api/v1")
@@ -51,4 +53,5 @@ def create_app(engine: Engine, *, fixed_project_id: str | None = None) -> FastAP
         app.router.add_route("/mcp", app.state.mcp, methods=["POST"], include_in_schema=False)
     install_console(app, engine, fixed_project_id=fixed_project_id)  # /console unless RECALLR_CONSOLE=false
     document(app, engine.settings)
+    observe(app)  # last: its middleware (request ids, metrics, access logs) must be the outermost
     return app

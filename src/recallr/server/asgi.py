@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from ..bootstrap import Engine
+from ..metrics import serve_separately
 from ..settings import Settings
 from .app import create_app
 
@@ -24,9 +25,13 @@ def build(settings: Settings | None = None) -> FastAPI:
     engine = Engine(settings)
     app = create_app(engine)
     worker = engine.worker() if settings.run_worker else None
+    # The separate metrics port: served here by a single process; `recallr serve --workers N` serves it from the
+    # parent process instead (one port cannot be bound by N processes).
+    separate = app.state.metrics_registry is not None and settings.metrics_port is not None and settings.workers == 1
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        stop_metrics = serve_separately(settings, app.state.metrics_registry) if separate else None
         if worker is not None:
             worker.start()
         try:
@@ -35,6 +40,8 @@ def build(settings: Settings | None = None) -> FastAPI:
             await app.state.mcp.aclose()
             if worker is not None:
                 worker.stop()
+            if stop_metrics is not None:
+                stop_metrics()
             engine.close()
 
     app.router.lifespan_context = lifespan

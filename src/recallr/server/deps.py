@@ -45,7 +45,7 @@ PROJECT_ID_HEADER = APIKeyHeader(name="X-Recallr-Project-Id", scheme_name="Proje
 
 
 async def get_engine(request: Request) -> Engine:
-    return request.app.state.engine  # type: ignore[no-any-return]
+    return request.app.state.engine
 
 
 async def get_blocking(request: Request) -> Blocking:

@@ -3,8 +3,9 @@
 Rows travel as dicts of JSON-ready values: integers (timestamps are epoch microseconds, as stored), text (JSON
 columns stay the text they are stored as), None, booleans (``true``/``false`` on both backends) and embeddings
 as base64 text of their float32 bytes. What each backend derives from them is rebuilt on write, never carried:
-full-text index rows, pgvector columns, the ``message_vectors`` row of an indexed message (it travels inside its
-message, as ``embedding``) and per-user vector indexes (the worker builds them again).
+full-text index rows, pgvector columns, memories' ``memory_categories`` rows, the ``message_vectors`` row of an
+indexed message (it travels inside its message, as ``embedding``) and per-user vector indexes (the worker builds
+them again).
 
 Reads page through each table by its primary key (``LIMIT`` batches), so memory stays bounded by the batch size
 whatever the table's size. Writes check each batch's keys against the rows already there first.
@@ -30,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..exceptions import ArchiveConflictError, ArchiveError
+from . import memories
 from .database import Tx, now_us
 
 OnConflict = Literal["fail", "skip", "replace"]
@@ -296,6 +298,8 @@ def _insert(tx: Tx, table: Table, rows: Sequence[dict[str, Any]]) -> None:
         tx.dialect.index_text(tx, table.name, [(r["id"], r["content"]) for r in rows])
     if table.name == "memories":
         _set_vectors(tx, "memories", [(r["id"], r["embedding"]) for r in rows], key="id")
+        memories.index_categories(tx, [(r["id"], r["user_id"], r["categories"], r["created_at"], r["expired_at"])
+                                       for r in rows])
 
 
 def _set_vectors(tx: Tx, table: str, rows: Sequence[tuple[Any, bytes | None]], *, key: str) -> None:

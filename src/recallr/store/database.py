@@ -68,6 +68,13 @@ class Database:
         self._local = threading.local()
         self._connections: list[tuple[Any, threading.Thread]] = []  # every open connection and its thread
         self._lock = threading.Lock()
+        self._in_use = 0  # transactions open now, over all threads (metrics: database pool use)
+
+    def stats(self) -> tuple[int, int]:
+        """``(open, in_use)``: this process's open connections (one per thread that used the database), and how
+        many of them are inside a transaction right now."""
+        with self._lock:
+            return len(self._connections), self._in_use
 
     def _connection(self) -> tuple[Any, bool]:
         """This thread's connection, and whether it was opened just now."""
@@ -115,6 +122,8 @@ class Database:
     def transaction(self, *, write: bool) -> Iterator[Tx]:
         conn = self._begin(write=write)
         ok = False
+        with self._lock:
+            self._in_use += 1
         try:
             yield Tx(conn, self.dialect)
             ok = True
@@ -122,6 +131,8 @@ class Database:
             self._raise_unavailable(error)
             raise
         finally:
+            with self._lock:
+                self._in_use -= 1
             try:
                 self.dialect.end(conn, write=write, commit=ok)
             except Exception as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -66,10 +67,38 @@ def insert(tx: Tx, memory: MemoryRecord, sources: Iterable[Source]) -> None:
          memory.negated, to_us(memory.event_date_start), to_us(memory.event_date_end), to_us(memory.created_at),
          None if memory.embedding is None else np.asarray(memory.embedding, np.float32).tobytes()],
     )
+    # A new version is current (expired_at NULL), here as in memories.
+    index_categories(tx, [(memory.id, memory.user_id, memory.categories, to_us(memory.created_at), None)])
     add_sources(tx, memory.id, sources)
     tx.dialect.index_text(tx, "memories", [(memory.id, memory.content)])
     if memory.embedding is not None:
         tx.dialect.set_vectors(tx, "memories", [(memory.id, memory.embedding)])
+
+
+def index_categories(tx: Tx, rows: Iterable[tuple[str, str, Any, int, int | None]]) -> None:
+    """Record memories' categories where a category filter finds them (every write of a memory row calls this):
+    ``(memory id, user id, categories, created_at, expired_at)``, categories as a list or its JSON text; only
+    the strings of a list count, as in a filter on the JSON itself."""
+    tx.executemany(
+        "INSERT INTO memory_categories (memory_id, user_id, category, created_at, expired_at) VALUES (?, ?, ?, ?, ?)",
+        [(memory_id, user_id, name, created_at, expired_at)
+         for memory_id, user_id, categories, created_at, expired_at in rows
+         for name in _category_names(categories)])
+
+
+def _category_names(categories: Any) -> list[str]:
+    if isinstance(categories, str):
+        try:  # NaN and Infinity are no JSON: such a text gives no category (as in migration 0013)
+            categories = json.loads(categories, parse_constant=_not_json)
+        except ValueError:
+            return []
+    if not isinstance(categories, list):
+        return []
+    return list(dict.fromkeys(c for c in categories if isinstance(c, str)))
+
+
+def _not_json(token: str) -> Any:
+    raise ValueError(token)
 
 
 def add_sources(tx: Tx, memory_id: str, sources: Iterable[Source]) -> None:
@@ -83,6 +112,7 @@ def add_sources(tx: Tx, memory_id: str, sources: Iterable[Source]) -> None:
 def expire(tx: Tx, memory_id: str, *, reason: str, when: datetime, conflict_id: str | None = None) -> None:
     tx.execute("UPDATE memories SET expired_at = ?, expiration_reason = ?, merge_conflict_id = ?, "
                "merge_conflict_in_progress = FALSE WHERE id = ?", [to_us(when), reason, conflict_id, memory_id])
+    tx.execute("UPDATE memory_categories SET expired_at = ? WHERE memory_id = ?", [to_us(when), memory_id])
 
 
 def set_conflict_flag(tx: Tx, memory_ids: Sequence[str], flag: bool) -> None:
@@ -131,10 +161,17 @@ def sources(tx: Tx, memory_ids: Sequence[str]) -> dict[str, list[Source]]:
 def page_current(tx: Tx, user_id: str, *, offset: int, limit: int, categories: Sequence[str] | None,
                  session_ids: Sequence[str] | None,
                  session_metadata: dict[str, Any] | None) -> tuple[list[MemoryRecord], int]:
+    """A page of the user's current memories, newest first, and how many match in all. ``categories`` keeps those
+    with any of them; ``session_ids`` those formed in one of them; ``session_metadata`` those whose session's
+    metadata holds every key/value of it."""
+    names = list(dict.fromkeys(categories or ()))
+    if names and not session_ids and not session_metadata:
+        return _page_by_category(tx, user_id, names, offset=offset, limit=limit)
     where, params = "m.user_id = ? AND m.expired_at IS NULL", [user_id]
-    if categories:
-        clause, extra = tx.dialect.json_array_overlaps("m.categories", categories)
-        where, params = f"{where} AND {clause}", [*params, *extra]
+    if names:  # with another filter, which selects fewer memories than a category usually does
+        where += (" AND EXISTS (SELECT 1 FROM memory_categories c WHERE c.memory_id = m.id "
+                  f"AND c.category IN ({', '.join('?' for _ in names)}))")
+        params = [*params, *names]
     if session_ids:
         where += f" AND m.session_id IN ({', '.join('?' for _ in session_ids)})"
         params = [*params, *session_ids]
@@ -145,12 +182,33 @@ def page_current(tx: Tx, user_id: str, *, offset: int, limit: int, categories: S
     joined = "JOIN sessions s ON s.id = m.session_id " if session_metadata else ""
     base = f"FROM memories m {joined}WHERE {where}"
     total = tx.scalar(f"SELECT COUNT(*) {base}", params)
-    # Page the ids first, then read those rows whole: sorting full rows (embeddings included) past a deep offset
-    # costs three times as much.
-    order = "ORDER BY m.created_at DESC, m.id"
-    rows = tx.all(f"SELECT m.* FROM memories m WHERE m.id IN (SELECT m.id {base} {order} LIMIT ? OFFSET ?) {order}",
-                  [*params, limit, offset])
-    return [MemoryRecord.from_row(r) for r in rows], int(total)
+    # Page the ids first (the memories_current_page index holds the whole order, so a deep offset skips index
+    # entries, not rows), then read those rows whole.
+    page = f"SELECT m.id {base} ORDER BY m.created_at DESC, m.id LIMIT ? OFFSET ?"
+    return _rows_in_order(tx, page, [*params, limit, offset]), int(total)
+
+
+def _page_by_category(tx: Tx, user_id: str, names: list[str], *, offset: int,
+                      limit: int) -> tuple[list[MemoryRecord], int]:
+    """The category-filtered page from the memory_categories index alone: no memory's JSON is read."""
+    where = (f"c.user_id = ? AND c.expired_at IS NULL AND c.category IN ({', '.join('?' for _ in names)})")
+    params: list[Any] = [user_id, *names]
+    if len(names) == 1:  # a memory holds a category once: no duplicates to remove
+        total = tx.scalar(f"SELECT COUNT(*) FROM memory_categories c WHERE {where}", params)
+        page = (f"SELECT c.memory_id FROM memory_categories c WHERE {where} "
+                "ORDER BY c.created_at DESC, c.memory_id LIMIT ? OFFSET ?")
+    else:
+        total = tx.scalar(f"SELECT COUNT(DISTINCT c.memory_id) FROM memory_categories c WHERE {where}", params)
+        page = (f"SELECT p.memory_id FROM (SELECT DISTINCT c.created_at, c.memory_id FROM memory_categories c "
+                f"WHERE {where} ORDER BY c.created_at DESC, c.memory_id LIMIT ? OFFSET ?) p")
+    return _rows_in_order(tx, page, [*params, limit, offset]), int(total)
+
+
+def _rows_in_order(tx: Tx, page: str, params: Sequence[Any]) -> list[MemoryRecord]:
+    """The memories whose ids ``page`` selects, newest first: sorting ids alone past a deep offset costs a third
+    of sorting whole rows (embeddings included)."""
+    rows = tx.all(f"SELECT m.* FROM memories m WHERE m.id IN ({page}) ORDER BY m.created_at DESC, m.id", params)
+    return [MemoryRecord.from_row(r) for r in rows]
 
 
 def delete_versions(tx: Tx, memory_ids: Sequence[str]) -> None:
@@ -161,6 +219,7 @@ def reinstate(tx: Tx, memory_id: str) -> None:
     """Make a version current again (its successor was deleted)."""
     tx.execute("UPDATE memories SET expired_at = NULL, expiration_reason = NULL, merge_conflict_id = NULL "
                "WHERE id = ?", [memory_id])
+    tx.execute("UPDATE memory_categories SET expired_at = NULL WHERE memory_id = ?", [memory_id])
 
 
 def connect(tx: Tx, user_id: str, pairs: Iterable[tuple[str, str, str]]) -> None:

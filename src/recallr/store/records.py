@@ -43,7 +43,7 @@ def load_metadata(text: str | None) -> dict[str, Any]:
         return {}
     if not isinstance(value, dict):
         return {}
-    return value if _is_clean(value) else _cleaned(value, 1)  # type: ignore[no-any-return]
+    return value if _is_clean(value) else _cleaned(value, 1)
 
 
 def _is_clean(value: Any) -> bool:
@@ -149,6 +149,24 @@ class SessionRecord:
             to_dt(row["created_at"]), row["clock_offset"], to_dt(row["last_activity_at"]),  # type: ignore[arg-type]
             to_dt(row["processed_at"]), row["attempts"], row["error"], row["message_count"],
         )
+
+    def clock_us(self, real_us: int) -> int:
+        """The session's clock at the real instant ``real_us`` (epoch microseconds): its custom start plus the real
+        time elapsed since, so imported history keeps its dates. The one place a session's "now" is computed."""
+        return session_clock_us(self.clock_offset_us, real_us)
+
+    def clock(self, real_us: int) -> datetime:
+        """``clock_us`` as an aware UTC datetime."""
+        return to_dt(self.clock_us(real_us))  # type: ignore[return-value]
+
+
+def session_clock_us(clock_offset_us: int, real_us: int) -> int:
+    """A session's clock at the real instant ``real_us``, from the offset its custom start set (0 if none).
+
+    >>> session_clock_us(-1_000_000, 5_000_000)
+    4000000
+    """
+    return real_us + clock_offset_us
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .database import Tx, now_us
+from .leases import SESSIONS
 from .records import SessionRecord, dump_json
 
 
@@ -77,50 +78,11 @@ def queue_idle_sessions(tx: Tx, *, min_seconds: int) -> int:
     return int(cur.rowcount or 0)
 
 
-def has_claimable(tx: Tx) -> bool:
-    return tx.scalar(
-        "SELECT 1 FROM sessions WHERE status = 'processing' AND (lease_expires_at IS NULL OR lease_expires_at < ?) "
-        "LIMIT 1",
-        [now_us()],
-    ) is not None
-
-
 def claim_session(tx: Tx, *, owner: str, lease_seconds: float,
                   max_crashes: int = 10) -> SessionRecord | None:
-    """Lease one queued session whose previous lease (if any) has expired.
-
-    A claim counts an attempt in ``attempts`` at once. If the previous lease ran out with no outcome recorded,
-    its worker vanished (killed, out of memory, restarted): that attempt moves from ``attempts`` to ``crashes``,
-    so restarts never bring a healthy session closer to ``failed``; sessions that have used up ``max_crashes``
-    become ``failed`` instead of being claimed again (``fail_crashed``), so a session that kills its worker every
-    time is not retried forever. An attempt cut short by a database outage or a clean stop is given back with
-    ``release_lease`` and counts as neither.
-    """
-    fail_crashed(tx, max_crashes=max_crashes)
-    now = now_us()
-    row = tx.one(
-        "SELECT id FROM sessions WHERE status = 'processing' AND (lease_expires_at IS NULL OR lease_expires_at < ?) "
-        f"ORDER BY queued_at, id LIMIT 1{tx.dialect.skip_locked}",
-        [now],
-    )
-    if row is None:
-        return None
-    # lease_owner is still set only if the last attempt vanished: it is not counted twice (attempts - 1 + 1).
-    tx.execute(
-        "UPDATE sessions SET attempts = CASE WHEN lease_owner IS NULL THEN attempts + 1 ELSE attempts END, "
-        "crashes = CASE WHEN lease_owner IS NULL THEN crashes ELSE crashes + 1 END, "
-        "lease_owner = ?, lease_expires_at = ? WHERE id = ?",
-        [owner, now + int(lease_seconds * 1_000_000), row["id"]],
-    )
-    return get_session_by_id(tx, row["id"])
-
-
-def owns_lease(tx: Tx, session_id: str, owner: str) -> bool:
-    """Whether ``owner`` still holds the lease; if so the row stays locked until ``tx`` ends, so another worker
-    cannot claim the session (its lease having expired meanwhile) while this one writes the results."""
-    cur = tx.execute("UPDATE sessions SET lease_owner = lease_owner WHERE id = ? AND lease_owner = ? "
-                     "AND status = 'processing'", [session_id, owner])
-    return bool(cur.rowcount)
+    """Lease one queued session whose previous lease (if any) has expired (see ``leases.LeaseQueue.claim``)."""
+    session_id = QUEUE.claim(tx, owner=owner, lease_seconds=lease_seconds, max_crashes=max_crashes)
+    return None if session_id is None else get_session_by_id(tx, session_id)
 
 
 def finish_session(tx: Tx, session_id: str, owner: str) -> bool:
@@ -132,55 +94,23 @@ def finish_session(tx: Tx, session_id: str, owner: str) -> bool:
     return bool(cur.rowcount)
 
 
-def renew_lease(tx: Tx, session_id: str, owner: str, *, lease_seconds: float) -> bool:
-    """Extend ``owner``'s lease to ``lease_seconds`` from now; False if it is no longer ``owner``'s to extend."""
-    cur = tx.execute(
-        "UPDATE sessions SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status = 'processing'",
-        [now_us() + int(lease_seconds * 1_000_000), session_id, owner],
-    )
-    return bool(cur.rowcount)
+#: The lease queue of sessions waiting to be processed (has_claimable, owns, renew, release, fail, fail_crashed).
+QUEUE = SESSIONS
+owns_lease = QUEUE.owns
+renew_lease = QUEUE.renew
 
 
-def release_lease(tx: Tx, session_id: str, owner: str) -> bool:
-    """Give a claimed session back, unprocessed, without counting the attempt its claim counted.
-
-    For attempts the database cut short: an outage says nothing about the session, so it must not bring the
-    session closer to ``failed``. The session is claimable again at once. Only the lease holder can give it back,
-    and only once (the lease is cleared in the same statement), so a give-back retried after a lost commit
-    acknowledgement does nothing. False if the lease was no longer ``owner``'s: another worker claimed the session
-    after the lease ran out, and the cut-short attempt stays counted.
-    """
-    cur = tx.execute(
-        "UPDATE sessions SET lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1 "
-        "WHERE id = ? AND lease_owner = ? AND status = 'processing' AND attempts > 0",
-        [session_id, owner],
-    )
-    return bool(cur.rowcount)
+def count_by_status(tx: Tx) -> dict[str, int]:
+    """How many sessions each status has (one pass over the ``sessions_status`` index)."""
+    return {str(row[0]): int(row[1]) for row in tx.all("SELECT status, COUNT(*) FROM sessions GROUP BY status")}
 
 
-def fail_attempt(tx: Tx, session_id: str, owner: str, *, error: str, max_attempts: int) -> str | None:
-    """Record a failed attempt: retried later, or ``failed`` once attempts are used up. Returns the new status,
-    or None if ``owner`` no longer holds the lease (the attempt is then another worker's to settle)."""
-    row = tx.one("SELECT attempts FROM sessions WHERE id = ? AND lease_owner = ?", [session_id, owner])
-    if row is None:
-        return None
-    status = "failed" if row["attempts"] >= max_attempts else "processing"
-    cur = tx.execute(
-        "UPDATE sessions SET status = ?, error = ?, lease_owner = NULL, lease_expires_at = NULL "
-        "WHERE id = ? AND lease_owner = ?",
-        [status, error[:4000], session_id, owner],
-    )
-    return status if cur.rowcount else None
-
-
-def fail_crashed(tx: Tx, *, max_crashes: int) -> int:
-    """Sessions whose worker vanished for the ``max_crashes``-th time (a lease ran out with no outcome recorded)
-    become ``failed``; returns how many."""
-    cur = tx.execute(
-        "UPDATE sessions SET status = 'failed', lease_owner = NULL, lease_expires_at = NULL, crashes = crashes + 1, "
-        "error = 'its worker stopped during processing ' || CAST(crashes + 1 AS TEXT) || ' times (RECALLR_MAX_CRASHES)'"
-        " WHERE id IN (SELECT id FROM sessions WHERE status = 'processing' AND lease_owner IS NOT NULL "
-        f"AND lease_expires_at < ? AND crashes + 1 >= ?{tx.dialect.skip_locked})",
-        [now_us(), max_crashes],
-    )
-    return int(cur.rowcount or 0)
+def queue_depth(tx: Tx) -> tuple[int, int, int | None]:
+    """``(waiting, in_progress, oldest)``: queued sessions no worker holds, those a worker holds now, and when the
+    longest-waiting one was queued (epoch microseconds; None if none waits)."""
+    now = now_us()
+    waiting = tx.one("SELECT COUNT(*), MIN(queued_at) FROM sessions WHERE status = 'processing' "
+                     "AND (lease_expires_at IS NULL OR lease_expires_at < ?)", [now])
+    held = tx.scalar("SELECT COUNT(*) FROM sessions WHERE status = 'processing' AND lease_expires_at >= ?", [now])
+    assert waiting is not None
+    return int(waiting[0]), int(held or 0), None if waiting[1] is None else int(waiting[1])

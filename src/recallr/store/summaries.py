@@ -30,14 +30,14 @@ class SummaryRecord:
                    None if blob is None else np.frombuffer(blob, dtype=np.float32))
 
 
-def upsert(tx: Tx, summary: SummaryRecord) -> None:
+def upsert(tx: Tx, summary: SummaryRecord, *, created_at_us: int | None = None) -> None:
     tx.execute("DELETE FROM session_summaries WHERE session_id = ?", [summary.session_id])
     tx.execute(
         "INSERT INTO session_summaries (id, session_id, user_id, content, session_date, sources, created_at, "
         "embedding) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [summary.id, summary.session_id, summary.user_id, summary.content, to_us(summary.session_date),
-         dump_json(summary.sources), now_us(),
+         dump_json(summary.sources), now_us() if created_at_us is None else created_at_us,
          None if summary.embedding is None else np.asarray(summary.embedding, np.float32).tobytes()],
     )
     tx.dialect.index_text(tx, "session_summaries", [(summary.id, summary.content)])

@@ -25,7 +25,7 @@ from ...store import conflicts as conflict_store
 from ...store import memories as memory_store
 from ...store import summaries as summary_store
 from ...store.memories import MemoryRecord
-from ...store.records import MessageRecord, to_dt
+from ...store.records import MessageRecord
 from ...store.summaries import SummaryRecord
 from ..processing.pipeline import Output, ProcessingContext
 from .consolidation import OfflineConsolidator, WorkingSet
@@ -117,17 +117,18 @@ class FormMemories:
     def write(self, tx: Tx, ctx: ProcessingContext) -> None:
         prepared = ctx.output(FORMED)
         tx.dialect.lock_user(tx, ctx.user.id)
+        real = now_us()  # one instant for the whole write: memories, expiries, conflicts and summary agree
         plan = self.plan(ctx, prepared.drafts, memory_store.current(tx, ctx.user.id),
-                         consolidator=prepared.consolidator)
+                         consolidator=prepared.consolidator, now=ctx.session.clock(real))
         plan.summary = prepared.summary
-        apply_plan(tx, ctx, plan)
+        apply_plan(tx, ctx, plan, real_us=real)
 
     def plan(self, ctx: ProcessingContext, drafts: list[Draft], current: list[MemoryRecord], *,
-             consolidator: Consolidator | None = None) -> FormationPlan:
-        """Decide, draft by draft, what this session changes (pure: reads nothing, writes nothing)."""
+             consolidator: Consolidator | None = None, now: datetime | None = None) -> FormationPlan:
+        """Decide, draft by draft, what this session changes (pure: reads nothing, writes nothing); ``now`` is the
+        session's clock at the write (by default, at this call)."""
         plan = FormationPlan()
-        now = to_dt(now_us() + ctx.session.clock_offset_us)
-        assert now is not None
+        now = now if now is not None else ctx.session.clock(now_us())
         working = WorkingSet(current)
         enabled = conflicts_enabled(ctx)
         decider = consolidator or self.consolidator
@@ -205,9 +206,11 @@ class FormMemories:
 
 
 
-def apply_plan(tx: Tx, ctx: ProcessingContext, plan: FormationPlan) -> None:
-    now = to_dt(now_us() + ctx.session.clock_offset_us)
-    assert now is not None
+def apply_plan(tx: Tx, ctx: ProcessingContext, plan: FormationPlan, *, real_us: int | None = None) -> None:
+    """Write ``plan``, stamping everything with one instant: ``real_us`` (real time; by default now), which the
+    session's clock turns into the memories' and expiries' time."""
+    real = now_us() if real_us is None else real_us
+    now = ctx.session.clock(real)
     for memory_id, reason in plan.expirations:
         memory_store.expire(tx, memory_id, reason=reason, when=now)
     for memory, sources in plan.new_memories:
@@ -217,9 +220,9 @@ def apply_plan(tx: Tx, ctx: ProcessingContext, plan: FormationPlan) -> None:
     for conflict in plan.conflicts:
         conflict_store.insert(tx, conflict_id=conflict.id, user_id=ctx.user.id, session_id=ctx.session.id,
                               proposed=conflict.proposed.to_json(), conflicting=conflict.conflicting,
-                              questions=conflict.questions, created_at_us=now_us())
+                              questions=conflict.questions, created_at_us=real)
     memory_store.set_conflict_flag(tx, plan.flagged, True)
     memory_store.connect(tx, ctx.user.id, plan.connections)
     if plan.summary is not None:
-        summary_store.upsert(tx, plan.summary)
+        summary_store.upsert(tx, plan.summary, created_at_us=real)
     memory_store.bump_revision(tx, ctx.user.id)

@@ -28,7 +28,7 @@ class Heartbeat:
 
     Example::
 
-        renew = lambda tx: sessions.renew_lease(tx, session_id, owner, lease_seconds=120)
+        renew = lambda tx: leases.SESSIONS.renew(tx, session_id, owner, lease_seconds=120)
         with Heartbeat(db, renew, lease_seconds=120, name=f"session {session_id}"):
             pipeline.prepare(ctx)
     """

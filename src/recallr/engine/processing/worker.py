@@ -7,7 +7,7 @@ The lease is renewed while the work runs (``Heartbeat``), so slow work is not ta
 Attempts are accounted by how they end:
 
 * an error while processing: a failed attempt; the session is retried, and ``failed`` after ``max_attempts``;
-* the database became unavailable: the attempt is given back (``sessions.release_lease``) as soon as the database
+* the database became unavailable: the attempt is given back (``LeaseQueue.release``) as soon as the database
   answers again, so outages never push a session towards ``failed``;
 * the worker is stopping (``stop()``, at the embedded client's exit or ``recallr serve``'s shutdown): the pipeline
   stops before its next stage and the attempt is given back at once; an attempt already writing its results
@@ -27,7 +27,6 @@ import time
 import uuid
 from collections.abc import Callable
 from functools import partial
-from typing import Protocol
 
 from ...embedding import Embedder
 from ...exceptions import ServiceUnavailableError
@@ -39,9 +38,11 @@ from ...store import projects as project_store
 from ...store import sessions as session_store
 from ...store import users as user_store
 from ...store.conflicts import ConflictRecord
+from ...store.leases import LeaseQueue
 from ...store.records import SessionRecord, to_dt
 from ..resources.categories import project_categories
 from ..resources.conflicts import Resolution, apply_resolution
+from ..telemetry import NoTelemetry, Telemetry
 from .heartbeat import Heartbeat
 from .pipeline import Interrupted, Pipeline, ProcessingContext
 from .vector_indexes import VectorIndexes
@@ -49,22 +50,6 @@ from .vector_indexes import VectorIndexes
 log = logging.getLogger("recallr.worker")
 ORPHAN_CHECK_SECONDS = 300.0  # how often a worker drops the vector indexes of deleted users (a catalog query)
 STOP_SECONDS = 30.0  # how long stop() waits for the current attempts to finish or be given back
-
-
-class _LeasedStore(Protocol):
-    """What ``store.sessions`` and ``store.conflicts`` both offer for a leased piece of work."""
-
-    def renew_lease(self, tx: Tx, ident: str, owner: str, /, *, lease_seconds: float) -> bool: ...
-    def release_lease(self, tx: Tx, ident: str, owner: str, /) -> bool: ...
-    def fail_attempt(self, tx: Tx, ident: str, owner: str, /, *, error: str, max_attempts: int) -> str | None: ...
-
-
-def _renew(store: _LeasedStore, ident: str, owner: str, lease_seconds: float, tx: Tx) -> bool:
-    return store.renew_lease(tx, ident, owner, lease_seconds=lease_seconds)
-
-
-def _release(store: _LeasedStore, ident: str, owner: str, tx: Tx) -> bool:
-    return store.release_lease(tx, ident, owner)
 
 
 class Worker:
@@ -81,8 +66,9 @@ class Worker:
                  wake: threading.Event | None = None, owner: str | None = None,
                  embedder: Callable[[], Embedder] | None = None,
                  resolver: Callable[[ConflictRecord], Resolution | None] | None = None,
-                 vector_indexes: VectorIndexes | None = None) -> None:
+                 vector_indexes: VectorIndexes | None = None, telemetry: Telemetry | None = None) -> None:
         self.db = db
+        self.telemetry = telemetry or NoTelemetry()
         self.vector_indexes = vector_indexes  # per-user HNSW indexes (PostgreSQL), kept up after each session
         self.embedder = embedder
         self.resolver = resolver  # reads answers to LLM-written questions (may call the model: outside any lock)
@@ -110,7 +96,7 @@ class Worker:
 
     def claim(self) -> SessionRecord | None:
         with self.db.read() as tx:  # cheap look first: idle workers must not hold the write lock
-            if not session_store.has_claimable(tx):
+            if not session_store.QUEUE.has_claimable(tx):
                 return None
         with self.db.write() as tx:
             return session_store.claim_session(tx, owner=self.owner, lease_seconds=self.settings.lease_seconds,
@@ -128,7 +114,7 @@ class Worker:
         session = self.claim()
         if session is None:
             return False
-        self.attempt(session_store, "session", session.id, lambda: self.process(session))
+        self.attempt(session_store.QUEUE, "session", session.id, lambda: self.process(session))
         if not self._stop.is_set():  # a build can take a while; the next session of the user does it otherwise
             self.index_vectors(session.user_id)
         return True
@@ -147,34 +133,43 @@ class Worker:
             # user, or `recallr vector-indexes`, tries again: a failed build must not stop the worker.
             log.exception("keeping the vector indexes of user %s failed", user_id)
 
-    def attempt(self, store: _LeasedStore, kind: str, ident: str, work: Callable[[], None]) -> None:
-        """Run ``work`` on a claimed session or merge conflict (``store`` is its store module), keeping the lease
-        alive meanwhile. An outage or a stop gives the attempt back; any other error is a failed attempt."""
-        name = f"{kind} {ident}"
-        renew = partial(_renew, store, ident, self.owner, self.settings.lease_seconds)
+    def attempt(self, queue: LeaseQueue, kind: str, ident: str, work: Callable[[], bool]) -> None:
+        """Run ``work`` on a claimed session or merge conflict (``queue`` is its lease queue), keeping the lease
+        alive meanwhile. An outage or a stop gives the attempt back; any other error is a failed attempt. ``work``
+        returns False when it found its lease lost. Each ending is reported to telemetry (``kind``: ``session`` or
+        ``merge_conflict``)."""
+        name = f"{kind.replace('_', ' ')} {ident}"
+        renew = partial(queue.renew, ident=ident, owner=self.owner, lease_seconds=self.settings.lease_seconds)
+        started = time.perf_counter()
         try:
             with Heartbeat(self.db, renew, lease_seconds=self.settings.lease_seconds, name=name):
-                work()
+                done = work()
+            self.telemetry.attempt(kind, "succeeded" if done else "lost", time.perf_counter() - started)
         except ServiceUnavailableError:
+            self.telemetry.attempt(kind, "released", time.perf_counter() - started)
             log.warning("the database became unavailable while working on %s; giving it back", name)
-            self.release_later(name, partial(_release, store, ident, self.owner))
+            self.release_later(name, partial(queue.release, ident=ident, owner=self.owner))
         except Interrupted:
+            self.telemetry.attempt(kind, "released", time.perf_counter() - started)
             with self.db.write() as tx:
-                released = store.release_lease(tx, ident, self.owner)
+                released = queue.release(tx, ident, self.owner)
             log.info("the worker is stopping: %s %s", name, "is queued again" if released else "was lost meanwhile")
         except Exception as error:
+            self.telemetry.attempt(kind, "failed", time.perf_counter() - started, reason=type(error).__name__)
             log.exception("working on %s failed", name)
             with self.db.write() as tx:
-                status = store.fail_attempt(tx, ident, self.owner, error=f"{type(error).__name__}: {error}",
-                                            max_attempts=self.settings.max_attempts)
+                status = queue.fail(tx, ident, self.owner, error=f"{type(error).__name__}: {error}",
+                                    max_attempts=self.settings.max_attempts)
+            if status == "failed" and kind == "session":
+                self.telemetry.sessions_failed(1)
             log.info("%s is now %s", name, status or "another worker's")
 
-    def process(self, session: SessionRecord) -> None:
-        """Run the pipeline over a claimed session and write its results."""
+    def process(self, session: SessionRecord) -> bool:
+        """Run the pipeline over a claimed session and write its results; False if the lease was lost."""
         with self.db.read() as tx:
             user = user_store.get_user_by_id(tx, session.user_id)
             if user is None:
-                return
+                return True  # deleted meanwhile: nothing to do
             project = project_store.get_project(tx, user.project_id)
             messages = message_store.all_messages(tx, session.id)
             categories = project_categories(tx, user.project_id)
@@ -185,36 +180,40 @@ class Worker:
             tx.dialect.lock_user(tx, session.user_id)  # first, so every writer of this user locks in one order
             if not session_store.owns_lease(tx, session.id, self.owner):
                 log.warning("lost the lease on session %s; another worker will finish it", session.id)
-                return
+                return False
             self.pipeline.write(tx, ctx)
             session_store.finish_session(tx, session.id, self.owner)
+        self.telemetry.messages_processed(len(messages))
+        return True
 
     def resolve_one(self) -> bool:
         """Resolve one answered merge conflict, if any is waiting."""
         with self.db.read() as tx:
-            if not conflict_store.has_claimable(tx):
+            if not conflict_store.QUEUE.has_claimable(tx):
                 return False
         with self.db.write() as tx:
             conflict = conflict_store.claim(tx, owner=self.owner, lease_seconds=self.settings.lease_seconds,
                                             max_crashes=self.settings.max_crashes)
         if conflict is None:
             return False
-        self.attempt(conflict_store, "merge conflict", conflict.id, lambda: self.resolve(conflict))
+        self.attempt(conflict_store.QUEUE, "merge_conflict", conflict.id, lambda: self.resolve(conflict))
         return True
 
-    def resolve(self, conflict: ConflictRecord) -> None:
-        """Apply a claimed conflict's answers, unless its lease was lost meanwhile."""
+    def resolve(self, conflict: ConflictRecord) -> bool:
+        """Apply a claimed conflict's answers, unless its lease was lost meanwhile (then False)."""
         resolution = self.resolver(conflict) if self.resolver is not None else None
         content = resolution.content if resolution is not None and resolution.content else \
             conflict.proposed["content"]
         vector = self.embedder().embed([content])[0] if self.embedder else None
         with self.db.write() as tx:
-            if not conflict_store.owns(tx, conflict.id, self.owner):
+            if not conflict_store.QUEUE.owns(tx, conflict.id, self.owner):
                 log.warning("lost the lease on merge conflict %s; another worker will resolve it", conflict.id)
-                return
-            offset = session_store.get_session_by_id(tx, conflict.session_id)
-            clock = offset.clock_offset_us if offset else 0
-            apply_resolution(tx, conflict, to_dt(now_us() + clock), vector, resolution)  # type: ignore[arg-type]
+                return False
+            session = session_store.get_session_by_id(tx, conflict.session_id)
+            real = now_us()
+            now = session.clock(real) if session is not None else to_dt(real)
+            apply_resolution(tx, conflict, now, vector, resolution)  # type: ignore[arg-type]
+        return True
 
     def release_later(self, name: str, release: Callable[[Tx], bool]) -> None:
         """Give back an attempt the database cut short, now if it answers again, else at the start of a later

@@ -58,7 +58,7 @@ def overlapping(corpus: Corpus, span: TimeSpan | None) -> np.ndarray | None:
     """Boolean mask of rows whose date range overlaps ``span``."""
     if span is None or not len(corpus):
         return None
-    return (corpus.start <= to_us(span.end)) & (corpus.end >= to_us(span.start))  # type: ignore[no-any-return]
+    return (corpus.start <= to_us(span.end)) & (corpus.end >= to_us(span.start))
 
 
 def fuse(rankings: Sequence[tuple[list[int], float]], cosines: np.ndarray, *,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
@@ -23,6 +24,7 @@ from ...types import RecallStrategy
 from ..resources import validation
 from ..resources.sessions import require_session
 from ..resources.users import require_user
+from ..telemetry import NoTelemetry, Telemetry
 from . import windows
 from .context import Line, render
 from .index import Corpus, IndexCache, UserIndex
@@ -112,8 +114,10 @@ class Recall:
     """Builds the context for a session's current turn."""
 
     def __init__(self, db: Database, embedder: Callable[[], Embedder], *, cache: IndexCache | None = None,
-                 planner: Callable[[str], QueryPlanner | None] | None = None, ef_search: int = 200) -> None:
+                 planner: Callable[[str], QueryPlanner | None] | None = None, ef_search: int = 200,
+                 telemetry: Telemetry | None = None) -> None:
         self.db = db
+        self.telemetry = telemetry or NoTelemetry()
         self.ef_search = ef_search  # HNSW search breadth for users with a vector index of their own (windows.py)
         self.embedder = embedder
         self.cache = cache or IndexCache()
@@ -121,6 +125,17 @@ class Recall:
 
     def context(self, project_id: str, custom_user_id: str, session_id: str, params: RecallParams,
                 progress: Progress | None = None) -> RecallResult:
+        """The context for the session's current turn (its latency reported to telemetry by strategy asked)."""
+        started, ok = time.perf_counter(), False
+        try:
+            result = self._context(project_id, custom_user_id, session_id, params, progress)
+            ok = True
+            return result
+        finally:
+            self.telemetry.recall(params.strategy.value, time.perf_counter() - started, ok=ok)
+
+    def _context(self, project_id: str, custom_user_id: str, session_id: str, params: RecallParams,
+                 progress: Progress | None) -> RecallResult:
         params.check()
         say = progress or (lambda _: None)
         planner = self.planner(project_id) if self.planner is not None and params.strategy in PLANNED else None
@@ -132,8 +147,7 @@ class Recall:
                                                limit=wanted)[0]
             # The query, the planner's prompt and the context see the turns with secrets redacted.
             turns = [replace(t, content=redact(t.content)) for t in page]
-            now = to_dt(now_us() + session.clock_offset_us)
-            assert now is not None
+            now = session.clock(now_us())
             query = build_query(turns, now)
             strategy = choose(query) if params.strategy == RecallStrategy.AUTO else params.strategy
             if query.is_empty or strategy == RecallStrategy.LOW_LATENCY:
@@ -314,7 +328,7 @@ def _lexical(tx: Tx, index: UserIndex, table: str, terms: list[str], *, user_id:
 
 
 def _normalise(vector: np.ndarray) -> np.ndarray:
-    return vector / max(float(np.linalg.norm(vector)), 1e-12)  # type: ignore[no-any-return]
+    return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
 
 def _above(corpus: Corpus, vector: np.ndarray, threshold: float, limit: int) -> list[int]:

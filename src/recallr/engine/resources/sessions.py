@@ -103,7 +103,7 @@ class Sessions:
             real = now_us()
             message = message_store.append_message(
                 tx, session_id=session.id, user_id=user.id, role=role.value, content=content,
-                timestamp_us=real + session.clock_offset_us, activity_us=real,
+                timestamp_us=session.clock_us(real), activity_us=real,
             )
             if message is None:
                 current = store.get_session_by_id(tx, session.id)
