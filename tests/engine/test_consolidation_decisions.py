@@ -6,6 +6,7 @@ Pure: drafts and memories are built by hand, embeddings are small unit vectors (
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import pytest
@@ -49,7 +50,7 @@ def _decide(draft: Draft, memories: list[MemoryRecord], *, conflicts: bool = Fal
     return decision.action, decision.target.id if decision.target else None
 
 
-HOME = {"subject": "user", "slot": "user:home"}
+HOME: dict[str, Any] = {"subject": "user", "slot": "user:home"}
 PARIS = _memory("User lives in Paris.", **HOME, value="Paris")
 
 
@@ -76,7 +77,7 @@ def test_decision(draft: Draft, memories: list[MemoryRecord], conflicts: bool,
     assert _decide(draft, memories, conflicts=conflicts) == expected
 
 
-CATS = {"subject": "user", "slot": "user:cat_count"}
+CATS: dict[str, Any] = {"subject": "user", "slot": "user:cat_count"}
 
 
 @pytest.mark.parametrize(("old", "new", "expected"), [
