@@ -71,7 +71,7 @@ class MergeConflictOut(MergeConflictModel):
         conflicting = [MergeConflictConflictingMemory(
             memory_id=m.id, content=m.content, reason=reason, event_date_start=m.event_date_start,
             event_date_end=m.event_date_end, created_at=m.created_at) for m, reason in view.conflicting]
-        return cls(id=c.id, project_user_session_id=c.session_id, proposed_memory_content=c.proposed["content"],
+        return cls(id=c.id, project_user_session_id=c.session_id, proposed_memory_content=c.proposed.content,
                    new_memories=[_new_memory(m) for m in view.new_memories] if c.status == "RESOLVED" else None,
                    conflicting_memories=conflicting,
                    clarifying_questions=[MergeConflictQuestion(**q) for q in c.questions],

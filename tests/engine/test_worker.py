@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from recallr.exceptions import ServiceUnavailableError
 from recallr.store import Tx, now_us
 from recallr.store import conflicts as conflict_store
 from recallr.store.conflicts import ConflictRecord
+from recallr.store.proposals import ProposedMemory
 from recallr.types import MessageRole
 
 
@@ -248,12 +250,11 @@ def _conflict(engine: Engine) -> str:
     with engine.db.write() as tx:
         user_id = tx.scalar("SELECT user_id FROM sessions WHERE id = ?", [session_id])
         conflict_id = str(uuid.uuid4())
-        day = "2024-05-01T00:00:00+00:00"
+        day = datetime(2024, 5, 1, tzinfo=UTC)
         question = {"question": "Where does the user live?",
                     "options": ["User lives in Berlin.", "User lives in Paris."]}
         conflict_store.insert(tx, conflict_id=conflict_id, user_id=user_id, session_id=session_id,
-                              proposed={"content": "User lives in Berlin.", "categories": [], "event_date_start": day,
-                                        "event_date_end": day},
+                              proposed=ProposedMemory("User lives in Berlin.", (), event_start=day, event_end=day),
                               conflicting=[], questions=[question], created_at_us=now_us())
         assert conflict_store.queue(tx, conflict_id, [{"question": question["question"],
                                                        "answer": "User lives in Berlin."}])

@@ -14,6 +14,7 @@ from recallr.store import messages as message_store
 from recallr.store import projects as project_store
 from recallr.store import sessions as session_store
 from recallr.store import users as user_store
+from recallr.store.proposals import ProposedMemory
 from recallr.store.records import SessionRecord
 
 
@@ -125,13 +126,15 @@ def test_merge_conflicts_queue_once_page_and_resolve(db: Database) -> None:
     with db.write() as tx:
         for n in range(3):
             conflict_store.insert(tx, conflict_id=f"c{n}", user_id="u0", session_id="s1",
-                                  proposed={"content": f"fact {n}"}, conflicting=[{"memory_id": "m", "reason": "r"}],
+                                  proposed=ProposedMemory(f"fact {n}", ()),
+                                  conflicting=[{"memory_id": "m", "reason": "r"}],
                                   questions=[{"question": "q?", "options": ["a", "b"]}], created_at_us=n)
         assert conflict_store.queue(tx, "c1", [{"question": "q?", "answer": "a"}])
         assert not conflict_store.queue(tx, "c1", [{"question": "q?", "answer": "b"}])  # answered once
         claimed = conflict_store.claim(tx, owner="w", lease_seconds=30)
         assert claimed is not None and (claimed.id, claimed.status, claimed.answers) == (
             "c1", "RESOLVING", [{"question": "q?", "answer": "a"}])
+        assert claimed.proposed == ProposedMemory("fact 1", ())  # handed out typed, as it was stored
         conflict_store.resolve(tx, "c1", resolution={"chosen": "a"}, new_memory_ids=["m2"])
     with db.read() as tx:
         newest, total = conflict_store.page(tx, "u0", offset=0, limit=2, status=None, sort_by="created_at",

@@ -1,6 +1,6 @@
 """Applying the answers to LLM-written clarifying questions.
 
-Questions written by the model carry each option's outcome (``proposed["option_outcomes"]``), so the answers
+Questions written by the model carry each option's outcome (``ProposedMemory.option_outcomes``), so the answers
 can always be applied: the answer to the first question asked decides. When the project runs in LLM mode
 the model reads the answers instead (with any words the user added) and may reword the statement kept;
 if it fails, the options' outcomes decide. Conflicts with the built-in question need neither: the engine
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Literal
 
 from ..engine.resources.conflicts import Resolution
 from ..prompts import resolution
@@ -21,18 +22,19 @@ from .usage import UsageMeter
 
 log = logging.getLogger("recallr.llm")
 RESOLUTION_TOKENS = 400
+_OUTCOMES: dict[str, Literal["new", "existing", "both"]] = {"new": "new", "existing": "existing", "both": "both"}
 
 
 def tagged_outcome(conflict: ConflictRecord) -> Resolution | None:
     """The outcome of the answer to the first question, from the options' labels; None for built-in questions."""
-    outcomes = conflict.proposed.get("option_outcomes")
+    outcomes = conflict.proposed.option_outcomes
     if not outcomes:
         return None
     order = {q["question"]: i for i, q in enumerate(conflict.questions)}
     answers = sorted(conflict.answers or [], key=lambda a: order.get(a.get("question", ""), len(order)))
     for answer in answers:
-        outcome = outcomes.get(answer.get("question", ""), {}).get(answer.get("answer", ""))
-        if outcome in ("new", "existing", "both"):
+        outcome = _OUTCOMES.get(outcomes.get(answer.get("question", ""), {}).get(answer.get("answer", "")) or "")
+        if outcome is not None:
             return Resolution(outcome, reasoning=f"Chosen option: {answer['answer']!r}.")
     return Resolution("existing", reasoning="No answer chose the new statement; the remembered one stays.")
 
@@ -45,7 +47,7 @@ def resolve_with_model(conflict: ConflictRecord, existing: Sequence[str], caller
         return None
     answers = [resolution.Answer(a.get("question", ""), a.get("answer", ""), a.get("message"))
                for a in conflict.answers or []]
-    ctx = resolution.ResolutionContext(conflict.proposed["content"], list(existing), answers)
+    ctx = resolution.ResolutionContext(conflict.proposed.content, list(existing), answers)
     try:
         answer = caller.ask(resolution.prompt(ctx), meter, max_tokens=RESOLUTION_TOKENS)
     except LLMError as error:

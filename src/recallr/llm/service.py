@@ -198,7 +198,7 @@ class LLMService:
 
     def resolve(self, conflict: ConflictRecord) -> Resolution | None:
         """How to apply the answers to LLM-written questions (None: the engine's built-in rules apply)."""
-        if not conflict.proposed.get("option_outcomes"):
+        if not conflict.proposed.option_outcomes:
             return None
         with self.db.read() as tx:
             user = user_store.get_user_by_id(tx, conflict.user_id)

@@ -8,6 +8,7 @@ from typing import Any
 
 from .database import Tx, now_us
 from .leases import MERGE_CONFLICTS
+from .proposals import ProposedMemory
 from .records import dump_json, load_json, to_dt
 
 
@@ -17,7 +18,7 @@ class ConflictRecord:
     user_id: str
     session_id: str
     status: str
-    proposed: dict[str, Any]
+    proposed: ProposedMemory
     conflicting: list[dict[str, Any]]  # [{"memory_id", "reason"}]
     questions: list[dict[str, Any]]  # [{"question", "options"}]
     answers: list[dict[str, Any]] | None
@@ -31,7 +32,8 @@ class ConflictRecord:
     @classmethod
     def from_row(cls, row: Any) -> ConflictRecord:
         return cls(
-            row["id"], row["user_id"], row["session_id"], row["status"], load_json(row["proposed"]),
+            row["id"], row["user_id"], row["session_id"], row["status"],
+            ProposedMemory.from_json(load_json(row["proposed"])),
             load_json(row["conflicting"]), load_json(row["questions"]),
             None if row["answers"] is None else load_json(row["answers"]),
             None if row["resolution_data"] is None else load_json(row["resolution_data"]),
@@ -40,12 +42,12 @@ class ConflictRecord:
         )
 
 
-def insert(tx: Tx, *, conflict_id: str, user_id: str, session_id: str, proposed: dict[str, Any],
+def insert(tx: Tx, *, conflict_id: str, user_id: str, session_id: str, proposed: ProposedMemory,
            conflicting: list[dict[str, Any]], questions: list[dict[str, Any]], created_at_us: int) -> None:
     tx.execute(
         "INSERT INTO merge_conflicts (id, user_id, session_id, status, proposed, conflicting, questions, created_at) "
         "VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?)",
-        [conflict_id, user_id, session_id, dump_json(proposed), dump_json(conflicting), dump_json(questions),
+        [conflict_id, user_id, session_id, dump_json(proposed.to_json()), dump_json(conflicting), dump_json(questions),
          created_at_us],
     )
 

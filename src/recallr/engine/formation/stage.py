@@ -219,7 +219,7 @@ def apply_plan(tx: Tx, ctx: ProcessingContext, plan: FormationPlan, *, real_us: 
         memory_store.add_sources(tx, memory_id, sources)
     for conflict in plan.conflicts:
         conflict_store.insert(tx, conflict_id=conflict.id, user_id=ctx.user.id, session_id=ctx.session.id,
-                              proposed=conflict.proposed.to_json(), conflicting=conflict.conflicting,
+                              proposed=conflict.proposed, conflicting=conflict.conflicting,
                               questions=conflict.questions, created_at_us=real)
     memory_store.set_conflict_flag(tx, plan.flagged, True)
     memory_store.connect(tx, ctx.user.id, plan.connections)

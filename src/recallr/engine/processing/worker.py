@@ -203,7 +203,7 @@ class Worker:
         """Apply a claimed conflict's answers, unless its lease was lost meanwhile (then False)."""
         resolution = self.resolver(conflict) if self.resolver is not None else None
         content = resolution.content if resolution is not None and resolution.content else \
-            conflict.proposed["content"]
+            conflict.proposed.content
         vector = self.embedder().embed([content])[0] if self.embedder else None
         with self.db.write() as tx:
             if not conflict_store.QUEUE.owns(tx, conflict.id, self.owner):

@@ -27,7 +27,7 @@ from ...store import conflicts as store
 from ...store import memories as memory_store
 from ...store.conflicts import ConflictRecord
 from ...store.memories import MemoryRecord
-from ..formation.plan import BOTH, ProposedMemory
+from ..formation.plan import BOTH
 from . import validation
 from .users import require_user
 
@@ -131,7 +131,7 @@ def apply_resolution(tx: Tx, conflict: ConflictRecord, now: datetime, embedding:
     tx.dialect.lock_user(tx, conflict.user_id)
     answer = (conflict.answers or [{}])[0]
     choice = answer.get("answer")
-    asked = ProposedMemory.from_json(conflict.proposed)
+    asked = conflict.proposed
     proposed = asked
     if resolution is not None:
         choice = {"new": proposed.content, "both": BOTH}.get(resolution.outcome)
