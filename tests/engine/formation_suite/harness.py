@@ -78,11 +78,11 @@ def fact(*words: str, on: date | None = None, until: date | None = None, categor
     return Fact(tuple(words), on, until, category, yearly, tuple(previous))
 
 
-def case(id: str, kind: str, *sessions: Session, expect: Sequence[Fact] = (),
+def case(name: str, kind: str, *sessions: Session, expect: Sequence[Fact] = (),
          absent: Sequence[str | Sequence[str]] = (), categories: Sequence[tuple[str, str]] = (),
          max_memories: int | None = None, gap: str | None = None) -> Case:
     gone = tuple((a,) if isinstance(a, str) else tuple(a) for a in absent)
-    return Case(id, kind, tuple(sessions), tuple(expect), gone, tuple(categories), max_memories, gap)
+    return Case(name, kind, tuple(sessions), tuple(expect), gone, tuple(categories), max_memories, gap)
 
 
 def words(text: str) -> list[str]:

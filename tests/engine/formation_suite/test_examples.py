@@ -38,9 +38,9 @@ CASES = [
          session("Quick thing first: I'm allergic to peanuts."),
          expect=[fact("allergic to peanuts", category="allergies")]),
     case("custom-category-by-meaning", "category",
-         session("I just adopted a golden retriever puppy called Max."),
-         categories=[("pets", "Animals the user owns or cares for, and their names.")],
-         expect=[fact("golden retriever", "max", category="pets")]),
+         session("I'm retiling the bathroom floor myself this weekend."),
+         categories=[("home_projects", "Repairs, renovations and DIY work on the user's house or flat.")],
+         expect=[fact("retiling the bathroom floor", category="home_projects")]),
 ]
 
 
