@@ -33,8 +33,10 @@ from ._chat import (
 
 TASK = "extraction"
 VERSION = "1"
+COMPACT_VERSION = "1"  # its own form (``compact_messages``); the task line says "compact"
 # Output limits sent in the JSON schema (grammar-constrained servers enforce them) and used to size max_tokens
 MAX_MEMORIES, MAX_CONTENT, MAX_SUMMARY = 40, 300, 600
+MAX_COMPACT_MEMORIES, MAX_COMPACT_SUMMARY = 24, 240
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class ExtractionContext:
     always_remember: Sequence[str] = ()
     examples: Sequence[Example] = field(default_factory=tuple)
     with_summary: bool = True
+    compact: bool = False  # the short form for small or slow models (``compact_messages``)
 
 
 class ExtractedMemory(BaseModel):
@@ -120,6 +123,25 @@ class ExtractionResponse(BaseModel):
         return {**value, "memories": items, "dropped": len(value["memories"]) - len(items)}
 
     parse_summary = field_validator("summary", mode="before")(lenient_text)
+
+
+class CompactMemory(ExtractedMemory):
+    """A memory in the compact answer: the statement, its categories and sources; dates are read from the
+    statement by the offline date rules, single-valued slots by consolidation."""
+
+    subject: SkipJsonSchema[str | None] = None
+    event_start: SkipJsonSchema[date | None] = None
+    event_end: SkipJsonSchema[date | None] = None
+    attribute: SkipJsonSchema[str | None] = None
+    value: SkipJsonSchema[str | None] = None
+    changed: SkipJsonSchema[bool] = False
+    negated: SkipJsonSchema[bool] = False
+
+
+class CompactResponse(ExtractionResponse):
+    memories: list[CompactMemory] = Field(json_schema_extra={"maxItems": MAX_COMPACT_MEMORIES})  # type: ignore[assignment]
+    summary: str | None = Field(None, description="One sentence on what the messages covered.",
+                                json_schema_extra={"maxLength": MAX_COMPACT_SUMMARY})
 
 
 _COPIED_LINE = re.compile(r"\s*(\[\d+\]|(user|assistant|system)\s*:)", re.I)  # anchored, no nesting: linear
@@ -246,5 +268,33 @@ def messages(ctx: ExtractionContext) -> list[ChatMessage]:
     return [{"role": "system", "content": system}, {"role": "user", "content": "\n\n".join(parts)}]
 
 
+_COMPACT_RULES = """List facts about the people in the messages as short third-person statements.
+- User messages are said by "User"; a message "Name: text" is said by Name. Never write "I", "you" or "we".
+- Keep every detail: names, numbers, places, times. Write dates as words ("in June 2024").
+- Skip greetings, small talk, questions and secrets.
+- categories: one or two names from: {categories}.
+- sources: the [n] numbers of the messages a fact comes from."""
+
+_COMPACT_SHAPE = '{"memories": [{"content": "...", "categories": ["..."], "sources": [0]}]%s}'
+
+
+def compact_messages(ctx: ExtractionContext) -> list[ChatMessage]:
+    """The extraction request in its short form (about a quarter of the full one's instructions): for a small
+    or slow model, where reading the full instructions alone would take most of the time allowed."""
+    summary = ', "summary": "..."' if ctx.with_summary else ""
+    system = "\n\n".join([
+        task_line(TASK, COMPACT_VERSION) + ", compact",
+        _COMPACT_RULES.format(categories=", ".join(name for name, _ in ctx.categories)),
+        *_project_rules(ctx),
+        "Answer with only JSON shaped like:\n" + _COMPACT_SHAPE % summary,
+    ])
+    day = ctx.session_date.date()
+    text = [f"Session date: {day_text(ctx.session_date)}."]
+    text.append("Messages:\n" + "\n".join(_line(line, day) for line in ctx.messages))
+    return [{"role": "system", "content": system}, {"role": "user", "content": "\n\n".join(text)}]
+
+
 def prompt(ctx: ExtractionContext) -> Prompt[ExtractionResponse]:
+    if ctx.compact:
+        return Prompt(TASK, COMPACT_VERSION, compact_messages(ctx), CompactResponse)
     return Prompt(TASK, VERSION, messages(ctx), ExtractionResponse)
