@@ -67,6 +67,8 @@ def real_settings(proxy: RecordingProxy, llama: LlamaServer, **overrides: Any) -
     values: dict[str, Any] = {"llm_base_url": proxy.url, "llm_model": llama.model, "llm_api_key": "local",
                               "llm_context_window": N_CTX, "llm_max_concurrency": 1, "llm_timeout_seconds": 60,
                               "llm_recall_timeout_seconds": 30, "worker_poll_seconds": 0.05,
-                              "min_auto_process_seconds": 0}
+                              "min_auto_process_seconds": 0,
+                              # what docs/llm.md advises for a small local model
+                              "llm_prompt_style": "compact", "llm_session_budget_seconds": 45}
     values.update(overrides)
     return values
