@@ -275,3 +275,13 @@ def test_llm_uses_only_public_names_of_engine_and_language() -> None:
                 if _inside(target, "recallr.engine") or _inside(target, "recallr.language"):
                     private = [p for p in [*target.split("."), *names] if p.startswith("_")]
                     assert not private, f"{module} imports {target}: {private}"
+
+
+def test_the_readme_layout_names_every_package_and_top_level_module() -> None:
+    """README's "Layout" keeps up with the tree: each package, each top-level module, each language/ module."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    layout = readme[readme.index("## Layout\n"):readme.index("\n## ", readme.index("## Layout\n") + 1)]
+    names = [p.name for p in ROOT.glob("*.py") if p.stem not in ("__init__", "__main__")]
+    names += [f"{p.parent.name}/" for p in ROOT.rglob("__init__.py") if p.parent != ROOT]
+    names += [p.name for p in (ROOT / "language").glob("*.py") if p.stem != "__init__"]
+    assert not [name for name in names if name not in layout]
