@@ -24,7 +24,7 @@ import recallr
 
 ROOT = Path(recallr.__file__).parent
 PACKAGE = "recallr"
-_LOADER_TARGET = re.compile(r"recallr(?:\.\w+)+(?::\w+)?")  # "recallr.server.asgi:build"
+_LOADER_TARGET = re.compile(r"recallr(?:\.\w+)+:\w+")  # "recallr.server.asgi:build"
 
 
 def _module_name(path: Path) -> str:
@@ -81,7 +81,7 @@ class _Imports(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Constant(self, node: ast.Constant) -> None:
-        if isinstance(node.value, str) and ":" in node.value and _LOADER_TARGET.fullmatch(node.value):
+        if isinstance(node.value, str) and _LOADER_TARGET.fullmatch(node.value):
             self._add(node.value.partition(":")[0])
 
 
