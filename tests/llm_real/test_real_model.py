@@ -89,8 +89,11 @@ def test_chat_ends_processed_with_memories_within_the_budget(processed: Processe
     assert processed.offline_memories > 0  # the chat states facts: offline finds them
     assert memories, "LLM mode formed no memories from a chat the offline extractor finds facts in"
     assert all(m.content.strip() for m in memories)
+    assert processed.exchanges, "LLM mode never asked the model"
     statuses = sorted({e.status for e in processed.exchanges})
-    assert 200 in statuses, f"the server answered no request (HTTP {statuses}): no answer format it takes was found"
+    if 200 not in statuses:  # a machine too busy for the model to answer in the budget: offline, by the budget
+        spent = _usage(processed.client, processed.session.session_id)["total"]
+        assert spent["over_budget"] >= 1, f"the server answered no request (HTTP {statuses}) and no budget ran out"
     assert processed.seconds <= SESSION_BUDGET_SECONDS, (
         f"processing took {processed.seconds:.0f} s (budget {SESSION_BUDGET_SECONDS} s) in "
         f"{len(processed.exchanges)} requests")

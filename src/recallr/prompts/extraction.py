@@ -36,7 +36,7 @@ VERSION = "1"
 COMPACT_VERSION = "1"  # its own form (``compact_messages``); the task line says "compact"
 # Output limits sent in the JSON schema (grammar-constrained servers enforce them) and used to size max_tokens
 MAX_MEMORIES, MAX_CONTENT, MAX_SUMMARY = 40, 300, 600
-MAX_COMPACT_MEMORIES, MAX_COMPACT_SUMMARY = 24, 240
+MAX_COMPACT_MEMORIES, MAX_COMPACT_CONTENT, MAX_COMPACT_SUMMARY = 24, 200, 240
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,8 @@ class CompactMemory(ExtractedMemory):
     """A memory in the compact answer: the statement, its categories and sources; dates are read from the
     statement by the offline date rules, single-valued slots by consolidation."""
 
+    content: str = Field(min_length=3, description="A short self-contained third-person statement.",
+                         json_schema_extra={"maxLength": MAX_COMPACT_CONTENT})
     subject: SkipJsonSchema[str | None] = None
     event_start: SkipJsonSchema[date | None] = None
     event_end: SkipJsonSchema[date | None] = None
