@@ -3,7 +3,8 @@ llama-cpp-python's server and by llama.cpp's ``llama-server``, with a recording 
 
 It runs with the rest of the suite (``RECALLR_REAL_LLM=0`` leaves it out). The servers are built once by
 ``scripts/install_llama_server.py`` (``python3 dev.py test`` runs it first; the fixture runs it too, which is
-instant when cached). A machine without a C/C++ compiler or cmake skips the tier, loudly: a banner at the end of the run says so.
+instant when cached). A machine without a C/C++ compiler or cmake skips the tier, loudly: a banner at the end of
+the run says so.
 """
 
 from __future__ import annotations
