@@ -32,7 +32,7 @@ from ._chat import (
 )
 
 TASK = "extraction"
-VERSION = "1"
+VERSION = "2"
 COMPACT_VERSION = "1"  # its own form (``compact_messages``); the task line says "compact"
 # Output limits sent in the JSON schema (grammar-constrained servers enforce them) and used to size max_tokens
 MAX_MEMORIES, MAX_CONTENT, MAX_SUMMARY = 40, 300, 600
@@ -202,19 +202,36 @@ def _third_person(verb: str) -> str:
 _RULES = """You turn a conversation into long-term memories about the people in it.
 
 Rules:
-- Each memory is one short, self-contained statement in the third person that names its subject:
+- Each memory is one self-contained statement in the third person that names its subject:
   "User is allergic to peanuts.", "Caroline went to an LGBTQ support group."
-- A message written "Name: text" is said by Name and memories from it are about Name. Other user messages
-  are said by the user: call them "User". Never write "I", "you" or "we" in a memory.
+- Keep every detail of what was said: names, numbers, places, times, objects, reasons and qualifiers
+  ("on weekdays only", "except in winter"). Leave out filler ("quick thing first", "again", "wow", "actually").
+- Never start a memory with a pronoun or "this"/"that"/"here's": resolve "he", "she", "it", "her", "they"
+  from the conversation, earlier messages of either speaker included ("User wants to get User's sister a
+  gift."), and write whole clauses, never a cut-off one.
+- A message written "Name: text" is said by Name when Name is one of the conversation's speakers, and memories
+  from it are about Name; "Note:" or "Update:" are not speakers. Other user messages are said by the user: call
+  them "User". Never write "I", "you" or "we" in a memory.
 - Keep facts about the people: identity, home, work, family, pets, health, allergies, likes and dislikes,
-  habits, possessions, plans, events, opinions; keep what the assistant recommended or told the user
-  ("Assistant recommended the book 'Dune' to the user.").
-- Skip greetings, filler, small talk and questions that state no fact. Never keep secrets (passwords,
-  card numbers, keys, codes).
-- Relative times ("yesterday", "last week", "next month") are relative to the session date below: write the
-  absolute date in the memory ("On 7 May 2023, Caroline went to ...") and give event_start and event_end as
-  YYYY-MM-DD. Leave the event dates out when the memory says nothing about time.
-- categories: one to three names from the category list, best first.
+  habits, possessions, plans, events, opinions, also when said inside a question or request ("Given that I'm
+  pregnant, is sushi OK?" -> "User is pregnant."). A wish or a hypothetical is not a fact: keep it only as
+  what it is ("User would love to visit Japan someday."). Say each fact once, even when it is repeated.
+- Corrections: when someone corrects what they said ("sorry, I meant Braga", "actually the 14th"), keep only
+  the corrected fact, with the rest of the original statement, and nothing about the mistake or the apology.
+- Ended or negated states ("stopped playing in the band", "sold the boat", "no longer eats meat", "quit my
+  job") are memories of their own, with changed: true and the attribute of the fact they end.
+- What the assistant confirmed or did for the user (a booking, appointment, order, delivery or reminder, a
+  recommendation the user accepted) is a memory about the user's plan with its date ("User has a table for two
+  booked at Nopa on 4 December 2026 at 8 pm."); the assistant's greetings, chatter and offers are not.
+- Skip greetings, small talk and questions that state no fact. Never keep secrets (passwords, card numbers,
+  keys, codes).
+- Relative times ("yesterday", "last week", "next month", "on the 21st") are relative to the session date
+  below, in the past for what happened and in the future for plans: write the absolute date in the memory ("On
+  7 May 2023, Caroline went to ...") and give event_start and event_end as YYYY-MM-DD. A yearly date
+  (birthday, anniversary) is written without a year and "every year" ("User's sister's birthday is on 3 March,
+  every year."), with its next occurrence as the event dates. Leave the event dates out when the memory says
+  nothing about time.
+- categories: one to three names from the category list, best first, chosen by their descriptions' meaning.
 - sources: the [n] numbers of the messages the memory comes from.
 - attribute and value: only for a single-valued fact (home, hometown, job, employer, relationship_status,
   diet, age, name, favorite_<thing>, <thing>_count) - a short snake_case key and its value now.
@@ -273,6 +290,7 @@ def messages(ctx: ExtractionContext) -> list[ChatMessage]:
 _COMPACT_RULES = """List facts about the people in the messages as short third-person statements.
 - User messages are said by "User"; a message "Name: text" is said by Name. Never write "I", "you" or "we".
 - Keep every detail: names, numbers, places, times. Write dates as words ("in June 2024").
+- Resolve "he", "she", "it" to who or what they are. Keep only corrected facts. Skip wishes.
 - Skip greetings, small talk, questions and secrets.
 - categories: one or two names from: {categories}.
 - sources: the [n] numbers of the messages a fact comes from."""
