@@ -34,6 +34,11 @@ JAN = datetime(2024, 1, 10, 12, 0, tzinfo=UTC)  # Wednesday
 JUN = datetime(2025, 6, 20, 17, 45, tzinfo=UTC)  # Friday
 OCT = datetime(2023, 10, 6, 7, 0, tzinfo=UTC)  # Friday
 APR = datetime(2026, 4, 18, 11, 0, tzinfo=UTC)  # Saturday
+SEP = datetime(2025, 9, 18, 9, 0, tzinfo=UTC)  # Thursday
+AUG = datetime(2024, 8, 25, 20, 0, tzinfo=UTC)  # Sunday
+LFEB = datetime(2026, 2, 27, 12, 0, tzinfo=UTC)  # Friday
+XMAS = datetime(2023, 12, 20, 16, 0, tzinfo=UTC)  # Wednesday
+YE = datetime(2025, 12, 29, 10, 0, tzinfo=UTC)  # Monday
 
 
 @dataclass(frozen=True)
@@ -454,6 +459,142 @@ CASES += [
     y("Every Christmas we go to my grandma's.", OCT, "12-25"),
     y("My brother's birthday is on January 9.", JAN, "01-09"),
     y("Each March 3 we plant a tree for my late father.", JAN, "03-03"),
+]
+
+
+# --- written after the rules, as a held-out check (92/100 before the fixes it prompted) ---
+kind("holiday")
+CASES += [
+    e("We're doing Christmas dinner at my sister's.", XMAS, "2023-12-25"),
+    e("On Christmas morning the kids woke us at 5.", YE, "2025-12-25"),
+    e("My flight home for the holidays leaves on Christmas Eve.", XMAS, "2023-12-24"),
+    e("Last New Year's Eve I was stuck at the airport.", YE, "2024-12-31"),
+    e("I'm running a 10k on New Year's Day.", YE, "2026-01-01"),
+    e("I got food poisoning at Thanksgiving.", SEP, "2024-11-28"),
+    e("This Thanksgiving I'm cooking for twelve people.", SEP, "2025-11-27"),
+    e("The kids are going as dinosaurs for Halloween.", SEP, "2025-10-31"),
+    e("I proposed to Ana on Valentine's Day last year.", LFEB, "2025-02-14"),
+    e("Easter Sunday is when my parents arrive.", LFEB, "2026-04-05"),
+    e("We hunted for eggs on Easter.", SEP, "2025-04-20"),
+    e("Good Friday we're off, so we'll drive up then.", LFEB, "2026-04-03"),
+    e("We had a barbecue on the 4th of July.", SEP, "2025-07-04"),
+    e("I'm going to call Mum on Mother's Day.", LFEB, "2026-05-10"),
+    e("Father's Day was rough this year.", AUG, "2024-06-16"),
+    e("I'll be in New York over Thanksgiving.", AUG, "2024-11-28"),
+    e("On Halloween night we handed out candy.", DEC, "2026-10-31"),
+    e("My son was born on Christmas Day 2019.", DEC, "2019-12-25"),
+]
+kind("ordinal")
+CASES += [
+    e("The electrician comes on the 24th.", SEP, "2025-09-24"),
+    e("My passport arrived on the 9th.", SEP, "2025-09-09"),
+    e("Rent goes out on the 1st.", SEP, "2025-10-01"),
+    e("I've got a court hearing on the 30th.", SEP, "2025-09-30"),
+    e("We painted the bedroom on the 20th.", SEP, "2025-08-20"),
+    e("The vet appointment is on the 2nd.", LFEB, "2026-03-02"),
+    e("I ran my first 5k on the 22nd.", LFEB, "2026-02-22"),
+    e("Payment's due on the 15th of next month.", AUG, "2024-09-15"),
+    e("Can we move the call to the 28th?", AUG, "2024-08-28"),
+    e("My last day at work is the 31st.", AUG, "2024-08-31"),
+]
+kind("weekday")
+CASES += [
+    e("I'm seeing the optician on Tuesday.", SEP, "2025-09-23"),
+    e("The boiler broke on Tuesday.", SEP, "2025-09-16"),
+    e("We'll repaint the fence on Sunday.", SEP, "2025-09-21"),
+    e("Next Friday is my birthday party.", SEP, "2025-09-26"),
+    e("This Wednesday my mum had her operation.", SEP, "2025-09-17"),
+    e("Monday I have a dentist appointment.", SEP, "2025-09-22"),
+    e("I'll drop the keys off Saturday.", SEP, "2025-09-20"),
+    e("Last Tuesday my car got towed.", SEP, "2025-09-16"),
+    e("We're off to Wales on Friday.", AUG, "2024-08-30"),
+    e("I bought the concert tickets on Friday.", AUG, "2024-08-23"),
+    e("Next Monday I'm starting a new course.", AUG, "2024-09-02"),
+    e("Coming Saturday we're having a yard sale.", AUG, "2024-08-31"),
+    e("On Thursday we had our first ultrasound.", LFEB, "2026-02-26"),
+    e("My brother is flying in on Saturday morning.", LFEB, "2026-02-28"),
+    e("Do you want to grab lunch on Wednesday?", LFEB, "2026-03-04"),
+]
+kind("counted")
+CASES += [
+    e("The renovation should be finished in about six weeks.", SEP, "2025-10-30"),
+    e("Our baby is due in five weeks.", SEP, "2025-10-23"),
+    e("I'm quitting in a month.", AUG, "2024-09-25"),
+    e("They're getting married in three months.", AUG, "2024-11-25"),
+    e("In a couple of weeks we're moving to Utrecht.", LFEB, "2026-03-13"),
+    e("I sold my car two weeks ago.", LFEB, "2026-02-09", "2026-02-15"),
+    e("We broke up a few months ago.", SEP, "2025-04-01", "2025-07-31"),
+    e("My grandmother passed away six days ago.", SEP, "2025-09-12"),
+    e("Three days from now I'll be on a beach.", XMAS, "2023-12-23"),
+    e("I start chemo in ten days' time.", SEP, "2025-09-28"),
+]
+kind("relative-day")
+CASES += [
+    e("The day after tomorrow I'm flying to Rome.", SEP, "2025-09-20"),
+    e("Tomorrow night we're going to a concert.", SEP, "2025-09-19"),
+    e("This afternoon I had a job interview.", SEP, "2025-09-18"),
+    e("Last night my daughter said her first word.", AUG, "2024-08-24"),
+]
+kind("within-period")
+CASES += [
+    e("Earlier this week I got a promotion.", SEP, "2025-09-15", "2025-09-18"),
+    e("Later this month I'm going to a conference in Lisbon.", SEP, "2025-09-18", "2025-09-30"),
+    e("Towards the end of the month I'm off to Spain.", AUG, "2024-08-21", "2024-08-31"),
+    e("At the start of next month I'm moving in with Sam.", LFEB, "2026-03-01", "2026-03-10"),
+    e("We're hoping to buy a house later this year.", SEP, "2025-09-18", "2025-12-31"),
+    e("I was sick most of last week.", SEP, "2025-09-08", "2025-09-14"),
+]
+kind("part-season-weekend")
+CASES += [
+    e("We're going to Japan in late October.", SEP, "2025-10-21", "2025-10-31"),
+    e("We moved here in early 2020.", SEP, "2020-01-01", "2020-04-30"),
+    e("The apartment will be ready by mid-November.", SEP, "2025-11-11", "2025-11-20"),
+    e("Last winter the pipes froze.", SEP, "2024-12-01", "2025-02-28"),
+    e("We're getting married next summer.", SEP, "2026-06-01", "2026-08-31"),
+    e("I hurt my back over the weekend.", SEP, "2025-09-13", "2025-09-14"),
+    e("What are you doing this weekend?", XMAS, "2023-12-23", "2023-12-24"),
+    e("We spent the weekend in Bruges.", SEP, "2025-09-13", "2025-09-14"),
+    e("We're going to the coast next weekend.", AUG, "2024-08-31", "2024-09-01"),
+]
+kind("month-day")
+CASES += [
+    e("I'm starting at the new school on September 3rd.", AUG, "2024-09-03"),
+    e("My green card interview is October 14.", SEP, "2025-10-14"),
+    e("We're closing on the new house on Oct 3.", SEP, "2025-10-03"),
+    e("I handed in my notice on August 29.", SEP, "2025-08-29"),
+    e("The recital is on 12 December.", SEP, "2025-12-12"),
+    e("I'll be in Berlin from March 4.", LFEB, "2026-03-04"),
+    e("We signed the papers on 2 February.", LFEB, "2026-02-02"),
+    e("Our first date was on the 14th of January.", LFEB, "2026-01-14"),
+    e("My daughter turns 7 on May 3.", LFEB, "2026-05-03"),
+]
+kind("month")
+CASES += [
+    e("We're heading to Morocco in April.", LFEB, "2026-04"),
+    e("My mum visited in January.", LFEB, "2026-01"),
+    e("My dissertation is due in May.", LFEB, "2026-05"),
+    e("Back in March I broke my ankle.", SEP, "2025-03"),
+]
+kind("explicit")
+CASES += [
+    e("I was diagnosed on 03/14/2022.", SEP, "2022-03-14"),
+    e("We adopted Luna on 2021-10-09.", SEP, "2021-10-09"),
+    e("My grandfather was born on 5 November 1941.", SEP, "1941-11-05"),
+    e("The wedding is on Saturday, June 6, 2026.", LFEB, "2026-06-06"),
+    e("The lease runs until 31.08.2026.", LFEB, "2026-08-31"),
+    e("I joined the company in Sept 2019.", LFEB, "2019-09"),
+]
+kind("recurring")
+CASES += [
+    y("My wife's birthday is the 19th of April.", SEP, "04-19"),
+    y("Our anniversary falls on June 2.", SEP, "06-02"),
+    y("Dad's birthday is coming up on October 5.", SEP, "10-05"),
+    y("Mum's birthday is 2 January.", YE, "01-02"),
+    y("It's my mom's birthday on 30 December.", YE, "12-30"),
+    y("Our wedding anniversary is 14 August.", AUG, "08-14"),
+    y("Her name day is 12 December.", SEP, "12-12"),
+    y("We celebrate our anniversary each year on 8 July.", SEP, "07-08"),
+    y("The twins were born on the 2nd of August.", SEP, "08-02"),
 ]
 
 

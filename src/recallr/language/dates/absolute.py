@@ -43,6 +43,7 @@ from .base import (
     date_rule,
     month_end,
     shift_month,
+    year_after,
 )
 
 _SHORT_YEAR = r"['’](?P<yy>\d{2})\b"
@@ -95,6 +96,10 @@ def _day_month(m: re.Match[str], ctx: Ctx) -> Hit | None:
     if m["y"] or m["yy"]:
         found = _safe_date(int(m["y"]) if m["y"] else full_year(m["yy"], ctx), month, day)
         return ctx.day(found, relative=False) if found else None
+    year = year_after(ctx.text, m.end(), ctx.today)  # "on March 3 last year"
+    if year is not None:
+        found = _safe_date(year, month, day)
+        return ctx.day(found) if found else None
     if ctx.yearly(m.start(), m.end()):
         found = _nearest_date(ctx, month, day, ahead=True)
         return ctx.day(found)._replace(recurring=True) if found else None
@@ -103,7 +108,7 @@ def _day_month(m: re.Match[str], ctx: Ctx) -> Hit | None:
 
 
 _ORDINAL_RE = verbose(rf"""
-    (?: \b (?: on | by | for | until | till | before | after | from | since | is | was ) \s+ | ['’]s \s+ )
+    (?: \b (?: on | by | for | until | till | before | after | from | since | to | is | was ) \s+ | ['’]s \s+ )
     the \s+ (?: (?P<d> [12]\d | 3[01] | 0?[1-9] ) (?: st | nd | rd | th ) | (?P<dw> {_ORDINAL_WORDS} ) ) \b
     (?: \s+ of \s+ (?P<which> the | this | next | last ) \s+ month \b )?
 """, _FLAGS)
@@ -136,10 +141,13 @@ _MONTH_CONTEXT_RE = verbose(rf"""
     \b (?: (?P<prep> in | during | since | until | till | by | of | from | around | throughout | at
                    | last | next | this ) \s+ )?
     (?: (?P<part> early | mid | late | the \s+ (?:beginning|start|middle|end) \s+ of ) [\s-]+ )?
-    (?P<m> {_MONTH_FULL} ) \b
+    (?P<m> (?: {_MONTH_FULL} ) \b
+         | (?: jan | feb | mar | apr | jun | jul | aug | sept | sep | oct | nov | dec ) \b \.? )  # "Sept. 2019"
     (?: ,? \s+ (?: of \s+ )? {_YEAR} | \s+ {_SHORT_YEAR} )?        # "May 2022", "September of 2019", "June '18"
 """, _FLAGS)
 _LOWERCASE_MAY_OK = {"in", "during", "since", "until", "till", "of", "throughout"}
+_FULL_MONTHS = frozenset(_MONTH_FULL.split("|"))
+_ABBREVIATION_OK = {"in", "during", "since", "until", "till", "by", "throughout"}  # "back in Jan"; not "from Jan"
 
 
 def _month_year(ctx: Ctx, month: int, prep: str, ahead: bool) -> int:
@@ -164,7 +172,9 @@ def _month_context(m: re.Match[str], ctx: Ctx) -> Hit | None:
         return None
     if word.lower() == "may" and not explicit and prep not in _LOWERCASE_MAY_OK and word != "May":
         return None
-    month = _MONTH_INDEX[word.lower()]
+    if word.lower().rstrip(".") not in _FULL_MONTHS and not explicit and (prep not in _ABBREVIATION_OK or part):
+        return None
+    month = _MONTH_INDEX[word.lower().rstrip(".")]
     if explicit:
         year = int(m["y"]) if m["y"] else full_year(m["yy"], ctx)
     else:

@@ -186,6 +186,30 @@ def _blocked(m: re.Match[str], text: str) -> bool:
         _OF_AFTER.match(text, m.end()))
 
 
+_YEAR_AFTER = re.compile(r",?\s+(?:(?P<rel>last|this|next)\s+year|in\s+(?P<y>[12]\d{3}))\b", _FLAGS)
+
+
+def year_after(text: str, end: int, today: date) -> int | None:
+    """The year a qualifier right after an expression names ("on Valentine's Day last year"), or None."""
+    m = _YEAR_AFTER.match(text, end)
+    if m is None:
+        return None
+    if m["y"]:
+        return int(m["y"])
+    return today.year + {"last": -1, "this": 0, "next": 1}[m["rel"].lower()]
+
+
+_MONTH_WORDS = rf"(?:{_MONTH_FULL}|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b"
+_DATE_AFTER = re.compile(
+    rf",?\s+(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH_WORDS}|{_MONTH_WORDS}\.?\s+\d{{1,2}}\b)",
+    _FLAGS)
+
+
+def date_follows(text: str, end: int) -> bool:
+    """Whether a calendar date follows right after ``end`` ("Saturday, June 6"): that date is the expression."""
+    return _DATE_AFTER.match(text, end) is not None
+
+
 def _capitalised_mid_sentence(text: str, pos: int) -> bool:
     return text[pos].isupper() and not _SENTENCE_START.search(text, max(0, pos - 12), pos)
 

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from ..pattern import Rule, verbose
-from .base import _FLAGS, Ctx, Hit, date_rule
+from .base import _FLAGS, Ctx, Hit, date_rule, year_after
 
 __all__ = ["RULES", "easter", "holiday_date", "holiday_name"]
 
@@ -138,6 +138,9 @@ def _holiday(m: re.Match[str], ctx: Ctx) -> Hit | None:
     if m["y"]:
         return ctx.day(holiday_date(name, int(m["y"])), relative=False)
     today = ctx.today
+    year = year_after(ctx.text, m.end(), today)  # "on Valentine's Day last year"
+    if year is not None:
+        return ctx.day(holiday_date(name, year))
     days = [holiday_date(name, y) for y in range(today.year - 1, today.year + 2)]
     if mod in ("every", "each") or ctx.yearly(m.start(), m.end()):
         return ctx.day(next(d for d in days if d >= today))._replace(recurring=True)

@@ -36,6 +36,8 @@ _LEADS_TO_DATE = verbose(rf"""
         (?: \s+ (?: always | usually | also | actually | every \s+ year | always | coming \s+ up ) ){{0,2}} \s+ $
   | \b {_NOUN} ['’]s \s+ (?: always \s+ | usually \s+ )? $                 # "birthday's on ..."
   | \b celebrates? \s+ (?: my | our | his | her | their | [a-z]+ ['’]s ) \s+ {_NOUN} \s+ $
+  | \b (?: it['’]s | it \s+ is ) \s+ (?: my | our | his | her | their | [a-z]+ ['’]s ) (?: \s+ [a-z]+ ['’]s )?
+        \s+ {_NOUN} \s+ $                                                  # "it's my mom's birthday on ..."
   | \b born \s+ (?: on \s+ )? $                                             # a date of birth without its year
   | \b (?: every | each ) \s+ (?: year \s+ on \s+ )? $                      # "each March 3", "every year on 4 July"
 """, re.IGNORECASE)

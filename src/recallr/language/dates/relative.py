@@ -30,6 +30,7 @@ from .base import (
     Hit,
     _blocked,
     _norm,
+    date_follows,
     date_rule,
     month_end,
     shift_month,
@@ -69,8 +70,8 @@ _WEEKDAY_RE = verbose(rf"""
 
 def _weekday(m: re.Match[str], ctx: Ctx) -> Hit | None:
     mod = _norm(m["mod"])
-    if mod in ("last", "next", "this", "past", "coming") and _blocked(m, ctx.text):
-        return None
+    if (mod in ("last", "next", "this", "past", "coming") and _blocked(m, ctx.text)) or date_follows(ctx.text, m.end()):
+        return None  # "my last Friday at work"; "on Saturday, June 6": the date that follows is the expression
     wd, today = WEEKDAYS.index(m["wd"].lower()), ctx.today
     after = today + timedelta(days=(wd - today.weekday()) % 7 or 7)  # the first one after today
     before = today - timedelta(days=(today.weekday() - wd) % 7 or 7)  # the last one before today
@@ -86,16 +87,46 @@ def _weekday(m: re.Match[str], ctx: Ctx) -> Hit | None:
     return ctx.day(after if ctx.ahead(m.start()) else before)
 
 
+_BARE_WEEKDAY_RE = verbose(rf"""
+    \b (?P<wd> {'|'.join(WEEKDAYS)} ) \b (?! ['’] )
+    (?: \s+ (?:morning|afternoon|evening|night) \b )?
+""", _FLAGS)
+# A weekday without a preposition is a date at a clause's edge: "Monday I have ...", "drop the keys off Saturday."
+_BARE_AFTER = verbose(r"""
+    \s* (?: $ | [.,;:!?)] | (?: i | i['’]m | i['’]ll | we | we['’]re | we['’]ll | you | he | she | they | my | our
+                             | at | then ) \b )
+""", _FLAGS)
+_BARE_BEFORE = verbose(r"""
+    (?: \b (?: it['’]?s | it \s+ is | today \s+ is | today['’]s | every | each | a | an | the | my | your | his
+            | her | our | their | on | last | next | this | past | coming | by | until | till | of | or | and
+            | to | from | than ) ) \s+ $
+""", _FLAGS)
+
+
+def _bare_weekday(m: re.Match[str], ctx: Ctx) -> Hit | None:
+    if not _BARE_AFTER.match(ctx.text, m.end()) or date_follows(ctx.text, m.end()):
+        return None
+    if _BARE_BEFORE.search(ctx.text, max(0, m.start() - 12), m.start()):
+        return None  # "it's Friday", "every Monday", "Monday or Tuesday": not one dated day
+    wd, today = WEEKDAYS.index(m["wd"].lower()), ctx.today
+    if ctx.ahead(m.start()):
+        return ctx.day(today + timedelta(days=(wd - today.weekday()) % 7 or 7))
+    return ctx.day(today - timedelta(days=(today.weekday() - wd) % 7 or 7))
+
+
 _WEEKEND_RE = verbose(r"""
     \b (?P<mod> last | this \s+ past | past | this \s+ coming | coming | this | next
-              | over \s+ the | on \s+ the | at \s+ the | during \s+ the ) \s+ weekend \b
+              | over \s+ the | on \s+ the | at \s+ the | during \s+ the | the ) \s+ weekend \b
 """, _FLAGS)
+_SPEND_BEFORE = re.compile(
+    r"\b(?:spent|spend|spends|spending|enjoyed|enjoy|enjoying|had|have|having|took|take|taking)\s+$", _FLAGS)
 
 
 def _weekend(m: re.Match[str], ctx: Ctx) -> Hit | None:
     mod = _norm(m["mod"])
-    if not mod.endswith("the") and _blocked(m, ctx.text):
-        return None
+    if (not mod.endswith("the") and _blocked(m, ctx.text)) or (
+            mod == "the" and not _SPEND_BEFORE.search(ctx.text, max(0, m.start() - 12), m.start())):
+        return None  # "the weekend" is a date as what was spent: "we spent the weekend in Bruges"
     saturday = week_start(ctx.today) + timedelta(days=5)
     in_weekend = ctx.today.weekday() >= 5
     if mod in ("last", "past", "this past"):
@@ -169,10 +200,17 @@ RULES: tuple[Rule, ...] = (
     date_rule("weekday", _WEEKDAY_RE, _weekday, keys=("day",),
               examples=("I went to the dentist on Monday.", "Next Saturday we're driving to Cornwall.",
                         "This Friday we're going to the opera.", "I'll finish the painting by Sunday."),
-              counter=("I go to Sunday school.", "Sunday is my favourite day.", "My last Friday at work was fun.")),
+              counter=("I go to Sunday school.", "Sunday is my favourite day.", "My last Friday at work was fun.",
+                       "The wedding is on Saturday, June 6, 2026.")),
+    date_rule("bare-weekday", _BARE_WEEKDAY_RE, _bare_weekday, keys=("day",),
+              examples=("Monday I have a dentist appointment.", "I'll drop the keys off Saturday.",
+                        "See you Friday!"),
+              counter=("Sunday is my favourite day.", "I go to Sunday school.", "Thank God it's Friday!",
+                       "I work Monday or Tuesday.", "Her last day was Friday, 14 April 2023.")),
     date_rule("weekend", _WEEKEND_RE, _weekend, keys=("weekend",),
-              examples=("We went camping last weekend.", "I'm visiting my parents over the weekend."),
-              counter=("I love weekends.", "My last weekend in Paris was great.")),
+              examples=("We went camping last weekend.", "I'm visiting my parents over the weekend.",
+                        "We spent the weekend in Bruges."),
+              counter=("I love weekends.", "My last weekend in Paris was great.", "I love the weekend.")),
     date_rule("calendar-unit", _UNIT_RE, _unit, keys=("week", "month", "year"),
               examples=("I changed jobs last month.", "Earlier this month I switched banks.",
                         "Later this year we're moving to Denver.", "It was the week before last."),
