@@ -31,6 +31,7 @@ from .base import (
     _MONTH_INDEX,
     _ORDINAL_WORDS,
     _PART_DAYS,
+    _REL_YEAR,
     _UNITS,
     _YEAR,
     ORDINALS,
@@ -42,8 +43,8 @@ from .base import (
     _safe_date,
     date_rule,
     month_end,
+    relative_year,
     shift_month,
-    year_after,
 )
 
 _SHORT_YEAR = r"['’](?P<yy>\d{2})\b"
@@ -59,11 +60,11 @@ def full_year(yy: str, ctx: Ctx) -> int:
 _DAY_MONTH_RE = verbose(rf"""
     \b (?: {_LEAD} \s+ )? (?: the \s+ )? {_DAY}
     (?: \s+ of \s+ | \s+ | - ) {_MONTH_ANY}                       # "3 March", "3rd of March", "15-Aug"
-    (?: (?: ,? \s+ | - ) {_YEAR} | ,? \s+ {_SHORT_YEAR} )?        # "3 March 2021", "3rd Sept '21"
+    (?: (?: ,? \s+ (?: in \s+ )? | - ) {_YEAR} | ,? \s+ {_SHORT_YEAR} | {_REL_YEAR} )?  # "3 March 2021", "... '21"
 """, _FLAGS)
 _MONTH_DAY_RE = verbose(rf"""
     \b (?: {_LEAD} \s+ )? {_MONTH_ANY} \s+ (?: the \s+ )? {_DAY}
-    (?: ,? \s+ {_YEAR} | ,? \s+ {_SHORT_YEAR} )?                   # "March 3, 2021", "March 3rd, '21"
+    (?: ,? \s+ (?: in \s+ )? {_YEAR} | ,? \s+ {_SHORT_YEAR} | {_REL_YEAR} )?  # "March 3, 2021", "... last year"
     {_UNITS}                                                       # not "march 3 miles"
 """, _FLAGS)
 
@@ -91,14 +92,13 @@ def _modal_may(m: re.Match[str], ctx: Ctx) -> bool:
 def _day_month(m: re.Match[str], ctx: Ctx) -> Hit | None:
     if _modal_may(m, ctx):
         return None
-    month = _MONTH_INDEX[m["m"].lower()]
+    month = _MONTH_INDEX[m["m"].lower().rstrip(".")]
     day = int(m["d"]) if m["d"] else ORDINALS[m["dw"].lower()]
     if m["y"] or m["yy"]:
         found = _safe_date(int(m["y"]) if m["y"] else full_year(m["yy"], ctx), month, day)
         return ctx.day(found, relative=False) if found else None
-    year = year_after(ctx.text, m.end(), ctx.today)  # "on March 3 last year"
-    if year is not None:
-        found = _safe_date(year, month, day)
+    if m["rel"]:  # "on March 3 last year"
+        found = _safe_date(relative_year(m["rel"], ctx.today), month, day)
         return ctx.day(found) if found else None
     if ctx.yearly(m.start(), m.end()):
         found = _nearest_date(ctx, month, day, ahead=True)
@@ -108,8 +108,8 @@ def _day_month(m: re.Match[str], ctx: Ctx) -> Hit | None:
 
 
 _ORDINAL_RE = verbose(rf"""
-    (?: \b (?: on | by | for | until | till | before | after | from | since | to | is | was ) \s+ | ['’]s \s+ )
-    the \s+ (?: (?P<d> [12]\d | 3[01] | 0?[1-9] ) (?: st | nd | rd | th ) | (?P<dw> {_ORDINAL_WORDS} ) ) \b
+    (?: \b (?P<prep> on | by | for | until | till | before | after | from | since | to ) \s+ )?
+    \b the \s+ (?: (?P<d> [12]\d | 3[01] | 0?[1-9] ) (?: st | nd | rd | th ) | (?P<dw> {_ORDINAL_WORDS} ) ) \b
     (?: \s+ of \s+ (?P<which> the | this | next | last ) \s+ month \b )?
 """, _FLAGS)
 # What may follow "on the 21st" for it to be a day: the sentence going on, not a noun ("the 21st century").
@@ -119,9 +119,14 @@ _ORDINAL_AFTER = verbose(r"""
 """, _FLAGS)
 
 
+_COPULA_BEFORE = re.compile(r"(?:\b(?:is|was|are|were|be)|['’]s)\s+$", _FLAGS)
+
+
 def _ordinal(m: re.Match[str], ctx: Ctx) -> Hit | None:
     if not m["which"] and not _ORDINAL_AFTER.match(ctx.text, m.end()):
         return None
+    if not m["prep"] and not _COPULA_BEFORE.search(ctx.text, max(0, m.start() - 8), m.start()):
+        return None  # "the 3rd" needs "on"/"by"/... or "is": "Our flight home is the 29th"
     day, today = (int(m["d"]) if m["d"] else ORDINALS[m["dw"].lower()]), ctx.today
     which = (m["which"] or "").lower()
     if which in ("this", "next", "last"):

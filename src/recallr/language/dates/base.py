@@ -38,7 +38,9 @@ _PART_MONTHS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
 
 _FLAGS = re.IGNORECASE
 _MONTH_FULL = "|".join(n.lower() for n in MONTH_NAMES)
-_MONTH_ANY = rf"(?P<m>{_MONTH_FULL}|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b\.?"
+_MONTH_ANY = rf"(?P<m>(?:{_MONTH_FULL})\b|(?:jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b\.?)"
+# A year qualifier after a day without its year: "on Valentine's Day last year", "on 3 March next year".
+_REL_YEAR = r",?\s+(?P<rel>last|this|next)\s+year\b"
 _ORDINAL_WORDS = "|".join(sorted(ORDINALS, key=len, reverse=True))
 _DAY = rf"(?:(?P<d>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?|(?P<dw>{_ORDINAL_WORDS}))\b"
 _YEAR = r"(?P<y>[12]\d{3})\b"
@@ -186,17 +188,9 @@ def _blocked(m: re.Match[str], text: str) -> bool:
         _OF_AFTER.match(text, m.end()))
 
 
-_YEAR_AFTER = re.compile(r",?\s+(?:(?P<rel>last|this|next)\s+year|in\s+(?P<y>[12]\d{3}))\b", _FLAGS)
-
-
-def year_after(text: str, end: int, today: date) -> int | None:
-    """The year a qualifier right after an expression names ("on Valentine's Day last year"), or None."""
-    m = _YEAR_AFTER.match(text, end)
-    if m is None:
-        return None
-    if m["y"]:
-        return int(m["y"])
-    return today.year + {"last": -1, "this": 0, "next": 1}[m["rel"].lower()]
+def relative_year(rel: str, today: date) -> int:
+    """The year "last/this/next year" names."""
+    return today.year + {"last": -1, "this": 0, "next": 1}[rel.lower()]
 
 
 _MONTH_WORDS = rf"(?:{_MONTH_FULL}|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b"

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from ..pattern import Rule, verbose
-from .base import _FLAGS, Ctx, Hit, date_rule, year_after
+from .base import _FLAGS, _REL_YEAR, Ctx, Hit, date_rule, relative_year
 
 __all__ = ["RULES", "easter", "holiday_date", "holiday_name"]
 
@@ -98,7 +98,7 @@ def holiday_date(name: str, year: int) -> date:
     return _DAYS[name](year)
 
 
-_HOLIDAY_RE = verbose(r"""
+_HOLIDAY_RE = verbose(rf"""
     \b (?: (?P<mod> last | next | this | every | each | on | at | for | over | during | around
               | until | till | by | since | before | after | from ) \s+ )?
     (?P<h>
@@ -111,7 +111,8 @@ _HOLIDAY_RE = verbose(r"""
       | memorial \s+ day | labou?r \s+ day | boxing \s+ day
       | (?: st\.? | saint ) \s+ patrick ['’]?s \s+ day
     ) \b
-    (?: ,? \s+ (?P<y> [12]\d{3} ) \b )?                  # "Christmas 2021", "Easter, 2022"
+    (?: ,? \s+ (?: in \s+ )? (?P<y> [12]\d{{3}} ) \b       # "Christmas 2021", "Easter, 2022", "Christmas in 2019"
+      | {_REL_YEAR} )?                                    # "on Valentine's Day last year"
 """, _FLAGS)
 # After the name, words that make it a modifier or a season of its own: not the day itself.
 _NOUN_AFTER = verbose(r"""
@@ -138,9 +139,8 @@ def _holiday(m: re.Match[str], ctx: Ctx) -> Hit | None:
     if m["y"]:
         return ctx.day(holiday_date(name, int(m["y"])), relative=False)
     today = ctx.today
-    year = year_after(ctx.text, m.end(), today)  # "on Valentine's Day last year"
-    if year is not None:
-        return ctx.day(holiday_date(name, year))
+    if m["rel"]:
+        return ctx.day(holiday_date(name, relative_year(m["rel"], today)))
     days = [holiday_date(name, y) for y in range(today.year - 1, today.year + 2)]
     if mod in ("every", "each") or ctx.yearly(m.start(), m.end()):
         return ctx.day(next(d for d in days if d >= today))._replace(recurring=True)

@@ -45,7 +45,7 @@ _KEPT_PREPOSITIONS = ("by", "until", "till", "for", "from", "since", "before", "
 _MODIFIERS = re.compile(
     r"^(?:(?:last|next|this|coming|past|every|each|on|at|in|for|over|during|around|until|till|by|since|before"
     r"|after|from|the)\s+)+", re.IGNORECASE)
-_TRAILING_YEAR = re.compile(r",?\s+[12]\d{3}$")
+_TRAILING_YEAR = re.compile(r",?\s+(?:(?:in\s+)?[12]\d{3}|(?:last|this|next)\s+year)$", re.IGNORECASE)
 _WORD = re.compile(r"[\w'’]+")
 
 
@@ -55,8 +55,8 @@ def _holiday(expression: str) -> str | None:
     return words if holiday_name(words) else None
 
 
-def _prefix(span: TimeSpan) -> str:
-    """The absolute-date opener replacing a relative expression."""
+def _prefix(span: TimeSpan, *, named: bool = True) -> str:
+    """The absolute-date opener replacing a relative expression (``named``: with a holiday's name)."""
     first, last = display_dates(span, UTC)
     label = format_span(span)
     if re.match(r"since\b", span.expression, re.IGNORECASE):
@@ -65,7 +65,7 @@ def _prefix(span: TimeSpan) -> str:
         return f"In the weeks before {day_text(last)}, "
     match span.granularity:
         case "day" | "instant":
-            name = _holiday(span.expression)
+            name = _holiday(span.expression) if named else None
             return f"On {day_text(first)} ({name}), " if name else f"On {day_text(first)}, "
         case "week":
             return f"In the {label}, "
@@ -87,8 +87,10 @@ def _in_place(span: TimeSpan, expression: str, before: str) -> str:
         keep = word.lower() in (*_KEPT_PREPOSITIONS, "on", "at", "over", "during")
         return f"{word + ' ' if keep else ''}{name} ({day_text(first)})"
     bare = format_span(span) if span.granularity not in ("week", "weekend") else f"the {format_span(span)}"
-    if word.lower() in _KEPT_PREPOSITIONS:
+    if word.lower() in (*_KEPT_PREPOSITIONS, "to"):
         return f"{word} {bare}"
+    if not before.strip() or word.lower() == "the":
+        return bare  # the date is the subject ("Tomorrow is my last day") or an object ("spent the weekend")
     previous = _WORD.findall(before[-20:])
     if previous and previous[-1].lower() in (*_KEPT_PREPOSITIONS, "to", "on", "in", "at", "of"):
         return bare
@@ -182,9 +184,9 @@ def with_absolute_date(statement: str, span: TimeSpan) -> str:
         return _prefix(span) + _lower_first(text)
     before, after = text[:found.start()], text[found.end():]
     if _holiday(span.expression) and not _MODIFIERS.match(span.expression):
-        return _prefix(span) + _lower_first(text)  # "We spent Christmas in Vienna": the name stays
+        return _prefix(span, named=False) + _lower_first(text)  # "We spent Christmas in Vienna": the name stays
     lead = _WORD.match(found.group(0))
-    deadline = lead is not None and lead.group(0).lower() in ("by", "until", "till", "before", "after", "from")
+    deadline = lead is not None and lead.group(0).lower() in ("by", "until", "till", "before", "after", "from", "to")
     spent = span.granularity == "weekend" and found.group(0).lower().startswith("the ")  # "spent the weekend"
     if deadline or spent or (not after.startswith(("'s", "’s")) and _breaks(before, after)):
         return _capital(before + _in_place(span, found.group(0), before) + after)
