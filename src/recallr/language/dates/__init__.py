@@ -25,7 +25,7 @@ would break its clause ("The meeting is tomorrow") is replaced in place instead 
 moved to the front ("The meeting is on 2 December 2026.").
 
 No third-party parser is used: every format is read by the rules (dateparser,
-parsedatetime, ctparse and timefhuman scored 23-29% on the temporal suite in
+parsedatetime, ctparse and timefhuman resolve 23-30% of the temporal suite in
 ``tests/language/test_temporal_suite.py``). Weeks run Monday-Sunday; every returned
 datetime is timezone-aware UTC and a naive reference is UTC.
 

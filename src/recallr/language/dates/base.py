@@ -207,5 +207,3 @@ def date_follows(text: str, end: int) -> bool:
 def _capitalised_mid_sentence(text: str, pos: int) -> bool:
     return text[pos].isupper() and not _SENTENCE_START.search(text, max(0, pos - 12), pos)
 
-
-# --- relative days, weekdays, weekends, calendar units ------------------------
