@@ -125,8 +125,8 @@ _COPULA_BEFORE = re.compile(r"(?:\b(?:is|was|are|were|be)|['’]s)\s+$", _FLAGS)
 def _ordinal(m: re.Match[str], ctx: Ctx) -> Hit | None:
     if not m["which"] and not _ORDINAL_AFTER.match(ctx.text, m.end()):
         return None
-    if not m["prep"] and not _COPULA_BEFORE.search(ctx.text, max(0, m.start() - 8), m.start()):
-        return None  # "the 3rd" needs "on"/"by"/... or "is": "Our flight home is the 29th"
+    if not m["prep"] and (m["dw"] or not _COPULA_BEFORE.search(ctx.text, max(0, m.start() - 8), m.start())):
+        return None  # "on/by the 3rd", "is the 29th"; but "might be the first" is not a day
     day, today = (int(m["d"]) if m["d"] else ORDINALS[m["dw"].lower()]), ctx.today
     which = (m["which"] or "").lower()
     if which in ("this", "next", "last"):
@@ -207,7 +207,7 @@ RULES: tuple[Rule, ...] = (
               examples=("My rent is due on the 5th.", "I paid the bill on the 28th.", "Payday is on the 25th.",
                         "The interview is on the twenty-second.", "I fly out on the 2nd of next month."),
               counter=("I live on the 3rd floor.", "It was built in the 21st century.",
-                       "This is the 2nd time it happened.", "On the first day we hiked.")),
+                       "This is the 2nd time it happened.", "On the first day we hiked.", "This might be the first!")),
     date_rule("month", _MONTH_CONTEXT_RE, _month_context, keys=_MONTH_KEYS,
               examples=("Melanie painted a sunrise in May.", "We're going to Iceland in early June.",
                         "I moved at the end of March.", "We married in May 2022.", "I graduated in June '18."),

@@ -92,10 +92,12 @@ _RANGE_RE = verbose(rf"""
 
 
 def _range(m: re.Match[str], ctx: Ctx) -> Hit | None:
-    n = _count(m["n"])[1] if m["n"] else 1
+    ahead = (m["dir"] or "").lower() in ("next", "coming")
+    plural = m.group(0).lower().endswith("s")
+    n = _count(m["n"])[1] if m["n"] else (5 if ahead and plural else 1)  # "in the coming weeks": a few
     unit, today = m["unit"].lower(), ctx.today
     try:
-        if (m["dir"] or "").lower() in ("next", "coming"):
+        if ahead:
             return ctx.span(today, _add(today, unit, n), "range")
         if unit in ("day", "week"):
             return ctx.span(today - timedelta(days=n * (7 if unit == "week" else 1)), today, "range")
@@ -132,7 +134,8 @@ RULES: tuple[Rule, ...] = (
               examples=("Two days from now I'll be in Tokyo.", "I'm getting my cast off a week from today."),
               counter=("Two days from the station.",)),
     date_rule("past-or-next-range", _RANGE_RE, _range, keys=("past", "last", "next", "coming"),
-              examples=("It rained in the past two weeks.", "I'll hear back within the next two weeks."),
+              examples=("It rained in the past two weeks.", "I'll hear back within the next two weeks.",
+                        "We'll make progress in the coming weeks."),
               counter=("The past is the past.", "My last two jobs were remote.")),
     date_rule("recent", _RECENT_RE, _recent, keys=("recent", "late", "other"),
               examples=("I have been stressed recently.", "I bumped into her the other day."),

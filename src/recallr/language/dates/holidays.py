@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from ..pattern import Rule, verbose
 from .base import _FLAGS, _REL_YEAR, Ctx, Hit, date_rule, relative_year
 
-__all__ = ["RULES", "easter", "holiday_date", "holiday_name"]
+__all__ = ["RULES", "easter", "fixed_holiday", "holiday_date", "holiday_name"]
 
 
 def easter(year: int) -> date:
@@ -91,6 +91,15 @@ def holiday_name(words: str) -> str | None:
     for title in ("saint ", "st "):
         w = w.removeprefix(title)
     return _NAMES.get(w)
+
+
+_MOVEABLE = frozenset(("easter", "good friday", "easter monday", "thanksgiving", "mother's day", "father's day",
+                       "memorial day", "labor day"))
+
+
+def fixed_holiday(name: str) -> bool:
+    """Whether a holiday (canonical name) falls on the same month and day every year (Christmas, not Easter)."""
+    return name not in _MOVEABLE
 
 
 def holiday_date(name: str, year: int) -> date:

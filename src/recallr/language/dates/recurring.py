@@ -5,8 +5,9 @@ A month-day (or a holiday) is yearly when, in its clause:
 * a yearly noun is what the date is the complement of: "birthday/anniversary/name day/feast day
   is (on) ...", "birthday's on ...", "falls on ...", or "I celebrate my name day on ...";
 * it is a date of birth without a year ("born on 3 March": the birthday);
-* the clause says so: "every year", "each year", "annually", "yearly", "annual", or "every"/"each"
-  right before the date ("each March 3", "every Christmas").
+* the clause says so: "every year", "each year", "annually", "yearly", "annual", a habit
+  ("usually", "always", "traditionally": "during Thanksgiving we usually watch movies"), or
+  "every"/"each" right before the date ("each March 3", "every Christmas").
 
 "We celebrated her birthday on 3 March" (a past celebration), "her birthday was on 3 March" and
 "our anniversary dinner is booked for 20 May" (a one-off event) are not yearly. A yearly date's
@@ -42,7 +43,9 @@ _LEADS_TO_DATE = verbose(rf"""
   | \b (?: every | each ) \s+ (?: year \s+ on \s+ )? $                      # "each March 3", "every year on 4 July"
 """, re.IGNORECASE)
 _SAYS_YEARLY = verbose(r"""
-    \b (?: (?:every|each) \s+ year | annually | yearly | annual ) \b
+    \b (?: (?:every|each) \s+ year | annually | yearly | annual
+          | usually | always | typically | traditionally )        # a habit on a given day is yearly
+    \b
 """, re.IGNORECASE)
 _LOOKBACK = 60
 

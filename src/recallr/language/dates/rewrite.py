@@ -22,7 +22,7 @@ from datetime import UTC
 
 from ..lexicon import MONTH_NAMES
 from .format import day_text, display_dates, format_span, range_parts
-from .holidays import holiday_name
+from .holidays import fixed_holiday, holiday_name
 from .recurring import says_yearly
 from .span import TimeSpan
 
@@ -47,6 +47,7 @@ _MODIFIERS = re.compile(
     r"|after|from|the)\s+)+", re.IGNORECASE)
 _TRAILING_YEAR = re.compile(r",?\s+(?:(?:in\s+)?[12]\d{3}|(?:last|this|next)\s+year)$", re.IGNORECASE)
 _WORD = re.compile(r"[\w'’]+")
+_AGO = re.compile(r"\bago\b", re.IGNORECASE)
 
 
 def _holiday(expression: str) -> str | None:
@@ -93,6 +94,9 @@ def _in_place(span: TimeSpan, expression: str, before: str) -> str:
         return bare  # the date is the subject ("Tomorrow is my last day") or an object ("spent the weekend")
     previous = _WORD.findall(before[-20:])
     if previous and previous[-1].lower() in (*_KEPT_PREPOSITIONS, "to", "on", "in", "at", "of"):
+        if _AGO.search(expression):  # "the parade I went to a few weeks ago": "to" is not the date's
+            opener = _prefix(span).rstrip(", ")
+            return f"({opener[0].lower()}{opener[1:]})"
         return bare
     opener = _prefix(span).rstrip(", ")
     return opener[0].lower() + opener[1:]
@@ -143,8 +147,9 @@ def _yearly(statement: str, span: TimeSpan) -> str:
         return f"Every year on {month_day}, {_lower_first(statement)}"
     before, after = statement[:found.start()], statement[found.end():]
     name = _holiday(span.expression)
-    if name:
-        date_words = f"{span.expression} ({month_day})"
+    if name:  # "on Valentine's Day (14 February)"; a moveable feast has no fixed month-day to show
+        fixed = fixed_holiday(holiday_name(name) or "")
+        date_words = f"{span.expression} ({month_day})" if fixed else span.expression
     else:
         date_words = ("on " if span.expression.lower().startswith("on ") else "") + month_day
     if says_yearly(statement, found.start()):
