@@ -26,7 +26,8 @@ def test_speed_is_learned_from_answers_and_bounded_by_timeouts() -> None:
     speeds.observe(KEY, prompt_tokens=1000, completion_tokens=100, seconds=13.0)  # 1300 weighted tokens: 100/s
     assert speeds.seconds(KEY, prompt_tokens=500, completion_tokens=0) == pytest.approx(5.0)
     assert speeds.affordable_output(KEY, prompt_tokens=500, seconds=8.0) == 100  # (800 - 500) / 3
-    speeds.timed_out(KEY, prompt_tokens=600, seconds=60.0)  # not even 600 tokens read in 60 s: at most 10/s
+    # 600 prompt tokens allowed 100 answer tokens got no answer in 90 s: at most (600 + 300) / 90 = 10 a second
+    speeds.timed_out(KEY, prompt_tokens=600, max_tokens=100, seconds=90.0)
     assert speeds.seconds(KEY, prompt_tokens=600, completion_tokens=0) == pytest.approx(60.0)
     speeds.observe(KEY, prompt_tokens=0, completion_tokens=0, seconds=1.0)  # nothing to learn from
     speeds.observe(KEY, prompt_tokens=100, completion_tokens=0, seconds=0.001)  # too fast to say anything

@@ -3,8 +3,8 @@
 A request's time is modelled as ``(prompt_tokens + COMPLETION_WEIGHT * completion_tokens) / rate``: producing
 a token costs about as much as reading a few (CPU servers read prompts in batches and write one token at a
 time). The rate is learned per (endpoint, model) from each answer's tokens and wall time (a moving average
-that follows a server getting slower or faster), and a timeout teaches an upper bound (the server did not even
-read the prompt in that time). With a known rate, a request is sized to the time it has left: its answer
+that follows a server getting slower or faster), and a timeout teaches an upper bound (the server did not finish
+the whole request in that time). With a known rate, a request is sized to the time it has left: its answer
 budget (``max_tokens``) shrinks to what the server can write before the deadline, and a request that cannot
 fit at all is not sent (the step runs offline, as when the session's budget is spent). Unknown endpoints are
 not limited: the first answer teaches the rate.
@@ -51,11 +51,12 @@ class EndpointSpeeds:
             known = self._rates.get(key)
             self._rates[key] = observed if known is None else (1 - _SMOOTHING) * known + _SMOOTHING * observed
 
-    def timed_out(self, key: tuple[str, str], *, prompt_tokens: int, seconds: float) -> None:
-        """No answer within ``seconds``: the rate is at most what reading the prompt alone would take."""
+    def timed_out(self, key: tuple[str, str], *, prompt_tokens: int, max_tokens: int, seconds: float) -> None:
+        """No answer within ``seconds`` to a request of ``prompt_tokens`` allowed ``max_tokens``: the rate is below
+        what that whole request would have needed (an upper bound: the answer may have been shorter)."""
         if seconds < _MIN_SECONDS or prompt_tokens <= 0:
             return
-        bound = prompt_tokens / seconds
+        bound = (prompt_tokens + COMPLETION_WEIGHT * max_tokens) / seconds
         with self._lock:
             known = self._rates.get(key)
             if known is None or known > bound:

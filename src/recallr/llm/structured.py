@@ -206,7 +206,7 @@ class StructuredCaller:
             except LLMUnavailableError as error:
                 if error.timed_out_after is not None:
                     self.speeds.timed_out(self.key, prompt_tokens=sum(estimate_tokens(m["content"]) for m in messages),
-                                          seconds=error.timed_out_after)
+                                          max_tokens=max_tokens, seconds=error.timed_out_after)
                 raise
             self.speeds.observe(self.key, prompt_tokens=answer.prompt_tokens,
                                 completion_tokens=answer.completion_tokens, seconds=answer.seconds)
