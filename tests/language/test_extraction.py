@@ -103,7 +103,9 @@ CASES = [
                  Expect(content="Assistant recommended restaurants in Lyon: Le Bouchon; Café Comptoir."),
                  id="assistant-list-in-one-statement"),
     pytest.param(_turns(("assistant", "Your flight to Rome leaves at 9am.")), Expect(
-                 content="Assistant told the user that the user's flight to Rome leaves at 9am."),
+                 content="User's flight to Rome leaves at 9am."), id="assistant-tells-the-users-plan"),
+    pytest.param(_turns(("assistant", "The Louvre is closed on Tuesdays.")), Expect(
+                 content="Assistant told the user that the Louvre is closed on Tuesdays."),
                  id="assistant-told-the-user"),
     pytest.param(_user("Caroline: I went to a support group yesterday."), Expect(
                  content="Caroline went to a support group yesterday.", subject="Caroline"), id="name-prefix"),

@@ -1,0 +1,337 @@
+"""What the assistant confirmed or promised, as statements about the user's plans.
+
+"Done: your table for two at Nopa is booked for Friday at 8 pm." is not the assistant's chatter but
+the user's plan: ``User has a table for two at Nopa booked on Friday at 8 pm``. The rules below read
+one assistant sentence and rewrite it around the user, keeping every detail (what, where, who,
+when, reference numbers):
+
+* done by the assistant: "I've booked/scheduled/ordered/added ..." -> "User has booked ...";
+* the user's thing in a settled state: "Your appointment is confirmed for ..." -> "User has an
+  appointment confirmed for ...";
+* the user's thing on its way: "Your order of running shoes will arrive on the 20th" -> "User's order
+  of running shoes will arrive on the 20th";
+* the user booked or holding something: "You're booked in for ...", "You have a dentist
+  appointment on ...";
+* promises: "I'll remind you to call your mom on Sunday" -> "User has a reminder to call their mom
+  on Sunday"; "I'll book ..." -> "Assistant will book ... for User".
+
+Offers and hedges are not confirmations ("I can book it if you like", "Would you like me to ...",
+"once you confirm", "I couldn't book ...", "Nopa is fully booked"). Dates are resolved later, by
+:mod:`.confirmed_dates`, against the message's time. Every pattern is anchored at the start of a
+sentence of bounded length, with bounded repetition: linear in the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from ..lexicon import word_set
+from ..pattern import Rule, register, verbose
+from .person import Voice, to_third_person
+
+__all__ = ["Confirmed", "cleaned", "confirmation", "owner_voice_text", "requested_object", "strip_acknowledgement"]
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """A confirmation rewritten around the user (no final full stop), and whether its date lies ahead."""
+
+    content: str
+    upcoming: bool  # a bare date in it ("Friday", "the 14th") means the next one, not the last
+
+
+# "Done:", "All set!", "Great news -": openers of a confirmation, and of acknowledgements ("Noted:").
+_ACK = re.compile(
+    r"^(?:(?:done|all done|all set|you'?re all set|great news|good news|success|sorted|perfect|great|okay|ok|sure|"
+    r"alright|all right|got it|noted|understood|excellent|absolutely|of course|certainly|there you go|here you go|"
+    r"no problem|will do|on it|consider it done)\b[\s,:!.-]*){1,4}",
+    re.IGNORECASE,
+)
+# Hedges and refusals: an offer or a failure is not a confirmation.
+_HEDGE = re.compile(
+    r"\b(?:if you|if that|once you|as soon as you|after you|unless|would you|do you want|shall I|should I|want me|"
+    r"I can|I could|I'?d be happy|happy to|not yet|haven'?t|hasn'?t|couldn'?t|can'?t|cannot|unable|"
+    r"unfortunately|wasn'?t able|weren'?t able|isn'?t|aren'?t|won'?t|no longer available|fully booked|sold out|"
+    r"try to|trying to|attempt|would be|might|may be|not available|waitlist only)\b",
+    re.IGNORECASE,
+)
+# Chatter after the confirmation ("..., let me know if you need anything else").
+_TAIL = re.compile(
+    r"(?:,|\s-|;)?\s+(?:and\s+|so\s+)?(?:just\s+)?(?:let me know|feel free|enjoy|have a (?:great|good|nice|lovely|"
+    r"wonderful)|I hope|hope you)\b.*$",
+    re.IGNORECASE,
+)
+_BOOKING_NOUNS = (
+    r"(?:appointment|reservation|booking|meeting|flight|call|session|class|lesson|interview|consultation|"
+    r"check-?up|visit|table|room|suite|stay|tickets?|seats?|delivery|order|package|parcel|shipment|reminder|"
+    r"event|dinner|lunch|brunch|massage|haircut|exam|train|bus|ferry|tour|slot|car|rental|hotel|cabin|"
+    r"subscription|membership|course|workshop|trip|cruise|transfer|pickup|pick-up|ride|taxi|cab|offsite|party|"
+    r"recital|concert|conference|webinar|show|screening|performance|ceremony|celebration)"
+)
+_BOOKING_HEAD = re.compile(rf"\b{_BOOKING_NOUNS}s?\b", re.IGNORECASE)
+
+
+def strip_acknowledgement(text: str) -> tuple[str, bool]:
+    """The sentence without its "Done:"/"Noted:" opener, and whether it had one.
+
+    Example::
+
+        >>> strip_acknowledgement("Done: your table is booked.")
+        ('your table is booked.', True)
+    """
+    m = _ACK.match(text)
+    if m is None or m.end() == 0:
+        return text, False
+    return text[m.end():], True
+
+
+# --- builders: one match -> a statement about the owner ("User") -----------------------------------
+
+def _owner_voice(owner: str) -> Voice:
+    return Voice("Assistant", f"Assistant and {owner}", owner, assistant=True)
+
+
+def owner_voice_text(text: str, owner: str) -> str:
+    """Third person around the owner; after the owner is named, "User's" reads better as "their"."""
+    out = to_third_person(text, _owner_voice(owner))
+    first = out.find(owner)
+    if first >= 0:
+        head, rest = out[: first + len(owner)], out[first + len(owner):]
+        out = head + re.sub(rf"\b{re.escape(owner)}'s\b", "their", rest)
+    return out
+
+
+def _object(text: str) -> str:
+    """"your dentist appointment" -> "a dentist appointment"; plurals and numbers take no article."""
+    words = text.split(" ", 1)
+    if words[0].lower() not in ("your", "the") or len(words) == 1:
+        return text
+    rest = words[1]
+    head = re.split(r"\s(?:for|at|with|to|of|on|in|from|under)\s", rest, maxsplit=1)[0].split()[-1].lower()
+    if rest[:1].isdigit() or rest.split()[0].lower() in _COUNTS or (head.endswith("s") and not head.endswith("ss")):
+        return rest
+    return ("an " if rest[:1].lower() in "aeiou" else "a ") + rest
+
+
+_COUNTS = word_set("two three four five six seven eight nine ten both")
+_FOR_YOU = re.compile(r"\s+for you\b|^you\s+(?=(?:a|an|the|two|three|\d)\b)", re.IGNORECASE)
+_PRONOUN_OBJECT = re.compile(r"^(?:it|that|them|this|one)\b", re.IGNORECASE)
+_VERB_FORMS = {"put": "added", "paid": "paid for", "signed you up": "signed up for"}
+_YOU_OBJECT = re.compile(r"^you\s+(?=(?:on|onto|in|into|for|at|to|with|from)\b)", re.IGNORECASE)
+
+
+def _done(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
+    verb = m.group("verb").lower()
+    rest = m.group("rest").strip()
+    if _YOU_OBJECT.match(rest):  # "I've rebooked you on the 7:40 flight": the user has been rebooked
+        return Confirmed(owner_voice_text(f"{owner} has been {verb} {_YOU_OBJECT.sub('', rest)}", owner), upcoming=True)
+    rest = _FOR_YOU.sub("", rest)
+    if _PRONOUN_OBJECT.match(rest):
+        wanted = requested_object(asked)
+        if wanted is None:
+            return None  # "I've booked it" with nothing to say what "it" is
+        rest = _PRONOUN_OBJECT.sub(wanted, rest, count=1)
+    if not rest or (len(rest.split()) < 2 and not rest[:1].isupper()):
+        return None
+    verb = _VERB_FORMS.get(verb, verb)
+    if verb in ("made", "created") and not _BOOKING_HEAD.search(rest):
+        return None  # "I've made a list", "I created a summary": not a plan of the user's
+    return Confirmed(owner_voice_text(f"{owner} has {verb} {rest}", owner), upcoming=True)
+
+
+def _will(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
+    verb = m.group("verb").lower()
+    rest = m.group("rest").strip()
+    if verb in ("remind", "ping", "nudge", "notify", "alert", "text", "message"):
+        rest = re.sub(r"^you\b\s*", "", rest, flags=re.IGNORECASE)
+        if not rest:
+            return None
+        return Confirmed(owner_voice_text(f"{owner} has a reminder {rest}", owner), upcoming=True)
+    if _PRONOUN_OBJECT.match(rest) and (wanted := requested_object(asked)) is not None:
+        rest = _PRONOUN_OBJECT.sub(wanted, rest, count=1)
+    elif _PRONOUN_OBJECT.match(rest):
+        return None
+    return Confirmed(owner_voice_text(f"I will {verb} {rest}", owner), upcoming=True)
+
+
+def _settled(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
+    thing, verb = m.group("thing"), m.group("verb").lower()
+    if m.group("det").lower() == "the" and not _BOOKING_HEAD.search(thing):
+        return None  # "The restaurant is booked": not the user's
+    rest = m.group("rest").rstrip()
+    if verb.startswith("cancel"):
+        return Confirmed(owner_voice_text(m.group(0), owner), upcoming=True)
+    return Confirmed(owner_voice_text(f"{owner} has {_object('your ' + thing)} {verb}{rest}", owner), upcoming=True)
+
+
+def _on_its_way(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
+    thing = m.group("thing")
+    if m.group("det").lower() == "the" and not (_BOOKING_HEAD.search(thing) or re.search(r"\byou\b", thing)):
+        return None  # "The museum opens at 9": general information
+    past = bool(re.match(r"\s*(?:shipped|has|have|was|were)\b", m.group("pred"), re.IGNORECASE))
+    return Confirmed(owner_voice_text(m.group(0), owner), upcoming=not past)
+
+
+def _you_are(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
+    return Confirmed(owner_voice_text(m.group(0), owner), upcoming=True)
+
+
+def _reminder_set(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
+    rest = m.group("rest").strip()
+    colon = rest.startswith((":", "-"))  # "Reminder set: pay rent on the 1st"
+    rest = rest.strip(" :-")
+    if not rest:
+        return None
+    return Confirmed(owner_voice_text(f"{owner} has a reminder{':' if colon else ''} {rest}", owner), upcoming=True)
+
+
+def _headed(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
+    """"You're all set: a table for two at Kin Khao on Saturday" -> "User has a table ... booked ..."."""
+    verb = (m.group("verb") or "booked").lower()
+    verb = verb if verb in ("booked", "confirmed", "reserved", "scheduled", "ordered") else "booked"
+    np, rest = m.group("np"), ""
+    split = _WHEN_OR_DETAIL.search(np)
+    if split is not None:
+        np, rest = np[: split.start()], np[split.start():]
+    return Confirmed(owner_voice_text(f"{owner} has {_object(np)} {verb}{rest}", owner), upcoming=True)
+
+
+_WHEN_OR_DETAIL = re.compile(
+    r"[,;]|\s(?:on|this|next|tomorrow|tonight|today|from)\b|\s(?:at|for)\s\d|"
+    r"\s(?:for\s)?(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
+    re.IGNORECASE,
+)
+
+
+_Builder = Callable[[re.Match[str], str, str], "Confirmed | None"]
+
+_RULES: tuple[Rule, ...] = (
+    Rule("headed", verbose(r"""
+        ^(?:you'?re\ all\ set|all\ set|you'?re\ booked|(?P<verb>booked|confirmed|reserved|scheduled|ordered|done))
+        \s?[:,-]\s?(?:you\ have\ )?
+        (?P<np>(?:a|an|your|two|three|four|five|six|\d{1,2})\ [^:]{3,200})$""", re.I), _headed,
+        examples=("You're all set: a table for two at Kin Khao on Saturday at 8 pm.",
+                  "Booked - two tickets for Hamilton on Friday at 7:30."),
+        counter=("All set, enjoy!", "Done: your table is booked.")),
+    Rule("done", verbose(r"""
+        ^I(?:'ve|\ have)?                                      # "I've", "I have", "I"
+        (?:\ (?:just|now|already|also|successfully|gone\ ahead\ and|went\ ahead\ and)){0,3}
+        \ (?P<verb>booked|re-?booked|reserved|scheduled|rescheduled|ordered|re-?ordered|placed|set\ up|set|
+           added|put|created|made|arranged|confirmed|bought|purchased|rented|registered|signed\ you\ up|
+           enrolled|renewed|moved|upgraded|switched|paid\ for|paid)\b
+        (?P<rest>.*)$""", re.I), _done,
+        examples=("I've booked a table for two at Nopa for Friday at 8 pm.", "I scheduled your haircut for noon.",
+                  "I have added 'Team offsite' to your calendar for January 12."),
+        counter=("I booked flights for years.", "I can book it if you like.")),
+    Rule("will", verbose(r"""
+        ^I(?:'ll|\ will)(?:\ (?:also|definitely|make\ sure\ to|be\ sure\ to|go\ ahead\ and|now)){0,2}
+        \ (?P<verb>remind|ping|nudge|notify|alert|book|reserve|schedule|order|add|put|set\ up|text|message)\b
+        (?P<rest>.*)$""", re.I), _will,
+        examples=("I'll remind you to call your mom on Sunday.", "I will book a car for you from the airport."),
+        counter=("I'll be here if you need me.", "I'd book it early.")),
+    Rule("settled", verbose(r"""
+        ^(?P<det>your|the)\ (?P<thing>[^,;:]{1,80}?)
+        (?:\ is|\ are|\ has\ been|\ have\ been|\ was|\ were|'s|'re)
+        (?:\ (?:now|all|also|officially|successfully|been)){0,2}
+        \ (?P<verb>booked|reserved|confirmed|scheduled|rescheduled|set\ up|set|placed|arranged|registered|
+           moved|renewed|locked\ in|cancell?ed|(?:on|in)\ (?:your|the)\ calendar|added\ to\ (?:your|the)\ calendar)\b
+        (?P<rest>.*)$""", re.I), _settled,
+        examples=("Your table for two at Nopa is booked for Friday, December 4 at 8 pm.",
+                  "The appointment with Dr. Lee has been moved to Thursday at 3."),
+        counter=("The restaurant is fully booked on Friday.", "Your table is not booked yet.")),
+    Rule("on its way", verbose(r"""
+        ^(?P<det>your|the)\ (?P<thing>[^,;:]{1,80}?)
+        (?P<pred>\ (?:will|should|is\ expected\ to|is\ going\ to|is\ scheduled\ to|is\ due\ to|is\ set\ to|
+              are\ expected\ to|are\ due\ to)
+           \ (?:arrive|be\ delivered|be\ shipped|ship|be\ ready|depart|leave|land|start|begin|take\ off|be\ picked\ up)
+         |\ (?:arrives|arrive|ships|shipped|has\ shipped|have\ shipped|was\ delivered|were\ delivered|
+              has\ been\ delivered|has\ been\ shipped|has\ been\ dispatched|was\ dispatched|
+              is\ out\ for\ delivery|are\ out\ for\ delivery|is\ on\ its\ way|are\ on\ their\ way|is\ arriving|
+              are\ arriving|is\ due|are\ due|leaves|departs|lands|starts|begins|is\ ready\ for\ pickup)
+         |'s\ (?:arriving|on\ its\ way|due))\b
+        (?P<rest>.*)$""", re.I), _on_its_way,
+        examples=("Your order of running shoes will arrive on the 20th.", "Your flight to Rome leaves at 9am.",
+                  "The shoes you ordered are out for delivery."),
+        counter=("The museum opens at 9.", "Your best bet is the 7:15 train.")),
+    Rule("you are", verbose(r"""
+        ^you(?:'re|\ are)(?:\ (?:now|all|officially|also)){0,2}
+        \ (?:booked(?:\ in)?|confirmed|registered|signed\ up|enrolled|scheduled|set|checked\ in|
+           on\ the\ (?:list|waitlist|wait\ list|guest\ list))
+        \ (?:for|at|on|in|with|to)\b.+$
+        |^you(?:\ have|'ve\ got|\ now\ have|'ll\ have)\ (?:a|an|one|two|three|\d{1,2}|your)
+        \ (?:[\w'-]+\ ){0,3}?""" + _BOOKING_NOUNS + r"""s?\b.*$""", re.I), _you_are,
+        examples=("You're booked in for a massage at Zen Spa tomorrow at 11.",
+                  "You have a dentist appointment on Thursday at 10."),
+        counter=("You're going to love Berlin.", "You have a great taste in books.")),
+    Rule("reminder set", verbose(r"""
+        ^(?:a\ )?(?:reminder|alarm)\ (?:is\ )?(?:set|created|added|scheduled)\b(?P<rest>.*)$""", re.I),
+        _reminder_set,
+        examples=("Reminder set for Sunday at 6 pm: call your mom.",), counter=("Reminders help a lot.",)),
+)
+
+register("confirmations", lambda: iter(_RULES))
+
+
+_CLAUSE = re.compile(r";\s+|\s+-\s+")
+
+
+def cleaned(text: str) -> str:
+    """The sentence without chatter after it, up to its first hedged clause ("...; I can also ... if you like")."""
+    text = _TAIL.sub("", text.strip().rstrip(".!")).strip(" ,;-")
+    start = 0
+    for m in _CLAUSE.finditer(text):
+        if _HEDGE.search(text, start, m.start()):
+            return text[:start].rstrip(" ;-")
+        start = m.end()
+    return text[:start].rstrip(" ;-") if _HEDGE.search(text, start) else text
+
+
+def confirmation(text: str, owner: str, *, asked: str = "") -> Confirmed | None:
+    """The sentence as a confirmation about ``owner``, or None (not one, or hedged); ``asked`` is the
+    user's last message, for what "it" stands for.
+
+    Example::
+
+        >>> confirmation("I'll remind you to call your mom on Sunday.", "User").content
+        'User has a reminder to call their mom on Sunday'
+        >>> confirmation("I can book it for you if you like.", "User") is None
+        True
+    """
+    text = cleaned(text)
+    if not text or text.endswith("?"):
+        return None
+    for n, rule in enumerate(_RULES):
+        m = rule.pattern.match(text if n == 0 else strip_acknowledgement(text)[0])
+        if m is not None:
+            builder: _Builder = rule.action
+            return builder(m, owner, asked)
+    return None
+
+
+_REQUEST = re.compile(
+    r"\b(?:book|reserve|schedule|order|buy|get|make|set up|arrange|add|put|find|rent)(?: me| us| for me)?"
+    r" (?P<obj>(?:a|an|the|my|our|some|two|three|four|\d{1,2}) [^?.!,;]{1,80}?)"
+    r"(?= (?:for|on|this|next|tomorrow|tonight|today|by|from|please)\b|[?.!,;]|$)",
+    re.IGNORECASE,
+)
+
+
+def requested_object(asked: str) -> str | None:
+    """What the user asked the assistant to book or order ("a table at Nopa"), for an "it" in the answer.
+
+    Example::
+
+        >>> requested_object("Can you book a table at Nopa for Friday at 8?")
+        'a table at Nopa'
+    """
+    m = _REQUEST.search(asked[-2000:])
+    if m is None:
+        return None
+    return re.sub(r"\b(?:my|our)\b", "your", m.group("obj"), flags=re.IGNORECASE)
+
+
+def rules() -> Iterator[Rule]:
+    """The confirmation rules (for the rule-example test)."""
+    return iter(_RULES)

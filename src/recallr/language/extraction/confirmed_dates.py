@@ -1,0 +1,145 @@
+"""The day a confirmation is for, written into it: "booked for Friday at 8 pm" said on Tuesday 1 December
+2026 becomes "booked on Friday, 4 December 2026 at 8 pm", and the memory's event window is that day.
+
+Time expressions are read by :mod:`recallr.language.dates` (no date rules of our own here). A
+confirmation looks ahead, so a bare date in it ("Friday", "December 4", "the 20th") is the next such
+day, not the last one: when the dates module resolves it to a day before the message, the same
+expression is read again from a week, a month, two months and a year later, and the first reading
+not before the message wins. Expressions that say the past ("last Friday", "yesterday") are left as
+they are. Bounded: at most ``_MAX_EXPRESSIONS`` expressions of one statement, a few scans each.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+from ..dates import TimeSpan, find_time_expression
+from ..dates.format import day_text, display_dates, weekday_text
+from ..lexicon import MONTH_NAMES, word_set
+
+__all__ = ["date_confirmation", "upcoming_span"]
+
+_MAX_EXPRESSIONS = 3
+_AHEAD = (7, 8, 35, 62, 370)  # the next weekday (today's: 8), day of the month, month-day
+_PAST = re.compile(r"\b(?:last|ago|yesterday|earlier|previous|past|before|since)\b", re.IGNORECASE)
+_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+# "for Friday", "arrives Friday": the dates module reads a weekday after "on" (or "this", "next").
+_LOOSE_WEEKDAY = re.compile(
+    rf"(?P<before>\b(?:on|this|next|last|every|coming|of)\s+)?(?P<after>\b(?:by|until|from|to|before|after|"
+    rf"through|till)\s+)?"
+    rf"(?P<for>\bfor\s+)?(?P<day>\b{_WEEKDAY}\b)",
+    re.IGNORECASE,
+)
+# "the 14th" with no month (a stopgap while the dates module does not read it).
+_ORDINAL_DAY = re.compile(r"\b(?:on\s+)?the\s+(?P<d>[123]?\d)(?:st|nd|rd|th)\b(?!\s+of\b)", re.IGNORECASE)
+_DAY_FOLLOWS = re.compile(r"\s+\d")
+_PART_OF_DAY = re.compile(r"\b(?P<part>morning|afternoon|evening|night|tonight)\b", re.IGNORECASE)
+_BARE_WEEKDAY = re.compile(rf"^(?:on\s+)?{_WEEKDAY}$", re.IGNORECASE)
+_JOINS = re.compile(r"^[\s,]*(?:the\s+)?$")
+_PREPOSITIONS = word_set("on for by until from to before after of between and through at till")
+
+
+def _weekdays_read(text: str) -> str:
+    def fix(m: re.Match[str]) -> str:
+        if m.group("before"):
+            return m.group(0)
+        return f"{m.group('after') or ''}on {m.group('day')}"  # "moved to on Friday": "on" is dropped when written
+
+    return _LOOSE_WEEKDAY.sub(fix, text)
+
+
+def upcoming_span(expression: str, at: datetime) -> TimeSpan | None:
+    """``expression`` read as a day ahead of ``at`` when it names no past.
+
+    Example::
+
+        >>> at = datetime(2026, 12, 1, 10, tzinfo=UTC)
+        >>> upcoming_span("on Friday", at).start.date(), upcoming_span("December 20", at).start.date()
+        (datetime.date(2026, 12, 4), datetime.date(2026, 12, 20))
+    """
+    def ahead(found: TimeSpan) -> bool:  # "on Tuesday" said on a Tuesday is a week ahead; "tonight" is today
+        day = found.end.date()
+        return day > at.date() or (day == at.date() and not _BARE_WEEKDAY.match(expression))
+
+    span = find_time_expression(expression, at)
+    if span is None or not span.relative or _PAST.search(expression) or ahead(span):
+        return span
+    for days in _AHEAD:
+        later = find_time_expression(expression, at + timedelta(days=days))
+        if later is not None and ahead(later):
+            return later
+    return span
+
+
+def _hits(text: str, at: datetime) -> list[tuple[int, int, TimeSpan]]:
+    """The time expressions of ``text`` in order: (start, end, upcoming reading)."""
+    found: list[tuple[int, int, TimeSpan]] = []
+    pos = 0
+    while len(found) < _MAX_EXPRESSIONS:
+        span = find_time_expression(text[pos:], at)
+        if span is None or not span.expression:
+            break
+        start = text.find(span.expression, pos)
+        if start < 0:
+            break
+        end = start + len(span.expression)
+        if span.granularity != "day" and _DAY_FOLLOWS.match(text, end) and " " in span.expression:
+            pos = start + span.expression.index(" ")  # "from December| 18": read "December 18" instead
+            continue
+        found.append((start, end, upcoming_span(span.expression, at) or span))
+        pos = end
+    if not found and (m := _ORDINAL_DAY.search(text)) is not None:
+        day = int(m.group("d"))
+        month = MONTH_NAMES[(at.month - 1 + (0 if day >= at.day else 1)) % 12]
+        ordinal = upcoming_span(f"on the {m.group('d')}th of {month}", at)
+        if ordinal is not None:
+            found.append((m.start(), m.end(), ordinal))
+    return found
+
+
+def _merged(hits: list[tuple[int, int, TimeSpan]], text: str) -> list[tuple[int, int, TimeSpan]]:
+    """"Friday, December 4": one day, read from its more explicit half."""
+    out: list[tuple[int, int, TimeSpan]] = []
+    for start, end, span in hits:
+        if out and _JOINS.match(text[out[-1][1]:start]) and out[-1][2].granularity == span.granularity == "day":
+            previous = out.pop()
+            explicit = span if any(ch.isdigit() for ch in span.expression) else previous[2]
+            out.append((previous[0], end, explicit))
+            continue
+        out.append((start, end, span))
+    return out
+
+
+def _day(span: TimeSpan) -> date:
+    return display_dates(span, UTC)[0]
+
+
+def date_confirmation(content: str, at: datetime | None) -> tuple[str, str]:
+    """The confirmation with its day written out, and the text the formation stage dates it from.
+
+    Example::
+
+        >>> at = datetime(2026, 12, 1, 10, tzinfo=UTC)  # a Tuesday
+        >>> date_confirmation("User has a table at Nopa booked for Friday at 8 pm", at)
+        ('User has a table at Nopa booked on Friday, 4 December 2026 at 8 pm', 'on 4 December 2026')
+    """
+    if at is None:
+        return content, content
+    text = _weekdays_read(content)
+    hits = [h for h in _merged(_hits(text, at), text) if h[2].granularity == "day"]
+    if not hits:
+        return text, text
+    out, last = [], 0
+    for start, end, span in hits:
+        before = text[:start].rsplit(None, 1)
+        after_preposition = bool(before) and before[-1].lower() in _PREPOSITIONS
+        lead = "" if after_preposition else "on "
+        part = _PART_OF_DAY.search(text, start, end)
+        if part is not None:  # "Saturday morning", "tonight": keep the part of the day
+            name = "evening" if part.group("part").lower() == "tonight" else part.group("part").lower()
+            lead = f"{lead}the {name} of "
+        out.append(text[last:start] + lead + weekday_text(_day(span)))
+        last = end
+    out.append(text[last:])
+    return "".join(out), f"on {day_text(_day(hits[0][2]))}"
