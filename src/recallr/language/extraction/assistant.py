@@ -74,7 +74,8 @@ _PLEASANTRY = re.compile(
 # Offers and hedges: what the assistant could do is not what it did ("I can book it if you like").
 _OFFER = re.compile(
     r"^(?:I can|I could|I'?d be (?:happy|glad)|I'?m (?:happy|glad) to|happy to|would you like|do you want|shall I|"
-    r"should I|want me to|let me)\b|\bif (?:you(?:'d)? (?:like|want|prefer|wish)|that(?:'s| is| works| suits))\b",
+    r"should I|want me to|let me|once you|as soon as you|when you(?:'re| are)? ready)\b|"
+    r"\bif (?:you(?:'d)? (?:like|want|prefer|wish)|that(?:'s| is| works| suits))\b",
     re.IGNORECASE,
 )
 # Acknowledging or restating what the user said ("Noted: ...", "So you're moving to Berlin"): no news.
@@ -114,11 +115,11 @@ _NAMED = re.compile(r"(?<=[a-z,] )[A-Z][\w'&-]+|\d|(?<![\w'])[\"'][A-Z]")
 
 _TITLE_START = re.compile(r"^(?:\"|'|[A-Z])")
 _MEDIA = (
-    ("book", re.compile(r"\b(?:book|novel|read|author|memoir)\b", re.I)),
-    ("film", re.compile(r"\b(?:movie|film|watch)\b", re.I)),
-    ("podcast", re.compile(r"\bpodcast\b", re.I)),
-    ("album", re.compile(r"\b(?:album|listen)\b", re.I)),
-    ("restaurant", re.compile(r"\b(?:restaurant|eatery|dinner|lunch|brunch|cuisine)\b", re.I)),
+    ("book", re.compile(r"\b(?:books?|novels?|read|author|memoirs?)\b", re.I)),
+    ("film", re.compile(r"\b(?:movies?|films?|watch)\b", re.I)),
+    ("podcast", re.compile(r"\bpodcasts?\b", re.I)),
+    ("album", re.compile(r"\b(?:albums?|listen)\b", re.I)),
+    ("restaurant", re.compile(r"\b(?:restaurants?|eatery|dinner|lunch|brunch|cuisine)\b", re.I)),
 )
 _REST_STOP = re.compile(r"\s+-\s+.*$|;.*$|\s+because\b.*$")
 _HEAD = re.compile(r"^(?P<head>[^:]{2,70}?)\s*(?::|\s-\s)")
@@ -225,7 +226,8 @@ def _is_heading(text: str) -> bool:
 
 def _usable(segment: Segment, drops: Callable[[str], bool]) -> bool:
     text = segment.text
-    return looks_like_prose(text) and (segment.header or not _is_heading(text)) and not drops(text)
+    return looks_like_prose(text) and (segment.header or segment.list_item or not _is_heading(text)) \
+        and not drops(text)
 
 
 def _lists(segments: list[Segment]) -> Iterator[tuple[int, str, str, list[str]]]:

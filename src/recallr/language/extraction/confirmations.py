@@ -119,12 +119,20 @@ _COUNTS = word_set("two three four five six seven eight nine ten both")
 _FOR_YOU = re.compile(r"\s+for you\b|^you\s+(?=(?:a|an|the|two|three|\d)\b)", re.IGNORECASE)
 _PRONOUN_OBJECT = re.compile(r"^(?:it|that|them|this|one)\b", re.IGNORECASE)
 _VERB_FORMS = {"put": "added", "paid": "paid for", "signed you up": "signed up for"}
+# What makes a bare "I booked ..." an errand for the user: the user or a day in it.
+_FOR_THE_USER = re.compile(
+    r"\b(?:you|your|today|tonight|tomorrow|(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|"
+    r"april|june|july|august|september|october|november|december|\d{1,2}(?::\d\d)?\s?(?:am|pm)|\d{1,2}(?:st|nd|rd|th))\b",
+    re.IGNORECASE,
+)
 _YOU_OBJECT = re.compile(r"^you\s+(?=(?:on|onto|in|into|for|at|to|with|from)\b)", re.IGNORECASE)
 
 
 def _done(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
     verb = m.group("verb").lower()
     rest = m.group("rest").strip()
+    if not (m.group("perfect") or m.group("adverbs") or _FOR_THE_USER.search(rest) or requested_object(asked)):
+        return None  # a bare "I booked flights for years": not an errand done for the user
     if _YOU_OBJECT.match(rest):  # "I've rebooked you on the 7:40 flight": the user has been rebooked
         return Confirmed(owner_voice_text(f"{owner} has been {verb} {_YOU_OBJECT.sub('', rest)}", owner), upcoming=True)
     rest = _FOR_YOU.sub("", rest)
@@ -189,6 +197,8 @@ def _reminder_set(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
 
 def _headed(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
     """"You're all set: a table for two at Kin Khao on Saturday" -> "User has a table ... booked ..."."""
+    if _FINITE.search(m.group("np")):
+        return None  # "Done, your massage has been cancelled": a sentence, read by the other rules
     verb = (m.group("verb") or "booked").lower()
     verb = verb if verb in ("booked", "confirmed", "reserved", "scheduled", "ordered") else "booked"
     np, rest = m.group("np"), ""
@@ -198,6 +208,7 @@ def _headed(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
     return Confirmed(owner_voice_text(f"{owner} has {_object(np)} {verb}{rest}", owner), upcoming=True)
 
 
+_FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|should|can|'s|'re|'ll)\b", re.IGNORECASE)
 _WHEN_OR_DETAIL = re.compile(
     r"[,;]|\s(?:on|this|next|tomorrow|tonight|today|from)\b|\s(?:at|for)\s\d|"
     r"\s(?:for\s)?(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
@@ -211,20 +222,20 @@ _RULES: tuple[Rule, ...] = (
     Rule("headed", verbose(r"""
         ^(?:you'?re\ all\ set|all\ set|you'?re\ booked|(?P<verb>booked|confirmed|reserved|scheduled|ordered|done))
         \s?[:,-]\s?(?:you\ have\ )?
-        (?P<np>(?:a|an|your|two|three|four|five|six|\d{1,2})\ [^:]{3,200})$""", re.I), _headed,
+        (?P<np>(?:a|an|your|two|three|four|five|six|\d{1,2})\ .{3,200})$""", re.I), _headed,
         examples=("You're all set: a table for two at Kin Khao on Saturday at 8 pm.",
                   "Booked - two tickets for Hamilton on Friday at 7:30."),
-        counter=("All set, enjoy!", "Done: your table is booked.")),
+        counter=("All set, enjoy!", "Done!")),
     Rule("done", verbose(r"""
-        ^I(?:'ve|\ have)?                                      # "I've", "I have", "I"
-        (?:\ (?:just|now|already|also|successfully|gone\ ahead\ and|went\ ahead\ and)){0,3}
+        ^I(?P<perfect>'ve|\ have)?                             # "I've", "I have", "I"
+        (?P<adverbs>(?:\ (?:just|now|already|also|successfully|gone\ ahead\ and|went\ ahead\ and)){0,3})
         \ (?P<verb>booked|re-?booked|reserved|scheduled|rescheduled|ordered|re-?ordered|placed|set\ up|set|
            added|put|created|made|arranged|confirmed|bought|purchased|rented|registered|signed\ you\ up|
            enrolled|renewed|moved|upgraded|switched|paid\ for|paid)\b
         (?P<rest>.*)$""", re.I), _done,
         examples=("I've booked a table for two at Nopa for Friday at 8 pm.", "I scheduled your haircut for noon.",
                   "I have added 'Team offsite' to your calendar for January 12."),
-        counter=("I booked flights for years.", "I can book it if you like.")),
+        counter=("I've been busy all week.", "I can book it if you like.")),
     Rule("will", verbose(r"""
         ^I(?:'ll|\ will)(?:\ (?:also|definitely|make\ sure\ to|be\ sure\ to|go\ ahead\ and|now)){0,2}
         \ (?P<verb>remind|ping|nudge|notify|alert|book|reserve|schedule|order|add|put|set\ up|text|message)\b
@@ -306,7 +317,8 @@ def confirmation(text: str, owner: str, *, asked: str = "") -> Confirmed | None:
         m = rule.pattern.match(text if n == 0 else strip_acknowledgement(text)[0])
         if m is not None:
             builder: _Builder = rule.action
-            return builder(m, owner, asked)
+            if (found := builder(m, owner, asked)) is not None:
+                return found
     return None
 
 

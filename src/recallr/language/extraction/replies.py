@@ -67,10 +67,24 @@ _LEAD = re.compile(
     r"looks (?:great|good|perfect))\b[\s,.!:;-]*){1,3}",
     re.IGNORECASE,
 )
+# A sentence that only says no ("Not my style.", "Maybe another time."): nothing about the user to keep.
+_ONLY_DECLINES = re.compile(
+    r"^(?:not (?:my (?:thing|style|cup of tea|kind of thing|genre|taste)|for me|really|interested|a fan|into (?:it|"
+    r"that|those|them))|I'?ll pass|pass|maybe (?:not|later|another time|next time)|I'?d rather not|rather not|"
+    r"something else(?: maybe)?|anything else)(?: (?:though|sorry|thanks|thank you))?[\s.!?]*$",
+    re.IGNORECASE,
+)
 _PRONOUN = re.compile(r"(?<=\w )(?:that one|this one|it|them)\b(?!'s)(?P<particle> out| up)?")
 _POSITION = re.compile(
     rf"\b(?:the )?(?P<ord>{'|'.join(ORDINAL_WORDS[:9])}|last|\d)(?:st|nd|rd|th)?(?: one| option| suggestion| pick)\b"
     r"|\b(?:number|option|#)\s?(?P<num>\d)\b",
+    re.IGNORECASE,
+)
+# "The second one sounds perfect, ...": the pick and the yes, before what the user will do with it.
+_PICKED = re.compile(
+    rf"^(?:the )?(?:(?:{'|'.join(ORDINAL_WORDS[:9])}|last) (?:one|option|suggestion)|that one|this one|it|that)"
+    r" (?:sounds|looks|seems) (?:great|good|perfect|amazing|awesome|lovely|interesting|fun|like a plan|right)"
+    r"[\s,.!:;-]*",
     re.IGNORECASE,
 )
 _NAME_WORD = re.compile(r"[A-Z][\w'-]{2,}")
@@ -131,8 +145,9 @@ def reply_statements(body: str, voice: Voice, policy: Policy, items: Sequence[It
         return
     kept = []
     for segment in split_segments(body[:_MAX_REPLY_CHARS]):
-        text = _LEAD.sub("", strip_chatter(segment.text)).strip()
-        if text and not _ONLY_ACCEPTS.match(text) and not _POSITION.fullmatch(text.strip(" .!")):
+        text = _LEAD.sub("", _PICKED.sub("", strip_chatter(segment.text))).strip()
+        if text and not (_ONLY_ACCEPTS.match(text) or _ONLY_DECLINES.match(text)
+                         or _POSITION.fullmatch(text.strip(" .!"))):
             kept.append(text[:1].upper() + text[1:])
     mentioned = False
     for raw, statement in person_statements(" ".join(kept), voice, policy):
