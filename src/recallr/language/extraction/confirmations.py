@@ -27,11 +27,18 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from ..lexicon import word_set
 from ..pattern import Rule, register, verbose
-from .person import Voice, to_third_person
+from .around_the_user import (
+    BOOKING_HEAD,
+    BOOKING_NOUNS,
+    cleaned,
+    object_phrase,
+    owner_voice_text,
+    requested_object,
+    strip_acknowledgement,
+)
 
-__all__ = ["Confirmed", "cleaned", "confirmation", "owner_voice_text", "requested_object", "strip_acknowledgement"]
+__all__ = ["Confirmed", "confirmation", "rules"]
 
 
 @dataclass(frozen=True)
@@ -42,80 +49,8 @@ class Confirmed:
     upcoming: bool  # a bare date in it ("Friday", "the 14th") means the next one, not the last
 
 
-# "Done:", "All set!", "Great news -": openers of a confirmation, and of acknowledgements ("Noted:").
-_ACK = re.compile(
-    r"^(?:(?:done|all done|all set|you'?re all set|great news|good news|success|sorted|perfect|great|okay|ok|sure|"
-    r"alright|all right|got it|noted|understood|excellent|absolutely|of course|certainly|there you go|here you go|"
-    r"no problem|will do|on it|consider it done)\b[\s,:!.-]*){1,4}",
-    re.IGNORECASE,
-)
-# Hedges and refusals: an offer or a failure is not a confirmation.
-_HEDGE = re.compile(
-    r"\b(?:if you|if that|once you|as soon as you|after you|unless|would you|do you want|shall I|should I|want me|"
-    r"I can|I could|I'?d be happy|happy to|not yet|haven'?t|hasn'?t|couldn'?t|can'?t|cannot|unable|"
-    r"unfortunately|wasn'?t able|weren'?t able|isn'?t|aren'?t|won'?t|no longer available|fully booked|sold out|"
-    r"try to|trying to|attempt|would be|might|may be|not available|waitlist only)\b",
-    re.IGNORECASE,
-)
-# Chatter after the confirmation ("..., let me know if you need anything else").
-_TAIL = re.compile(
-    r"(?:,|\s-|;)?\s+(?:and\s+|so\s+)?(?:just\s+)?(?:let me know|feel free|enjoy|have a (?:great|good|nice|lovely|"
-    r"wonderful)|I hope|hope you)\b.*$",
-    re.IGNORECASE,
-)
-_BOOKING_NOUNS = (
-    r"(?:appointment|reservation|booking|meeting|flight|call|session|class|lesson|interview|consultation|"
-    r"check-?up|visit|table|room|suite|stay|tickets?|seats?|delivery|order|package|parcel|shipment|reminder|"
-    r"event|dinner|lunch|brunch|massage|haircut|exam|train|bus|ferry|tour|slot|car|rental|hotel|cabin|"
-    r"subscription|membership|course|workshop|trip|cruise|transfer|pickup|pick-up|ride|taxi|cab|offsite|party|"
-    r"recital|concert|conference|webinar|show|screening|performance|ceremony|celebration)"
-)
-_BOOKING_HEAD = re.compile(rf"\b{_BOOKING_NOUNS}s?\b", re.IGNORECASE)
-
-
-def strip_acknowledgement(text: str) -> tuple[str, bool]:
-    """The sentence without its "Done:"/"Noted:" opener, and whether it had one.
-
-    Example::
-
-        >>> strip_acknowledgement("Done: your table is booked.")
-        ('your table is booked.', True)
-    """
-    m = _ACK.match(text)
-    if m is None or m.end() == 0:
-        return text, False
-    return text[m.end():], True
-
-
 # --- builders: one match -> a statement about the owner ("User") -----------------------------------
 
-def _owner_voice(owner: str) -> Voice:
-    return Voice("Assistant", f"Assistant and {owner}", owner, assistant=True)
-
-
-def owner_voice_text(text: str, owner: str) -> str:
-    """Third person around the owner; after the owner is named, "User's" reads better as "their"."""
-    out = to_third_person(text, _owner_voice(owner))
-    first = out.find(owner)
-    if first >= 0:
-        head, rest = out[: first + len(owner)], out[first + len(owner):]
-        out = head + re.sub(rf"\b{re.escape(owner)}'s\b", "their", rest)
-    return out
-
-
-def _object(text: str) -> str:
-    """"your dentist appointment" -> "a dentist appointment"; plurals and numbers take no article."""
-    words = text.split(" ", 1)
-    if words[0].lower() not in ("your", "the") or len(words) == 1:
-        return text
-    rest = words[1]
-    head = re.split(r"\s(?:for|at|with|to|of|on|in|from|under)\s", rest, maxsplit=1)[0].split()[-1].lower()
-    if rest[:1].isdigit() or rest.split()[0].lower() in _COUNTS or (head.endswith("s") and not head.endswith("ss")):
-        return rest
-    return ("an " if rest[:1].lower() in "aeiou" else "a ") + rest
-
-
-_COUNTS = word_set("two three four five six seven eight nine ten both")
 _FOR_YOU = re.compile(r"\s+for you\b|^you\s+(?=(?:a|an|the|two|three|\d)\b)", re.IGNORECASE)
 _PRONOUN_OBJECT = re.compile(r"^(?:it|that|them|this|one)\b", re.IGNORECASE)
 _VERB_FORMS = {"put": "added", "paid": "paid for", "signed you up": "signed up for"}
@@ -134,7 +69,8 @@ def _done(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
     if not (m.group("perfect") or m.group("adverbs") or _FOR_THE_USER.search(rest) or requested_object(asked)):
         return None  # a bare "I booked flights for years": not an errand done for the user
     if _YOU_OBJECT.match(rest):  # "I've rebooked you on the 7:40 flight": the user has been rebooked
-        return Confirmed(owner_voice_text(f"{owner} has been {verb} {_YOU_OBJECT.sub('', rest)}", owner), upcoming=True)
+        statement = f"{owner} has been {verb} {_YOU_OBJECT.sub('', rest)}"
+        return Confirmed(owner_voice_text(statement, owner), upcoming=True)
     rest = _FOR_YOU.sub("", rest)
     if _PRONOUN_OBJECT.match(rest):
         wanted = requested_object(asked)
@@ -144,7 +80,7 @@ def _done(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
     if not rest or (len(rest.split()) < 2 and not rest[:1].isupper()):
         return None
     verb = _VERB_FORMS.get(verb, verb)
-    if verb in ("made", "created") and not _BOOKING_HEAD.search(rest):
+    if verb in ("made", "created") and not BOOKING_HEAD.search(rest):
         return None  # "I've made a list", "I created a summary": not a plan of the user's
     return Confirmed(owner_voice_text(f"{owner} has {verb} {rest}", owner), upcoming=True)
 
@@ -166,17 +102,18 @@ def _will(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
 
 def _settled(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
     thing, verb = m.group("thing"), m.group("verb").lower()
-    if m.group("det").lower() == "the" and not _BOOKING_HEAD.search(thing):
+    if m.group("det").lower() == "the" and not BOOKING_HEAD.search(thing):
         return None  # "The restaurant is booked": not the user's
     rest = m.group("rest").rstrip()
     if verb.startswith("cancel"):
         return Confirmed(owner_voice_text(m.group(0), owner), upcoming=True)
-    return Confirmed(owner_voice_text(f"{owner} has {_object('your ' + thing)} {verb}{rest}", owner), upcoming=True)
+    statement = f"{owner} has {object_phrase('your ' + thing)} {verb}{rest}"
+    return Confirmed(owner_voice_text(statement, owner), upcoming=True)
 
 
 def _on_its_way(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
     thing = m.group("thing")
-    if m.group("det").lower() == "the" and not (_BOOKING_HEAD.search(thing) or re.search(r"\byou\b", thing)):
+    if m.group("det").lower() == "the" and not (BOOKING_HEAD.search(thing) or re.search(r"\byou\b", thing)):
         return None  # "The museum opens at 9": general information
     past = bool(re.match(r"\s*(?:shipped|has|have|was|were)\b", m.group("pred"), re.IGNORECASE))
     return Confirmed(owner_voice_text(m.group(0), owner), upcoming=not past)
@@ -205,7 +142,7 @@ def _headed(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
     split = _WHEN_OR_DETAIL.search(np)
     if split is not None:
         np, rest = np[: split.start()], np[split.start():]
-    return Confirmed(owner_voice_text(f"{owner} has {_object(np)} {verb}{rest}", owner), upcoming=True)
+    return Confirmed(owner_voice_text(f"{owner} has {object_phrase(np)} {verb}{rest}", owner), upcoming=True)
 
 
 _FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|should|can|'s|'re|'ll)\b", re.IGNORECASE)
@@ -272,7 +209,7 @@ _RULES: tuple[Rule, ...] = (
            on\ the\ (?:list|waitlist|wait\ list|guest\ list))
         \ (?:for|at|on|in|with|to)\b.+$
         |^you(?:\ have|'ve\ got|\ now\ have|'ll\ have)\ (?:a|an|one|two|three|\d{1,2}|your)
-        \ (?:[\w'-]+\ ){0,3}?""" + _BOOKING_NOUNS + r"""s?\b.*$""", re.I), _you_are,
+        \ (?:[\w'-]+\ ){0,3}?""" + BOOKING_NOUNS + r"""s?\b.*$""", re.I), _you_are,
         examples=("You're booked in for a massage at Zen Spa tomorrow at 11.",
                   "You have a dentist appointment on Thursday at 10."),
         counter=("You're going to love Berlin.", "You have a great taste in books.")),
@@ -283,20 +220,6 @@ _RULES: tuple[Rule, ...] = (
 )
 
 register("confirmations", lambda: iter(_RULES))
-
-
-_CLAUSE = re.compile(r";\s+|\s+-\s+")
-
-
-def cleaned(text: str) -> str:
-    """The sentence without chatter after it, up to its first hedged clause ("...; I can also ... if you like")."""
-    text = _TAIL.sub("", text.strip().rstrip(".!")).strip(" ,;-")
-    start = 0
-    for m in _CLAUSE.finditer(text):
-        if _HEDGE.search(text, start, m.start()):
-            return text[:start].rstrip(" ;-")
-        start = m.end()
-    return text[:start].rstrip(" ;-") if _HEDGE.search(text, start) else text
 
 
 def confirmation(text: str, owner: str, *, asked: str = "") -> Confirmed | None:
@@ -310,6 +233,9 @@ def confirmation(text: str, owner: str, *, asked: str = "") -> Confirmed | None:
         >>> confirmation("I can book it for you if you like.", "User") is None
         True
     """
+    stripped = strip_acknowledgement(text)[0]
+    if not any(rule.pattern.match(text if n == 0 else stripped) for n, rule in enumerate(_RULES)):
+        return None  # most sentences: no rule's opening matches, so no need to look for hedges
     text = cleaned(text)
     if not text or text.endswith("?"):
         return None
@@ -320,28 +246,6 @@ def confirmation(text: str, owner: str, *, asked: str = "") -> Confirmed | None:
             if (found := builder(m, owner, asked)) is not None:
                 return found
     return None
-
-
-_REQUEST = re.compile(
-    r"\b(?:book|reserve|schedule|order|buy|get|make|set up|arrange|add|put|find|rent)(?: me| us| for me)?"
-    r" (?P<obj>(?:a|an|the|my|our|some|two|three|four|\d{1,2}) [^?.!,;]{1,80}?)"
-    r"(?= (?:for|on|this|next|tomorrow|tonight|today|by|from|please)\b|[?.!,;]|$)",
-    re.IGNORECASE,
-)
-
-
-def requested_object(asked: str) -> str | None:
-    """What the user asked the assistant to book or order ("a table at Nopa"), for an "it" in the answer.
-
-    Example::
-
-        >>> requested_object("Can you book a table at Nopa for Friday at 8?")
-        'a table at Nopa'
-    """
-    m = _REQUEST.search(asked[-2000:])
-    if m is None:
-        return None
-    return re.sub(r"\b(?:my|our)\b", "your", m.group("obj"), flags=re.IGNORECASE)
 
 
 def rules() -> Iterator[Rule]:

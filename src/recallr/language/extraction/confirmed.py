@@ -14,11 +14,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .confirmations import cleaned, confirmation, owner_voice_text
+from .around_the_user import cleaned, owner_voice_text
+from .confirmations import confirmation
 from .confirmed_dates import date_confirmation
 
 __all__ = ["MessageConfirmations"]
 
+MAX_PER_MESSAGE = 8
+MAX_PARTS = 3
 _REFERENCE = re.compile(
     r"^(?:your |the )?(?:confirmation|booking|reservation|order|reference|tracking|ticket|flight)"
     r" (?:number|code|no\.?|#|id|reference)\b",
@@ -68,10 +71,16 @@ class MessageConfirmations:
     open: bool = False  # the last sentence read was a confirmation (or completed one)
 
     def add(self, text: str, order: int, *, asked: str) -> bool:
-        """Read one sentence (``order`` keeps statements in message order); True when it confirmed something."""
-        line = cleaned(text)
-        if self.open and line and (_REFERENCE.match(line) or _MORE.match(line)):
+        """Read one sentence (``order`` keeps statements in message order); True when it confirmed something.
+
+        Bounded: at most ``MAX_PER_MESSAGE`` confirmations of ``MAX_PARTS`` follow-ons each are kept (and
+        dated); later ones are read and dropped.
+        """
+        line = cleaned(text) if self.open else ""
+        if line and (_REFERENCE.match(line) or _MORE.match(line)):
             last = self.found[-1]
+            if len(last.references) + len(last.more) >= MAX_PARTS:
+                return True
             last.source = f"{last.source} {text}"
             if _REFERENCE.match(line):  # "Your confirmation number is NP-4471" -> "confirmation number NP-4471"
                 reference = _IS.sub(" ", _OWNED.sub("", line), count=1)
@@ -81,10 +90,10 @@ class MessageConfirmations:
                 last.more.append(out if out.startswith(self.owner) else out[:1].lower() + out[1:])
             return True
         confirmed = confirmation(text, self.owner, asked=asked)
-        self.open = confirmed is not None
-        if confirmed is not None:
+        self.open = confirmed is not None and len(self.found) < MAX_PER_MESSAGE
+        if confirmed is not None and self.open:
             self.found.append(_Confirmation(order, text, confirmed.content))
-        return self.open
+        return confirmed is not None
 
     def statements(self) -> list[tuple[int, str, str, str]]:
         """Each confirmation as (order, its sentences, the text to date it from, the statement with its day
