@@ -208,6 +208,20 @@ def test_confirmation_keeps_its_reference_and_follow_on() -> None:
     assert "hp" in " ".join(c.entities).lower()
 
 
+def test_a_confirmed_booking_is_one_slot_across_reschedules_and_cancellations() -> None:
+    booked = [c for c in _dated("Nopa Friday?", "Your table at Nopa is booked for Friday at 8 pm.") if c.sources == (1,)]
+    moved = [c for c in _dated("Saturday?", "Done: your table for two at Nopa is now booked for Saturday.")
+             if c.sources == (1,)]
+    cancelled = [c for c in _dated("Cancel it.", "I've cancelled your table at Nopa on Saturday.")
+                 if c.sources == (1,)]
+    assert {c.slot for c in booked + moved + cancelled} == {"assistant:booking:table_at_nopa"}
+    assert [c.negated for c in booked + moved + cancelled] == [False, False, True]
+    assert all(c.change_marker for c in booked + moved + cancelled)
+    assert booked[0].categories[0] == "plans_goals"
+    [reminder] = _dated("Remind me.", "I'll remind you to call Anna at Nopa on Friday.")
+    assert reminder.slot is None  # reminders are many
+
+
 def test_confirmation_without_a_time_keeps_the_date_as_said() -> None:
     [c] = extract(_turns(("assistant", "Your table at Nopa is booked for Friday at 8 pm.")), DEFAULT_CATEGORIES)
     assert c.content == "User has a table at Nopa booked for Friday at 8 pm."

@@ -121,6 +121,7 @@ _SLOT_CATEGORY = {
     "relationship_status": "relationships",
     "pet_count": "pets",
     "diet": "food_preferences",
+    "booking": "plans_goals",
 }
 _GROUP = re.compile(r" and (?:friends|family)\b")
 _ALLERGY = re.compile(r"\ballerg", re.IGNORECASE)
@@ -151,7 +152,7 @@ def _categories(content: str, slot: SlotMatch | None, cats: tuple[Category, ...]
 
 
 def _candidate(turn: Turn, voice: Voice, raw: str, statement: Statement, cats: tuple[Category, ...]) -> Candidate:
-    slot = None if voice.assistant else statement.slot
+    slot = statement.slot  # the assistant's statements have one only for a booking it confirmed
     subject_key = _NON_WORD.sub("_", voice.name.lower()).strip("_") or "user"
     extra: list[str] = []
     if slot is not None and slot.key.startswith(_ENTITY_SLOTS):

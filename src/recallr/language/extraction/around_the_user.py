@@ -12,7 +12,7 @@ from ..lexicon import word_set
 from .person import Voice, to_third_person
 
 __all__ = [
-    "BOOKING_HEAD", "BOOKING_NOUNS", "cleaned", "object_phrase", "owner_voice_text", "requested_object",
+    "BOOKING_HEAD", "BOOKING_NOUNS", "cleaned", "common_first", "object_phrase", "owner_voice_text", "requested_object",
     "strip_acknowledgement",
 ]
 
@@ -73,6 +73,21 @@ def owner_voice_text(text: str, owner: str) -> str:
         head, rest = out[: first + len(owner)], out[first + len(owner):]
         out = head + re.sub(rf"\b{re.escape(owner)}'s\b", "their", rest)
     return out
+
+
+def common_first(text: str) -> str:
+    """"Dinner at Lazy Bear", "Two tickets": a capital that only began the sentence, lowered.
+
+    Example::
+
+        >>> common_first("Two tickets for Hamilton"), common_first("Hotel Arts Barcelona")
+        ('two tickets for Hamilton', 'Hotel Arts Barcelona')
+    """
+    first = text.split(" ", 1)[0].lower()
+    if first in _COUNTS or first in ("a", "an", "your", "the") or (BOOKING_HEAD.fullmatch(first) and " " in text
+                                                                    and not text.split(" ", 2)[1][:1].isupper()):
+        return text[:1].lower() + text[1:]
+    return text
 
 
 def object_phrase(text: str) -> str:

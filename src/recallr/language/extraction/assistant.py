@@ -280,8 +280,8 @@ def read_assistant(
     found: list[tuple[int, int, str, str]] = []  # (priority, order, source, statement)
     reading = AssistantReading()
     for line, source, header, heads in _lists(segments):
-        statement = _list_statement(header, heads, voice, recommending)
-        found.append((0 if recommending else 1, line * 1000, source, statement))
+        listed = _list_statement(header, heads, voice, recommending)
+        found.append((0 if recommending else 1, line * 1000, source, listed))
         if recommending:
             reading.offers.extend(Item(h, _kind(header, h)) for h in heads[:_MAX_LIST_ITEMS])
     confirmations = MessageConfirmations(owner, at)
@@ -302,12 +302,13 @@ def read_assistant(
             found.append((result[0], segment.line * 1000 + order, segment.text, result[1]))
             if result[2] is not None:
                 reading.offers.append(result[2])
-    confirmed = confirmations.statements()
-    found.extend((0, order, source, content) for order, _, source, content in confirmed)
-    bases = {order: sentences for order, sentences, _, _ in confirmed}  # what the dated statements were said as
+    confirmed = {dated.order: dated for dated in confirmations.statements()}
+    found.extend((0, dated.order, dated.source, dated.content) for dated in confirmed.values())
     kept = sorted(found, key=lambda f: (f[0], f[1]))[:_MAX_PER_MESSAGE]
     for _, order, source, content in sorted(kept, key=lambda f: f[1]):
-        reading.statements.append((source, Statement(finish(content), basis=bases.get(order, ""))))
+        dated = confirmed.get(order)
+        statement = Statement(finish(content), dated.slot, dated.sentences) if dated else Statement(finish(content))
+        reading.statements.append((source, statement))
     return reading
 
 

@@ -32,6 +32,7 @@ from .around_the_user import (
     BOOKING_HEAD,
     BOOKING_NOUNS,
     cleaned,
+    common_first,
     object_phrase,
     owner_voice_text,
     requested_object,
@@ -47,6 +48,7 @@ class Confirmed:
 
     content: str
     upcoming: bool  # a bare date in it ("Friday", "the 14th") means the next one, not the last
+    ended: bool = False  # a cancellation: it ends the booking it names
 
 
 # --- builders: one match -> a statement about the owner ("User") -----------------------------------
@@ -82,14 +84,15 @@ def _done(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
     verb = _VERB_FORMS.get(verb, verb)
     if verb in ("made", "created") and not BOOKING_HEAD.search(rest):
         return None  # "I've made a list", "I created a summary": not a plan of the user's
-    return Confirmed(owner_voice_text(f"{owner} has {verb} {rest}", owner), upcoming=True)
+    return Confirmed(owner_voice_text(f"{owner} has {verb} {rest}", owner), upcoming=True,
+                     ended=verb.startswith("cancel"))
 
 
 def _will(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
     verb = m.group("verb").lower()
     rest = m.group("rest").strip()
     if verb in ("remind", "ping", "nudge", "notify", "alert", "text", "message"):
-        rest = re.sub(r"^you\b\s*", "", rest, flags=re.IGNORECASE)
+        rest = re.sub(r"^you\b\s*(?:a\s+reminder\b\s*)?", "", rest, flags=re.IGNORECASE)
         if not rest:
             return None
         return Confirmed(owner_voice_text(f"{owner} has a reminder {rest}", owner), upcoming=True)
@@ -101,12 +104,16 @@ def _will(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
 
 
 def _settled(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
-    thing, verb = m.group("thing"), m.group("verb").lower()
-    if m.group("det").lower() == "the" and not BOOKING_HEAD.search(thing):
-        return None  # "The restaurant is booked": not the user's
+    thing, verb = common_first(m.group("thing")), m.group("verb").lower()
+    det = (m.group("det") or "").lower()
+    if verb.endswith(" to"):  # "The plumber is scheduled to come on Wednesday" -> "User has a plumber scheduled ..."
+        statement = f"{owner} has {object_phrase('your ' + thing)} {verb}{m.group('rest').rstrip()}"
+        return Confirmed(owner_voice_text(statement, owner), upcoming=True)
+    if det != "your" and not BOOKING_HEAD.search(thing):
+        return None  # "The restaurant is booked", "Nopa is booked": not the user's
     rest = m.group("rest").rstrip()
     if verb.startswith("cancel"):
-        return Confirmed(owner_voice_text(m.group(0), owner), upcoming=True)
+        return Confirmed(owner_voice_text(m.group(0), owner), upcoming=True, ended=True)
     statement = f"{owner} has {object_phrase('your ' + thing)} {verb}{rest}"
     return Confirmed(owner_voice_text(statement, owner), upcoming=True)
 
@@ -117,6 +124,12 @@ def _on_its_way(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
         return None  # "The museum opens at 9": general information
     past = bool(re.match(r"\s*(?:shipped|has|have|was|were)\b", m.group("pred"), re.IGNORECASE))
     return Confirmed(owner_voice_text(m.group(0), owner), upcoming=not past)
+
+
+def _when(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
+    if not BOOKING_HEAD.search(m.group("thing")):
+        return None  # "Your birthday is in May": the user's own fact, said by the user
+    return Confirmed(owner_voice_text(m.group(0), owner), upcoming=True)
 
 
 def _you_are(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
@@ -134,17 +147,20 @@ def _reminder_set(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
 
 def _headed(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
     """"You're all set: a table for two at Kin Khao on Saturday" -> "User has a table ... booked ..."."""
-    if _FINITE.search(m.group("np")):
-        return None  # "Done, your massage has been cancelled": a sentence, read by the other rules
-    verb = (m.group("verb") or "booked").lower()
+    np = m.group("np")
+    if _FINITE.search(np) or not (np[:1].isupper() or np[:1].isdigit() or _DETERMINER.match(np)):
+        return None  # "Done, your massage has been cancelled", "Done - thanks!": read by the other rules
+    verb = (m.group("verb") or m.group("all") or "booked").lower()
     verb = verb if verb in ("booked", "confirmed", "reserved", "scheduled", "ordered") else "booked"
-    np, rest = m.group("np"), ""
+    rest = ""
     split = _WHEN_OR_DETAIL.search(np)
     if split is not None:
         np, rest = np[: split.start()], np[split.start():]
-    return Confirmed(owner_voice_text(f"{owner} has {object_phrase(np)} {verb}{rest}", owner), upcoming=True)
+    return Confirmed(owner_voice_text(f"{owner} has {object_phrase(common_first(np))} {verb}{rest}", owner),
+                     upcoming=True)
 
 
+_DETERMINER = re.compile(r"(?:a|an|your|two|three|four|five|six)\b", re.IGNORECASE)
 _FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|should|can|'s|'re|'ll)\b", re.IGNORECASE)
 _WHEN_OR_DETAIL = re.compile(
     r"[,;]|\s(?:on|this|next|tomorrow|tonight|today|from)\b|\s(?:at|for)\s\d|"
@@ -157,9 +173,10 @@ _Builder = Callable[[re.Match[str], str, str], "Confirmed | None"]
 
 _RULES: tuple[Rule, ...] = (
     Rule("headed", verbose(r"""
-        ^(?:you'?re\ all\ set|all\ set|you'?re\ booked|(?P<verb>booked|confirmed|reserved|scheduled|ordered|done))
+        ^(?:you'?re\ all\ set|all\ set|you'?re\ booked|all\ (?P<all>booked|confirmed|reserved)|
+           (?P<verb>booked|confirmed|reserved|scheduled|ordered|done))
         \s?[:,-]\s?(?:you\ have\ )?
-        (?P<np>(?:a|an|your|two|three|four|five|six|\d{1,2})\ .{3,200})$""", re.I), _headed,
+        (?P<np>(?:a|an|your|two|three|four|five|six|\d{1,2}|[A-Z][\w'&-]*)\ .{3,200})$""", re.I), _headed,
         examples=("You're all set: a table for two at Kin Khao on Saturday at 8 pm.",
                   "Booked - two tickets for Hamilton on Friday at 7:30."),
         counter=("All set, enjoy!", "Done!")),
@@ -168,7 +185,7 @@ _RULES: tuple[Rule, ...] = (
         (?P<adverbs>(?:\ (?:just|now|already|also|successfully|gone\ ahead\ and|went\ ahead\ and)){0,3})
         \ (?P<verb>booked|re-?booked|reserved|scheduled|rescheduled|ordered|re-?ordered|placed|set\ up|set|
            added|put|created|made|arranged|confirmed|bought|purchased|rented|registered|signed\ you\ up|
-           enrolled|renewed|moved|upgraded|switched|paid\ for|paid)\b
+           enrolled|renewed|moved|upgraded|switched|cancell?ed|paid\ for|paid)\b
         (?P<rest>.*)$""", re.I), _done,
         examples=("I've booked a table for two at Nopa for Friday at 8 pm.", "I scheduled your haircut for noon.",
                   "I have added 'Team offsite' to your calendar for January 12."),
@@ -180,14 +197,17 @@ _RULES: tuple[Rule, ...] = (
         examples=("I'll remind you to call your mom on Sunday.", "I will book a car for you from the airport."),
         counter=("I'll be here if you need me.", "I'd book it early.")),
     Rule("settled", verbose(r"""
-        ^(?P<det>your|the)\ (?P<thing>[^,;:]{1,80}?)
+        ^(?:(?P<det>your|the)\ )?(?P<thing>[^,;:]{1,80}?)
         (?:\ is|\ are|\ has\ been|\ have\ been|\ was|\ were|'s|'re)
         (?:\ (?:now|all|also|officially|successfully|been)){0,2}
-        \ (?P<verb>booked|reserved|confirmed|scheduled|rescheduled|set\ up|set|placed|arranged|registered|
-           moved|renewed|locked\ in|cancell?ed|(?:on|in)\ (?:your|the)\ calendar|added\ to\ (?:your|the)\ calendar)\b
+        \ (?P<verb>(?:scheduled|booked|set|confirmed)\ to|booked|reserved|confirmed|scheduled|rescheduled|set\ up|
+           set|placed|arranged|registered|moved|renewed|locked\ in|cancell?ed|(?:on|in)\ (?:your|the)\ calendar|
+           added\ to\ (?:your|the)\ calendar)\b
         (?P<rest>.*)$""", re.I), _settled,
         examples=("Your table for two at Nopa is booked for Friday, December 4 at 8 pm.",
-                  "The appointment with Dr. Lee has been moved to Thursday at 3."),
+                  "The appointment with Dr. Lee has been moved to Thursday at 3.",
+                  "Dinner at Lazy Bear is booked for Thursday the 10th at 6:30.",
+                  "The plumber is scheduled to come on Wednesday between 9 and noon."),
         counter=("The restaurant is fully booked on Friday.", "Your table is not booked yet.")),
     Rule("on its way", verbose(r"""
         ^(?P<det>your|the)\ (?P<thing>[^,;:]{1,80}?)
@@ -203,6 +223,12 @@ _RULES: tuple[Rule, ...] = (
         examples=("Your order of running shoes will arrive on the 20th.", "Your flight to Rome leaves at 9am.",
                   "The shoes you ordered are out for delivery."),
         counter=("The museum opens at 9.", "Your best bet is the 7:15 train.")),
+    Rule("when", verbose(r"""
+        ^(?P<det>your)\ (?P<thing>[^,;:]{1,80}?)\ (?:is|are|'s)(?:\ still|\ now|\ also){0,2}
+        \ (?:on|at|for|tomorrow|today|tonight|this|next|(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|
+           march|april|may|june|july|august|september|october|november|december)\b.*$""", re.I), _when,
+        examples=("Your dentist appointment is tomorrow at 10 am.", "Your flight is on Friday at 6:40 am."),
+        counter=("Your best option is the bus.", "Your dog is lovely.")),
     Rule("you are", verbose(r"""
         ^you(?:'re|\ are)(?:\ (?:now|all|officially|also)){0,2}
         \ (?:booked(?:\ in)?|confirmed|registered|signed\ up|enrolled|scheduled|set|checked\ in|

@@ -36,6 +36,11 @@ _ORDINAL_DAY = re.compile(r"\b(?:on\s+)?the\s+(?P<d>[123]?\d)(?:st|nd|rd|th)\b(?
 _DAY_FOLLOWS = re.compile(r"\s+\d")
 _PART_OF_DAY = re.compile(r"\b(?P<part>morning|afternoon|evening|night|tonight)\b", re.IGNORECASE)
 _BARE_WEEKDAY = re.compile(rf"^(?:on\s+)?{_WEEKDAY}$", re.IGNORECASE)
+_RANGE_END = re.compile(
+    r"(?:-|\s(?:to|until|through|till)\s)(?P<d>[123]?\d)(?:st|nd|rd|th)?\b"
+    r"(?!\s?(?::|\.\d|am\b|pm\b|a\.m|p\.m|o'clock|guests?\b|people\b|nights?\b|adults?\b|persons?\b))",
+    re.IGNORECASE,
+)
 _JOINS = re.compile(r"^[\s,]*(?:the\s+)?$")
 _PREPOSITIONS = word_set("on for by until from to before after of between and through at till")
 
@@ -89,13 +94,17 @@ def _hits(text: str, at: datetime) -> list[tuple[int, int, TimeSpan]]:
             continue
         found.append((start, end, upcoming_span(span.expression, at) or span))
         pos = end
-    if not found and (m := _ORDINAL_DAY.search(text)) is not None:
+    for m in _ORDINAL_DAY.finditer(text):  # "the 14th", "Thursday the 10th"
+        if len(found) >= _MAX_EXPRESSIONS:
+            break
+        if any(start <= m.start() < end for start, end, _ in found):
+            continue
         day = int(m.group("d"))
         month = MONTH_NAMES[(at.month - 1 + (0 if day >= at.day else 1)) % 12]
         ordinal = upcoming_span(f"on the {m.group('d')}th of {month}", at)
         if ordinal is not None:
             found.append((m.start(), m.end(), ordinal))
-    return found
+    return sorted(found, key=lambda hit: hit[0])
 
 
 def _merged(hits: list[tuple[int, int, TimeSpan]], text: str) -> list[tuple[int, int, TimeSpan]]:
@@ -113,6 +122,20 @@ def _merged(hits: list[tuple[int, int, TimeSpan]], text: str) -> list[tuple[int,
 
 def _day(span: TimeSpan) -> date:
     return display_dates(span, UTC)[0]
+
+
+def _until(text: str, end: int, first: date) -> tuple[date, int] | None:
+    """The last day of a range written "Dec 20-23" or "December 20 to 23", and where its text ends."""
+    m = _RANGE_END.match(text, end)
+    if m is None:
+        return None
+    day = int(m.group("d"))
+    year, month = (first.year, first.month) if day > first.day else (
+        first.year + first.month // 12, first.month % 12 + 1)
+    try:
+        return date(year, month, day), m.end()
+    except ValueError:
+        return None
 
 
 def date_confirmation(content: str, at: datetime | None) -> tuple[str, str]:
@@ -134,6 +157,12 @@ def date_confirmation(content: str, at: datetime | None) -> tuple[str, str]:
     for start, end, span in hits:
         before = text[:start].rsplit(None, 1)
         after_preposition = bool(before) and before[-1].lower() in _PREPOSITIONS
+        until = _until(text, end, _day(span))
+        if until is not None:  # "Dec 20-23": from the first day to the last
+            out.append(f"{text[last:start]}{'' if after_preposition else 'from '}{weekday_text(_day(span))} to "
+                       f"{weekday_text(until[0])}")
+            last = until[1]
+            continue
         lead = "" if after_preposition else "on "
         part = _PART_OF_DAY.search(text, start, end)
         if part is not None:  # "Saturday morning", "tonight": keep the part of the day
