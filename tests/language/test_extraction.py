@@ -209,7 +209,8 @@ def test_confirmation_keeps_its_reference_and_follow_on() -> None:
 
 
 def test_a_confirmed_booking_is_one_slot_across_reschedules_and_cancellations() -> None:
-    booked = [c for c in _dated("Nopa Friday?", "Your table at Nopa is booked for Friday at 8 pm.") if c.sources == (1,)]
+    booked = [c for c in _dated("Nopa Friday?", "Your table at Nopa is booked for Friday at 8 pm.")
+              if c.sources == (1,)]
     moved = [c for c in _dated("Saturday?", "Done: your table for two at Nopa is now booked for Saturday.")
              if c.sources == (1,)]
     cancelled = [c for c in _dated("Cancel it.", "I've cancelled your table at Nopa on Saturday.")
