@@ -20,7 +20,7 @@ __all__ = [
 _ACK = re.compile(
     r"^(?:(?:done|all done|all set|you'?re all set|great news|good news|success|sorted|perfect|great|okay|ok|sure|"
     r"alright|all right|got it|noted|understood|excellent|absolutely|of course|certainly|there you go|here you go|"
-    r"no problem|will do|on it|consider it done)\b[\s,:!.-]*){1,4}",
+    r"no problem|will do|on it|consider it done|(?:reminder|update|heads up|fyi)(?=\s*:))\b[\s,:!.-]*){1,4}",
     re.IGNORECASE,
 )
 # Hedges and refusals: an offer or a failure is not a confirmation.
@@ -42,7 +42,8 @@ BOOKING_NOUNS = (
     r"check-?up|visit|table|room|suite|stay|tickets?|seats?|delivery|order|package|parcel|shipment|reminder|"
     r"event|dinner|lunch|brunch|massage|haircut|exam|train|bus|ferry|tour|slot|car|rental|hotel|cabin|"
     r"subscription|membership|course|workshop|trip|cruise|transfer|pickup|pick-up|ride|taxi|cab|offsite|party|"
-    r"recital|concert|conference|webinar|show|screening|performance|ceremony|celebration)"
+    r"recital|concert|conference|webinar|show|screening|performance|ceremony|celebration|airbnb|apartment|villa|"
+    r"cottage|campsite|lodge|hostel|b&b|appointments|game|match|spot)"
 )
 BOOKING_HEAD = re.compile(rf"\b{BOOKING_NOUNS}s?\b", re.IGNORECASE)
 
@@ -96,7 +97,9 @@ def object_phrase(text: str) -> str:
     if words[0].lower() not in ("your", "the") or len(words) == 1:
         return text
     rest = words[1]
-    head = re.split(r"\s(?:for|at|with|to|of|on|in|from|under)\s", rest, maxsplit=1)[0].split()[-1].lower()
+    noun = BOOKING_HEAD.search(rest)
+    head = noun.group(0).lower() if noun else \
+        re.split(r"\s(?:for|at|with|to|of|on|in|from|under)\s", rest, maxsplit=1)[0].split()[-1].lower()
     if rest[:1].isdigit() or rest.split()[0].lower() in _COUNTS or (head.endswith("s") and not head.endswith("ss")):
         return rest
     return ("an " if rest[:1].lower() in "aeiou" else "a ") + rest

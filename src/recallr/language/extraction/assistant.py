@@ -113,6 +113,8 @@ _IMPERATIVE = re.compile(
 # A name in running text (a capital after a lowercase word), a number or a quoted title.
 _NAMED = re.compile(r"(?<=[a-z,] )[A-Z][\w'&-]+|\d|(?<![\w'])[\"'][A-Z]")
 
+_ALTERNATIVES = re.compile(r",?\s+or\s+|;\s+")
+_OPINION = re.compile(r"^(?:I think|I bet|I'?m sure|I believe|honestly,?)\s+(?=you)", re.IGNORECASE)
 _TITLE_START = re.compile(r"^(?:\"|'|[A-Z])")
 _MEDIA = (
     ("book", re.compile(r"\b(?:books?|novels?|read|author|memoirs?)\b", re.I)),
@@ -151,22 +153,31 @@ def _recommended(text: str, m: re.Match[str], voice: Voice, asked: str) -> tuple
     return f"Assistant {verb} {rest}{to_user}", Item(rest, _kind(f"{text} {asked[-300:]}", rest))
 
 
-def _suggestion(text: str, voice: Voice, m: re.Match[str], recommending: bool) -> tuple[str, Item | None] | None:
+def _items(thing: str, text: str, voice: Voice) -> list[Item]:
+    """"'Gone Girl' by Gillian Flynn, or 'The Silent Patient'": each alternative that names something."""
+    parts = [p.strip(" ,") for p in _ALTERNATIVES.split(thing)]
+    if len(parts) == 1 or not all(_NAMED.search(f"a {p}") for p in parts):
+        parts = [thing]
+    return [Item(lower_first(to_third_person(p, voice)), _kind(text, p)) for p in parts if p]
+
+
+def _suggestion(text: str, voice: Voice, m: re.Match[str], recommending: bool) -> tuple[str, list[Item]] | None:
     """A "you should ..." or imperative sentence, kept when it names something (or answers a request)."""
     named = bool(_NAMED.search(text))
     if not named and (len(content_words(text)) < 3 or not recommending):
         return None  # generic advice ("You should drink plenty of water") nobody asked for
     thing = _REST_STOP.sub("", text[m.end():]).strip(" ,:.!")
-    item = Item(lower_first(to_third_person(thing, voice)), _kind(text, thing)) if named and thing else None
+    items = _items(thing, text, voice) if named and thing else []
+    text = _OPINION.sub("", text)  # "I think you'd love X": the suggestion is "you'd love X"
     if _IMPERATIVE.match(text):  # "Try X" -> "the user try X" (subjunctive, no agreement)
         if not named:
             return None  # generic advice ("Take breaks")
         action = to_third_person(text, voice)
-        return f"Assistant suggested that {voice.listener} {action[:1].lower()}{action[1:]}", item
-    return f"Assistant suggested that {lower_first(to_third_person(text, voice))}", item
+        return f"Assistant suggested that {voice.listener} {action[:1].lower()}{action[1:]}", items
+    return f"Assistant suggested that {lower_first(to_third_person(text, voice))}", items
 
 
-_Found = tuple[int, str, "Item | None"]  # (priority, statement, what it recommended)
+_Found = tuple[int, str, list[Item]]  # (priority, statement, what it recommended)
 
 
 def _sentence(text: str, voice: Voice, recommending: bool, asked: str) -> _Found | None:
@@ -177,13 +188,13 @@ def _sentence(text: str, voice: Voice, recommending: bool, asked: str) -> _Found
         if not content_words(rest) or rest.lower().startswith(("you", "yourself")):
             return None
         thing = lower_first(to_third_person(rest, voice))
-        return 0, f"Assistant suggested {thing}", Item(thing, _kind(text, thing))
+        return 0, f"Assistant suggested {thing}", _items(rest, text, voice)
     if is_question(text):
         return None
     rec = _I_RECOMMEND.search(text)
     if rec:
         found = _recommended(text, rec, voice, asked)
-        return (0, *found) if found else None
+        return (0, found[0], [found[1]]) if found else None
     should = _YOU_SHOULD.search(text) or _IMPERATIVE.match(text)
     if should:
         suggested = _suggestion(text, voice, should, recommending)
@@ -192,8 +203,8 @@ def _sentence(text: str, voice: Voice, recommending: bool, asked: str) -> _Found
         return None
     rewritten = to_third_person(text, voice)
     if rewritten.startswith("Assistant "):
-        return 2, rewritten, None
-    return 2, f"Assistant told the user that {lower_first(rewritten)}", None
+        return 2, rewritten, []
+    return 2, f"Assistant told the user that {lower_first(rewritten)}", []
 
 
 def _item_head(text: str) -> str:
@@ -297,11 +308,10 @@ def read_assistant(
             continue
         result = _sentence(text, voice, recommending, asked)
         if result is None and forced:
-            result = (0, f"Assistant told the user: {to_third_person(text, voice)}", None)
+            result = (0, f"Assistant told the user: {to_third_person(text, voice)}", [])
         if result is not None:
             found.append((result[0], segment.line * 1000 + order, segment.text, result[1]))
-            if result[2] is not None:
-                reading.offers.append(result[2])
+            reading.offers.extend(result[2])
     confirmed = {dated.order: dated for dated in confirmations.statements()}
     found.extend((0, dated.order, dated.source, dated.content) for dated in confirmed.values())
     kept = sorted(found, key=lambda f: (f[0], f[1]))[:_MAX_PER_MESSAGE]

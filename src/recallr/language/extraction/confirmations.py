@@ -62,6 +62,8 @@ _FOR_THE_USER = re.compile(
     r"april|june|july|august|september|october|november|december|\d{1,2}(?::\d\d)?\s?(?:am|pm)|\d{1,2}(?:st|nd|rd|th))\b",
     re.IGNORECASE,
 )
+_YOU = re.compile(r"you\b", re.IGNORECASE)
+_DOWN_FOR = re.compile(r"you\s+(?:down|in)\s+for\s+", re.IGNORECASE)
 _YOU_OBJECT = re.compile(r"^you\s+(?=(?:on|onto|in|into|for|at|to|with|from)\b)", re.IGNORECASE)
 
 
@@ -70,6 +72,11 @@ def _done(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
     rest = m.group("rest").strip()
     if not (m.group("perfect") or m.group("adverbs") or _FOR_THE_USER.search(rest) or requested_object(asked)):
         return None  # a bare "I booked flights for years": not an errand done for the user
+    if verb in ("sent", "emailed", "texted", "forwarded"):  # the assistant's doing: "Assistant has sent User ..."
+        return Confirmed(owner_voice_text(f"I have {verb} {rest}", owner), upcoming=True) if _YOU.match(rest) \
+            else None
+    if (down := _DOWN_FOR.match(rest)) is not None:  # "I've put you down for the 7 am class"
+        return Confirmed(owner_voice_text(f"{owner} is signed up for {rest[down.end():]}", owner), upcoming=True)
     if _YOU_OBJECT.match(rest):  # "I've rebooked you on the 7:40 flight": the user has been rebooked
         statement = f"{owner} has been {verb} {_YOU_OBJECT.sub('', rest)}"
         return Confirmed(owner_voice_text(statement, owner), upcoming=True)
@@ -185,7 +192,7 @@ _RULES: tuple[Rule, ...] = (
         (?P<adverbs>(?:\ (?:just|now|already|also|successfully|gone\ ahead\ and|went\ ahead\ and)){0,3})
         \ (?P<verb>booked|re-?booked|reserved|scheduled|rescheduled|ordered|re-?ordered|placed|set\ up|set|
            added|put|created|made|arranged|confirmed|bought|purchased|rented|registered|signed\ you\ up|
-           enrolled|renewed|moved|upgraded|switched|cancell?ed|paid\ for|paid)\b
+           enrolled|renewed|moved|upgraded|switched|cancell?ed|paid\ for|paid|sent|emailed|texted|forwarded)\b
         (?P<rest>.*)$""", re.I), _done,
         examples=("I've booked a table for two at Nopa for Friday at 8 pm.", "I scheduled your haircut for noon.",
                   "I have added 'Team offsite' to your calendar for January 12."),
@@ -213,7 +220,8 @@ _RULES: tuple[Rule, ...] = (
         ^(?P<det>your|the)\ (?P<thing>[^,;:]{1,80}?)
         (?P<pred>\ (?:will|should|is\ expected\ to|is\ going\ to|is\ scheduled\ to|is\ due\ to|is\ set\ to|
               are\ expected\ to|are\ due\ to)
-           \ (?:arrive|be\ delivered|be\ shipped|ship|be\ ready|depart|leave|land|start|begin|take\ off|be\ picked\ up)
+           \ (?:arrive|be\ delivered|be\ shipped|ship|be\ ready|be\ there|get\ there|depart|leave|land|start|begin|
+              take\ off|be\ picked\ up)
          |\ (?:arrives|arrive|ships|shipped|has\ shipped|have\ shipped|was\ delivered|were\ delivered|
               has\ been\ delivered|has\ been\ shipped|has\ been\ dispatched|was\ dispatched|
               is\ out\ for\ delivery|are\ out\ for\ delivery|is\ on\ its\ way|are\ on\ their\ way|is\ arriving|
@@ -260,16 +268,17 @@ def confirmation(text: str, owner: str, *, asked: str = "") -> Confirmed | None:
         True
     """
     stripped = strip_acknowledgement(text)[0]
-    if not any(rule.pattern.match(text if n == 0 else stripped) for n, rule in enumerate(_RULES)):
+    if not any(rule.pattern.match(text) or rule.pattern.match(stripped) for rule in _RULES):
         return None  # most sentences: no rule's opening matches, so no need to look for hedges
     text = cleaned(text)
     if not text or text.endswith("?"):
         return None
-    for n, rule in enumerate(_RULES):
-        m = rule.pattern.match(text if n == 0 else strip_acknowledgement(text)[0])
-        if m is not None:
+    stripped = strip_acknowledgement(text)[0]
+    for n, rule in enumerate(_RULES):  # the header rule reads "Done: ...", the others the sentence after it
+        for candidate in (text,) if n == 0 or stripped == text else (stripped, text):
+            m = rule.pattern.match(candidate)
             builder: _Builder = rule.action
-            if (found := builder(m, owner, asked)) is not None:
+            if m is not None and (found := builder(m, owner, asked)) is not None:
                 return found
     return None
 

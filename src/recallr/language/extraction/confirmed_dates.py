@@ -28,7 +28,7 @@ _WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 _LOOSE_WEEKDAY = re.compile(
     rf"(?P<before>\b(?:on|this|next|last|every|coming|of)\s+)?(?P<after>\b(?:by|until|from|to|before|after|"
     rf"through|till)\s+)?"
-    rf"(?P<for>\bfor\s+)?(?P<day>\b{_WEEKDAY}\b)",
+    rf"(?P<for>\bfor\s+)?(?P<day>\b{_WEEKDAY}\b)(?!'s)",
     re.IGNORECASE,
 )
 # "the 14th" with no month (a stopgap while the dates module does not read it).

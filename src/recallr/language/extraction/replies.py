@@ -74,7 +74,10 @@ _ONLY_DECLINES = re.compile(
     r"something else(?: maybe)?|anything else)(?: (?:though|sorry|thanks|thank you))?[\s.!?]*$",
     re.IGNORECASE,
 )
-_PRONOUN = re.compile(r"(?<=\w )(?:that one|this one|it|them)\b(?!'s)(?P<particle> out| up)?")
+_PRONOUN = re.compile(
+    r"(?<=\w )(?:that one|this one|it|them|that(?= *(?:$|[.,!?;]|tonight|today|tomorrow|this|next|on|at|for|then)))"
+    r"\b(?!'s)(?P<particle> out| up)?"
+)
 _POSITION = re.compile(
     rf"\b(?:the )?(?P<ord>{'|'.join(ORDINAL_WORDS[:9])}|last|\d)(?:st|nd|rd|th)?(?: one| option| suggestion| pick)\b"
     r"|\b(?:number|option|#)\s?(?P<num>\d)\b",
@@ -87,6 +90,9 @@ _PICKED = re.compile(
     r"[\s,.!:;-]*",
     re.IGNORECASE,
 )
+_GERUND = re.compile(r"^(?:just )?((?:adding|ordering|booking|reading|watching|downloading|buying|getting|trying|"
+                     r"heading|going|putting|saving|starting|grabbing|reserving)\b)", re.IGNORECASE)
+_TITLE = re.compile(r"'([^']{2,60})'|\"([^\"]{2,60})\"|[A-Z][\w'&-]*(?: [A-Z][\w'&-]*){0,5}")
 _NAME_WORD = re.compile(r"[A-Z][\w'-]{2,}")
 _VERB_FOR_KIND = {"book": "read", "film": "watch", "podcast": "listen to", "album": "listen to",
                   "restaurant": "go to"}
@@ -107,6 +113,13 @@ def _chosen(reply: str, items: Sequence[Item]) -> Item | None:
 
 
 _TITLE_WORDS = frozenset({"The", "And", "Of", "For", "With"})
+
+
+def _names(item: Item, text: str) -> bool:
+    """The statement names the item: all of it, or its title or first name ("Gone Girl")."""
+    title = _TITLE.search(item.name)
+    key = next((g for g in title.groups() if g), title.group(0)) if title else item.name
+    return item.name in text or key in text
 
 
 def _verdict(reply: str) -> str | None:
@@ -146,13 +159,14 @@ def reply_statements(body: str, voice: Voice, policy: Policy, items: Sequence[It
     kept = []
     for segment in split_segments(body[:_MAX_REPLY_CHARS]):
         text = _LEAD.sub("", _PICKED.sub("", strip_chatter(segment.text))).strip()
+        text = _GERUND.sub(lambda m: f"I'm {m.group(1).lower()}", text, count=1)  # "Adding it to my list!"
         if text and not (_ONLY_ACCEPTS.match(text) or _ONLY_DECLINES.match(text)
                          or _POSITION.fullmatch(text.strip(" .!"))):
             kept.append(text[:1].upper() + text[1:])
     mentioned = False
     for raw, statement in person_statements(" ".join(kept), voice, policy):
         statement = _resolved(statement, item)
-        mentioned = mentioned or item.name in statement.content
+        mentioned = mentioned or _names(item, statement.content)
         yield raw, statement
     if verdict == "accepted" and not mentioned:
         verb = _VERB_FOR_KIND.get(item.kind or "", "try")
