@@ -34,7 +34,7 @@ _HEDGE = re.compile(
 # Chatter after the confirmation ("..., let me know if you need anything else").
 _TAIL = re.compile(
     r"(?:,|\s-|;)?\s+(?:and\s+|so\s+)?(?:just\s+)?(?:let me know|feel free|enjoy|have a (?:great|good|nice|lovely|"
-    r"wonderful)|I hope|hope you)\b.*$",
+    r"wonderful)|I hope|hope you)\b.*$|,\s+(?:and|so|but)\s+you(?:'ll)?\s+(?:can|could|may|might|should)\b.*$",
     re.IGNORECASE,
 )
 BOOKING_NOUNS = (
@@ -43,7 +43,7 @@ BOOKING_NOUNS = (
     r"event|dinner|lunch|brunch|massage|haircut|exam|train|bus|ferry|tour|slot|car|rental|hotel|cabin|"
     r"subscription|membership|course|workshop|trip|cruise|transfer|pickup|pick-up|ride|taxi|cab|offsite|party|"
     r"recital|concert|conference|webinar|show|screening|performance|ceremony|celebration|airbnb|apartment|villa|"
-    r"cottage|campsite|lodge|hostel|b&b|appointments|game|match|spot)"
+    r"cottage|campsite|lodge|hostel|b&b)"
 )
 BOOKING_HEAD = re.compile(rf"\b{BOOKING_NOUNS}s?\b", re.IGNORECASE)
 

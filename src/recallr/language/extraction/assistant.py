@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..hygiene import hygiene_problems
 from .confirmed import MessageConfirmations
 from .person import Voice, lower_first, to_third_person
 from .replies import Item
@@ -52,6 +53,8 @@ _OFFERS_IDEAS = re.compile(
 )
 _PLEASANTRY = re.compile(
     r"^(?:I hope (?:this|that|these|it|you)|I'?m (?:so |really )?(?:happy|glad|excited|thrilled)|feel free|"
+    r"[\"']?(?:hey|hi|hello|dear|welcome|good morning|of course)\b|sorry|glad to hear|good to hear|"
+    r"(?:great|nice|good) (?:job|work|score|start|effort|observation|taste|find|catch|pick)|well done|way to go|"
     r"let me know|if you have any|(?:that's a |what a )?(?:great|good|excellent) question|"
     r"I'?m (?:so |very |really |truly )?sorry|I understand|I'?d be happy to|happy to help|I'?ll be here|I'?m here|"
     r"enjoy|have fun|good luck|best of luck|as an ai|I don'?t have personal|of course|certainly|absolutely|sure|"
@@ -204,7 +207,8 @@ def _sentence(text: str, voice: Voice, recommending: bool, asked: str) -> _Found
     rewritten = to_third_person(text, voice)
     if rewritten.startswith("Assistant "):
         return 2, rewritten, []
-    return 2, f"Assistant told the user that {lower_first(rewritten)}", []
+    told = f"Assistant told the user that {lower_first(rewritten)}"
+    return None if "greeting" in hygiene_problems(told) else (2, told, [])  # "Happy gardening!", quoted drafts
 
 
 def _item_head(text: str) -> str:

@@ -63,6 +63,14 @@ _FOR_THE_USER = re.compile(
     re.IGNORECASE,
 )
 _YOU = re.compile(r"you\b", re.IGNORECASE)
+_DAYISH = re.compile(_FOR_THE_USER.pattern.replace("you|your|", ""), re.IGNORECASE)
+_ALL_SET = re.compile(r"you(?:'re| are) (?:all )?set\b", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"\[[A-Z][\w ]{0,30}\]")
+_VISITOR = re.compile(
+    r"\b(?:plumber|electrician|technician|engineer|cleaners?|driver|courier|mechanic|nurse|tutor|babysitter|"
+    r"contractor|inspector|installer|movers|handyman|locksmith|painter|gardener|groomer|dog walker|sitter)\b",
+    re.IGNORECASE,
+)
 _DOWN_FOR = re.compile(r"you\s+(?:down|in)\s+for\s+", re.IGNORECASE)
 _YOU_OBJECT = re.compile(r"^you\s+(?=(?:on|onto|in|into|for|at|to|with|from)\b)", re.IGNORECASE)
 
@@ -113,11 +121,16 @@ def _will(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
 def _settled(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
     thing, verb = common_first(m.group("thing")), m.group("verb").lower()
     det = (m.group("det") or "").lower()
-    if verb.endswith(" to"):  # "The plumber is scheduled to come on Wednesday" -> "User has a plumber scheduled ..."
+    if verb.endswith(" to") and (det == "your" or BOOKING_HEAD.search(thing) or _VISITOR.search(thing)):
+        # "The plumber is scheduled to come on Wednesday" -> "User has a plumber scheduled to come ..."
         statement = f"{owner} has {object_phrase('your ' + thing)} {verb}{m.group('rest').rstrip()}"
         return Confirmed(owner_voice_text(statement, owner), upcoming=True)
-    if det != "your" and not BOOKING_HEAD.search(thing):
-        return None  # "The restaurant is booked", "Nopa is booked": not the user's
+    if verb.endswith(" to"):
+        return None  # "The Chiefs are scheduled to face the Eagles": not the user's
+    if det != "your" and not (BOOKING_HEAD.search(thing) if det else BOOKING_HEAD.match(thing)):
+        return None  # "The restaurant is booked", "Both shows have been renewed": not the user's
+    if verb == "set" and det != "your":
+        return None  # "The game is set on a mysterious island": a setting, not a booking
     rest = m.group("rest").rstrip()
     if verb.startswith("cancel"):
         return Confirmed(owner_voice_text(m.group(0), owner), upcoming=True, ended=True)
@@ -140,7 +153,10 @@ def _when(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
 
 
 def _you_are(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
-    return Confirmed(owner_voice_text(m.group(0), owner), upcoming=True)
+    said = m.group(0)
+    if not (_DAYISH.search(said) or (BOOKING_HEAD.search(said) and not _ALL_SET.match(said))):
+        return None  # "You're all set for an amazing trip": a send-off, with no booking or day in it
+    return Confirmed(owner_voice_text(said, owner), upcoming=True)
 
 
 def _reminder_set(m: re.Match[str], owner: str, asked: str) -> Confirmed | None:
@@ -207,7 +223,7 @@ _RULES: tuple[Rule, ...] = (
         ^(?:(?P<det>your|the)\ )?(?P<thing>[^,;:]{1,80}?)
         (?:\ is|\ are|\ has\ been|\ have\ been|\ was|\ were|'s|'re)
         (?:\ (?:now|all|also|officially|successfully|been)){0,2}
-        \ (?P<verb>(?:scheduled|booked|set|confirmed)\ to|booked|reserved|confirmed|scheduled|rescheduled|set\ up|
+        \ (?P<verb>(?:scheduled|booked|confirmed)\ to|booked|reserved|confirmed|scheduled|rescheduled|set\ up|
            set|placed|arranged|registered|moved|renewed|locked\ in|cancell?ed|(?:on|in)\ (?:your|the)\ calendar|
            added\ to\ (?:your|the)\ calendar)\b
         (?P<rest>.*)$""", re.I), _settled,
@@ -242,7 +258,7 @@ _RULES: tuple[Rule, ...] = (
         \ (?:booked(?:\ in)?|confirmed|registered|signed\ up|enrolled|scheduled|set|checked\ in|
            on\ the\ (?:list|waitlist|wait\ list|guest\ list))
         \ (?:for|at|on|in|with|to)\b.+$
-        |^you(?:\ have|'ve\ got|\ now\ have|'ll\ have)\ (?:a|an|one|two|three|\d{1,2}|your)
+        |^you(?:\ have|\ now\ have)\ (?:a|an|one|two|three|\d{1,2}|your)
         \ (?:[\w'-]+\ ){0,3}?""" + BOOKING_NOUNS + r"""s?\b.*$""", re.I), _you_are,
         examples=("You're booked in for a massage at Zen Spa tomorrow at 11.",
                   "You have a dentist appointment on Thursday at 10."),
@@ -271,8 +287,8 @@ def confirmation(text: str, owner: str, *, asked: str = "") -> Confirmed | None:
     if not any(rule.pattern.match(text) or rule.pattern.match(stripped) for rule in _RULES):
         return None  # most sentences: no rule's opening matches, so no need to look for hedges
     text = cleaned(text)
-    if not text or text.endswith("?"):
-        return None
+    if not text or text.endswith("?") or _PLACEHOLDER.search(text):
+        return None  # a question, or a template ("on [Date] at [Location]")
     stripped = strip_acknowledgement(text)[0]
     for n, rule in enumerate(_RULES):  # the header rule reads "Done: ...", the others the sentence after it
         for candidate in (text,) if n == 0 or stripped == text else (stripped, text):
