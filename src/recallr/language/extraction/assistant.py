@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..hygiene import hygiene_problems
+from ..hygiene import BROKEN_ENDINGS, hygiene_problems
 from .confirmed import MessageConfirmations
 from .person import Voice, lower_first, to_third_person
 from .replies import Item
@@ -41,6 +41,7 @@ __all__ = ["AssistantReading", "assistant_statements", "read_assistant", "recomm
 
 _MAX_PER_MESSAGE = 8
 _MAX_LIST_ITEMS = 12
+_LIST_CHARS = 360  # statements are cut at 400 characters (text.finish): the list stops whole before that
 _ASKS_FOR_IDEAS = re.compile(
     r"\b(?:recommend|recommendations?|suggest|suggestions?|ideas?|options?|tips|advice|where (?:can|should|to)|"
     r"what (?:should|can|to)|any (?:good|other)|looking for|best|which one|alternatives?|places to|things to)\b",
@@ -78,7 +79,8 @@ _PLEASANTRY = re.compile(
 _OFFER = re.compile(
     r"^(?:I can|I could|I'?d be (?:happy|glad)|I'?m (?:happy|glad) to|happy to|would you like|do you want|shall I|"
     r"should I|want me to|let me|once you|as soon as you|when you(?:'re| are)? ready)\b|"
-    r"\bif (?:you(?:'d)? (?:like|want|prefer|wish)|that(?:'s| is| works| suits))\b",
+    r"\bif (?:you(?:'d)? (?:like|want|prefer|wish)|that(?:'s| is| works| suits))\b|\bI'?d be (?:happy|glad) to\b|"
+    r"\b(?:as|I'?m) an? (?:ai|large language model|language model|AI assistant)\b",
     re.IGNORECASE,
 )
 # Acknowledging or restating what the user said ("Noted: ...", "So you're moving to Berlin"): no news.
@@ -215,11 +217,16 @@ def _item_head(text: str) -> str:
     m = _HEAD.match(text)
     head = m.group("head") if m else text
     words = head.strip(" .").split()
-    return " ".join(words[:10]) + ("…" if len(words) > 10 else "")
+    if len(words) <= 10:
+        return " ".join(words)
+    words = words[:10]
+    while len(words) > 1 and words[-1].lower().strip(",;:") in BROKEN_ENDINGS:
+        words.pop()  # "... before you leave to…" would read as a broken clause once the "…" is tidied away
+    return " ".join(words).rstrip(",;:") + "…"
 
 
 def _list_statement(header: str, heads: list[str], voice: Voice, recommending: bool) -> str:
-    more = f" and {len(heads) - _MAX_LIST_ITEMS} more" if len(heads) > _MAX_LIST_ITEMS else ""
+    """One statement naming the list's items, as many as fit whole in a memory ("... and 3 more")."""
     topic = _HERE_ARE.sub("", " ".join(header.rstrip(":").split()[-14:]))  # the words nearest the list
     if topic and content_words(topic):
         rewritten = to_third_person(topic, voice)
@@ -227,7 +234,14 @@ def _list_statement(header: str, heads: list[str], voice: Voice, recommending: b
     else:
         topic = ""
     verb = "recommended" if recommending else "listed"
-    return f"Assistant {verb}{topic}: {'; '.join(heads[:_MAX_LIST_ITEMS])}{more}"
+    opening = f"Assistant {verb}{topic}: "
+    shown: list[str] = []
+    for head in heads[:_MAX_LIST_ITEMS]:
+        if shown and len(opening) + sum(len(h) + 2 for h in [*shown, head]) > _LIST_CHARS:
+            break  # a statement cut mid-item reads as a broken clause
+        shown.append(head)
+    more = f" and {len(heads) - len(shown)} more" if len(heads) > len(shown) else ""
+    return f"{opening}{'; '.join(shown)}{more}"
 
 
 def _is_heading(text: str) -> bool:
