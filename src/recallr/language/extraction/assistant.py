@@ -21,18 +21,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..hygiene import BROKEN_ENDINGS, hygiene_problems
+from ..hygiene import hygiene_problems
 from .confirmed import MessageConfirmations
+from .lists import MAX_LIST_ITEMS, list_statement, lists, usable
 from .person import Voice, lower_first, to_third_person
 from .replies import Item
 from .text import (
-    Segment,
     Statement,
     content_words,
     finish,
     is_filler,
     is_question,
-    looks_like_prose,
     split_segments,
     strip_chatter,
 )
@@ -40,8 +39,6 @@ from .text import (
 __all__ = ["AssistantReading", "assistant_statements", "read_assistant", "recommendation_context"]
 
 _MAX_PER_MESSAGE = 8
-_MAX_LIST_ITEMS = 12
-_LIST_CHARS = 360  # statements are cut at 400 characters (text.finish): the list stops whole before that
 _ASKS_FOR_IDEAS = re.compile(
     r"\b(?:recommend|recommendations?|suggest|suggestions?|ideas?|options?|tips|advice|where (?:can|should|to)|"
     r"what (?:should|can|to)|any (?:good|other)|looking for|best|which one|alternatives?|places to|things to)\b",
@@ -129,8 +126,6 @@ _MEDIA = (
     ("restaurant", re.compile(r"\b(?:restaurants?|eatery|dinner|lunch|brunch|cuisine)\b", re.I)),
 )
 _REST_STOP = re.compile(r"\s+-\s+.*$|;.*$|\s+because\b.*$")
-_HEAD = re.compile(r"^(?P<head>[^:]{2,70}?)\s*(?::|\s-\s)")
-_HERE_ARE = re.compile(r"^(?:here (?:are|is)|these are|below are|some|a few)\s+(?:some |a few |the )?", re.I)
 
 
 def recommendation_context(user_text: str) -> bool:
@@ -213,72 +208,6 @@ def _sentence(text: str, voice: Voice, recommending: bool, asked: str) -> _Found
     return None if "greeting" in hygiene_problems(told) else (2, told, [])  # "Happy gardening!", quoted drafts
 
 
-def _item_head(text: str) -> str:
-    m = _HEAD.match(text)
-    head = m.group("head") if m else text
-    words = head.strip(" .").split()
-    if len(words) <= 10:
-        return " ".join(words)
-    words = words[:10]
-    while len(words) > 1 and words[-1].lower().strip(",;:") in BROKEN_ENDINGS:
-        words.pop()  # "... before you leave to…" would read as a broken clause once the "…" is tidied away
-    return " ".join(words).rstrip(",;:") + "…"
-
-
-def _list_statement(header: str, heads: list[str], voice: Voice, recommending: bool) -> str:
-    """One statement naming the list's items, as many as fit whole in a memory ("... and 3 more")."""
-    topic = _HERE_ARE.sub("", " ".join(header.rstrip(":").split()[-14:]))  # the words nearest the list
-    if topic and content_words(topic):
-        rewritten = to_third_person(topic, voice)
-        topic = " " + (rewritten[:1].lower() + rewritten[1:] if topic[:1].islower() else rewritten)
-    else:
-        topic = ""
-    verb = "recommended" if recommending else "listed"
-    opening = f"Assistant {verb}{topic}: "
-    shown: list[str] = []
-    for head in heads[:_MAX_LIST_ITEMS]:
-        if shown and len(opening) + sum(len(h) + 2 for h in [*shown, head]) > _LIST_CHARS:
-            break  # a statement cut mid-item reads as a broken clause
-        shown.append(head)
-    more = f" and {len(heads) - len(shown)} more" if len(heads) > len(shown) else ""
-    return f"{opening}{'; '.join(shown)}{more}"
-
-
-def _is_heading(text: str) -> bool:
-    """A short title line ("Other Classics", "Day 2"): structure, not a statement."""
-    if len(text) > 60 or text.endswith((".", "!", "?")):
-        return False
-    words = text.split()
-    capitalised = sum(w[:1].isupper() or w[:1].isdigit() for w in words)
-    return len(words) <= 5 and capitalised * 2 >= len(words)
-
-
-def _usable(segment: Segment, drops: Callable[[str], bool]) -> bool:
-    text = segment.text
-    return looks_like_prose(text) and (segment.header or segment.list_item or not _is_heading(text)) \
-        and not drops(text)
-
-
-def _lists(segments: list[Segment]) -> Iterator[tuple[int, str, str, list[str]]]:
-    """One (line, source, header, item heads) per run of list items, with the header line before it."""
-    i = 0
-    while i < len(segments):
-        if not segments[i].list_item:
-            i += 1
-            continue
-        start = i
-        items = []
-        depth = segments[i].indent
-        while i < len(segments) and (segments[i].in_item or segments[i].header):
-            if segments[i].list_item and segments[i].indent <= depth:  # nested items belong to their parent
-                items.append(segments[i].text)
-            i += 1
-        header = segments[start - 1].text if start and segments[start - 1].header else ""
-        if len(items) >= 2:
-            source = " ".join(s.text for s in segments[max(0, start - 1) : i])
-            yield segments[start].line, source, header, [_item_head(t) for t in items]
-
-
 @dataclass
 class AssistantReading:
     """An assistant message read: its statements (with their source sentences) and what it recommended."""
@@ -305,14 +234,14 @@ def read_assistant(
     """
     recommending = recommending or recommendation_context(asked) or bool(_OFFERS_IDEAS.search(body))
     owner = "User" if voice.listener in (None, "the user") else voice.listener
-    segments = [s for s in split_segments(body) if _usable(s, drops)]
+    segments = [s for s in split_segments(body) if usable(s, drops)]
     found: list[tuple[int, int, str, str]] = []  # (priority, order, source, statement)
     reading = AssistantReading()
-    for line, source, header, heads in _lists(segments):
-        listed = _list_statement(header, heads, voice, recommending)
+    for line, source, header, heads in lists(segments):
+        listed = list_statement(header, heads, voice, recommending)
         found.append((0 if recommending else 1, line * 1000, source, listed))
         if recommending:
-            reading.offers.extend(Item(h, _kind(header, h)) for h in heads[:_MAX_LIST_ITEMS])
+            reading.offers.extend(Item(h, _kind(header, h)) for h in heads[:MAX_LIST_ITEMS])
     confirmations = MessageConfirmations(owner, at)
     for order, segment in enumerate(segments):
         if segment.header or segment.in_item:
