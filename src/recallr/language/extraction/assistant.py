@@ -55,10 +55,10 @@ _PLEASANTRY = re.compile(
     r"(?:great|nice|good) (?:job|work|score|start|effort|observation|taste|find|catch|pick)|well done|way to go|"
     r"let me know|if you have any|(?:that's a |what a )?(?:great|good|excellent) question|"
     r"I'?m (?:so |very |really |truly )?sorry|I understand|I'?d be happy to|happy to help|I'?ll be here|I'?m here|"
-    r"enjoy|have fun|good luck|best of luck|as an ai|I don'?t have personal|of course|certainly|absolutely|sure|"
+    r"enjoy|have fun|good luck|best of luck|as an ai|I don'?t have personal|certainly|absolutely|sure|"
     r"remember|note|keep in mind|please note|overall|in summary|in conclusion|ultimately|by following|"
     # greetings, congratulations, thanks, reactions and empathy: the assistant's manners, not facts
-    r"welcome|hello|hi|hey|good (?:morning|afternoon|evening|night)|congratulations|congrats|happy (?:birthday|"
+    r"good (?:afternoon|evening|night)|congratulations|congrats|happy (?:birthday|"
     r"anniversary|holidays|new year|travels|cooking|reading)|thank|thanks|you'?re (?:very |so )?welcome|"
     r"my pleasure|no problem|safe travels|bon voyage|bon app[eé]tit|cheers|take care|tell me more|don'?t hesitate|"
     r"what a|how (?:exciting|wonderful|lovely|fun|nice|cool|great|amazing|sweet|awesome)|"
