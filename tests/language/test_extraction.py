@@ -191,6 +191,9 @@ def _dated(asked: str, answer: str, *more: tuple[str, str]) -> list[Candidate]:
     pytest.param("Did it come?", "Your Dell monitor was delivered yesterday.",
                  "User's Dell monitor was delivered on Monday, 30 November 2026.", "on 30 November 2026",
                  id="past-stays-past"),
+    pytest.param("Where is it?", "Your package was delivered on Monday.",
+                 "User's package was delivered on Monday, 30 November 2026.", "on 30 November 2026",
+                 id="past-weekday-stays-past"),
     pytest.param("My flight moved", "I've rebooked you on the 7:40 am flight to Denver on Thursday; "
                  "your new seat is 14C.", "User has been rebooked on the 7:40 am flight to Denver on Thursday, "
                  "3 December 2026; their new seat is 14C.", "on 3 December 2026", id="rebooked-you"),

@@ -46,6 +46,7 @@ class _Confirmation:
     source: str
     content: str
     ended: bool
+    upcoming: bool
     references: list[str] = field(default_factory=list)
     more: list[str] = field(default_factory=list)
 
@@ -102,7 +103,7 @@ class MessageConfirmations:
             return True
         self.open = confirmed is not None and len(self.found) < MAX_PER_MESSAGE
         if confirmed is not None and self.open:
-            self.found.append(_Confirmation(order, text, confirmed.content, confirmed.ended))
+            self.found.append(_Confirmation(order, text, confirmed.content, confirmed.ended, confirmed.upcoming))
         return confirmed is not None
 
     def statements(self) -> list[Dated]:
@@ -110,7 +111,8 @@ class MessageConfirmations:
         out = []
         for c in self.found:
             content = c.text()
-            dated, source = date_confirmation(content, self.at) if self.at is not None else (content, c.source)
+            dated, source = date_confirmation(content, self.at, upcoming=c.upcoming) if self.at is not None \
+                else (content, c.source)
             out.append(Dated(c.order, c.source, source, dated, booking_slot(dated, self.owner, ended=c.ended)))
         return out
 

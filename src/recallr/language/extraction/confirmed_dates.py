@@ -41,6 +41,8 @@ _RANGE_END = re.compile(
     r"(?!\s?(?::|\.\d|am\b|pm\b|a\.m|p\.m|o'clock|guests?\b|people\b|nights?\b|adults?\b|persons?\b))",
     re.IGNORECASE,
 )
+_WEEKDAY_BEFORE = re.compile(rf"\b{_WEEKDAY},?\s+$", re.IGNORECASE)
+_OWN_PREPOSITION = re.compile(r"(?:for|by|until|till|from|before|after|through)\s+", re.IGNORECASE)
 _JOINS = re.compile(r"^[\s,]*(?:the\s+)?$")
 _PREPOSITIONS = word_set("on for by until from to before after of between and through at till")
 
@@ -63,22 +65,24 @@ def upcoming_span(expression: str, at: datetime) -> TimeSpan | None:
         >>> upcoming_span("on Friday", at).start.date(), upcoming_span("December 20", at).start.date()
         (datetime.date(2026, 12, 4), datetime.date(2026, 12, 20))
     """
-    def ahead(found: TimeSpan) -> bool:  # "on Tuesday" said on a Tuesday is a week ahead; "tonight" is today
-        day = found.end.date()
-        return day > at.date() or (day == at.date() and not _BARE_WEEKDAY.match(expression))
-
     span = find_time_expression(expression, at)
-    if span is None or not span.relative or _PAST.search(expression) or ahead(span):
+    if span is None or not span.relative or _PAST.search(expression) or _ahead(span, expression, at):
         return span
     for days in _AHEAD:
         later = find_time_expression(expression, at + timedelta(days=days))
-        if later is not None and ahead(later):
+        if later is not None and _ahead(later, expression, at):
             return later
     return span
 
 
-def _hits(text: str, at: datetime) -> list[tuple[int, int, TimeSpan]]:
-    """The time expressions of ``text`` in order: (start, end, upcoming reading)."""
+def _ahead(span: TimeSpan, expression: str, at: datetime) -> bool:
+    """Not before the message's day ("on Tuesday" said on a Tuesday is a week ahead; "tonight" is today)."""
+    day = span.end.date()
+    return day > at.date() or (day == at.date() and not _BARE_WEEKDAY.match(expression))
+
+
+def _hits(text: str, at: datetime, upcoming: bool) -> list[tuple[int, int, TimeSpan]]:
+    """The time expressions of ``text`` in order: (start, end, reading); ``upcoming``: each read ahead."""
     found: list[tuple[int, int, TimeSpan]] = []
     pos = 0
     while len(found) < _MAX_EXPRESSIONS:
@@ -92,7 +96,9 @@ def _hits(text: str, at: datetime) -> list[tuple[int, int, TimeSpan]]:
         if span.granularity != "day" and _DAY_FOLLOWS.match(text, end) and " " in span.expression:
             pos = start + span.expression.index(" ")  # "from December| 18": read "December 18" instead
             continue
-        found.append((start, end, upcoming_span(span.expression, at) or span))
+        if upcoming and not _ahead(span, span.expression, at):
+            span = upcoming_span(span.expression, at) or span
+        found.append((start, end, span))
         pos = end
     for m in _ORDINAL_DAY.finditer(text):  # "the 14th", "Thursday the 10th"
         if len(found) >= _MAX_EXPRESSIONS:
@@ -101,7 +107,8 @@ def _hits(text: str, at: datetime) -> list[tuple[int, int, TimeSpan]]:
             continue
         day = int(m.group("d"))
         month = MONTH_NAMES[(at.month - 1 + (0 if day >= at.day else 1)) % 12]
-        ordinal = upcoming_span(f"on the {m.group('d')}th of {month}", at)
+        said = f"on the {m.group('d')}th of {month}"
+        ordinal = upcoming_span(said, at) if upcoming else find_time_expression(said, at)
         if ordinal is not None:
             found.append((m.start(), m.end(), ordinal))
     return sorted(found, key=lambda hit: hit[0])
@@ -138,8 +145,9 @@ def _until(text: str, end: int, first: date) -> tuple[date, int] | None:
         return None
 
 
-def date_confirmation(content: str, at: datetime | None) -> tuple[str, str]:
-    """The confirmation with its day written out, and the text the formation stage dates it from.
+def date_confirmation(content: str, at: datetime | None, *, upcoming: bool = True) -> tuple[str, str]:
+    """The confirmation with its day written out, and the text the formation stage dates it from; ``upcoming``
+    (a booking, a promise) reads a bare date as the next one, otherwise ("was delivered on Monday") as said.
 
     Example::
 
@@ -150,13 +158,20 @@ def date_confirmation(content: str, at: datetime | None) -> tuple[str, str]:
     if at is None:
         return content, content
     text = _weekdays_read(content)
-    hits = [h for h in _merged(_hits(text, at), text) if h[2].granularity == "day"]
+    hits = [h for h in _merged(_hits(text, at, upcoming), text) if h[2].granularity == "day"]
     if not hits:
         return text, text
     out, last = [], 0
     for start, end, span in hits:
+        said_weekday = _WEEKDAY_BEFORE.search(text, max(last, start - 24), start)
+        if said_weekday is not None:  # "Friday, December 4": the weekday is written again with the date
+            start = said_weekday.start()
         before = text[:start].rsplit(None, 1)
-        after_preposition = bool(before) and before[-1].lower() in _PREPOSITIONS
+        own = _OWN_PREPOSITION.match(text, start, end)  # "for the 14th": keep "for"
+        after_preposition = own is not None or (bool(before) and before[-1].lower() in _PREPOSITIONS)
+        if own is not None:
+            out.append(text[last:start] + own.group(0))
+            last = start = own.end()
         until = _until(text, end, _day(span))
         if until is not None:  # "Dec 20-23": from the first day to the last
             out.append(f"{text[last:start]}{'' if after_preposition else 'from '}{weekday_text(_day(span))} to "
