@@ -25,14 +25,16 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Literal
 
 from ..categories import DEFAULT_CATEGORIES, Category, categorize
 from ..policy import ExtractionRules, policy_for
 from ..speakers import split_speaker
-from .assistant import assistant_statements, recommendation_context
+from .assistant import read_assistant
 from .markers import allergens, find_entities, has_change_marker, is_negated
 from .person import Voice, group_name
+from .replies import Item, reply_statements
 from .slots import SlotMatch
 from .statements import _SECOND_PERSON, person_statements
 from .text import Statement, strip_chatter
@@ -47,6 +49,7 @@ class Turn:
     index: int  # 0-based position in the session
     role: Literal["user", "assistant"]
     content: str
+    at: datetime | None = None  # when it was said: the assistant's confirmations are dated from it
 
 
 @dataclass(frozen=True)
@@ -77,11 +80,14 @@ def _speakers(turns: Sequence[Turn]) -> list[tuple[Turn, str | None, str]]:
     split = [(turn, *split_speaker(turn.content)) for turn in turns]
     counts = Counter(name for _, name, _ in split if name)
 
-    def speaks(name: str, body: str) -> bool:
-        return counts[name] > 1 or " " not in name or bool(_TALKING.match(body))
+    def speaks(turn: Turn, name: str, body: str) -> bool:
+        if counts[name] > 1:
+            return True
+        # the assistant's "Done: ..." or "Noted: ..." once is a word and a colon, not a speaker's name
+        return turn.role == "user" and (" " not in name or bool(_TALKING.match(body)))
 
     return [
-        (turn, name, body) if name is None or speaks(name, body) else (turn, None, turn.content)
+        (turn, name, body) if name is None or speaks(turn, name, body) else (turn, None, turn.content)
         for turn, name, body in split
     ]
 
@@ -115,6 +121,7 @@ _SLOT_CATEGORY = {
     "relationship_status": "relationships",
     "pet_count": "pets",
     "diet": "food_preferences",
+    "booking": "plans_goals",
 }
 _GROUP = re.compile(r" and (?:friends|family)\b")
 _ALLERGY = re.compile(r"\ballerg", re.IGNORECASE)
@@ -145,7 +152,7 @@ def _categories(content: str, slot: SlotMatch | None, cats: tuple[Category, ...]
 
 
 def _candidate(turn: Turn, voice: Voice, raw: str, statement: Statement, cats: tuple[Category, ...]) -> Candidate:
-    slot = None if voice.assistant else statement.slot
+    slot = statement.slot  # the assistant's statements have one only for a booking it confirmed
     subject_key = _NON_WORD.sub("_", voice.name.lower()).strip("_") or "user"
     extra: list[str] = []
     if slot is not None and slot.key.startswith(_ENTITY_SLOTS):
@@ -197,16 +204,18 @@ Frank Herbert."]
     out: list[Candidate] = []
     seen: dict[str, int] = {}
     previous_user = ""
+    offers: list[Item] = []  # what the assistant just recommended: the user's next message may accept it
     for turn, speaker, body in parsed:
         voice = _voice(turn, speaker, body, names, default_subject)
         local = policy.narrowed(body)
         if voice.assistant:
-            produced = assistant_statements(
-                body, voice, drops=local.drops, keeps=local.keeps, recommending=recommendation_context(previous_user)
-            )
+            reading = read_assistant(body, voice, drops=local.drops, keeps=local.keeps, asked=previous_user,
+                                     at=turn.at)
+            produced = iter(reading.statements)
+            offers = reading.offers
         else:
-            produced = person_statements(body, voice, local)
-            previous_user = body
+            produced = reply_statements(body, voice, local, offers) if offers else person_statements(body, voice, local)
+            previous_user, offers = body, []
         for raw, statement in produced:
             key = statement.content.lower()
             if key in seen:

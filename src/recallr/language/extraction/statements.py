@@ -38,7 +38,9 @@ _REQUEST = re.compile(
     r"I have a question|I've got a question)|"
     r"^(?:please |pls |can you |could you |would you |will you )?(?:give|tell|show|help|find|write|list|suggest|"
     r"recommend|explain|create|generate|provide|remind|summari[sz]e|translate|describe|compare|calculate|"
-    r"draft|plan|outline|brainstorm|rewrite|edit|proofread|fix|convert|name)\b",
+    r"draft|plan|outline|brainstorm|rewrite|edit|proofread|fix|convert|name|"
+    # errands for the assistant: what it confirms is kept from its answer (confirmations.py)
+    r"book|rebook|reserve|schedule|reschedule|order|reorder|cancel|add|set up|get me|don'?t let me forget)\b",
     re.IGNORECASE,
 )
 _LETS = re.compile(r"^let'?s\b", re.IGNORECASE)
