@@ -22,20 +22,20 @@ Example::
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..categories import DEFAULT_CATEGORIES, Category, categorize
 from ..policy import ExtractionRules, policy_for
-from ..speakers import split_speaker
+from ..speakers import label_speakers
 from .assistant import assistant_statements, recommendation_context
 from .markers import allergens, find_entities, has_change_marker, is_negated
 from .person import Voice, group_name
+from .reference import Discourse
 from .slots import SlotMatch
 from .statements import _SECOND_PERSON, person_statements
-from .text import Statement, strip_chatter
+from .text import Statement, split_segments, strip_chatter
 
 __all__ = ["Candidate", "Category", "ExtractionRules", "Turn", "extract"]
 
@@ -67,29 +67,10 @@ class Candidate:
 
 # --- speakers -----------------------------------------------------------------------------
 
-def _speakers(turns: Sequence[Turn]) -> list[tuple[Turn, str | None, str]]:
-    """Each turn with its speaker name, if it reads as "Name: text".
-
-    A label that prefixes a single turn counts as a speaker when it is one word (a first
-    name) or when the text after it sounds like someone talking ("Caroline Ellis: I went
-    ..."), not like a pasted form ("Course Title: Week 2 ...").
-    """
-    split = [(turn, *split_speaker(turn.content)) for turn in turns]
-    counts = Counter(name for _, name, _ in split if name)
-
-    def speaks(name: str, body: str) -> bool:
-        return counts[name] > 1 or " " not in name or bool(_TALKING.match(body))
-
-    return [
-        (turn, name, body) if name is None or speaks(name, body) else (turn, None, turn.content)
-        for turn, name, body in split
-    ]
-
-
-_TALKING = re.compile(
-    r"^(?:I|I'm|I've|I'd|I'll|my|My|we|We|we're|our|Our|hey|Hey|hi|Hi|hello|Hello|yes|Yes|yeah|Yeah|no|No|oh|Oh|"
-    r"thanks|Thanks|wow|Wow|haha|Haha|lol|ok|OK|Okay|okay|sure|Sure)\b"
-)
+def _speakers(turns: Sequence[Turn], known: Sequence[str]) -> list[tuple[Turn, str | None, str]]:
+    """Each turn with its speaker name, if it reads as "Name: text" and Name takes part (``label_speakers``)."""
+    labelled = label_speakers([(turn.role, turn.content) for turn in turns], known)
+    return [(turn, name, body) for turn, (name, body) in zip(turns, labelled, strict=True)]
 
 
 def _voice(turn: Turn, speaker: str | None, body: str, names: list[str], default_subject: str) -> Voice:
@@ -102,6 +83,8 @@ def _voice(turn: Turn, speaker: str | None, body: str, names: list[str], default
         return Voice("Assistant", f"Assistant and {user_word}", user_word, assistant=True)
     return Voice(default_subject, group_name(default_subject, body), "the assistant")
 
+
+_NOTED_SENTENCES = 4  # an assistant message's last sentences are what the user's reply can point back to
 
 # --- candidates ---------------------------------------------------------------------------
 
@@ -175,12 +158,15 @@ def extract(
     *,
     default_subject: str = "User",
     instructions: ExtractionRules | None = None,
+    participants: Sequence[str] = (),
 ) -> list[Candidate]:
     """Extract the statements worth remembering from a session's turns, in order.
 
     ``categories`` is the project's category set (the defaults when empty); every
     candidate carries one to three of its names.  Identical statements are merged,
-    keeping every source turn.
+    keeping every source turn. ``participants`` are names known to take part (the user's, the
+    assistant's): a "Name: text" label with one of them is a speaker even on a single message.
+    Pronouns are resolved against the earlier messages of both roles (:mod:`.reference`).
 
     Example::
 
@@ -192,7 +178,8 @@ Frank Herbert."]
     """
     cats = tuple(categories) or DEFAULT_CATEGORIES
     policy = policy_for(instructions or ExtractionRules())
-    parsed = _speakers(turns)
+    parsed = _speakers(turns, participants)
+    discourse = Discourse()
     names = list(dict.fromkeys(speaker for _, speaker, _ in parsed if speaker))
     out: list[Candidate] = []
     seen: dict[str, int] = {}
@@ -200,12 +187,15 @@ Frank Herbert."]
     for turn, speaker, body in parsed:
         voice = _voice(turn, speaker, body, names, default_subject)
         local = policy.narrowed(body)
+        discourse.next_turn()
         if voice.assistant:
             produced = assistant_statements(
                 body, voice, drops=local.drops, keeps=local.keeps, recommending=recommendation_context(previous_user)
             )
+            for segment in split_segments(body)[-_NOTED_SENTENCES:]:
+                discourse.note(segment.text, voice.name, default_subject)
         else:
-            produced = person_statements(body, voice, local)
+            produced = person_statements(body, voice, local, discourse)
             previous_user = body
         for raw, statement in produced:
             key = statement.content.lower()

@@ -43,13 +43,19 @@ class Voice:
     def possessive(self) -> str:
         return f"{self.name}'s"
 
+    @property
+    def listener_name(self) -> str | None:
+        """The listener when a name ("User", "Melanie"), to own what "your ..." points at; else None."""
+        listener = self.listener
+        return listener if listener and listener[:1].isupper() and listener != "Assistant" else None
+
 
 _TOKEN = re.compile(r"([A-Za-z]+(?:'[A-Za-z]+)?)")
 _ADVERBS = word_set(
     """also just always never still often usually sometimes really even finally actually definitely totally recently
     currently already kinda kind sort of mostly only truly honestly literally seriously absolutely certainly
     probably rarely hardly barely generally normally typically constantly regularly occasionally personally
-    basically simply completely genuinely def then too so now first once again lately"""
+    basically simply completely genuinely def then too so now first once again lately ever"""
 )
 _LY_VERBS = word_set("apply reply rely supply fly imply comply multiply ally rally tally bully")
 _NO_AGREEMENT = word_set(

@@ -11,11 +11,23 @@ import re
 from collections.abc import Iterator
 
 from ..policy import Policy
+from .clauses import (
+    definite,
+    elliptical,
+    framed,
+    hypothetical,
+    later_clause,
+    question_clauses,
+    shared,
+    subordinate,
+)
 from .person import Voice, lower_first, to_third_person
+from .reference import Discourse
 from .slots import find_slot, word_set
 from .text import (
     Statement,
     content_words,
+    cut_off,
     finish,
     is_filler,
     is_question,
@@ -42,9 +54,6 @@ _REQUEST = re.compile(
     re.IGNORECASE,
 )
 _LETS = re.compile(r"^let'?s\b", re.IGNORECASE)
-_SUBORDINATOR = re.compile(r"^(?:and |but |so |since |because |as |now that |given that |though |although )+", re.I)
-_CLAUSES = re.compile(r",\s+|\s+-\s+|;\s+|\s+so\s+(?=what|how|where|which|who|when|should|can|could|do|any)", re.I)
-_STARTS_FIRST_PERSON = re.compile(r"^(?:I|I'm|I've|I'd|I'll|my|My|we|We|we're|We're|we've|We've|our|Our)\b")
 _MY_NP = re.compile(r"\bmy ((?:[a-z]+ ){0,2}?[a-z]+)(?:,? ([A-Z][\w'-]+(?: [A-Z][\w'-]+)*))?")
 _NP_STOP = re.compile(r"\s+(?:for|to|in|on|at|with|from|about|is|are|was|and|or|that|who|when|if|of)\b.*$")
 _FACT_NOUNS = word_set(
@@ -60,7 +69,7 @@ _FACT_NOUNS = word_set(
 _DROPPED_SUBJECT = re.compile(
     r"^(?:(?P<been>been)|(?P<ing>(?:working on|thinking (?:about|of)|planning (?:to|on)|hoping (?:to|for)|"
     r"trying (?:to|out)|feeling|heading (?:to|out|back|home)|looking forward|going to|gonna|about to)\b)|"
-    r"(?P<past>(?:(?:just|finally|recently|also) )?(?:got|went|started|finished|had|made|took|saw|tried|spent|"
+    r"(?P<past>(?:(?:just|finally|recently|also) )?(?:got|went|started|finished|had|made|took|saw|tried|spent|wish|"
     r"bought|joined|visited|watched|loved|found|was|signed|learned|picked|booked|adopted|wanna|haven't|"
     r"hadn't|didn't|couldn't|wasn't|\w+ed))\b(?!,))",
     re.IGNORECASE,
@@ -92,13 +101,16 @@ def _restore_subject(text: str) -> str:
     return ("I'm " if m.group("ing") else "I ") + rest
 
 
-def _declarative(text: str, voice: Voice, forced: bool) -> Statement | None:
-    """A first-person (or impersonal) statement rewritten in the third person."""
+def _declarative(text: str, voice: Voice, forced: bool, *, framed: bool = False) -> Statement | None:
+    """A first-person (or impersonal) statement rewritten in the third person.
+
+    ``framed``: the subject is an empty "it" or "there", so the statement is what the speaker said.
+    """
     text = _restore_subject(_LETS.sub("we should", text))
     first = bool(_FIRST_PERSON.search(text))
-    slot = find_slot(text) if first else None
+    slot = find_slot(text) if first and not hypothetical(text) else None
     if not forced and slot is None:
-        if is_filler(text):
+        if is_filler(text) or cut_off(text) or elliptical(text):
             return None
         words = content_words(text)
         if not first and (_SECOND_PERSON.search(text) or len(words) < 2):
@@ -106,26 +118,26 @@ def _declarative(text: str, voice: Voice, forced: bool) -> Statement | None:
         if not first and _GENERIC.match(text) and not _SPECIFIC.search(text):
             return None  # a platitude ("It's important to stay positive")
     rewritten = to_third_person(text, voice)
-    if not first:
+    if not first or framed:
         rewritten = f"{voice.name} said {lower_first(rewritten)}"
     return Statement(finish(rewritten), slot, basis=text)
 
 
 def _question_facts(text: str, voice: Voice) -> Iterator[Statement]:
-    """Facts a question or request reveals ("Have you tried my favourite cafe, Blue Door?")."""
+    """Facts a question or request states as given ("Given that I'm pregnant, is sushi OK?" -> pregnant)."""
     slot = find_slot(text)
     if slot is not None and slot.key.startswith("favorite_"):
         kind = slot.key.removeprefix("favorite_").replace("_", " ")
         yield Statement(f"{voice.possessive} favorite {kind} is {slot.value}.", slot)
         return
     found = False
-    for clause in _CLAUSES.split(text):
-        clause = _SUBORDINATOR.sub("", clause.strip(" ?!."))
-        if _STARTS_FIRST_PERSON.match(clause) and not is_question(clause) and not _REQUEST.match(clause):
-            statement = _declarative(clause, voice, forced=False)
-            if statement is not None and len(content_words(clause)) >= 2:
-                found = True
-                yield statement
+    for clause in question_clauses(text):
+        if is_question(clause) or _REQUEST.match(clause) or not content_words(clause):
+            continue
+        statement = _declarative(clause, voice, forced=False)
+        if statement is not None:
+            found = True
+            yield statement
     if found:
         return
     for m in _MY_NP.finditer(text):
@@ -143,27 +155,29 @@ _FACT_SPLIT = re.compile(
 )
 
 
-def _declaratives(text: str, voice: Voice, forced: bool) -> list[Statement]:
-    """One statement per first-person clause when every clause stands alone, else one for the sentence."""
-    clauses = _FACT_SPLIT.split(text)
+def _declaratives(text: str, voice: Voice, forced: bool, *, framed: bool = False) -> list[Statement]:
+    """One statement per first-person clause when every clause stands alone, else one for the sentence.
+
+    A sentence opening on a subordinate clause ("If I move, I'll ...") or framed by an empty subject
+    stays whole: its clauses do not stand alone.
+    """
+    clauses = [text] if framed or subordinate(text) else _FACT_SPLIT.split(text)
     if len(clauses) > 1:
         parts = [_declarative(clause, voice, forced) for clause in clauses]
         if all(p is not None for p in parts):
             return [p for p in parts if p is not None]
-    whole = _declarative(text, voice, forced)
+    whole = _declarative(text, voice, forced, framed=framed)
     return [whole] if whole is not None else []
 
 
-# "It was made for a local church": a statement that opens on a pronoun only means something with the one before.
-_ANAPHOR = re.compile(r"^(?:It|This|That|These|Those|They)\b(?!'s\b| is\b)")
 _Produced = tuple[str, list[Statement], str | None]  # raw segment, its statements, its pronoun-led rewrite
 
 
 def _joined(produced: Iterator[_Produced]) -> Iterator[tuple[str, Statement]]:
-    """Fold a pronoun-led sentence into the previous statement of the same message, so each reads alone.
+    """Fold a sentence opening on an unresolved pronoun into the previous statement of the same message.
 
     Facts with a slot (home, job, favourites...) stay separate: consolidation versions them one by one. A
-    pronoun-led sentence with nothing before it goes through the usual rules on its own.
+    pronoun-led sentence with nothing to join keeps what stands alone of it (a later first-person clause).
     """
     held: tuple[str, Statement] | None = None
     for raw, statements, follow_on in produced:
@@ -180,11 +194,14 @@ def _joined(produced: Iterator[_Produced]) -> Iterator[tuple[str, Statement]]:
         yield held
 
 
-def person_statements(body: str, voice: Voice, policy: Policy) -> Iterator[tuple[str, Statement]]:
-    yield from _joined(_segment_statements(body, voice, policy))
+def person_statements(
+    body: str, voice: Voice, policy: Policy, discourse: Discourse | None = None
+) -> Iterator[tuple[str, Statement]]:
+    """The statements a person's message makes, each with its source sentence; ``discourse`` resolves pronouns."""
+    yield from _joined(_segment_statements(body, voice, policy, discourse or Discourse()))
 
 
-def _segment_statements(body: str, voice: Voice, policy: Policy) -> Iterator[_Produced]:
+def _segment_statements(body: str, voice: Voice, policy: Policy, discourse: Discourse) -> Iterator[_Produced]:
     for segment in split_segments(body):
         raw = segment.text
         if not looks_like_prose(raw) or policy.drops(raw):
@@ -193,12 +210,25 @@ def _segment_statements(body: str, voice: Voice, policy: Policy) -> Iterator[_Pr
         text = strip_chatter(raw) or (raw if forced else "")
         if not text:
             continue
+        resolution = discourse.resolve(text, voice.name)
+        text = resolution.text
+        discourse.note(text, voice.name, voice.listener_name)
         if is_question(text) or _REQUEST.match(text):
             if forced:
                 yield raw, [Statement(finish(f"{voice.name} asked: {to_third_person(text, voice)}"), None)], None
             else:
                 yield raw, list(_question_facts(text, voice)), None
             continue
-        follow_on = to_third_person(text, voice) if _ANAPHOR.match(text) and len(content_words(text)) >= 2 \
-            else None
-        yield raw, _declaratives(text, voice, forced), follow_on
+        yield _clause_statements(raw, text, voice, forced, resolution.subject_unresolved, resolution.expletive)
+
+
+def _clause_statements(raw: str, text: str, voice: Voice, forced: bool, unresolved: bool,
+                       expletive: bool) -> _Produced:
+    """The statements of one declarative sentence, by how it opens (see :mod:`.clauses`)."""
+    text = shared(text) or definite(text)
+    if unresolved and not forced:
+        # nothing says what the pronoun is: join the sentence before, or keep a later clause about the speaker
+        rest = later_clause(text)
+        follow_on = to_third_person(text, voice) if len(content_words(text)) >= 2 else None
+        return raw, _declaratives(rest, voice, forced) if rest else [], follow_on
+    return raw, _declaratives(text, voice, forced, framed=framed(text, expletive)), None

@@ -1,0 +1,288 @@
+"""Pronouns resolved against the conversation: who "she", "it" and "they" are.
+
+A ``Discourse`` is fed every sentence of both roles, in order, and keeps the referents the last few
+sentences introduced: possessed noun phrases ("my sister" -> the speaker's sister, "your new bike" said
+to the user -> the user's new bike), things the speaker got ("I bought a new bike" -> the speaker's new
+bike), people named with their relation ("my friend Jake" -> Jake), quoted titles ("Dune"), and things
+pointed at ("that trophy"). ``resolve`` rewrites a pronoun whose antecedent is not in its own sentence,
+conservatively: it looks back sentence by sentence, and the nearest sentence with any fitting referent
+must hold exactly one, else the pronoun stays as it is.
+
+Bounded: a fixed number of sentences is kept, each sentence is scanned once by anchored patterns.
+
+Example::
+
+    >>> d = Discourse()
+    >>> d.note("My sister's birthday is in March.", "User", None)
+    >>> d.resolve("I want to get her a gift.", "User")
+    Resolution(text='I want to get my sister a gift.', subject_unresolved=False, expletive=False)
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass
+
+from ..lexicon import STOPWORDS, word_set
+
+__all__ = ["Discourse", "Referent", "Resolution", "referents"]
+
+_FEMALE = word_set(
+    """sister mom mum mother wife girlfriend daughter aunt niece grandma grandmother granddaughter fiancee fiancée
+    stepmother stepsister stepdaughter sis godmother bride queen lady"""
+)
+_MALE = word_set(
+    """brother dad father husband boyfriend son uncle nephew grandpa grandfather grandson fiance stepfather
+    stepbrother stepson bro godfather groom hubby king"""
+)
+_PERSON = word_set(
+    """friend boss partner doctor neighbor neighbour coworker colleague teacher roommate therapist cousin kid child
+    baby manager landlord landlady mentor coach trainer tutor classmate teammate bestie bff dentist lawyer
+    accountant sibling spouse parent grandparent toddler teen teenager student client supervisor nanny babysitter
+    pal buddy ex date"""
+)
+_ANIMAL = word_set(
+    """dog cat puppy kitten pup pet horse bird parrot rabbit bunny hamster turtle tortoise snake lizard gecko ferret
+    goldfish fish pony goat chicken pig cow"""
+)
+_PLURAL_PEOPLE = word_set(
+    """parents kids children friends sisters brothers siblings cousins grandparents colleagues coworkers neighbors
+    neighbours roommates twins daughters sons people folks family parents-in-law in-laws guys girls boys students
+    clients teammates classmates dogs cats pets puppies kittens"""
+)
+_ADJECTIVES = word_set(
+    """new old little big younger older oldest youngest eldest best favorite favourite first second current former
+    ex late dear sweet own lovely beautiful baby twin step elderly sick brand other whole entire next last
+    grown adopted rescue rescued local childhood high school college"""
+)
+_NOT_HEAD = STOPWORDS | word_set(
+    """way time day days week weeks month year years life mind heart own best part thing things lot bit whole
+    fault turn place opinion view idea question point experience goal goals plan plans dream dreams self"""
+)
+_POSSESSED = re.compile(r"(?<![\w'])(?P<owner>my|My|our|Our|your|Your)\s+(?P<np>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2})")
+_GOT = re.compile(
+    r"(?<![\w'])(?:I|we)(?:'ve| have)?(?:\s+(?:just|finally|recently|also|actually))?\s+(?:bought|got|adopted|"
+    r"made|painted|built|found|ordered|received|rescued|have|own|started|wrote|planted)\s+"
+    r"(?:a|an|two|three|four|five|\d{1,2})\s+"
+    r"(?P<np>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2})"
+)
+_POINTED = re.compile(r"(?<![\w'])(?:that|this|That|This)\s+(?P<np>[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?)")
+_NAMED = re.compile(r",?\s*(?:named |called )?(?P<name>[A-Z][a-z]+)\b")
+_TITLE = re.compile(r"\"(?P<t>[A-Z][^\"]{1,60})\"|(?<![\w])'(?P<u>[A-Z][^']{1,60})'(?!\w)")
+
+
+@dataclass(frozen=True)
+class Referent:
+    """Something a pronoun can point back to."""
+
+    phrase: str  # "sister", "new bike", "Anna", "Dune"
+    kind: str  # "female", "male", "person", "animal", "thing", "plural"
+    owner: str | None = None  # whose it is ("User", "Caroline"); None for names, titles, things pointed at
+    proper: bool = False  # a name or a title: written as it is
+
+    def render(self, speaker: str) -> str:
+        """The phrase as ``speaker`` would say it ("my sister", "Caroline's dog", "the trophy", "Anna")."""
+        if self.proper:
+            return self.phrase
+        if self.owner == speaker:
+            return f"my {self.phrase}"
+        return f"{self.owner}'s {self.phrase}" if self.owner else f"the {self.phrase}"
+
+
+@dataclass(frozen=True)
+class Resolution:
+    text: str
+    subject_unresolved: bool  # the sentence opens on a pronoun or deictic that nothing resolves
+    expletive: bool = False  # the sentence opens on an empty "it" ("It's great to ...")
+
+
+def _kind(head: str) -> str | None:
+    if head in _FEMALE:
+        return "female"
+    if head in _MALE:
+        return "male"
+    if head in _PERSON:
+        return "person"
+    if head in _ANIMAL:
+        return "animal"
+    if head in _PLURAL_PEOPLE:
+        return "plural"
+    if head in _NOT_HEAD or len(head) < 3 or head.endswith(("ly", "ing", "ed")):
+        return None
+    return "plural" if head.endswith("s") and not head.endswith(("ss", "us", "is")) else "thing"
+
+
+def _noun_phrase(np: str) -> tuple[str, str] | None:
+    """("new bike", "bike") from the words after a possessive: adjectives, then the head noun."""
+    words = np.split()
+    taken: list[str] = []
+    for word in words:
+        taken.append(word)
+        if word not in _ADJECTIVES:
+            break
+    head = taken[-1]
+    return (" ".join(taken), head) if head not in _ADJECTIVES else None
+
+
+_COMPATIBLE = {
+    "female": frozenset({"female", "person", "animal"}),
+    "male": frozenset({"male", "person", "animal"}),
+    "plural": frozenset({"plural"}),
+    "thing": frozenset({"thing", "animal"}),
+}
+_PRONOUN_KIND = {
+    "she": "female", "her": "female", "hers": "female", "he": "male", "him": "male", "his": "male",
+    "they": "plural", "them": "plural", "their": "plural", "it": "thing", "its": "thing", "this": "thing",
+    "that": "thing", "these": "plural", "those": "plural",
+}  # fmt: skip
+_POSSESSIVE = frozenset({"his", "its", "their"})
+_PRONOUN = re.compile(
+    r"(?<![\w'])(?P<p>[Ss]he|[Hh]er|[Hh]e|[Hh]im|[Hh]is|[Tt]hey|[Tt]hem|[Tt]heir|[Ii]t|[Ii]ts|[Tt]his|[Tt]hat|"
+    r"[Tt]hese|[Tt]hose)"
+    r"(?P<c>'s|'re|'ve|'ll|'d)?(?![\w'])"
+)
+_CONTRACTED = {"'re": " are", "'ve": " have", "'ll": " will", "'d": " would"}
+_HAS_NEXT = re.compile(r"\s+(?:been|got|gotten|had|already|just|never|always)\b|\s+\w+ed\b")
+# "It's great to ...", "It's been two years since ...", "It's time to ...": "it" points at nothing.
+_EXPLETIVE = re.compile(
+    r"^(?:it|It)(?:'s| is| was| has been|'s been| feels| felt| seems| seemed| would be| will be| can be| must be|"
+    r" might be| could be| gets| got| makes| made)(?:\s+(?:so|really|very|pretty|super|kinda|kind of|quite|"
+    r"just|always|still|also|truly|honestly|definitely|such|a bit|a little|been|not|never))*\s+"
+    r"(?:(?:[a-z]+\s+){0,2}?(?:to|how|that|when|what|why|where|if|whether|seeing|having|being|knowing|getting|"
+    r"watching|hearing|finding|making|doing|working|going|taking|learning|spending|reading|trying|feeling)\b|"
+    r"(?:time|about|\d+|a (?:while|long time|couple|few)|(?:one|two|three|four|five|six|ten) \w+ (?:since|ago)))"
+)
+# After a bare "this"/"that", a verb: "That was amazing", "This made my day" (not "that trophy").
+_BARE_DEMONSTRATIVE = re.compile(
+    r"^(?:this|that|these|those|This|That|These|Those)(?:'s|\s+(?:is|was|are|were|have|has|had|will|would|can|could|"
+    r"should|must|might|made|makes|make|"
+    r"sounds|looks|seems|means|feels|felt|really|just|also|definitely|totally|helped|helps|gave|gives|took|"
+    r"reminds|reminded|brought|brings|inspired|inspires|kept|keeps|got|gets|became)\b)"
+)
+_MAX_SENTENCES = 12
+_MAX_TURNS = 3
+
+
+class Discourse:
+    """The referents of the last few sentences of a conversation, newest last (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self._sentences: deque[tuple[int, tuple[Referent, ...]]] = deque(maxlen=_MAX_SENTENCES)
+        self._turn = 0
+
+    def next_turn(self) -> None:
+        """Mark the start of another message (pronouns reach back at most ``_MAX_TURNS`` messages)."""
+        self._turn += 1
+
+    def note(self, text: str, speaker: str, listener: str | None) -> None:
+        """Record the referents a sentence said by ``speaker`` (to ``listener``, when a name) introduces."""
+        self._sentences.append((self._turn, referents(text, speaker, listener)))
+
+    def resolve(self, text: str, speaker: str) -> Resolution:
+        """``text`` with the pronouns whose antecedent is clear rewritten, in ``speaker``'s voice."""
+        parts: list[str] = []
+        last = 0
+        unresolved = expletive = False
+        seen: set[str] = set()  # kinds already pointed at in this sentence: a later pronoun is the same one
+        for m in _PRONOUN.finditer(text):
+            lead = m.start() == 0
+            word = m.group("p").lower()
+            kind = _PRONOUN_KIND[word]
+            if kind in seen:
+                continue
+            seen.add(kind)
+            demonstrative = word in ("this", "that", "these", "those")
+            if demonstrative and not (lead and _BARE_DEMONSTRATIVE.match(text)):
+                continue  # "That trophy ..." is a noun phrase, handled with the clause; "that" mid-sentence is not
+            if lead and word == "it" and _EXPLETIVE.match(text):
+                expletive = True
+                continue
+            if not lead and word in ("it", "its"):
+                continue  # only a subject "it" needs an antecedent to stand alone
+            # a subject "it" in the same message reads with the sentence before it (joined there), not resolved
+            found = self._antecedent(kind, text[: m.start()], speaker, same_message=not (
+                kind == "thing" or demonstrative))
+            if found is None:
+                unresolved = unresolved or lead
+                continue
+            parts.append(text[last : m.start()])
+            parts.append(_replacement(found, m, text, lead))
+            last = m.end()
+        parts.append(text[last:])
+        return Resolution("".join(parts), unresolved, expletive)
+
+    def _antecedent(self, kind: str, before: str, speaker: str, *, same_message: bool) -> str | None:
+        fits = _COMPATIBLE[kind]
+        if any(r.kind in fits for r in referents(before, speaker, None)):
+            return None  # the antecedent is in the sentence itself: the pronoun reads fine
+        for turn, sentence in reversed(self._sentences):
+            if self._turn - turn >= _MAX_TURNS:
+                return None
+            if turn == self._turn and not same_message:
+                return None  # "It was made for ...": the message's own sentence before is what "it" is
+            found = {r.render(speaker) for r in sentence if r.kind in fits}
+            if found:
+                return found.pop() if len(found) == 1 else None
+        return None
+
+
+def _replacement(rendered: str, m: re.Match[str], text: str, lead: bool) -> str:
+    word = m.group("p").lower()
+    contraction = m.group("c") or ""
+    if word in _POSSESSIVE or (word == "her" and _possessive_her(text, m.end())):
+        out = rendered + ("'" if rendered.endswith("s") and not rendered[:1].isupper() else "'s")
+    elif contraction == "'s":
+        out = rendered + (" has" if _HAS_NEXT.match(text, m.end()) else " is")
+    else:
+        out = rendered + _CONTRACTED.get(contraction, "")
+    return out[:1].upper() + out[1:] if lead else out
+
+
+def _possessive_her(text: str, end: int) -> bool:
+    """ "her birthday" (possessive) rather than "get her a gift" (object)."""
+    rest = text[end : end + 30].lstrip()
+    word = rest.split(" ", 1)[0].strip(".,!?;:").lower() if rest[:1].isalpha() else ""
+    return bool(word) and word not in STOPWORDS
+
+
+def referents(text: str, speaker: str, listener: str | None) -> tuple[Referent, ...]:
+    """What a sentence introduces that a later pronoun can point back to (see the module docstring).
+
+    Example::
+
+        >>> [r.render("User") for r in referents("I adopted a puppy and my sister Anna loves him.", "User", None)]
+        ['my puppy', 'Anna']
+    """
+    found: list[tuple[int, Referent]] = []
+    for m in _POSSESSED.finditer(text):
+        owner = listener if m.group("owner").lower() == "your" else speaker
+        if owner:
+            found.extend(_possessed(text, m, owner))
+    for m in _GOT.finditer(text):
+        found.extend(_possessed(text, m, speaker))
+    for m in _POINTED.finditer(text):
+        np = _noun_phrase(m.group("np"))
+        kind = _kind(np[1]) if np else None
+        if np and kind in ("thing", "person", "female", "male", "animal") and not np[1].endswith("s"):
+            found.append((m.start(), Referent(np[0], kind)))
+    for m in _TITLE.finditer(text):
+        title = (m.group("t") or m.group("u")).strip(" .,!?")
+        if len(title.split()) <= 6 and title.lower() not in STOPWORDS:
+            found.append((m.start(), Referent(title, "thing", proper=True)))
+    return tuple(r for _, r in sorted(found, key=lambda f: f[0]))
+
+
+def _possessed(text: str, m: re.Match[str], owner: str) -> list[tuple[int, Referent]]:
+    np = _noun_phrase(m.group("np"))
+    if np is None:
+        return []
+    phrase, head = np
+    kind = _kind(head)
+    if kind is None:
+        return []
+    end = m.start("np") + len(phrase)
+    named = _NAMED.match(text, end) if kind in ("female", "male", "person", "animal") else None
+    if named is not None and named.group("name").lower() not in STOPWORDS:
+        return [(m.start(), Referent(named.group("name"), kind, proper=True))]
+    return [(m.start(), Referent(phrase, kind, owner))]
