@@ -30,6 +30,7 @@ from ..categories import DEFAULT_CATEGORIES, Category, categorize
 from ..policy import ExtractionRules, policy_for
 from ..speakers import label_speakers
 from .assistant import assistant_statements, recommendation_context
+from .clauses import without_habit_times
 from .markers import allergens, find_entities, has_change_marker, is_negated
 from .person import Voice, group_name
 from .reference import Discourse
@@ -57,7 +58,8 @@ class Candidate:
     categories: tuple[str, ...]  # 1 to 3 names from the given category set, best first
     sources: tuple[int, ...]  # turn indices it came from
     subject: str  # "User", "Assistant" or the speaker's name
-    source_text: str  # the original sentence (a later stage reads time expressions from it)
+    source_text: str  # the original sentence, for a later stage to date it: a habit's time qualifiers
+    # ("except in August", "on Saturday mornings") are left out, they say when the fact holds, not when it happened
     slot: str | None  # consolidation key of a single-valued fact ("user:home"), None for many-valued ones
     value: str | None  # the slot's value ("Paris")
     entities: tuple[str, ...]  # lowercase names and key nouns, to connect memories about the same thing
@@ -143,7 +145,7 @@ def _candidate(turn: Turn, voice: Voice, raw: str, statement: Statement, cats: t
         categories=_categories(statement.content, slot, cats),
         sources=(turn.index,),
         subject=voice.name,
-        source_text=raw,
+        source_text=without_habit_times(raw),
         slot=f"{subject_key}:{slot.key}" if slot else None,
         value=slot.value if slot else None,
         entities=tuple(entities),

@@ -25,6 +25,7 @@ __all__ = [
     "question_clauses",
     "shared",
     "subordinate",
+    "without_habit_times",
 ]
 
 _HERE = re.compile(r"^(?:here's|here is|here are|here're|heres)\s+(?P<rest>\S.*)$", re.IGNORECASE)
@@ -161,6 +162,40 @@ def elliptical(text: str) -> bool:
 def subordinate(text: str) -> bool:
     """True when the sentence opens on a subordinate clause (it is not split into separate facts)."""
     return bool(_SUBORDINATE.match(text))
+
+
+# --- time qualifiers of a habit -----------------------------------------------------------------
+
+_TIME = (
+    r"(?:weekends?|weekdays?|holidays|summers?|winters?|springs?|autumns?|falls?|mornings?|evenings?|nights?|"
+    r"afternoons?|january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?)(?:\s+(?:mornings?|afternoons?|evenings?|nights?))?"
+)
+_HABIT_TIME = re.compile(
+    rf"\b(?:except|excluding|apart from|other than|but not|only|mostly|usually|always|never|generally|typically|"
+    rf"normally)\b(?:\s+[\w'-]+){{0,5}}?\s+(?P<t>(?:in|on|during|at|over|through|throughout)\s+(?:the\s+)?{_TIME})\b|"
+    r"(?P<d>\b(?:on\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+(?:mornings|afternoons|evenings|nights))\b",
+    re.IGNORECASE,
+)
+
+
+def without_habit_times(text: str) -> str:
+    """``text`` without the time phrases that qualify a habit ("except in August", "on Saturday mornings").
+
+    They say when the fact holds, not when an event happened, so the date stage must not date the
+    memory by them (nor cut them out of it).
+
+    Example::
+
+        >>> without_habit_times("I work from home on Mondays, except in August.")
+        'I work from home on Mondays, except.'
+        >>> without_habit_times("Ruth teaches piano on Saturday mornings.")
+        'Ruth teaches piano.'
+    """
+    if not _HABIT_TIME.search(text):
+        return text
+    return _HABIT_TIME.sub(lambda m: m.group(0)[: m.start("t") - m.start()].rstrip() if m.group("t") else "",
+                           text).replace(" .", ".").replace("  ", " ")
 
 
 # --- facts inside questions and requests ------------------------------------------------------

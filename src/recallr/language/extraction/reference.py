@@ -25,6 +25,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from ..lexicon import STOPWORDS, word_set
+from .person import IRREGULAR_PAST as _IRREGULAR_PAST
 
 __all__ = ["Discourse", "Referent", "Resolution", "referents"]
 
@@ -56,18 +57,22 @@ _ADJECTIVES = word_set(
     ex late dear sweet own lovely beautiful baby twin step elderly sick brand other whole entire next last
     grown adopted rescue rescued local childhood high school college"""
 )
+_TIME_WORDS = word_set("last next this week weekend month year today yesterday tomorrow night morning ago")
 _NOT_HEAD = STOPWORDS | word_set(
     """way time day days week weeks month year years life mind heart own best part thing things lot bit whole
     fault turn place opinion view idea question point experience goal goals plan plans dream dreams self"""
 )
-_POSSESSED = re.compile(r"(?<![\w'])(?P<owner>my|My|our|Our|your|Your)\s+(?P<np>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2})")
-_GOT = re.compile(
-    r"(?<![\w'])(?:I|we)(?:'ve| have)?(?:\s+(?:just|finally|recently|also|actually))?\s+(?:bought|got|adopted|"
-    r"made|painted|built|found|ordered|received|rescued|have|own|started|wrote|planted)\s+"
-    r"(?:a|an|two|three|four|five|\d{1,2})\s+"
-    r"(?P<np>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2})"
+# The noun phrase is read in a lookahead, so "my sister and my mum" yields both.
+_POSSESSED = re.compile(
+    r"(?<![\w'])(?P<owner>my|My|our|Our|your|Your)\s+(?=(?P<np>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2}))"
 )
-_POINTED = re.compile(r"(?<![\w'])(?:that|this|That|This)\s+(?P<np>[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?)")
+_GOT = re.compile(
+    r"(?<![\w'])(?:I|we)(?:'ve| have)?(?:\s+(?:just|finally|recently|also|actually))?\s+(?P<verb>bought|got|"
+    r"adopted|made|painted|built|found|ordered|received|rescued|have|own|started|wrote|planted)\s+"
+    r"(?:a|an|two|three|four|five|\d{1,2})\s+"
+    r"(?=(?P<np>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2}))"
+)
+_POINTED = re.compile(r"(?<![\w'])(?:that|this|That|This)\s+(?=(?P<np>[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?))")
 _NAMED = re.compile(r",?\s*(?:named |called )?(?P<name>[A-Z][a-z]+)\b")
 _TITLE = re.compile(r"\"(?P<t>[A-Z][^\"]{1,60})\"|(?<![\w])'(?P<u>[A-Z][^']{1,60})'(?!\w)")
 
@@ -114,15 +119,25 @@ def _kind(head: str) -> str | None:
 
 
 def _noun_phrase(np: str) -> tuple[str, str] | None:
-    """("new bike", "bike") from the words after a possessive: adjectives, then the head noun."""
+    """("new road bike", "bike") from the words after a possessive: adjectives, then a noun or a compound.
+
+    A compound goes on while the next word can be a singular noun ("road bike last week" -> "road bike"),
+    not a verb ("dog loves", "car broke") nor a time word.
+    """
     words = np.split()
     taken: list[str] = []
     for word in words:
-        taken.append(word)
-        if word not in _ADJECTIVES:
+        if taken and taken[-1] not in _ADJECTIVES and not _compound(word):
             break
-    head = taken[-1]
-    return (" ".join(taken), head) if head not in _ADJECTIVES else None
+        taken.append(word)
+    while taken and taken[-1] in _ADJECTIVES:
+        taken.pop()
+    return (" ".join(taken), taken[-1]) if taken else None
+
+
+def _compound(word: str) -> bool:
+    return not (word in _NOT_HEAD or word in _IRREGULAR_PAST or (word.endswith("s") and not word.endswith("ss"))
+                or word.endswith(("ed", "ly", "ing")) or word in _TIME_WORDS)
 
 
 _COMPATIBLE = {
@@ -260,7 +275,7 @@ def referents(text: str, speaker: str, listener: str | None) -> tuple[Referent, 
         if owner:
             found.extend(_possessed(text, m, owner))
     for m in _GOT.finditer(text):
-        found.extend(_possessed(text, m, speaker))
+        found.extend(_possessed(text, m, speaker, animal=m.group("verb") in ("adopted", "rescued")))
     for m in _POINTED.finditer(text):
         np = _noun_phrase(m.group("np"))
         kind = _kind(np[1]) if np else None
@@ -273,12 +288,14 @@ def referents(text: str, speaker: str, listener: str | None) -> tuple[Referent, 
     return tuple(r for _, r in sorted(found, key=lambda f: f[0]))
 
 
-def _possessed(text: str, m: re.Match[str], owner: str) -> list[tuple[int, Referent]]:
+def _possessed(text: str, m: re.Match[str], owner: str, *, animal: bool = False) -> list[tuple[int, Referent]]:
     np = _noun_phrase(m.group("np"))
     if np is None:
         return []
     phrase, head = np
     kind = _kind(head)
+    if animal and kind == "thing":
+        kind = "animal"  # "I adopted a greyhound"
     if kind is None:
         return []
     end = m.start("np") + len(phrase)

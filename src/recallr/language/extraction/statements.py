@@ -54,7 +54,10 @@ _REQUEST = re.compile(
     re.IGNORECASE,
 )
 _LETS = re.compile(r"^let'?s\b", re.IGNORECASE)
-_MY_NP = re.compile(r"\bmy ((?:[a-z]+ ){0,2}?[a-z]+)(?:,? ([A-Z][\w'-]+(?: [A-Z][\w'-]+)*))?")
+_MY_NP = re.compile(
+    r"\bmy ((?:[a-z]+ ){0,2}?[a-z]+'s(?: [a-z0-9-]+){1,2}|(?:[a-z]+ ){0,2}?[a-z]+)"
+    r"(?:,? ([A-Z][\w'-]+(?: [A-Z][\w'-]+)*))?"
+)
 _NP_STOP = re.compile(r"\s+(?:for|to|in|on|at|with|from|about|is|are|was|and|or|that|who|when|if|of)\b.*$")
 _FACT_NOUNS = word_set(
     """wife husband partner boyfriend girlfriend fiance fiancee son daughter kid kids children child baby mom mum dad
@@ -143,15 +146,17 @@ def _question_facts(text: str, voice: Voice) -> Iterator[Statement]:
     for m in _MY_NP.finditer(text):
         noun = _NP_STOP.sub("", m.group(1))
         name = m.group(2)
-        if noun.split()[-1] in _FACT_NOUNS or name:
+        if any(w.removesuffix("'s") in _FACT_NOUNS for w in noun.split()) or name:
             phrase = f"{noun} {name}" if name else noun
             yield Statement(f"{voice.name} mentioned their {phrase}.", None)
             return
 
 
 # "I am a vegetarian, I live in Lisbon and I have a dog": one fact per first-person clause.
+# Not before "and my": "My sister and my mum live in Cork" is one subject.
 _FACT_SPLIT = re.compile(
-    r"(?:\s*,\s*(?:and\s+|but\s+)?|\s*;\s*|\s+and\s+|\s+but\s+)(?=(?:I|I'm|I've|I am|I have|my|My)\b)"
+    r"(?:\s*,\s*(?:and\s+|but\s+)?|\s*;\s*|\s+but\s+)(?=(?:I|I'm|I've|I am|I have|my|My)\b)|"
+    r"\s+and\s+(?=(?:I|I'm|I've|I am|I have)\b)"
 )
 
 
@@ -204,7 +209,10 @@ def person_statements(
 def _segment_statements(body: str, voice: Voice, policy: Policy, discourse: Discourse) -> Iterator[_Produced]:
     for segment in split_segments(body):
         raw = segment.text
-        if not looks_like_prose(raw) or policy.drops(raw):
+        if not looks_like_prose(raw):
+            continue
+        if policy.drops(raw):
+            yield from _kept_clauses(raw, voice, policy)
             continue
         forced = policy.keeps(raw)
         text = strip_chatter(raw) or (raw if forced else "")
@@ -220,6 +228,26 @@ def _segment_statements(body: str, voice: Voice, policy: Policy, discourse: Disc
                 yield raw, list(_question_facts(text, voice)), None
             continue
         yield _clause_statements(raw, text, voice, forced, resolution.subject_unresolved, resolution.expletive)
+
+
+_SECRET_WORDS = re.compile(
+    r"\b(?:password|passcode|passphrase|pin|login|username|ssn|social security|card|cvv|account|secret|key|code|"
+    r"token|iban|routing)\b",
+    re.IGNORECASE,
+)
+
+
+def _kept_clauses(raw: str, voice: Voice, policy: Policy) -> Iterator[_Produced]:
+    """The clauses of a dropped sentence that are not what the policy drops ("My PIN is ... and I live in Ghent")."""
+    clauses = _FACT_SPLIT.split(raw)
+    if len(clauses) < 2:
+        return
+    for clause in clauses:
+        if policy.drops(clause) or _SECRET_WORDS.search(clause):
+            continue
+        text = strip_chatter(clause)
+        if text and not is_question(text):
+            yield raw, _declaratives(text, voice, forced=False), None
 
 
 def _clause_statements(raw: str, text: str, voice: Voice, forced: bool, unresolved: bool,
