@@ -72,7 +72,7 @@ IRREGULAR_PAST = word_set(
 )
 _AMBIGUOUS_PAST = word_set("read put set cut hit let quit hurt cost shut spread bet upset")
 _PAST_CUE = re.compile(
-    r"\b(?:yesterday|ago|last|earlier|when I was|back then|once|already|just|a while back|the other day|"
+    r"\b(?:yesterday|ago|last|earlier|when I was|back then|once|already|just|a while back|the other day|since I|"
     r"in (?:19|20)\d\d|as a (?:kid|child)|growing up)\b",
     re.I,
 )

@@ -52,6 +52,7 @@ _PLURAL_PEOPLE = word_set(
     neighbours roommates twins daughters sons people folks family parents-in-law in-laws guys girls boys students
     clients teammates classmates dogs cats pets puppies kittens"""
 )
+_LIVING = _FEMALE | _MALE | _PERSON | _ANIMAL | _PLURAL_PEOPLE
 _ADJECTIVES = word_set(
     """new old little big younger older oldest youngest eldest best favorite favourite first second current former
     ex late dear sweet own lovely beautiful baby twin step elderly sick brand other whole entire next last
@@ -127,8 +128,8 @@ def _noun_phrase(np: str) -> tuple[str, str] | None:
     words = np.split()
     taken: list[str] = []
     for word in words:
-        if taken and taken[-1] not in _ADJECTIVES and not _compound(word):
-            break
+        if taken and (taken[-1] in _LIVING or (taken[-1] not in _ADJECTIVES and not _compound(word))):
+            break  # "my mum live in ...": a person or an animal heads no compound
         taken.append(word)
     while taken and taken[-1] in _ADJECTIVES:
         taken.pop()
