@@ -50,7 +50,11 @@ _FRAMES = (
     r"as you know|as you may know|guess what|believe it or not|to be fair|to be clear|real talk|"
     r"long story short|funny enough|funnily enough|truth be told|in any case|speaking of which|"
     r"on (?:another|a different|a side|a related|that|a lighter) note|as a reminder|reminder|a reminder|"
-    r"(?:please )?(?:note|keep in mind|bear in mind|remember|don't forget)|"
+    r"(?:please )?(?:note|keep in mind|bear in mind|remember|don't forget)"
+)
+# Saying that one says something: only before punctuation, "that" or a subject ("I want to share my
+# experiences" shares something; "I forgot to mention I'm allergic" only mentions it).
+_META = (
     r"I (?:forgot|meant|wanted|want|should|need|have) to (?:mention|tell you|say|let you know|add|share)|"
     r"I'?d like (?:you )?to (?:mention|tell you|let you know|add|share)|let me (?:tell you|add|mention)|"
     r"(?:it'?s )?worth (?:mentioning|noting)|you should know|I want you to know|I should (?:mention|add|say)"
@@ -58,6 +62,7 @@ _FRAMES = (
 _FILLER_LEAD = re.compile(
     rf"^(?i:{_FRAMES})(?:\s*(?:[,:;!…]|\.\.)+\s*|\s+-+\s+|\s+that\s+|"
     r"\s+(?=(?:I|I'm|I've|I'd|I'll|my|My|we|We|our|Our)\b))"
+    rf"|^(?i:{_META})(?:\s*(?:[,:;!…]|\.\.)+\s*|\s+-+\s+|\s+that\s+|\s+(?=(?:I|I'm|I've|I'd|I'll|we|We)\b))"
 )
 # A label before a colon made only of discourse words ("Quick thing first:", "Update:", "P.S.:", "Fun fact:"):
 # it frames the message, it is neither a speaker nor a fact. A label with any other word ("Goal:") stays.

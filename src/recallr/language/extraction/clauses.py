@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import word_set
+from ..lexicon import STOPWORDS, word_set
 
 __all__ = [
     "definite",
@@ -22,6 +22,7 @@ __all__ = [
     "framed",
     "hypothetical",
     "later_clause",
+    "mentioned",
     "question_clauses",
     "shared",
     "subordinate",
@@ -88,7 +89,7 @@ def definite(text: str) -> str:
     if m is None:
         return text
     following = text[m.end() :].split(" ", 1)[0].strip(".,!?;:").lower()
-    if following in _NOT_NOUN_NEXT or following.endswith("ly"):
+    if following in _NOT_NOUN_NEXT or following in STOPWORDS or following.endswith("ly"):
         return text
     return "The " + text[m.end() :]
 
@@ -109,6 +110,34 @@ def later_clause(text: str) -> str | None:
     """
     m = _LATER_SELF.search(text)
     return text[m.end() :] if m is not None else None
+
+
+_IT_IS_A = re.compile(
+    r"^(?:it|this|that|It|This|That)(?:'s|\s+is|\s+was)\s+(?P<np>(?:a|an|the|my|our)\s+[\w'-].*)$"
+)
+
+
+_VERDICT = re.compile(
+    r"^(?:a|an|the|my)\s+(?:(?:really|very|so|such|pretty|truly|real)\s+)?(?:great|good|nice|amazing|awesome|"
+    r"wonderful|fantastic|excellent|interesting|helpful|useful|brilliant|perfect|cool|fair|valid|lovely|fun|"
+    r"tough|hard|big|huge|lot|bit|little|real|true|whole|same|relief|shame|pity|pleasure|deal|start|idea|point|"
+    r"question|list|overview|suggestion|tip|option|thought)\b",
+    re.IGNORECASE,
+)
+
+
+def mentioned(text: str) -> str | None:
+    """What an unresolved "It's a ..." says, as the speaker mentioning it (None for any other opening).
+
+    Example::
+
+        >>> mentioned("It's a map of Middle-earth from LOTR."), mentioned("It was great.")
+        ('I mentioned a map of Middle-earth from LOTR.', None)
+    """
+    m = _IT_IS_A.match(text)
+    if m is None or _VERDICT.match(m.group("np")):
+        return None  # "It's a great idea": a verdict on what was said, nothing to remember
+    return f"I mentioned {m.group('np')}"
 
 
 _CONDITIONAL = re.compile(
@@ -148,6 +177,9 @@ _ELLIPTICAL = re.compile(
 )
 
 
+_MUSING = re.compile(r"\b(?:was|am|'m|were)\s+(?:just\s+)?(?:thinking|wondering)[\s.!?…]*$", re.IGNORECASE)
+
+
 def elliptical(text: str) -> bool:
     """True for an answer that leaves its verb to the question before ("It really is!", "I sure did").
 
@@ -156,7 +188,7 @@ def elliptical(text: str) -> bool:
         >>> elliptical("It really is!"), elliptical("I sure did."), elliptical("I live in Paris.")
         (True, True, False)
     """
-    return len(text.split()) <= 6 and bool(_ELLIPTICAL.search(text))
+    return len(text.split()) <= 6 and bool(_ELLIPTICAL.search(text) or _MUSING.search(text))
 
 
 def subordinate(text: str) -> bool:
@@ -203,7 +235,9 @@ def without_habit_times(text: str) -> str:
 _CLAUSES = re.compile(
     r",\s+|\s+-+\s+|;\s+|\s+so\s+(?=what|how|where|which|who|when|should|can|could|do|any)|"
     r"\s+(?=(?:since|because|given that|now that|considering that|as) (?:I|I'm|I've|my|we)\b)|"
-    r"\s+that\s+(?=(?:I|I'm|I've|I'll|my)\b)|\s+and\s+(?=(?:what|how|where|which|should|can|could|any|is|are|do)\b)",
+    r"\s+(?:know|mention|mentioned|said|say|forget|forgot|note|aware|think|believe|realize|realise|remember|sure|"
+    r"me|you)\s+that\s+(?=(?:I|I'm|I've|I'll|my)\b)|"  # "remind me that I ...", not "recipes that I can make"
+    r"\s+and\s+(?=(?:what|how|where|which|should|can|could|any|is|are|do)\b)",
     re.IGNORECASE,
 )
 _LEADS = re.compile(
@@ -219,8 +253,8 @@ _MY_RELATIVE = re.compile(
     r"still|gets|got|keeps|kept|started|suffers|broke|needs)\b[^,;?!]{1,120})",
 )
 _NOT_A_FACT = re.compile(
-    r"^(?:I (?:was|am|'m) (?:wondering|curious|not sure|unsure|confused|trying to (?:decide|figure out|understand|"
-    r"find out|work out))|I (?:need|want|would like|'d like) (?:to know|help|some|a few|ideas|advice|tips|"
+    r"^(?:I (?:was|am|'m) (?:wondering|thinking|curious|not sure|unsure|confused|"
+    r"trying to (?:decide|figure out|understand|find out|work out))|I (?:need|want|would like|'d like) (?:to know|help|some|a few|ideas|advice|tips|"
     r"suggestions|recommendations|your)|I'm looking for (?:ideas|tips|advice|suggestions|recommendations|help|"
     r"some|a few|information)|I (?:don't|do not) know|I have a question|I've got a question|I wonder)\b",
     re.IGNORECASE,

@@ -56,12 +56,20 @@ _LIVING = _FEMALE | _MALE | _PERSON | _ANIMAL | _PLURAL_PEOPLE
 _ADJECTIVES = word_set(
     """new old little big younger older oldest youngest eldest best favorite favourite first second current former
     ex late dear sweet own lovely beautiful baby twin step elderly sick brand other whole entire next last
-    grown adopted rescue rescued local childhood high school college"""
+    grown adopted rescue rescued local childhood high school college true real full only main usual regular great
+    good bad biggest big favourite lovely amazing awesome beloved precious trusty beautiful"""
 )
 _TIME_WORDS = word_set("last next this week weekend month year today yesterday tomorrow night morning ago")
 _NOT_HEAD = STOPWORDS | word_set(
     """way time day days week weeks month year years life mind heart own best part thing things lot bit whole
-    fault turn place opinion view idea question point experience goal goals plan plans dream dreams self"""
+    fault turn place opinion view idea question point experience goal goals plan plans dream dreams self love
+    concern help advice support kindness encouragement words thoughts feelings taste bond work passion hard
+    attention interest pleasure luck patience understanding company condolences congratulations wishes
+    sympathy regards apologies story stories news update message reply answer thanks gratitude journey
+    progress success efforts effort dedication talent skills skill energy vibe vibes mood spirit courage potential
+    transition difference future perseverance resilience determination creative regular addition growth health
+    career recovery situation experience experiences journey life decision choice minds hearts lives bodies homes
+    hands eyes faces feelings thoughts souls selves spirits emotions"""
 )
 # The noun phrase is read in a lookahead, so "my sister and my mum" yields both.
 _POSSESSED = re.compile(
@@ -126,9 +134,12 @@ def _noun_phrase(np: str) -> tuple[str, str] | None:
     not a verb ("dog loves", "car broke") nor a time word.
     """
     words = np.split()
+    if not words or words[0] in _NOT_HEAD or not _compound(words[0].removesuffix("s")):
+        return None
     taken: list[str] = []
     for word in words:
-        if taken and (taken[-1] in _LIVING or (taken[-1] not in _ADJECTIVES and not _compound(word))):
+        if taken and (taken[-1] in _LIVING or taken[-1].endswith("s") or
+                      (taken[-1] not in _ADJECTIVES and not _compound(word))):
             break  # "my mum live in ...": a person or an animal heads no compound
         taken.append(word)
     while taken and taken[-1] in _ADJECTIVES:
@@ -159,9 +170,10 @@ _PRONOUN = re.compile(
     r"(?P<c>'s|'re|'ve|'ll|'d)?(?![\w'])"
 )
 _CONTRACTED = {"'re": " are", "'ve": " have", "'ll": " will", "'d": " would"}
-_HAS_NEXT = re.compile(r"\s+(?:been|got|gotten|had|already|just|never|always)\b|\s+\w+ed\b")
+_HAS_NEXT = re.compile(r"\s+(?:been|got|gotten|had)\b|\s+\w+ed\b")
 # "It's great to ...", "It's been two years since ...", "It's time to ...": "it" points at nothing.
 _EXPLETIVE = re.compile(
+    r"^(?:it|It)\s+(?:seems|seemed)\s+(?:like|as if|as though)\b|"
     r"^(?:it|It)(?:'s| is| was| has been|'s been| feels| felt| seems| seemed| would be| will be| can be| must be|"
     r" might be| could be| gets| got| makes| made)(?:\s+(?:so|really|very|pretty|super|kinda|kind of|quite|"
     r"just|always|still|also|truly|honestly|definitely|such|a bit|a little|been|not|never))*\s+"
@@ -176,6 +188,26 @@ _BARE_DEMONSTRATIVE = re.compile(
     r"sounds|looks|seems|means|feels|felt|really|just|also|definitely|totally|helped|helps|gave|gives|took|"
     r"reminds|reminded|brought|brings|inspired|inspires|kept|keeps|got|gets|became)\b)"
 )
+_IT = re.compile(r"(?<![\w'])[Ii]t(?:'s)?(?![\w'])")
+_NAME_BEFORE = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+")
+
+
+def _living_before(before: str) -> bool:
+    return any(w in _LIVING for w in before.lower().replace(",", " ").split())
+
+
+def _caption_start(text: str) -> int:
+    """Where a "[shares a photo: ...]" caption starts: its pronouns are the picture's, not the talk's."""
+    at = text.find("[")
+    return at if at >= 0 else len(text)
+
+
+def _tag(text: str, end: int) -> bool:
+    """ "..., don't they?": a pronoun closing the sentence after a negated auxiliary."""
+    rest = text[end : end + 3].strip(" ?!.")
+    return not rest and text[max(0, end - 12) : end].find("n't ") >= 0
+
+
 _MAX_SENTENCES = 12
 _MAX_TURNS = 3
 
@@ -184,7 +216,8 @@ class Discourse:
     """The referents of the last few sentences of a conversation, newest last (see the module docstring)."""
 
     def __init__(self) -> None:
-        self._sentences: deque[tuple[int, tuple[Referent, ...]]] = deque(maxlen=_MAX_SENTENCES)
+        # (message number, referents, whether it moves on: says no "it" and more than a reaction's few words)
+        self._sentences: deque[tuple[int, tuple[Referent, ...], bool]] = deque(maxlen=_MAX_SENTENCES)
         self._turn = 0
 
     def next_turn(self) -> None:
@@ -193,7 +226,9 @@ class Discourse:
 
     def note(self, text: str, speaker: str, listener: str | None) -> None:
         """Record the referents a sentence said by ``speaker`` (to ``listener``, when a name) introduces."""
-        self._sentences.append((self._turn, referents(text, speaker, listener)))
+        moves_on = not _IT.search(text) and text.count(" ") >= 3
+        found = tuple(r for r in referents(text, speaker, listener) if r.owner != "Assistant")
+        self._sentences.append((self._turn, found, moves_on))
 
     def resolve(self, text: str, speaker: str) -> Resolution:
         """``text`` with the pronouns whose antecedent is clear rewritten, in ``speaker``'s voice."""
@@ -201,24 +236,29 @@ class Discourse:
         last = 0
         unresolved = expletive = False
         seen: set[str] = set()  # kinds already pointed at in this sentence: a later pronoun is the same one
-        for m in _PRONOUN.finditer(text):
+        for m in _PRONOUN.finditer(text, 0, _caption_start(text)):
             lead = m.start() == 0
             word = m.group("p").lower()
             kind = _PRONOUN_KIND[word]
             if kind in seen:
                 continue
             seen.add(kind)
-            demonstrative = word in ("this", "that", "these", "those")
-            if demonstrative and not (lead and _BARE_DEMONSTRATIVE.match(text)):
-                continue  # "That trophy ..." is a noun phrase, handled with the clause; "that" mid-sentence is not
+            if word in ("this", "that", "these", "those"):
+                # a bare demonstrative points at an event or a remark ("That's great!"), not at a noun phrase:
+                # never guessed; a demonstrative noun phrase ("That trophy ...") is handled with the clause
+                unresolved = unresolved or (lead and bool(_BARE_DEMONSTRATIVE.match(text)))
+                continue
             if lead and word == "it" and _EXPLETIVE.match(text):
                 expletive = True
                 continue
-            if not lead and word in ("it", "its"):
-                continue  # only a subject "it" needs an antecedent to stand alone
+            if not lead and (kind in ("thing", "plural") or _tag(text, m.end())):
+                continue  # only a subject "it"/"they" needs an antecedent to stand alone; "don't they?" is a tag
+            if not lead and (_NAME_BEFORE.search(text, 1, m.start()) or _living_before(text[: m.start()])):
+                continue  # "I met Anna and gave her a book": the name (or "grandma") before is the likelier one
+            if text[m.end() : m.end() + 1] == "/" or text[max(0, m.start() - 1) : m.start()] == "/":
+                continue  # "he/she": no one in particular
             # a subject "it" in the same message reads with the sentence before it (joined there), not resolved
-            found = self._antecedent(kind, text[: m.start()], speaker, same_message=not (
-                kind == "thing" or demonstrative))
+            found = self._antecedent(kind, text[: m.start()], speaker, same_message=kind != "thing")
             if found is None:
                 unresolved = unresolved or lead
                 continue
@@ -232,7 +272,7 @@ class Discourse:
         fits = _COMPATIBLE[kind]
         if any(r.kind in fits for r in referents(before, speaker, None)):
             return None  # the antecedent is in the sentence itself: the pronoun reads fine
-        for turn, sentence in reversed(self._sentences):
+        for turn, sentence, moves_on in reversed(self._sentences):
             if self._turn - turn >= _MAX_TURNS:
                 return None
             if turn == self._turn and not same_message:
@@ -240,6 +280,8 @@ class Discourse:
             found = {r.render(speaker) for r in sentence if r.kind in fits}
             if found:
                 return found.pop() if len(found) == 1 else None
+            if kind == "thing" and moves_on:
+                return None  # "it" reaches back only over reactions and talk about it ("Nice! How do you like it?")
         return None
 
 
@@ -255,11 +297,17 @@ def _replacement(rendered: str, m: re.Match[str], text: str, lead: bool) -> str:
     return out[:1].upper() + out[1:] if lead else out
 
 
+_OBJECT_NEXT = word_set(
+    """around back up down out off over away home again too now today more much so very well there here instead
+    alone already yet anymore tomorrow tonight everything something anything feel know"""
+)
+
+
 def _possessive_her(text: str, end: int) -> bool:
     """ "her birthday" (possessive) rather than "get her a gift" (object)."""
     rest = text[end : end + 30].lstrip()
     word = rest.split(" ", 1)[0].strip(".,!?;:").lower() if rest[:1].isalpha() else ""
-    return bool(word) and word not in STOPWORDS
+    return bool(word) and word not in STOPWORDS and word not in _OBJECT_NEXT
 
 
 def referents(text: str, speaker: str, listener: str | None) -> tuple[Referent, ...]:
@@ -277,7 +325,7 @@ def referents(text: str, speaker: str, listener: str | None) -> tuple[Referent, 
             found.extend(_possessed(text, m, owner))
     for m in _GOT.finditer(text):
         found.extend(_possessed(text, m, speaker, animal=m.group("verb") in ("adopted", "rescued")))
-    for m in _POINTED.finditer(text):
+    for m in _POINTED.finditer(text) if text.rstrip().endswith("?") else ():
         np = _noun_phrase(m.group("np"))
         kind = _kind(np[1]) if np else None
         if np and kind in ("thing", "person", "female", "male", "animal") and not np[1].endswith("s"):

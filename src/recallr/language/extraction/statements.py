@@ -17,6 +17,7 @@ from .clauses import (
     framed,
     hypothetical,
     later_clause,
+    mentioned,
     question_clauses,
     shared,
     subordinate,
@@ -30,6 +31,7 @@ from .text import (
     cut_off,
     finish,
     is_filler,
+    is_greeting,
     is_question,
     looks_like_prose,
     split_segments,
@@ -59,6 +61,7 @@ _MY_NP = re.compile(
     r"(?:,? ([A-Z][\w'-]+(?: [A-Z][\w'-]+)*))?"
 )
 _NP_STOP = re.compile(r"\s+(?:for|to|in|on|at|with|from|about|is|are|was|and|or|that|who|when|if|of)\b.*$")
+_NP_TIME = re.compile(r"\s+(?:next|today|tomorrow|tonight|soon|now|later|again|too|first|then|yet)$")
 _FACT_NOUNS = word_set(
     """wife husband partner boyfriend girlfriend fiance fiancee son daughter kid kids children child baby mom mum dad
     mother father parents sister brother siblings grandma grandpa grandmother grandfather aunt uncle cousin niece
@@ -144,7 +147,7 @@ def _question_facts(text: str, voice: Voice) -> Iterator[Statement]:
     if found:
         return
     for m in _MY_NP.finditer(text):
-        noun = _NP_STOP.sub("", m.group(1))
+        noun = _NP_TIME.sub("", _NP_STOP.sub("", m.group(1)))
         name = m.group(2)
         if any(w.removesuffix("'s") in _FACT_NOUNS for w in noun.split()) or name:
             phrase = f"{noun} {name}" if name else noun
@@ -254,9 +257,13 @@ def _clause_statements(raw: str, text: str, voice: Voice, forced: bool, unresolv
                        expletive: bool) -> _Produced:
     """The statements of one declarative sentence, by how it opens (see :mod:`.clauses`)."""
     text = shared(text) or definite(text)
+    if is_greeting(text) and not forced:
+        rest = later_clause(text)  # "Congrats on the show, I'll be tuning in!": the speaker's clause stays
+        return raw, _declaratives(rest, voice, forced) if rest else [], None
     if unresolved and not forced:
-        # nothing says what the pronoun is: join the sentence before, or keep a later clause about the speaker
-        rest = later_clause(text)
+        # nothing says what the pronoun is: join the sentence before; or keep a later clause about the speaker,
+        # or what "it" was said to be ("It's a map of Middle-earth" -> the speaker mentioned a map of Middle-earth)
         follow_on = to_third_person(text, voice) if len(content_words(text)) >= 2 else None
+        rest = later_clause(text) or mentioned(text)
         return raw, _declaratives(rest, voice, forced) if rest else [], follow_on
     return raw, _declaratives(text, voice, forced, framed=framed(text, expletive)), None

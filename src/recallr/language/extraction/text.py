@@ -21,6 +21,7 @@ __all__ = [
     "cut_off",
     "finish",
     "is_filler",
+    "is_greeting",
     "is_question",
     "looks_like_prose",
     "split_segments",
