@@ -254,8 +254,9 @@ _MY_RELATIVE = re.compile(
 )
 _NOT_A_FACT = re.compile(
     r"^(?:I (?:was|am|'m) (?:wondering|thinking|curious|not sure|unsure|confused|"
-    r"trying to (?:decide|figure out|understand|find out|work out))|I (?:need|want|would like|'d like) (?:to know|help|some|a few|ideas|advice|tips|"
-    r"suggestions|recommendations|your)|I'm looking for (?:ideas|tips|advice|suggestions|recommendations|help|"
+    r"trying to (?:decide|figure out|understand|find out|work out))|"
+    r"I (?:need|want|would like|'d like) (?:to know|help|some|a few|ideas|advice|tips|suggestions|recommendations|"
+    r"your)|I'm looking for (?:ideas|tips|advice|suggestions|recommendations|help|"
     r"some|a few|information)|I (?:don't|do not) know|I have a question|I've got a question|I wonder)\b",
     re.IGNORECASE,
 )
