@@ -37,14 +37,28 @@ _HERE_FRAME = re.compile(
 )
 
 
+# An attachment note a chat app (or a transcript) writes: "[shares a photo: a photo of a red bike]".
+_ATTACHMENT = re.compile(
+    r"^\[(?:shares?|shared|sends?|sent|attache[sd]|attach(?:ment)?|image|photo|picture|video)\b[^:\]]{0,40}:\s*"
+    r"(?:an?\s+(?:photo|photograph|photography|picture|image|pic|video|screenshot)\s+of\s+)?(?P<what>[^\]]{2,300})\]"
+    r"[.!]?$",
+    re.IGNORECASE,
+)
+
+
 def shared(text: str) -> str | None:
-    """A "Here's ..." sentence as the speaker sharing something (None when it does not open so).
+    """A "Here's ..." sentence or an attachment note as the speaker sharing something (else None).
 
     Example::
 
         >>> shared("Here's a photo of my garden."), shared("Here's the thing: I hate mornings.")
         ('I shared a photo of my garden.', 'I hate mornings.')
+        >>> shared("[shares a photo: a photo of a red bike leaning on a wall]")
+        'I shared a photo of a red bike leaning on a wall.'
     """
+    attached = _ATTACHMENT.match(text)
+    if attached is not None:
+        return f"I shared a photo of {attached.group('what').strip()}."
     m = _HERE.match(text)
     if m is None:
         return None
@@ -121,7 +135,8 @@ _VERDICT = re.compile(
     r"^(?:a|an|the|my)\s+(?:(?:really|very|so|such|pretty|truly|real)\s+)?(?:great|good|nice|amazing|awesome|"
     r"wonderful|fantastic|excellent|interesting|helpful|useful|brilliant|perfect|cool|fair|valid|lovely|fun|"
     r"tough|hard|big|huge|lot|bit|little|real|true|whole|same|relief|shame|pity|pleasure|deal|start|idea|point|"
-    r"question|list|overview|suggestion|tip|option|thought)\b",
+    r"question|list|overview|suggestion|tip|option|thought|important|special|part|symbol|reminder|way|sign|"
+    r"testament|reflection|must|blast|dream|challenge|journey|process|work in progress)\b",
     re.IGNORECASE,
 )
 
