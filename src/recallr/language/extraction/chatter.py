@@ -38,7 +38,7 @@ _FRAMES = (
     r"alternatively|for example|for instance|in addition|finally|lastly|moreover|furthermore|otherwise|that said|"
     r"first|firstly|second|secondly|third|next|then|plus|besides|meanwhile|overall|ultimately|in fact|actually|"
     r"instead|similarly|likewise|nevertheless|still|so|fyi|ps|p\.s\.?|remember|again|oh and|and also|and|"
-    r"besides that|no doubt|that way|here|"
+    r"besides that|no doubt|that way|here|real quick|quick one|quickly|"
     r"just so (?:you|u|the assistant) (?:know|knows|remember|remembers|are aware|is aware|have it|has it)|"
     r"so (?:you|the assistant) (?:know|knows|remember|remembers)|just (?:fyi|a heads up|to let you know|"
     r"to remind you|a reminder|a quick note|a note|to be clear|checking|saying|in case)|heads up|"

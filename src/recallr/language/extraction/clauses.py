@@ -278,6 +278,10 @@ _NOT_A_FACT = re.compile(
 _FIRST = re.compile(r"^(?:I|I'm|I've|I'd|I'll|I am|I have|my|My|we|We|we're|We're|our|Our)\b")
 
 
+# "With two toddlers at home, ..." / "With a bad knee, ...": what the asker has.
+_WITH = re.compile(
+    r"^with\s+(?P<what>(?:a|an|two|three|four|five|six|\d{1,2})\s+[a-z][\w -]{2,50})$", re.IGNORECASE
+)
 _BASE = {"is": "am", "has": "have", "does": "do", "was": "was", "goes": "go"}
 
 
@@ -322,6 +326,10 @@ def question_clauses(text: str) -> list[str]:
         as_a = _AS_A.match(clause)
         if as_a is not None and not as_a.group("what").lower().startswith(("result", "matter", "reminder")):
             out.append(f"I'm {as_a.group('a') or as_a.group('b') or ''}{as_a.group('what')}")
+            continue
+        having = _WITH.match(clause)
+        if having is not None:
+            out.append(f"I have {having.group('what')}")
             continue
         clause = _LEADS.sub("", clause).strip()
         if _FIRST.match(clause) and not _NOT_A_FACT.match(clause) and not hypothetical(clause):

@@ -134,7 +134,7 @@ def _noun_phrase(np: str) -> tuple[str, str] | None:
     not a verb ("dog loves", "car broke") nor a time word.
     """
     words = np.split()
-    if not words or words[0] in _NOT_HEAD or not _compound(words[0].removesuffix("s")):
+    if not words or (words[0] not in _LIVING and not _head_word(words[0])):
         return None
     taken: list[str] = []
     for word in words:
@@ -147,9 +147,15 @@ def _noun_phrase(np: str) -> tuple[str, str] | None:
     return (" ".join(taken), taken[-1]) if taken else None
 
 
+def _head_word(word: str) -> bool:
+    """Can ``word`` be a noun (not a stopword, a verb form, an adverb or a time word)?"""
+    return not (word in _NOT_HEAD or word in _IRREGULAR_PAST or word.endswith(("ed", "ly", "ing"))
+                or word in _TIME_WORDS)
+
+
 def _compound(word: str) -> bool:
-    return not (word in _NOT_HEAD or word in _IRREGULAR_PAST or (word.endswith("s") and not word.endswith("ss"))
-                or word.endswith(("ed", "ly", "ing")) or word in _TIME_WORDS)
+    """Can ``word`` go on a compound noun ("road bike"): a head word, and not a verb's "-s" form."""
+    return _head_word(word) and not (word.endswith("s") and not word.endswith("ss"))
 
 
 _COMPATIBLE = {

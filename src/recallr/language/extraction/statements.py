@@ -56,19 +56,21 @@ _REQUEST = re.compile(
     re.IGNORECASE,
 )
 _LETS = re.compile(r"^let'?s\b", re.IGNORECASE)
-_MY_NP = re.compile(
-    r"\bmy ((?:[a-z]+ ){0,2}?[a-z]+'s(?: [a-z0-9-]+){1,2}|(?:[a-z]+ ){0,2}?[a-z]+)"
-    r"(?:,? ([A-Z][\w'-]+(?: [A-Z][\w'-]+)*))?"
+_MY = re.compile(r"(?<![\w'])my\s+")
+_NP_STOPS = word_set(
+    """for to in on at with from about is are was were and or but that who which when if of as next today tomorrow
+    tonight soon now later again too then yet this these so because since while"""
 )
-_NP_STOP = re.compile(r"\s+(?:for|to|in|on|at|with|from|about|is|are|was|and|or|that|who|when|if|of)\b.*$")
-_NP_TIME = re.compile(r"\s+(?:next|today|tomorrow|tonight|soon|now|later|again|too|first|then|yet)$")
+_PLACE_PREPOSITIONS = ("in", "at", "to", "from")
 _FACT_NOUNS = word_set(
     """wife husband partner boyfriend girlfriend fiance fiancee son daughter kid kids children child baby mom mum dad
     mother father parents sister brother siblings grandma grandpa grandmother grandfather aunt uncle cousin niece
     nephew dog cat puppy kitten pet pets turtle turtles hamster rabbit bird parrot horse job boss team company
     business startup house apartment flat car bike garden birthday wedding anniversary allergy allergies diet doctor
     therapist school college university degree thesis band roommate friend neighbor neighbour favorite favourite
-    hometown landlord manager coworker colleague"""
+    hometown landlord manager coworker colleague marathon race trip vacation holiday honeymoon interview exam
+    surgery operation appointment party move flight presentation concert recital graduation retirement
+    pregnancy diagnosis injury knee back shoulder"""
 )
 
 
@@ -146,13 +148,35 @@ def _question_facts(text: str, voice: Voice) -> Iterator[Statement]:
             yield statement
     if found:
         return
-    for m in _MY_NP.finditer(text):
-        noun = _NP_TIME.sub("", _NP_STOP.sub("", m.group(1)))
-        name = m.group(2)
-        if any(w.removesuffix("'s") in _FACT_NOUNS for w in noun.split()) or name:
-            phrase = f"{noun} {name}" if name else noun
+    for m in _MY.finditer(text):
+        phrase = _mentioned_phrase(text[m.end() : m.end() + 100].split())
+        if phrase is not None:
             yield Statement(f"{voice.name} mentioned their {phrase}.", None)
             return
+
+
+def _mentioned_phrase(words: list[str]) -> str | None:
+    """ "first marathon in Berlin" from the words after "my", when they name something worth keeping.
+
+    Up to four lowercase words ("daughter's 10th birthday party"), then a place ("in Berlin")
+    or a name ("dog Max"); kept when a word is a fact noun (family, pets, events, health) or a name follows.
+    """
+    noun: list[str] = []
+    for raw in words[:6]:
+        word = raw.strip(",.?!;:\"()")
+        if not word or not (word[0].islower() or word[0].isdigit()) or word in _NP_STOPS or len(noun) >= 4:
+            break
+        noun.append(word)
+        if raw != word and not word.endswith("'s"):
+            break  # punctuation closes the phrase
+    rest = words[len(noun) : len(noun) + 4]
+    tail = ""
+    if len(rest) >= 2 and rest[0] in _PLACE_PREPOSITIONS and rest[1][:1].isupper():
+        tail = f" {rest[0]} {rest[1].strip(',.?!;:')}"
+    elif rest and rest[0][:1].isupper() and noun and not words[len(noun) - 1].endswith((".", "?", "!")):
+        tail = f" {rest[0].strip(',.?!;:')}"
+    known = any(w.removesuffix("'s") in _FACT_NOUNS for w in noun)
+    return " ".join(noun) + tail if noun and (known or (tail and not tail.startswith(" in"))) else None
 
 
 # "I am a vegetarian, I live in Lisbon and I have a dog": one fact per first-person clause.
