@@ -4,9 +4,14 @@ A ``Discourse`` is fed every sentence of both roles, in order, and keeps the ref
 sentences introduced: possessed noun phrases ("my sister" -> the speaker's sister, "your new bike" said
 to the user -> the user's new bike), things the speaker got ("I bought a new bike" -> the speaker's new
 bike), people named with their relation ("my friend Jake" -> Jake), quoted titles ("Dune"), and things
-pointed at ("that trophy"). ``resolve`` rewrites a pronoun whose antecedent is not in its own sentence,
-conservatively: it looks back sentence by sentence, and the nearest sentence with any fitting referent
-must hold exactly one, else the pronoun stays as it is.
+a question points at ("What's the story behind that trophy?").
+
+``resolve`` rewrites a pronoun whose antecedent is not in its own sentence, conservatively: it looks back
+sentence by sentence (at most ``_MAX_TURNS`` messages), and the nearest sentence with any fitting referent
+must hold exactly one, else the pronoun stays as it is. A subject "it" reaches back only over reactions and
+talk about it ("Nice! How do you like it?"), and within its own message it is left to join the sentence
+before; "they" and "it" are resolved only as subjects; a bare "this"/"that" never (it points at an event or
+a remark); "her"/"him"/"his" not when a name or a relation ("grandma") comes before them in the sentence.
 
 Bounded: a fixed number of sentences is kept, each sentence is scanned once by anchored patterns.
 
