@@ -275,8 +275,36 @@ DEICTIC = [
          expect=[fact("recipe came from", "grandmother in naples")]),
 ]
 
+MORE = [
+    case("with-toddlers-question", "question",
+         session("With two toddlers at home, what are some easy weeknight dinners?"),
+         expect=[fact("two toddlers at home")]),
+    case("first-marathon-mention", "question",
+         session("Any tips for my first marathon in Berlin?", bot("Start slow and practise your fuelling.")),
+         expect=[fact("first marathon in berlin")]),
+    case("boss-he-next-message", "pronouns",
+         session("My boss is really strict about hours.", bot("That sounds stressful."),
+                 "He never lets me leave before six."),
+         expect=[fact("boss never lets")]),
+    case("cat-named-she", "pronouns",
+         session("I have a cat named Luna.", bot("Cute name!"), "She's three and very vocal."),
+         expect=[fact("luna is three")]),
+    case("kids-they-same-message", "pronouns",
+         session("My kids are 5 and 8. They love building Lego castles."),
+         expect=[fact("kids love building lego castles")]),
+    case("life-update-label", "colon",
+         session("Life update: I got engaged last weekend!", bot("Congratulations!")),
+         expect=[fact("got engaged")], absent=["life update", "congratulations"]),
+    case("real-quick-opener", "filler",
+         session("Real quick - I'm allergic to bee stings."),
+         expect=[fact("allergic to bee stings")], absent=["real quick"]),
+    case("not-sure-if-mentioned", "filler",
+         session("Not sure if I mentioned it, but I have a peanut allergy."),
+         expect=[fact("peanut allergy")], absent=["not sure"]),
+]
+
 CASES = [*PROFILE, *HEALTH, *WORK, *TRAVEL, *FAMILY, *PREFERENCES, *FILLER, *COLON_OPENERS, *QUESTIONS,
-         *HYPOTHETICALS, *SECRETS, *DEICTIC]
+         *HYPOTHETICALS, *SECRETS, *DEICTIC, *MORE]
 
 
 @pytest.mark.parametrize("c", params(CASES))
