@@ -127,7 +127,8 @@ def later_clause(text: str) -> str | None:
 
 
 _IT_IS_A = re.compile(
-    r"^(?:it|this|that|It|This|That)(?:'s|\s+is|\s+was)\s+(?P<np>(?:a|an|the|my|our)\s+[\w'-].*)$"
+    r"^(?:it|this|that|It|This|That)(?:'s|\s+is|\s+was)\s+"
+    r"(?P<np>(?:a|an|the|my|our)\s+[\w'-].*|[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,3}(?:[\s,.!?-].*)?)$"
 )
 
 
@@ -148,6 +149,8 @@ def mentioned(text: str) -> str | None:
 
         >>> mentioned("It's a map of Middle-earth from LOTR."), mentioned("It was great.")
         ('I mentioned a map of Middle-earth from LOTR.', None)
+        >>> mentioned("It was Matt Patterson, he is so talented!")
+        'I mentioned Matt Patterson, he is so talented!'
     """
     m = _IT_IS_A.match(text)
     if m is None or _VERDICT.match(m.group("np")):
@@ -186,8 +189,8 @@ _SUBORDINATE = re.compile(
 
 
 _ELLIPTICAL = re.compile(
-    r"(?:\s(?:is|was|are|were|am|do|does|did|have|has|had|can|could|will|would|should|must|might)(?:n't| not)?|"
-    r"\s(?:too|either|as well|so|indeed))[\s.!?…]*$",
+    r"(?:^|\s)(?:is|was|are|were|am|do|does|did|have|has|had|can|could|will|would|should|must|might|me|I|it|so)"
+    r"(?:n't|[ ]not)?(?:[ ](?:too|either|as[ ]well|indeed))?[\s.!?…]*$",
     re.IGNORECASE,
 )
 
@@ -202,6 +205,8 @@ def elliptical(text: str) -> bool:
 
         >>> elliptical("It really is!"), elliptical("I sure did."), elliptical("I live in Paris.")
         (True, True, False)
+        >>> elliptical("Me too!"), elliptical("I appreciate our friendship too.")
+        (True, False)
     """
     return len(text.split()) <= 6 and bool(_ELLIPTICAL.search(text) or _MUSING.search(text))
 

@@ -185,6 +185,7 @@ _HAS_NEXT = re.compile(r"\s+(?:been|got|gotten|had)\b|\s+\w+ed\b")
 # "It's great to ...", "It's been two years since ...", "It's time to ...": "it" points at nothing.
 _EXPLETIVE = re.compile(
     r"^(?:it|It)\s+(?:seems|seemed)\s+(?:like|as if|as though)\b|"
+    r"^(?:it|It)\s+(?:means|meant|would mean)\s+(?:a lot|so much|the world|everything)\b|"
     r"^(?:it|It)(?:'s| is| was| has been|'s been| feels| felt| seems| seemed| would be| will be| can be| must be|"
     r" might be| could be| gets| got| makes| made)(?:\s+(?:so|really|very|pretty|super|kinda|kind of|quite|"
     r"just|always|still|also|truly|honestly|definitely|such|a bit|a little|been|not|never))*\s+"
