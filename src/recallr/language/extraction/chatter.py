@@ -22,14 +22,14 @@ _INTERJECTIONS = (
     r"right|true|gotcha|got it|ha|yay|woo+|ugh|oops|welcome|good morning|good evening|good afternoon|"
     r"good night|bye|goodbye|cheers|no way|of course|for sure|same here|me too|sounds good|aha|ahh|phew|"
     r"hooray|whew|agreed|so true|sorry|noted|understood|roger|fine|gosh|geez|jeez|wait|oh wait|hm+|now|here|"
-    r"besides that|no doubt|here (?:i|we|you) go(?: again)?|that way"
+    r"besides that|no doubt|here (?:i|we|you|ya) go(?: again)?|that way|that being said|having said that"
 )
 _LEADING = re.compile(rf"^(?:(?i:{_INTERJECTIONS})(?:[ ,]+[A-Z][a-z]+)?(?:\s*[,!.:;…-]+\s*|\s*$))+")
 # Pure interjections and discourse adverbs may also lead without punctuation ("yeah it was fun", "oh I see").
 _BARE_LEADING = re.compile(
     r"^(?i:yeah+|yea|yes|yep|yup|oh+|ooh|ah+|aw+|wow+|whoa|woah|well|haha+|hehe|lol|lmao|omg|hey|hi|hello|ok|okay|"
     r"um+|uh+|hmm+|ugh|yay|so|anyway|anyways|honestly|plus|and|but|also|actually|again|btw|fyi|ps|sorry|"
-    r"and also|oh and|and oh|oh also|also also|no doubt)\s+(?=[a-zA-Z])"
+    r"and also|oh and|and oh|oh also|also also|no doubt|nope)\s+(?=[a-zA-Z])"
 )
 # Openers that frame what follows without adding to it: dropped with their comma, colon or dash, or before a
 # first-person subject ("Just so you know I'm allergic"), or before "that" ("I forgot to mention that ...").
@@ -37,7 +37,8 @@ _FRAMES = (
     r"I mean|you know|to be honest|honestly|tbh|anyway|anyways|by the way|btw|however|additionally|also|"
     r"alternatively|for example|for instance|in addition|finally|lastly|moreover|furthermore|otherwise|that said|"
     r"first|firstly|second|secondly|third|next|then|plus|besides|meanwhile|overall|ultimately|in fact|actually|"
-    r"instead|similarly|likewise|nevertheless|still|so|fyi|ps|p\.s\.?|remember|again|oh and|and also|and|"
+    r"instead|similarly|likewise|nevertheless|still|so|fyi|ps|p\.s\.?|remember|again|oh and|and also|and|but|"
+    r"that being said|having said that|"
     r"besides that|no doubt|that way|here|real quick|quick one|quickly|"
     r"just so (?:you|u|the assistant) (?:know|knows|remember|remembers|are aware|is aware|have it|has it)|"
     r"so (?:you|the assistant) (?:know|knows|remember|remembers)|just (?:fyi|a heads up|to let you know|"
@@ -125,8 +126,10 @@ def strip_chatter(sentence: str) -> str:
         if text == previous:
             break
         previous = text
-        if text.startswith("(") and text.rstrip(".!?").endswith(")"):
-            text = text.rstrip(".!?")[1:-1]  # an aside in brackets is still said
+        if text.startswith("(") and (text.rstrip(".!?").endswith(")") or ")" not in text):
+            text = text.rstrip(".!?").removesuffix(")")[1:]  # an aside in brackets is still said
+        if text.startswith(('"', "'")) and text.count(text[0]) % 2:
+            text = text[1:]  # a quotation opened and not closed: the line is the speaker's own
         text = strip_discourse_label(text)
         text = _LEADING.sub("", text)
         text = _BARE_LEADING.sub("", text)
@@ -146,7 +149,9 @@ def strip_chatter(sentence: str) -> str:
 # Greetings, congratulations and condolences: politeness about what the other person said, not a fact.
 _GREETING = re.compile(
     r"^[\"']?(?:welcome(?: back)? to|welcome(?: back)?\b|congratulations|congrats|happy (?:birthday|anniversary|"
-    r"holidays|new year|\w+ing\b)|merry christmas|best wishes|good luck|sorry to hear|sorry for your loss|"
+    r"holidays|new year|(?:[\w-]+ ){0,2}[\w-]*ing\b)|(?:great|good|nice|glad|so good) to (?:hear|see|know)|"
+    r"thanks for the (?:tip|info|information|heads up|reminder|recommendation)|"
+    r"merry christmas|best wishes|good luck|sorry to hear|sorry for your loss|"
     r"(?:i'?m |i am )?(?:so |very |really )?sorry (?:to hear|for (?:the|your|my) (?:late|slow|delayed|loss)|"
     r"about the (?:late|slow|delay)|i (?:didn't|haven't|couldn't) (?:get back|reply|respond|answer|write))|"
     r"hi|hello|hey|dear|greetings|good (?:morning|afternoon|evening|night)|nice to (?:meet|see|hear from) you|"

@@ -195,8 +195,9 @@ _EXPLETIVE = re.compile(
 )
 # After a bare "this"/"that", a verb: "That was amazing", "This made my day" (not "that trophy").
 _BARE_DEMONSTRATIVE = re.compile(
-    r"^(?:this|that|these|those|This|That|These|Those)(?:'s|\s+(?:is|was|are|were|have|has|had|will|would|can|could|"
-    r"should|must|might|made|makes|make|"
+    r"^(?:this|that|these|those|This|That|These|Those)(?:\s+(?:all|one|alone|too|stuff))?"
+    r"(?:'s|\s+(?:is|was|are|were|have|has|had|will|would|can|could|should|must|might|made|makes|make|does|do|did|"
+    r"doesn't|don't|didn't|isn't|wasn't|aren't|won't|can't|always|never|"
     r"sounds|looks|seems|means|feels|felt|really|just|also|definitely|totally|helped|helps|gave|gives|took|"
     r"reminds|reminded|brought|brings|inspired|inspires|kept|keeps|got|gets|became)\b)"
 )
