@@ -62,7 +62,8 @@ _ADJECTIVES = word_set(
     """new old little big younger older oldest youngest eldest best favorite favourite first second current former
     ex late dear sweet own lovely beautiful baby twin step elderly sick brand other whole entire next last
     grown adopted rescue rescued local childhood high school college true real full only main usual regular great
-    good bad biggest big favourite lovely amazing awesome beloved precious trusty beautiful"""
+    good bad biggest big favourite lovely amazing awesome beloved precious trusty beautiful used secondhand
+    second-hand refurbished vintage antique handmade electric"""
 )
 _TIME_WORDS = word_set("last next this week weekend month year today yesterday tomorrow night morning ago")
 _NOT_HEAD = STOPWORDS | word_set(
@@ -82,9 +83,10 @@ _POSSESSED = re.compile(
 )
 _GOT = re.compile(
     r"(?<![\w'])(?:I|we)(?:'ve| have)?(?:\s+(?:just|finally|recently|also|actually))?\s+(?P<verb>bought|got|"
-    r"adopted|made|painted|built|found|ordered|received|rescued|have|own|started|wrote|planted)\s+"
+    r"adopted|made|painted|built|found|ordered|received|rescued|have|own|started|wrote|planted|purchased|"
+    r"inherited|picked up|leased|rented|borrowed|booked|knitted|baked|sewed|finished)\s+"
     r"(?:a|an|two|three|four|five|\d{1,2})\s+"
-    r"(?=(?P<np>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2}))"
+    r"(?=(?P<np>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,2}))"
 )
 _POINTED = re.compile(r"(?<![\w'])(?:that|this|That|This)\s+(?=(?P<np>[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?))")
 _NAMED = re.compile(r",?\s*(?:named |called )?(?P<name>[A-Z][a-z]+)\b")
@@ -139,7 +141,7 @@ def _noun_phrase(np: str) -> tuple[str, str] | None:
     not a verb ("dog loves", "car broke") nor a time word.
     """
     words = np.split()
-    if not words or (words[0] not in _LIVING and not _head_word(words[0])):
+    if not words or not (words[0] in _LIVING or words[0] in _ADJECTIVES or _head_word(words[0].lower())):
         return None
     taken: list[str] = []
     for word in words:

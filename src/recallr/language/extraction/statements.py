@@ -62,6 +62,7 @@ _NP_STOPS = word_set(
     tonight soon now later again too then yet this these so because since while"""
 )
 _PLACE_PREPOSITIONS = ("in", "at", "to", "from")
+_AGED = re.compile(r"\d{1,2}-(?:year|month|week)-old$")  # "my 2-year-old"
 _FACT_NOUNS = word_set(
     """wife husband partner boyfriend girlfriend fiance fiancee son daughter kid kids children child baby mom mum dad
     mother father parents sister brother siblings grandma grandpa grandmother grandfather aunt uncle cousin niece
@@ -175,7 +176,7 @@ def _mentioned_phrase(words: list[str]) -> str | None:
         tail = f" {rest[0]} {rest[1].strip(',.?!;:')}"
     elif rest and rest[0][:1].isupper() and noun and not words[len(noun) - 1].endswith((".", "?", "!")):
         tail = f" {rest[0].strip(',.?!;:')}"
-    known = any(w.removesuffix("'s") in _FACT_NOUNS for w in noun)
+    known = any(w.removesuffix("'s") in _FACT_NOUNS or _AGED.match(w) for w in noun)
     return " ".join(noun) + tail if noun and (known or (tail and not tail.startswith(" in"))) else None
 
 
