@@ -75,7 +75,8 @@ _NOT_HEAD = STOPWORDS | word_set(
     progress success efforts effort dedication talent skills skill energy vibe vibes mood spirit courage potential
     transition difference future perseverance resilience determination creative regular addition growth health
     career recovery situation experience experiences journey life decision choice minds hearts lives bodies homes
-    hands eyes faces feelings thoughts souls selves spirits emotions"""
+    hands eyes faces feelings thoughts souls selves spirits emotions identity comfort fitness surge confidence
+    wellbeing well-being mental physical self-care motivation inspiration strength"""
 )
 # The noun phrase is read in a lookahead, so "my sister and my mum" yields both.
 _POSSESSED = re.compile(
@@ -360,6 +361,8 @@ def _possessed(text: str, m: re.Match[str], owner: str, *, animal: bool = False)
     kind = _kind(head)
     if animal and kind == "thing":
         kind = "animal"  # "I adopted a greyhound"
+    if kind == "thing" and ("favorite" in phrase or "favourite" in phrase):
+        return []  # "my favorite snack" names a kind of thing, not the one "it" is about
     if kind is None:
         return []
     end = m.start("np") + len(phrase)
