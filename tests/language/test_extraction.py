@@ -394,6 +394,69 @@ def test_extraction_is_fast_and_deterministic() -> None:
     assert elapsed < 1.0  # generous: the target is well under 1 ms per message
 
 
+# --- clauses, openers, speakers and pronouns (issue 13) -----------------------------------
+
+
+def test_slot_rules_keep_their_examples() -> None:
+    from recallr.language.pattern import registered
+
+    rules = list(registered()["slots"]())
+    assert len(rules) >= 25
+    assert [p for rule in rules for p in rule.problems()] == []
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("Quick thing first: I'm allergic to peanuts.", id="label"),
+    pytest.param("Fun fact: I'm allergic to peanuts.", id="fun-fact"),
+    pytest.param("Again, just so you remember: I'm allergic to peanuts.", id="again-remember"),
+    pytest.param("Oh and by the way, I'm allergic to peanuts.", id="by-the-way"),
+    pytest.param("I forgot to mention that I'm allergic to peanuts.", id="forgot-to-mention"),
+    pytest.param("P.S.: I'm allergic to peanuts.", id="ps"),
+])  # fmt: skip
+def test_discourse_openers_are_not_kept(text: str) -> None:
+    assert [c.content for c in extract(_user(text), DEFAULT_CATEGORIES)] == ["User is allergic to peanuts."]
+
+
+@pytest.mark.parametrize(("text", "content"), [
+    pytest.param("Given that I'm pregnant, is sushi OK?", "User is pregnant.", id="given-that"),
+    pytest.param("As a vegan, what should I cook tonight?", "User is a vegan.", id="as-a"),
+    pytest.param("Is coffee OK at 6pm since I work nights?", "User works nights.", id="trailing-since"),
+    pytest.param("Any gift ideas for my wife, who loves gardening?", "User's wife loves gardening.", id="relative"),
+])  # fmt: skip
+def test_facts_inside_questions_are_kept(text: str, content: str) -> None:
+    assert content in [c.content for c in extract(_user(text), DEFAULT_CATEGORIES)]
+
+
+def test_wishes_and_conditionals_state_no_slot() -> None:
+    wishes = ("I'd love to live in Paris someday.", "I wish I was vegetarian.", "If I move to Rome, I'll learn it.")
+    for text in wishes:
+        assert all(c.slot is None for c in extract(_user(text), DEFAULT_CATEGORIES)), text
+    assert extract(_user("If I ever move to Tokyo, what should I pack?"), DEFAULT_CATEGORIES) == []
+
+
+def test_colon_opener_is_a_speaker_only_for_participants() -> None:
+    turns = _turns(("user", "Any sci-fi?"), ("assistant", "Noted: I'll suggest 'Dune' next time."))
+    assert all(c.subject == "Assistant" for c in extract(turns, DEFAULT_CATEGORIES))
+    known = _turns(("user", "Sam: I live in Oslo."), ("user", "I love jazz."))
+    assert [c.subject for c in extract(known, DEFAULT_CATEGORIES, participants=("Sam",))] == ["Sam", "User"]
+    assert [c.subject for c in extract(known, DEFAULT_CATEGORIES)] == ["User", "User"]
+
+
+def test_pronouns_resolve_across_messages_when_clear() -> None:
+    turns = _turns(("user", "My sister's birthday is in March."), ("assistant", "Nice!"),
+                   ("user", "I want to get her a gift."))
+    assert "User wants to get their sister a gift." in [c.content for c in extract(turns, DEFAULT_CATEGORIES)]
+    both = _turns(("user", "My sister and my mum live in Cork."), ("user", "She is moving to Dublin."))
+    assert not any("moving" in c.content for c in extract(both, DEFAULT_CATEGORIES))  # two candidates: no guess
+
+
+def test_deictic_openers_become_statements() -> None:
+    contents = [c.content for c in extract(_user("Here's a photo of my garden."), DEFAULT_CATEGORIES)]
+    assert contents == ["User shared a photo of their garden."]
+    contents = [c.content for c in extract(_user("It's been two years since I quit smoking."), DEFAULT_CATEGORIES)]
+    assert contents == ["User said it's been two years since User quit smoking."]
+
+
 # --- categories ---------------------------------------------------------------------------
 
 

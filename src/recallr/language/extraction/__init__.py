@@ -22,7 +22,6 @@ Example::
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -30,14 +29,16 @@ from typing import Literal
 
 from ..categories import DEFAULT_CATEGORIES, Category, categorize
 from ..policy import ExtractionRules, policy_for
-from ..speakers import split_speaker
+from ..speakers import label_speakers
 from .assistant import read_assistant
+from .clauses import without_habit_times
 from .markers import allergens, find_entities, has_change_marker, is_negated
 from .person import Voice, group_name
+from .reference import Discourse
 from .replies import Item, reply_statements
 from .slots import SlotMatch
 from .statements import _SECOND_PERSON, person_statements
-from .text import Statement, strip_chatter
+from .text import Statement, split_segments, strip_chatter
 
 __all__ = ["Candidate", "Category", "ExtractionRules", "Turn", "extract"]
 
@@ -60,7 +61,8 @@ class Candidate:
     categories: tuple[str, ...]  # 1 to 3 names from the given category set, best first
     sources: tuple[int, ...]  # turn indices it came from
     subject: str  # "User", "Assistant" or the speaker's name
-    source_text: str  # the original sentence (a later stage reads time expressions from it)
+    source_text: str  # the original sentence, for a later stage to date it: a habit's time qualifiers
+    # ("except in August", "on Saturday mornings") are left out, they say when the fact holds, not when it happened
     slot: str | None  # consolidation key of a single-valued fact ("user:home"), None for many-valued ones
     value: str | None  # the slot's value ("Paris")
     entities: tuple[str, ...]  # lowercase names and key nouns, to connect memories about the same thing
@@ -70,32 +72,10 @@ class Candidate:
 
 # --- speakers -----------------------------------------------------------------------------
 
-def _speakers(turns: Sequence[Turn]) -> list[tuple[Turn, str | None, str]]:
-    """Each turn with its speaker name, if it reads as "Name: text".
-
-    A label that prefixes a single turn counts as a speaker when it is one word (a first
-    name) or when the text after it sounds like someone talking ("Caroline Ellis: I went
-    ..."), not like a pasted form ("Course Title: Week 2 ...").
-    """
-    split = [(turn, *split_speaker(turn.content)) for turn in turns]
-    counts = Counter(name for _, name, _ in split if name)
-
-    def speaks(turn: Turn, name: str, body: str) -> bool:
-        if counts[name] > 1:
-            return True
-        # the assistant's "Done: ..." or "Noted: ..." once is a word and a colon, not a speaker's name
-        return turn.role == "user" and (" " not in name or bool(_TALKING.match(body)))
-
-    return [
-        (turn, name, body) if name is None or speaks(turn, name, body) else (turn, None, turn.content)
-        for turn, name, body in split
-    ]
-
-
-_TALKING = re.compile(
-    r"^(?:I|I'm|I've|I'd|I'll|my|My|we|We|we're|our|Our|hey|Hey|hi|Hi|hello|Hello|yes|Yes|yeah|Yeah|no|No|oh|Oh|"
-    r"thanks|Thanks|wow|Wow|haha|Haha|lol|ok|OK|Okay|okay|sure|Sure)\b"
-)
+def _speakers(turns: Sequence[Turn], known: Sequence[str]) -> list[tuple[Turn, str | None, str]]:
+    """Each turn with its speaker name, if it reads as "Name: text" and Name takes part (``label_speakers``)."""
+    labelled = label_speakers([(turn.role, turn.content) for turn in turns], known)
+    return [(turn, name, body) for turn, (name, body) in zip(turns, labelled, strict=True)]
 
 
 def _voice(turn: Turn, speaker: str | None, body: str, names: list[str], default_subject: str) -> Voice:
@@ -108,6 +88,8 @@ def _voice(turn: Turn, speaker: str | None, body: str, names: list[str], default
         return Voice("Assistant", f"Assistant and {user_word}", user_word, assistant=True)
     return Voice(default_subject, group_name(default_subject, body), "the assistant")
 
+
+_NOTED_SENTENCES = 4  # an assistant message's last sentences are what the user's reply can point back to
 
 # --- candidates ---------------------------------------------------------------------------
 
@@ -167,7 +149,7 @@ def _candidate(turn: Turn, voice: Voice, raw: str, statement: Statement, cats: t
         categories=_categories(statement.content, slot, cats),
         sources=(turn.index,),
         subject=voice.name,
-        source_text=raw,
+        source_text=without_habit_times(raw),
         slot=f"{subject_key}:{slot.key}" if slot else None,
         value=slot.value if slot else None,
         entities=tuple(entities),
@@ -182,12 +164,15 @@ def extract(
     *,
     default_subject: str = "User",
     instructions: ExtractionRules | None = None,
+    participants: Sequence[str] = (),
 ) -> list[Candidate]:
     """Extract the statements worth remembering from a session's turns, in order.
 
     ``categories`` is the project's category set (the defaults when empty); every
     candidate carries one to three of its names.  Identical statements are merged,
-    keeping every source turn.
+    keeping every source turn. ``participants`` are names known to take part (the user's, the
+    assistant's): a "Name: text" label with one of them is a speaker even on a single message.
+    Pronouns are resolved against the earlier messages of both roles (:mod:`.reference`).
 
     Example::
 
@@ -199,7 +184,8 @@ Frank Herbert."]
     """
     cats = tuple(categories) or DEFAULT_CATEGORIES
     policy = policy_for(instructions or ExtractionRules())
-    parsed = _speakers(turns)
+    parsed = _speakers(turns, participants)
+    discourse = Discourse()
     names = list(dict.fromkeys(speaker for _, speaker, _ in parsed if speaker))
     out: list[Candidate] = []
     seen: dict[str, int] = {}
@@ -208,13 +194,17 @@ Frank Herbert."]
     for turn, speaker, body in parsed:
         voice = _voice(turn, speaker, body, names, default_subject)
         local = policy.narrowed(body)
+        discourse.next_turn()
         if voice.assistant:
             reading = read_assistant(body, voice, drops=local.drops, keeps=local.keeps, asked=previous_user,
                                      at=turn.at)
             produced = iter(reading.statements)
             offers = reading.offers
+            for segment in split_segments(body)[-_NOTED_SENTENCES:]:
+                discourse.note(segment.text, voice.name, default_subject)
         else:
-            produced = reply_statements(body, voice, local, offers) if offers else person_statements(body, voice, local)
+            produced = (reply_statements(body, voice, local, offers) if offers
+                        else person_statements(body, voice, local, discourse))
             previous_user, offers = body, []
         for raw, statement in produced:
             key = statement.content.lower()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from ..hygiene import BROKEN_ENDINGS
+from ..hygiene import OPEN_ENDINGS
 from .person import Voice, to_third_person
 from .text import Segment, content_words, looks_like_prose
 
@@ -28,7 +28,7 @@ def _item_head(text: str) -> str:
     if len(words) <= 10:
         return " ".join(words)
     words = words[:10]
-    while len(words) > 1 and words[-1].lower().strip(",;:") in BROKEN_ENDINGS:
+    while len(words) > 1 and words[-1].lower().strip(",;:") in OPEN_ENDINGS:
         words.pop()  # "... before you leave to…" would read as a broken clause once the "…" is tidied away
     return " ".join(words).rstrip(",;:") + "…"
 
