@@ -58,8 +58,22 @@ def test_the_corrective_retry_can_bring_the_models_memories(client: RecallrAI, f
     fake_llm.responder = lambda _: Reply(json={"decisions": []})
     user = client.create_user("u")
     process(conversation(user, *FACTS))
-    assert contents(user) == {"User is allergic to peanuts."}  # repaired from the first person
+    # the model's memory, repaired from the first person; what it left out of what the offline extractor finds
+    # (the cats) is kept too: a weak answer never leaves fewer facts than offline
+    assert contents(user) == {"User is allergic to peanuts.", "User has two cats named Miso and Tofu."}
     assert "messages state facts" in fake_llm.chats("extraction")[1].body["messages"][-1]["content"]
+
+
+def test_a_model_that_finds_more_than_offline_is_not_padded(client: RecallrAI, fake_llm: FakeLLM) -> None:
+    fake_llm.script(Reply(json={"memories": [
+        {"content": "User is allergic to peanuts.", "sources": [0]},
+        {"content": "User has two cats, Miso and Tofu.", "sources": [2]},
+        {"content": "User likes cute pets.", "sources": [2]}], "summary": "Peanuts and cats."}))
+    fake_llm.responder = lambda _: Reply(json={"decisions": []})
+    user = client.create_user("u")
+    process(conversation(user, *FACTS))
+    assert contents(user) == {"User is allergic to peanuts.", "User has two cats, Miso and Tofu.",
+                              "User likes cute pets."}
 
 
 def test_nothing_to_remember_is_accepted_in_one_call(client: RecallrAI, fake_llm: FakeLLM) -> None:

@@ -188,7 +188,7 @@ class Exchange:
 
     @property
     def seconds(self) -> float:
-        return self.ended - self.started
+        return (self.ended or time.monotonic()) - self.started  # still running: so far
 
 
 @dataclass

@@ -19,6 +19,7 @@ and the secret filter applied again.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
@@ -27,6 +28,7 @@ from ..engine.formation import Draft, OfflineExtractor, OfflineSummarizer
 from ..language.categories import Category, categorize
 from ..language.dates import TimeSpan, event_span, format_span
 from ..language.extraction.markers import find_entities, has_change_marker
+from ..language.lexicon import STOPWORDS
 from ..language.policy import (
     ExtractionRules,
     policy_for,  # the offline filter: rules and secrets
@@ -39,8 +41,11 @@ from .errors import LLMError, LLMOutputError
 from .provider import estimate_tokens
 from .steps import StepRunner
 
+log = logging.getLogger("recallr.llm")
+
 MAX_ANSWER_TOKENS_PER_MESSAGE = 48  # a message gives about one memory of this size: caps a batch's length
 ANSWER_MARGIN = 256  # the summary and the JSON around the memories
+COMPACT_TOKENS_PER_MESSAGE, COMPACT_MARGIN = 36, 96  # the compact answer: statement, categories, sources only
 MIN_BATCH_CAP = 20
 SUMMARY_TOKENS = 400
 EARLIER_CONTEXT = 2  # messages of the previous batch shown (not extracted) for continuity
@@ -122,7 +127,8 @@ class LLMExtractor:
     def _ask(self, batch: list[MessageRecord], before: list[MessageRecord],
              categories: Sequence[Category]) -> tuple[list[Draft], str | None]:
         ctx = self._context(batch[0].timestamp, categories, _lines(batch, self.limit_chars), _lines(before, 300))
-        budget = MAX_ANSWER_TOKENS_PER_MESSAGE * len(batch) + ANSWER_MARGIN
+        budget = (COMPACT_TOKENS_PER_MESSAGE * len(batch) + COMPACT_MARGIN if self.runner.compact
+                  else MAX_ANSWER_TOKENS_PER_MESSAGE * len(batch) + ANSWER_MARGIN)
         try:
             answer = self.runner.caller.ask(extraction.prompt(ctx), self.runner.meter, max_tokens=budget,
                                             check=lambda found: self._check(found, batch, categories))
@@ -138,7 +144,21 @@ class LLMExtractor:
         context = " ".join(m.content for m in batch)
         drafts = [d for d in (_draft(item, batch, categories, context) for item in answer.memories)
                   if d is not None and not policy.drops(d.content)]
-        return drafts, answer.summary
+        return drafts + self._missed(drafts, batch, categories), answer.summary
+
+    def _missed(self, drafts: list[Draft], batch: Sequence[MessageRecord],
+                categories: Sequence[Category]) -> list[Draft]:
+        """The offline extractor's memories the model left out, when it gave fewer than offline: a weak model's
+        answer never leaves a session with fewer facts than the offline pipeline finds."""
+        offline = self.offline.extract(batch, categories)
+        if len(drafts) >= len(offline):
+            return []
+        said = [_content_words(d.content) for d in drafts]
+        missed = [d for d in offline if not any(_covers(words, _content_words(d.content)) for words in said)]
+        if missed:
+            log.info("LLM extraction left out %d of the offline extractor's %d memories: kept them", len(missed),
+                     len(offline))
+        return missed
 
     def _check(self, answer: extraction.ExtractionResponse, batch: Sequence[MessageRecord],
                categories: Sequence[Category]) -> str | None:
@@ -152,6 +172,15 @@ class LLMExtractor:
             return ("\"memories\" is empty, but these messages state facts about the people in them: list them as "
                     "third-person statements")
         return None
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in _WORDS.findall(text.lower()) if w not in STOPWORDS and w != "user"}
+
+
+def _covers(model: set[str], offline: set[str]) -> bool:
+    """The model's statement holds most (60%) of the offline statement's content words."""
+    return bool(offline) and len(model & offline) >= 0.6 * len(offline)
 
 
 def _snake(text: str) -> str:
