@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..hygiene import hygiene_problems
+from .confirmations import confirmation
 from .confirmed import MessageConfirmations
 from .lists import MAX_LIST_ITEMS, list_statement, lists, usable
 from .person import Voice, lower_first, to_third_person
@@ -208,6 +209,15 @@ def _sentence(text: str, voice: Voice, recommending: bool, asked: str) -> _Found
     return None if "greeting" in hygiene_problems(told) else (2, told, [])  # "Happy gardening!", quoted drafts
 
 
+def _heard(raw: str, text: str, owner: str, asked: str) -> str:
+    """The sentence as the confirmation rules read it: with its discourse label when that makes it a confirmation
+    ("Reminder set: pay rent ...", "All booked: ...": the label says what was done), else without it."""
+    labelled = strip_chatter(raw, labels=False)
+    if labelled == text or confirmation(labelled, owner, asked=asked) is not None:
+        return labelled
+    return text
+
+
 @dataclass
 class AssistantReading:
     """An assistant message read: its statements (with their source sentences) and what it recommended."""
@@ -247,7 +257,8 @@ def read_assistant(
         if segment.header or segment.in_item:
             continue
         text = strip_chatter(segment.text)
-        if text and confirmations.add(text, segment.line * 1000 + order, asked=asked):
+        heard = _heard(segment.text, text, owner, asked)
+        if heard and confirmations.add(heard, segment.line * 1000 + order, asked=asked):
             continue
         forced = keeps(segment.text)
         if not text or (not forced and (_PLEASANTRY.match(text) or _RESTATES.match(text) or _OFFER.search(text)

@@ -108,8 +108,11 @@ def _is_vocative(word: str) -> bool:
 _MAX_CHATTER_ROUNDS = 8
 
 
-def strip_chatter(sentence: str) -> str:
+def strip_chatter(sentence: str, *, labels: bool = True) -> str:
     """Remove interjections, discourse openers and labels, vocatives and tag questions around a sentence's content.
+
+    ``labels=False`` keeps a leading discourse label: in an assistant's "Reminder set: ..." or "All booked: ..."
+    the label is what was done, and the confirmation rules read it.
 
     Example::
 
@@ -130,7 +133,7 @@ def strip_chatter(sentence: str) -> str:
             text = text.rstrip(".!?").removesuffix(")")[1:]  # an aside in brackets is still said
         if text.startswith(('"', "'")) and text.count(text[0]) % 2:
             text = text[1:]  # a quotation opened and not closed: the line is the speaker's own
-        text = strip_discourse_label(text)
+        text = strip_discourse_label(text) if labels else text
         text = _LEADING.sub("", text)
         text = _BARE_LEADING.sub("", text)
         text = _FILLER_LEAD.sub("", text)

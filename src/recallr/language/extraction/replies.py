@@ -62,9 +62,10 @@ _ONLY_ACCEPTS = re.compile(
     re.IGNORECASE,
 )
 _LEAD = re.compile(
-    r"^(?:(?:no thanks|no thank you|no|nah|nope|thanks|thank you|yes please|yes|yeah|sure|ok|okay|perfect|great|"
-    r"awesome|love it|oh|hmm|sounds (?:great|good|perfect|amazing|interesting|fun|like a plan)|"
-    r"looks (?:great|good|perfect))\b[\s,.!:;-]*){1,3}",
+    r"^(?:(?:no thanks|no thank you|(?:great|good|nice|brilliant|cool|fun) idea|no|nah|nope|thanks|thank you|"
+    r"yes please|yes|yeah|sure|ok|okay|perfect|great|"
+    r"awesome|love it|oh|hmm|(?:sounds|looks) (?:great|good|perfect|amazing|awesome|lovely|interesting|fun|"
+    r"delicious|fantastic|intriguing|like a plan))\b[\s,.!:;-]*){1,3}",
     re.IGNORECASE,
 )
 # A sentence that only says no ("Not my style.", "Maybe another time."): nothing about the user to keep.
@@ -129,15 +130,17 @@ def _verdict(reply: str) -> str | None:
     return "accepted" if _ACCEPT.search(head) else None
 
 
-def _resolved(statement: Statement, item: Item) -> Statement:
-    """"User will read it." -> "User will read the book 'Dune'."; "check it out" -> "check out <item>"."""
+def _resolved(text: str, item: Item) -> str:
+    """"I'll read it." -> "I'll read the book 'Dune'."; "check it out" -> "check out <item>".
+
+    Resolved in the user's own words, before they become statements: a sentence ending on an unresolved
+    "it" reads as elliptical ("I sure did it") and would not be kept.
+    """
     def put(m: re.Match[str]) -> str:
         return f"{m.group('particle').strip()} {item.name}" if m.group("particle") else item.name
 
-    content = _POSITION.sub(item.name, statement.content, count=1)
-    if content == statement.content:
-        content = _PRONOUN.sub(put, statement.content, count=1)
-    return Statement(finish(content), statement.slot, statement.basis) if content != statement.content else statement
+    content = _POSITION.sub(item.name, text, count=1)
+    return _PRONOUN.sub(put, text, count=1) if content == text else content
 
 
 def reply_statements(body: str, voice: Voice, policy: Policy, items: Sequence[Item]) -> Iterator[tuple[str, Statement]]:
@@ -162,10 +165,9 @@ def reply_statements(body: str, voice: Voice, policy: Policy, items: Sequence[It
         text = _GERUND.sub(lambda m: f"I'm {m.group(1).lower()}", text, count=1)  # "Adding it to my list!"
         if text and not (_ONLY_ACCEPTS.match(text) or _ONLY_DECLINES.match(text)
                          or _POSITION.fullmatch(text.strip(" .!"))):
-            kept.append(text[:1].upper() + text[1:])
+            kept.append(_resolved(text[:1].upper() + text[1:], item))
     mentioned = False
     for raw, statement in person_statements(" ".join(kept), voice, policy):
-        statement = _resolved(statement, item)
         mentioned = mentioned or _names(item, statement.content)
         yield raw, statement
     if verdict == "accepted" and not mentioned:
