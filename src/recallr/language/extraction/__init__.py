@@ -31,6 +31,7 @@ from ..categories import DEFAULT_CATEGORIES, Category, categorize
 from ..policy import ExtractionRules, policy_for
 from ..speakers import split_speaker
 from .assistant import assistant_statements, recommendation_context
+from .corrections import Said, revise
 from .markers import allergens, find_entities, has_change_marker, is_negated
 from .person import Voice, group_name
 from .slots import SlotMatch
@@ -197,6 +198,7 @@ Frank Herbert."]
     out: list[Candidate] = []
     seen: dict[str, int] = {}
     previous_user = ""
+    said: list[Said] = []  # what each person said, for the session's corrections and repeats
     for turn, speaker, body in parsed:
         voice = _voice(turn, speaker, body, names, default_subject)
         local = policy.narrowed(body)
@@ -207,6 +209,7 @@ Frank Herbert."]
         else:
             produced = person_statements(body, voice, local)
             previous_user = body
+            said.append(Said(turn.index, voice.name, body))
         for raw, statement in produced:
             key = statement.content.lower()
             if key in seen:
@@ -216,4 +219,4 @@ Frank Herbert."]
                 continue
             seen[key] = len(out)
             out.append(_candidate(turn, voice, raw, statement, cats))
-    return out
+    return revise(out, said)

@@ -1,0 +1,278 @@
+"""In-session corrections: a pass over one session's candidates that lets a correction replace what it corrects.
+
+A correction is said in a later sentence or at the end of the same one: "Sorry, I meant Braga.", "My
+flight is on the 12th - actually the 14th", "not Tuesday but Wednesday", "sorry, it's Lisa, not Lis",
+"wait, I got that wrong: I have three kids, not two". It names the new value (and sometimes the old
+one); its target is the latest earlier statement of the same speaker holding the old value, or, when the
+old value is not said, a value of the same kind (a date, a time, a number, a name or place, or the
+slot's value), looking back a few messages. Only the corrected statement is kept: the original wording
+with the new value and both messages as sources; the apology and the wrong value are not remembered.
+Assistant statements between the two that repeat the wrong value are dropped too (they answered it).
+
+Linear in the text: tokens and word sets, no backtracking pattern.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from ..lexicon import word_set
+from .parse_corrections import Correction, find_correction
+from .repeats import core_words, merge_repeats
+from .text import split_segments
+from .values import Value, as_slot_value, core_value, kind_of, same_kind, tokens, values_in
+
+if TYPE_CHECKING:
+    from . import Candidate
+
+__all__ = ["Said", "revise"]
+
+LOOKBACK_TURNS = 6  # how far back a correction without the old value looks for its target
+_SEPARATORS = word_set(", ; - – — : ...")
+
+
+@dataclass(frozen=True)
+class Said:
+    """A person's turn as extraction read it: its index, who speaks, and the text after any speaker label."""
+
+    index: int
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A correction in a turn: the segment it is in, and where its text starts in that segment (0: all of it)."""
+
+    said: Said
+    segment: str
+    at: int
+    correction: Correction
+
+
+def revise(candidates: list[Candidate], said: Sequence[Said]) -> list[Candidate]:
+    """Apply the session's corrections, then merge its repeats (``repeats.py``); order is kept."""
+    out = list(candidates)
+    for found in _corrections(said):
+        out = _apply(out, found)
+    return merge_repeats(out)
+
+
+def _corrections(said: Sequence[Said]) -> list[_Found]:
+    out: list[_Found] = []
+    for turn in said:
+        for segment in split_segments(turn.body):
+            hit = find_correction(segment.text)
+            if hit is not None:
+                out.append(_Found(turn, segment.text, hit[0], hit[1]))
+    return out
+
+
+# --- applying one correction -------------------------------------------------------------------------
+
+def _apply(out: list[Candidate], found: _Found) -> list[Candidate]:
+    said, corr = found.said, found.correction
+    own = [i for i, c in enumerate(out) if said.index in c.sources and c.source_text == found.segment]
+    if found.at > 0:  # "... on the 12th - actually the 14th": the segment's own statement is the target
+        return _apply_tail(out, own, found)
+    target = _target(out, found, own)
+    if target is None:
+        # nothing to correct: a bare value ("User meant Braga.") cannot stand alone, a clause stays as said
+        return [c for i, c in enumerate(out) if i not in own] if corr.clause is None else out
+    t, old = target
+    new = corr.new or _new_from_clause(out, own, old)
+    if new is None:
+        return out
+    fixed = _replaced(out[t], old, new, said.index)
+    keep = [i for i in own if corr.clause is not None and not _covered(out[i], fixed, old)]
+    result: list[Candidate] = []
+    for i, c in enumerate(out):
+        if i == t:
+            result.append(fixed)
+        elif i in own and i not in keep:
+            continue
+        elif c.subject == "Assistant" and _between(c, out[t], said.index) and _holds(c.content, old):
+            continue  # the assistant answered the wrong value
+        else:
+            result.append(_cleaned(c, corr) if i in keep else c)
+    return result
+
+
+def _apply_tail(out: list[Candidate], own: list[int], found: _Found) -> list[Candidate]:
+    if len(own) != 1:
+        return out
+    c = out[own[0]]
+    head = found.segment[: found.at]
+    old = found.correction.old
+    if old is None:
+        kind = kind_of(found.correction.new or "")
+        olds = [v for v in values_in(head, skip=(c.subject,)) if same_kind(v.kind, kind)]
+        if not olds:
+            return out
+        old = olds[-1].text
+    cut = _cut_content(c.content, found.correction)
+    trimmed = replace(c, content=cut, source_text=head.rstrip(" ,;-–—") + ".")
+    fixed = _replaced(trimmed, old, found.correction.new or old, found.said.index)
+    return [fixed if i == own[0] else x for i, x in enumerate(out)]
+
+
+def _cut_content(content: str, corr: Correction) -> str:
+    """The statement without its trailing correction: cut at the last separator before the cue's first word."""
+    toks = tokens(content)
+    first = corr.cue_word.lower() if corr.cue_word else None
+    for n in range(len(toks) - 1, 0, -1):
+        if toks[n].low == first and toks[n - 1].text in _SEPARATORS:
+            return content[: toks[n - 1].start].rstrip(" ,;-–—") + "."
+    return content
+
+
+def _target(out: list[Candidate], found: _Found, own: list[int]) -> tuple[int, str] | None:
+    """The statement the correction replaces a value of, and that value as written in it."""
+    said, corr = found.said, found.correction
+    clause = [out[i] for i in own] if corr.clause is not None else []
+    for back, i in enumerate(_earlier(out, said, own)):
+        c = out[i]
+        if corr.old is not None:
+            if _holds(c.content, corr.old):
+                return i, corr.old
+            continue
+        if back >= LOOKBACK_TURNS * 3:
+            return None
+        if clause:
+            old = _differing_value(c, clause[0])
+        else:
+            old = _value_of_kind(c, kind_of(corr.new or ""))
+        if old is not None:
+            return i, old
+    return None
+
+
+def _earlier(out: list[Candidate], said: Said, own: list[int]) -> list[int]:
+    """Indexes of the speaker's earlier statements, latest first, within the look-back."""
+    return [i for i in range(len(out) - 1, -1, -1)
+            if i not in own and out[i].subject == said.subject and out[i].sources[0] <= said.index
+            and said.index - out[i].sources[0] <= LOOKBACK_TURNS * 2
+            and not (out[i].sources[0] == said.index and i > max(own, default=-1))]
+
+
+def _value_of_kind(c: Candidate, kind: str) -> str | None:
+    if kind == "object":
+        return c.value if c.value and c.slot and _holds(c.content, c.value) else None
+    found = [v for v in values_in(c.content, skip=(c.subject,)) if same_kind(v.kind, kind)]
+    if not found:
+        return None
+    if c.value:
+        for v in found:
+            if v.text.lower() == c.value.lower():
+                return v.text
+    return found[-1].text
+
+
+def _differing_value(c: Candidate, clause: Candidate) -> str | None:
+    """The value ``c`` has where the correcting clause has another: same slot, or shared words and one value
+    kind that differs ("User's flight is on the 12th" / "User's flight is on the 14th")."""
+    if c.slot and c.slot == clause.slot and c.value and clause.value and c.value.lower() != clause.value.lower():
+        return c.value if _holds(c.content, c.value) else _value_of_kind(c, kind_of(clause.value))
+    shared = core_words(c.content) & core_words(clause.content)
+    if not shared - {c.subject.lower()}:
+        return None
+    mine, theirs = _values(c), _values(clause)
+    for v in mine:
+        if v.text.lower() in {t.text.lower() for t in theirs}:
+            continue
+        if any(same_kind(v.kind, t.kind) and t.text.lower() not in {m.text.lower() for m in mine} for t in theirs):
+            return v.text
+    return None
+
+
+def _values(c: Candidate) -> list[Value]:
+    return values_in(c.content, skip=(c.subject,))
+
+
+def _new_from_clause(out: list[Candidate], own: list[int], old: str) -> str | None:
+    """The correcting clause's value of the old value's kind (the one the old statement lacks)."""
+    if not own:
+        return None
+    clause = out[own[0]]
+    kind = kind_of(old)
+    for v in _values(clause):
+        if same_kind(v.kind, kind) and v.text.lower() != old.lower():
+            return v.text
+    if clause.value and clause.slot:
+        return clause.value
+    return None
+
+
+def _replaced(c: Candidate, old: str, new: str, index: int) -> Candidate:
+    """``c`` with ``old`` replaced by ``new`` (the core of it, of the old value's kind), with the correcting
+    message as a further source."""
+    kind = kind_of(old)
+    old_core = core_value(old, kind)
+    new_core = core_value(new, kind)
+    if not new_core or not old_core:
+        return c
+    if old_core.islower() and new_core[:1].isupper() and kind != "proper":
+        new_core = new_core.lower()
+    value = c.value
+    if value is not None and (value.lower() == old_core.lower() or as_slot_value(old_core) == value):
+        value = as_slot_value(new_core) if value.isdigit() else new_core
+    entities = tuple(dict.fromkeys(new_core.lower() if e == old_core.lower() else e for e in c.entities))
+    if kind == "proper" and new_core.lower() not in entities:
+        entities = (*entities, new_core.lower())
+    return replace(
+        c, content=_swap(c.content, old_core, new_core), source_text=_swap(c.source_text, old_core, new_core),
+        value=value, entities=entities, sources=tuple(sorted({*c.sources, index})),
+    )
+
+
+def _swap(text: str, old: str, new: str) -> str:
+    """``text`` with the first whole-word occurrence of ``old`` (any case) replaced by ``new``."""
+    at = _find(text, old)
+    return text if at < 0 else text[:at] + new + text[at + len(old):]
+
+
+def _find(text: str, phrase: str) -> int:
+    low, want = text.lower(), phrase.lower()
+    start = 0
+    while True:
+        at = low.find(want, start)
+        if at < 0:
+            return -1
+        before = low[at - 1] if at > 0 else " "
+        after = low[at + len(want)] if at + len(want) < len(low) else " "
+        if not (before.isalnum() or after.isalnum()):
+            return at
+        start = at + 1
+
+
+def _holds(text: str, phrase: str) -> bool:
+    return _find(text, phrase) >= 0
+
+
+def _between(c: Candidate, target: Candidate, index: int) -> bool:
+    return target.sources[0] < c.sources[0] < index
+
+
+def _covered(clause: Candidate, fixed: Candidate, old: str) -> bool:
+    """Whether the correcting clause says nothing the corrected statement does not (so it is dropped)."""
+    return core_words(clause.content) - core_words(fixed.content) <= _CUE_WORDS | core_words(old)
+
+
+def _cleaned(c: Candidate, corr: Correction) -> Candidate:
+    """A correcting clause kept on its own: without its cue and without the wrong value."""
+    text = c.content
+    if corr.cue_end:
+        toks = tokens(text)
+        for n, tok in enumerate(toks[:12]):
+            if tok.low == corr.cue_end.lower() and n + 1 < len(toks) and toks[n + 1].text in _SEPARATORS:
+                text = text[toks[n + 1].end:].strip()
+                break
+    return replace(c, content=text[:1].upper() + text[1:])
+
+
+_CUE_WORDS = word_set(
+    """sorry oops whoops wait no nope correction actually meant mean got that wrong was misspoke mistake my bad
+    said mixed up it's not rather instead scratch"""
+)

@@ -1,0 +1,194 @@
+"""Reading a correction: which new value (and old value, or corrected clause) a sentence gives.
+
+Shapes (any wording of each): an apology or "wait"/"actually"/"no" lead-in, a cue ("I meant", "make
+that", "it should be", "it's"), a contrast ("not X but Y", "Y, not X", "Y rather than X"), or a clause
+cue ("I got that wrong:", "let me correct that:") followed by a whole statement. A correction may also
+end a sentence after a separator ("... on the 12th - actually the 14th"). A short value needs a cue or a
+contrast to count; a value that is only words (not a date, number or name) needs a strong cue ("I meant
+the blue one") or a contrast.
+
+Linear: the sentence is tokenised once; a trailing correction is looked for only in its last few tokens.
+
+Example::
+
+    >>> find_correction("Sorry, I meant Braga.")
+    (0, Correction(new='Braga', old=None, clause=None, cue_word='Sorry', cue_end=None))
+    >>> find_correction("My flight is on the 12th - actually the 14th.")[1].new
+    'the 14th'
+    >>> find_correction("I stopped by the bakery.") is None
+    True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..lexicon import word_set
+from .values import Token, kind_of, same_kind, tokens, values_in
+
+__all__ = ["Correction", "find_correction"]
+
+
+@dataclass(frozen=True)
+class Correction:
+    new: str | None  # the new value as said ("the 14th"); None for a clause that does not single one out
+    old: str | None  # the old value when said ("not Tuesday")
+    clause: str | None  # the corrected statement when the correction is one ("I have three kids")
+    cue_word: str | None  # the correction's first word as written ("Sorry", "actually")
+    cue_end: str | None  # the last word before a corrected clause ("wrong" in "I got that wrong: ...")
+
+
+_LEADS = word_set("sorry oops whoops wait no nope correction actually err erm sry soz woops")
+_NAME_LEADS = word_set("actually correction no nope oops whoops wait")  # "Sorry, Tom." is someone addressed
+_WEAK = word_set("oh ah um uh hmm ok okay well so and but ugh argh")
+_TWO_WORD_LEADS = (("my", "bad"), ("my", "mistake"), ("scratch", "that"), ("hang", "on"), ("hold", "on"),
+                   ("my", "apologies"), ("silly", "me"))
+_STRONG = (("what", "i", "meant", "was"), ("what", "i", "meant", "is"), ("i", "meant", "to", "say"),
+           ("i", "should", "have", "said"), ("it", "should", "have", "been"), ("i", "meant"), ("i", "mean"),
+           ("make", "that"), ("make", "it"), ("it", "should", "be"), ("that", "should", "be"),
+           ("should", "be"), ("i", "mean", "it's"))
+_CLAUSE_CUES = (("i", "got", "that", "wrong"), ("i", "got", "it", "wrong"), ("i", "had", "that", "wrong"),
+                ("i", "had", "it", "wrong"), ("i", "was", "wrong"), ("i", "misspoke"), ("i", "made", "a", "mistake"),
+                ("let", "me", "correct", "that"), ("let", "me", "correct", "myself"), ("to", "correct", "myself"),
+                ("i", "mixed", "that", "up"), ("i", "mixed", "them", "up"), ("i", "said", "that", "wrong"),
+                ("i", "typed", "that", "wrong"), ("that", "was", "wrong"), ("that's", "wrong"),
+                ("that", "came", "out", "wrong"), ("that's", "not", "right"), ("that", "wasn't", "right"))
+_WEAK_CUES = (("it's",), ("it", "is"), ("that's",), ("that", "is"), ("it", "was"), ("that", "was"),
+              ("it", "will", "be"), ("it'll", "be"))
+_CLAUSE_WORDS = word_set(
+    """i you he she we they it is are was were am be been have has had do does did will would can could should
+    i'm i've i'll i'd we're we've it's that's there's he's she's they're don't doesn't didn't won't can't going"""
+)
+_FIRST_PERSON = word_set("i i'm i've i'll i'd my we we're we've our me")
+_TRAILING = word_set("sorry lol haha oops instead then though actually sry")
+_SEPARATORS = word_set(", ; - – — ...")
+MAX_TAIL = 12  # tokens a trailing correction may have
+
+
+def find_correction(text: str) -> tuple[int, Correction] | None:
+    """The correction ``text`` makes, and where it starts (0: the whole sentence is the correction)."""
+    toks = tokens(text)
+    whole = _parse(toks)
+    if whole is not None:
+        return 0, whole
+    for k in range(max(3, len(toks) - MAX_TAIL), len(toks)):
+        if toks[k - 1].text in _SEPARATORS:
+            tail = _parse(toks[k:])
+            if tail is not None and tail.clause is None and tail.new is not None:
+                return toks[k].start, tail
+    return None
+
+
+def _starts(toks: list[Token], i: int, seq: tuple[str, ...]) -> bool:
+    return len(toks) - i >= len(seq) and all(toks[i + n].low == w for n, w in enumerate(seq))
+
+
+def _parse(toks: list[Token]) -> Correction | None:
+    i, lead, lead_words = 0, False, set()
+    first: str | None = None
+    while i < len(toks):
+        tok = toks[i]
+        if not tok.text[0].isalnum():
+            i += 1
+            continue
+        pair = next((p for p in _TWO_WORD_LEADS if _starts(toks, i, p)), None)
+        if tok.low in _LEADS or pair is not None:
+            lead, first = True, first or tok.text
+            lead_words.add(tok.low)
+            i += len(pair) if pair is not None else 1
+            continue
+        if tok.low in _WEAK:
+            i += 1
+            continue
+        break
+    strong = clause_cue = weak = False
+    cue_end: str | None = None
+    for seq in _STRONG:
+        if _starts(toks, i, seq) and not (seq[-1] == "meant" and _starts(toks, i + len(seq), ("to",))):
+            strong, cue_end, first = True, toks[i + len(seq) - 1].text, first or toks[i].text
+            i += len(seq)
+            break
+    else:
+        for seq in _CLAUSE_CUES:
+            if _starts(toks, i, seq):
+                clause_cue, cue_end, first = True, toks[i + len(seq) - 1].text, first or toks[i].text
+                i += len(seq)
+                break
+        else:
+            for seq in _WEAK_CUES:
+                if _starts(toks, i, seq):
+                    weak = True
+                    i += len(seq)
+                    break
+    rest = _trimmed(toks[i:])
+    if not rest:
+        return None
+    if cue_end is None and lead and i > 0:
+        cue_end = toks[i - 1].text if toks[i - 1].text[0].isalnum() else (toks[i - 2].text if i > 1 else None)
+    new, old = _contrast(rest)
+    cued = lead or strong or clause_cue
+    if new and _is_value(new) and not clause_cue:
+        kind = kind_of(_text(new))
+        if kind == "object" and not (strong or old) or len(new) > (4 if kind == "object" else 6):
+            return None
+        if kind == "proper" and not (strong or old or weak or lead_words & _NAME_LEADS):
+            return None
+        if not (cued or old) or (weak and not (lead or old)):
+            return None
+        return Correction(_text(new), _text(old) if old else None, None, first, None)
+    if not (cued or old) or not _is_clause(rest):
+        return None
+    clause = _text(rest)
+    value = None
+    if old:
+        kind = kind_of(_text(old))
+        found = [v for v in values_in("x " + _text(new or rest)) if same_kind(v.kind, kind)]
+        value = found[-1].text if found else None
+    return Correction(value, _text(old) if old else None, clause, first, cue_end if (lead or clause_cue) else None)
+
+
+def _trimmed(toks: list[Token]) -> list[Token]:
+    end = len(toks)
+    while end > 0 and (not toks[end - 1].text[0].isalnum() or toks[end - 1].low in _TRAILING):
+        end -= 1
+    start = 0
+    while start < end and not toks[start].text[0].isalnum():
+        start += 1
+    return toks[start:end]
+
+
+def _contrast(rest: list[Token]) -> tuple[list[Token] | None, list[Token] | None]:
+    """(new, old) of "not X but Y", "not X, Y", "Y, not X", "Y rather than X", "Y instead of X"; else (rest, None)."""
+    if rest[0].low == "not":
+        for j in range(2, len(rest)):
+            if rest[j].low == "but" or rest[j].text in _SEPARATORS:
+                k = j + 1 + (j + 1 < len(rest) and rest[j + 1].low in ("rather", "but"))
+                new = _trimmed(rest[k:])
+                return (new or None), _trimmed(rest[1:j]) or None
+        return None, None
+    for j in range(1, len(rest)):
+        low = rest[j].low
+        two = " ".join(t.low for t in rest[j:j + 2])
+        if low == "not" or two in ("rather than", "instead of"):
+            skip = 1 if low == "not" else 2
+            old = _trimmed(rest[j + skip:])
+            if old and len(old) <= 4:
+                return _trimmed(rest[:j]) or None, old
+    return rest, None
+
+
+def _is_value(toks: list[Token]) -> bool:
+    return 0 < len(toks) <= 6 and not any(t.low in _CLAUSE_WORDS for t in toks)
+
+
+def _is_clause(toks: list[Token]) -> bool:
+    return len(toks) >= 3 and any(t.low in _FIRST_PERSON for t in toks[:4])
+
+
+def _text(toks: list[Token] | None) -> str:
+    if not toks:
+        return ""
+    out = toks[0].text
+    for prev, tok in zip(toks, toks[1:], strict=False):
+        out += ("" if tok.start == prev.end else " ") + tok.text
+    return out
