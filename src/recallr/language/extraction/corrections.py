@@ -140,10 +140,7 @@ def _target(out: list[Candidate], found: _Found, own: list[int]) -> tuple[int, s
             continue
         if back >= LOOKBACK_TURNS * 3:
             return None
-        if clause:
-            old = _differing_value(c, clause[0])
-        else:
-            old = _value_of_kind(c, kind_of(corr.new or ""))
+        old = _differing_value(c, clause[0]) if clause else _value_of_kind(c, kind_of(corr.new or ""))
         if old is not None:
             return i, old
     return None

@@ -99,7 +99,7 @@ def _name_end(toks: list[Token], n: int) -> int:
 
 
 def _job_at(statement: str, noun: tuple[int, int, str], toks: list[Token]) -> str | None:
-    start, end, head = noun
+    _, end, head = noun
     if head not in _JOB_NOUNS:
         return None
     for n in range(len(toks) - 1):

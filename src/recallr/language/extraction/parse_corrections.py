@@ -22,6 +22,7 @@ Example::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ..lexicon import word_set
 from .values import Token, kind_of, same_kind, tokens, values_in
@@ -38,23 +39,31 @@ class Correction:
     cue_end: str | None  # the last word before a corrected clause ("wrong" in "I got that wrong: ...")
 
 
+_Seq = tuple[str, ...]
 _LEADS = word_set("sorry oops whoops wait no nope correction actually err erm sry soz woops")
 _NAME_LEADS = word_set("actually correction no nope oops whoops wait")  # "Sorry, Tom." is someone addressed
 _WEAK = word_set("oh ah um uh hmm ok okay well so and but ugh argh")
-_TWO_WORD_LEADS = (("my", "bad"), ("my", "mistake"), ("scratch", "that"), ("hang", "on"), ("hold", "on"),
-                   ("my", "apologies"), ("silly", "me"))
-_STRONG = (("what", "i", "meant", "was"), ("what", "i", "meant", "is"), ("i", "meant", "to", "say"),
-           ("i", "should", "have", "said"), ("it", "should", "have", "been"), ("i", "meant"), ("i", "mean"),
-           ("make", "that"), ("make", "it"), ("it", "should", "be"), ("that", "should", "be"),
-           ("should", "be"), ("i", "mean", "it's"))
-_CLAUSE_CUES = (("i", "got", "that", "wrong"), ("i", "got", "it", "wrong"), ("i", "had", "that", "wrong"),
-                ("i", "had", "it", "wrong"), ("i", "was", "wrong"), ("i", "misspoke"), ("i", "made", "a", "mistake"),
-                ("let", "me", "correct", "that"), ("let", "me", "correct", "myself"), ("to", "correct", "myself"),
-                ("i", "mixed", "that", "up"), ("i", "mixed", "them", "up"), ("i", "said", "that", "wrong"),
-                ("i", "typed", "that", "wrong"), ("that", "was", "wrong"), ("that's", "wrong"),
-                ("that", "came", "out", "wrong"), ("that's", "not", "right"), ("that", "wasn't", "right"))
-_WEAK_CUES = (("it's",), ("it", "is"), ("that's",), ("that", "is"), ("it", "was"), ("that", "was"),
-              ("it", "will", "be"), ("it'll", "be"))
+_TWO_WORD_LEADS: tuple[_Seq, ...] = (
+    ("my", "bad"), ("my", "mistake"), ("scratch", "that"), ("hang", "on"), ("hold", "on"), ("my", "apologies"),
+    ("silly", "me"),
+)
+_STRONG: tuple[_Seq, ...] = (
+    ("what", "i", "meant", "was"), ("what", "i", "meant", "is"), ("i", "meant", "to", "say"),
+    ("i", "should", "have", "said"), ("it", "should", "have", "been"), ("i", "meant"), ("i", "mean"),
+    ("make", "that"), ("make", "it"), ("it", "should", "be"), ("that", "should", "be"), ("should", "be"),
+)
+_CLAUSE_CUES: tuple[_Seq, ...] = (
+    ("i", "got", "that", "wrong"), ("i", "got", "it", "wrong"), ("i", "had", "that", "wrong"),
+    ("i", "had", "it", "wrong"), ("i", "was", "wrong"), ("i", "misspoke"), ("i", "made", "a", "mistake"),
+    ("let", "me", "correct", "that"), ("let", "me", "correct", "myself"), ("to", "correct", "myself"),
+    ("i", "mixed", "that", "up"), ("i", "mixed", "them", "up"), ("i", "said", "that", "wrong"),
+    ("i", "typed", "that", "wrong"), ("that", "was", "wrong"), ("that's", "wrong"),
+    ("that", "came", "out", "wrong"), ("that's", "not", "right"), ("that", "wasn't", "right"),
+)
+_WEAK_CUES: tuple[_Seq, ...] = (
+    ("it's",), ("it", "is"), ("that's",), ("that", "is"), ("it", "was"), ("that", "was"), ("it", "will", "be"),
+    ("it'll", "be"),
+)
 _CLAUSE_WORDS = word_set(
     """i you he she we they it is are was were am be been have has had do does did will would can could should
     i'm i've i'll i'd we're we've it's that's there's he's she's they're don't doesn't didn't won't can't going"""
@@ -107,6 +116,7 @@ def _parse(toks: list[Token]) -> Correction | None:
         if _starts(toks, i, seq) and not (seq[-1] == "meant" and _starts(toks, i + len(seq), ("to",))):
             strong, cue_end, first = True, toks[i + len(seq) - 1].text, first or toks[i].text
             i += len(seq)
+            i += next((len(w) for w in _WEAK_CUES if _starts(toks, i, w)), 0)  # "I mean it's Lisa"
             break
     else:
         for seq in _CLAUSE_CUES:
@@ -129,7 +139,7 @@ def _parse(toks: list[Token]) -> Correction | None:
     cued = lead or strong or clause_cue
     if new and _is_value(new) and not clause_cue:
         kind = kind_of(_text(new))
-        if kind == "object" and not (strong or old) or len(new) > (4 if kind == "object" else 6):
+        if (kind == "object" and not (strong or old)) or len(new) > (4 if kind == "object" else 6):
             return None
         if kind == "proper" and not (strong or old or weak or lead_words & _NAME_LEADS):
             return None
@@ -189,6 +199,6 @@ def _text(toks: list[Token] | None) -> str:
     if not toks:
         return ""
     out = toks[0].text
-    for prev, tok in zip(toks, toks[1:], strict=False):
+    for prev, tok in pairwise(toks):
         out += ("" if tok.start == prev.end else " ") + tok.text
     return out

@@ -1,9 +1,10 @@
 """Repeats: the same statement said again with other wrapping ("Again, just so you remember: ...") is one memory.
 
-``restatement_key`` reads a statement without the words that only wrap it (reminders, "again", "as I
-said", "really", "still", articles) and without a subject said twice; two statements with the same key say
-the same thing. Negations, numbers, names and every other word count, so "User has two cats" and "User has
-three cats", or "User lives in Paris" and "User's sister lives in Paris", stay apart.
+``restatement_key`` reads a statement without the words that only wrap it (reminders, an opening "again",
+"as I said", "really", "still", articles) and without a subject said twice; two statements with the same key
+say the same thing. Negations, numbers, names and every other word count, so "User has two cats" and "User
+has three cats", "User lives in Paris" and "User's sister lives in Paris", or "User lives in Rome" and "User
+lives in Rome again" (news), stay apart.
 
 Example::
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["core_words", "merge_repeats", "restatement_key"]
 
 _WRAPPER = word_set(
-    """again just so the a an remember remembers remembering reminder remind reminding reminds know knows fyi btw
+    """just so the a an remember remembers remembering reminder remind reminding reminds know knows fyi btw
     quick note noted please assistant you your keep mind repeat repeating reiterate reiterating once said says
     mentioned mention mentions told tell tells say as before earlier already really actually honestly seriously
     definitely basically anyway anyways still recall recalls forgot forget that in case way by i me also"""
@@ -50,7 +51,7 @@ def restatement_key(text: str) -> tuple[str, ...]:
             continue
         word = words[i]
         i += 1
-        if word in _WRAPPER or (kept and kept[-1] == word):
+        if word in _WRAPPER or (kept and kept[-1] == word) or (word == "again" and i == 1):
             continue
         kept.append(word)
     return tuple(kept)

@@ -38,15 +38,11 @@ def stem(word: str) -> str:
         low = low[:-2]
     if low in _IRREGULAR:
         return _IRREGULAR[low]
-    if low.endswith("ies") and len(low) > 4:
-        low = low[:-3] + "y"
-    elif low.endswith("ied") and len(low) > 4:
+    if low.endswith(("ies", "ied")) and len(low) > 4:
         low = low[:-3] + "y"
     elif low.endswith("ing") and len(low) > 4 and any(ch in _VOWELS for ch in low[:-3]):
         low = low[:-3]
-    elif low.endswith("ed") and len(low) > 4:
-        low = low[:-2]
-    elif low.endswith(("ches", "shes", "sses", "xes", "zes")):
+    elif (low.endswith("ed") and len(low) > 4) or low.endswith(("ches", "shes", "sses", "xes", "zes")):
         low = low[:-2]
     elif low.endswith("s") and not low.endswith(_KEEP_S) and len(low) > 3:
         low = low[:-1]
