@@ -18,9 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from ..lexicon import word_set
+from ..lexicon import STOPWORDS, word_set
 from .parse_corrections import Correction, find_correction
 from .repeats import core_words, merge_repeats
+from .stems import stem
 from .text import split_segments
 from .values import Value, as_slot_value, core_value, kind_of, same_kind, tokens, values_in
 
@@ -86,7 +87,8 @@ def _apply(out: list[Candidate], found: _Found) -> list[Candidate]:
     if new is None:
         return out
     fixed = _replaced(out[t], old, new, said.index)
-    keep = [i for i in own if corr.clause is not None and not _covered(out[i], fixed, old)]
+    keep = [i for i in own if corr.clause is not None and out[i] is _clause_of(out, own, corr)
+            and not _covered(_cleaned(out[i], corr), fixed, old)]
     result: list[Candidate] = []
     for i, c in enumerate(out):
         if i == t:
@@ -131,19 +133,29 @@ def _cut_content(content: str, corr: Correction) -> str:
 def _target(out: list[Candidate], found: _Found, own: list[int]) -> tuple[int, str] | None:
     """The statement the correction replaces a value of, and that value as written in it."""
     said, corr = found.said, found.correction
-    clause = [out[i] for i in own] if corr.clause is not None else []
+    clause = [_clause_of(out, own, corr)] if corr.clause is not None and own else []
+    hits: list[tuple[int, str]] = []  # values of the right kind in the latest message that has one
     for back, i in enumerate(_earlier(out, said, own)):
         c = out[i]
         if corr.old is not None:
-            if _holds(c.content, corr.old):
+            if _holds(c.content, corr.old) and (not clause or _related(c, clause[0], corr)):
                 return i, corr.old
             continue
-        if back >= LOOKBACK_TURNS * 3:
-            return None
-        old = _differing_value(c, clause[0]) if clause else _value_of_kind(c, kind_of(corr.new or ""))
+        if back >= LOOKBACK_TURNS * 3 or (hits and c.sources[0] != out[hits[0][0]].sources[0]):
+            break
+        old = _differing_value(c, clause[0]) if clause else _value_of_kind(c, kind_of(corr.new or ""), corr.new)
         if old is not None:
-            return i, old
-    return None
+            hits.append((i, old))
+    # "I live in Porto and I have a dog named Bolt." + "Sorry, I meant Braga.": a place before a name
+    return next((h for h in hits if _place_like(out[h[0]], h[1])), hits[0] if hits else None)
+
+
+def _place_like(c: Candidate, value: str) -> bool:
+    if c.slot and c.slot.endswith(("home", "hometown")) and (c.value or "").lower() == value.lower():
+        return True
+    at = _find(c.content, value)
+    before = c.content[:at].split()
+    return at > 0 and bool(before) and before[-1].lower() in _PLACE_WORDS
 
 
 def _earlier(out: list[Candidate], said: Said, own: list[int]) -> list[int]:
@@ -154,9 +166,27 @@ def _earlier(out: list[Candidate], said: Said, own: list[int]) -> list[int]:
             and not (out[i].sources[0] == said.index and i > max(own, default=-1))]
 
 
-def _value_of_kind(c: Candidate, kind: str) -> str | None:
+def _clause_of(out: list[Candidate], own: list[int], corr: Correction) -> Candidate:
+    """The correcting clause among a segment's statements ("My mistake, I have three kids": not "User's mistake")."""
+    mine = [out[i] for i in own]
+    return next((c for c in mine if corr.new and _holds(c.content, corr.new)), mine[-1])
+
+
+def _related(c: Candidate, clause: Candidate, corr: Correction) -> bool:
+    """A clause "..., not X" corrects a statement holding X when they share a slot or a word besides X ("three kids,
+    not two" / "User has two kids"), or when X is a name or a thing and the clause opens with a cue ("sorry")."""
+    if c.slot and c.slot == clause.slot:
+        return True
+    if corr.cue_word is not None and kind_of(corr.old or "") in ("proper", "object"):
+        return True
+    return bool(core_words(c.content) & core_words(clause.content) - {c.subject.lower()} - core_words(corr.old or ""))
+
+
+def _value_of_kind(c: Candidate, kind: str, new: str | None = None) -> str | None:
     if kind == "object":
-        return c.value if c.value and c.slot and _holds(c.content, c.value) else None
+        if c.value and c.slot and _holds(c.content, c.value):
+            return c.value
+        return _same_head(c.content, new) if new else None
     found = [v for v in values_in(c.content, skip=(c.subject,)) if same_kind(v.kind, kind)]
     if not found:
         return None
@@ -165,6 +195,22 @@ def _value_of_kind(c: Candidate, kind: str) -> str | None:
             if v.text.lower() == c.value.lower():
                 return v.text
     return found[-1].text
+
+
+def _same_head(content: str, new: str) -> str | None:
+    """The phrase of ``content`` with the same head noun as ``new``: "a blue bike" for "a red bike"."""
+    head = tokens(core_value(new, "object"))
+    if len(head) < 2:
+        return None
+    toks = tokens(content)
+    for n in range(len(toks) - 1, 0, -1):
+        if stem(toks[n].text) == stem(head[-1].text):
+            first = n
+            while first > 1 and n - first < 3 and toks[first - 1].low not in STOPWORDS and \
+                    toks[first - 1].text[0].isalpha():
+                first -= 1
+            return content[toks[first].start:toks[n].end] if first < n else None
+    return None
 
 
 def _differing_value(c: Candidate, clause: Candidate) -> str | None:
@@ -253,8 +299,10 @@ def _between(c: Candidate, target: Candidate, index: int) -> bool:
 
 
 def _covered(clause: Candidate, fixed: Candidate, old: str) -> bool:
-    """Whether the correcting clause says nothing the corrected statement does not (so it is dropped)."""
-    return core_words(clause.content) - core_words(fixed.content) <= _CUE_WORDS | core_words(old)
+    """Whether the correcting clause adds at most a word to the corrected statement ("her name is Miso" to "User's
+    cat is called Miso"), or opens on a pronoun and so cannot stand alone: then it is dropped."""
+    extra = core_words(clause.content) - core_words(fixed.content) - _CUE_WORDS - core_words(old)
+    return len(extra) <= 1 or clause.content.split(" ", 1)[0].lower() in _PRONOUNS
 
 
 def _cleaned(c: Candidate, corr: Correction) -> Candidate:
@@ -269,7 +317,9 @@ def _cleaned(c: Candidate, corr: Correction) -> Candidate:
     return replace(c, content=text[:1].upper() + text[1:])
 
 
+_PLACE_WORDS = word_set("in to from at near around of outside")
+_PRONOUNS = word_set("he she it they his her its their this that these those")
 _CUE_WORDS = word_set(
     """sorry oops whoops wait no nope correction actually meant mean got that wrong was misspoke mistake my bad
-    said mixed up it's not rather instead scratch"""
+    said mixed up it's not rather instead scratch typo misspelled misremembered"""
 )

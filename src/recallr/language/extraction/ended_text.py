@@ -32,6 +32,18 @@ _PARTNER_CUES = word_set("dating seeing with and boyfriend girlfriend partner hu
 
 def ended_statement(statement: str, ending: Ending, old: str, subject: str) -> str:
     """``statement`` (which ends ``old``) with ``old``'s detail, when that can be said safely."""
+    return _past(_detailed(statement, ending, old, subject), ending)
+
+
+def _past(statement: str, ending: Ending) -> str:
+    """An end is in the past: "User quits their job" (present, as rewritten from "I quit") -> "User quit ..."."""
+    start, end = ending.ender
+    if statement[start:end].lower() == "quits":
+        return statement[:start] + "quit" + statement[end:]
+    return statement
+
+
+def _detailed(statement: str, ending: Ending, old: str, subject: str) -> str:
     if ending.gerund_at is not None and ending.verb is not None:
         activity = _same_activity(statement, ending, old, subject)
         if activity is not None:

@@ -108,6 +108,7 @@ class Ending:
     noun: tuple[int, int, str] | None  # "the band": span and head noun, for a thing
     ender: tuple[int, int]  # the ending verb ("stopped", "broke up")
     partner: tuple[int, int] | None  # "and friends" between the subject and the ending verb
+    ender_word: str = ""  # the ending verb's last word, lowercase
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,8 @@ def _ending(toks: list[Token], i: int, n: int, kind: str, partner: tuple[int, in
     if kind in ("stop", "negation") and not objects and verb is None:
         return None
     span = (toks[j].start, toks[end - 1].end) if end > j else (toks[i].end, toks[i].end)
-    return Ending(kind, verb, objects, span, gerund_at, _noun(comp), (toks[i].start, toks[i + n - 1].end), partner)
+    return Ending(kind, verb, objects, span, gerund_at, _noun(comp), (toks[i].start, toks[i + n - 1].end), partner,
+                  toks[i + n - 1].low)
 
 
 def _house(toks: list[Token], j: int) -> bool:
@@ -244,6 +246,7 @@ def _noun(comp: list[Token]) -> tuple[int, int, str] | None:
 # --- the fact an ending ends ------------------------------------------------------------------------------
 
 _JOB_STEMS = word_set("job position rol")
+_CANCEL = word_set("cancelled canceled closed ended")
 _AUX = word_set("is are was were has have had been does do will would can 's am being")
 _STATE_START = word_set("joined started began bought got adopted became took signed enrolled moved inherited built")
 _LEAVE_VERBS = word_set("work play sing volunteer teach study attend liv dat belong join start be coach train lead "
@@ -284,12 +287,11 @@ def ended_by(ending: Ending, statement: str, subject: str, slot: str | None = No
     shared = _shared(ending.objects, old.words)
     if ending.objects & _JOB_STEMS and (slot_key in ("employer", "job") or (verb == "work" and old.possessive is None)):
         shared += 1  # "quit their job" ends "works at Acme"
+    if ending.kind == "break_up":  # "User is dating Sam", "User's boyfriend Jake is a chef"
+        romance = old.raw & _ROMANCE if old.possessive is None else {old.possessive} & _ROMANCE
+        return 1 + shared if romance and (shared or not ending.objects) else 0
     if old.possessive is not None:  # "User's boat is called Marlin": about the boat, not about someone else
         return 1 + shared if _shared(ending.objects, frozenset({stem(old.possessive)})) else 0
-    if ending.kind == "break_up":
-        if not old.raw & _ROMANCE or (ending.objects and not shared):
-            return 0
-        return 1 + shared
     if ending.kind in ("stop", "negation") and ending.verb is not None and ending.verb not in ("be", "hav"):
         same = verb == ending.verb or ending.verb in {stem(w) for w in old.raw if w.endswith("ing")}
         if not same or (ending.objects and not shared):
@@ -299,7 +301,9 @@ def ended_by(ending: Ending, statement: str, subject: str, slot: str | None = No
         return 0
     if verb is None or (old.verb is not None and is_past(old.verb.text) and old.verb.low not in _STATE_START):
         return 0
-    if ending.kind == "leave" and not (verb in _LEAVE_VERBS or slot_key in ("employer", "job", "home")):
+    cancels = ending.kind == "leave" and ending.ender_word in _CANCEL
+    if ending.kind == "leave" and not (verb in _LEAVE_VERBS or slot_key in ("employer", "job", "home") or (
+            cancels and verb in _HAVE_VERBS)):
         return 0
     if (ending.kind == "sell" or ending.verb == "hav") and verb not in _HAVE_VERBS:
         return 0

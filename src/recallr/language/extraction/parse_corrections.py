@@ -40,7 +40,7 @@ class Correction:
 
 
 _Seq = tuple[str, ...]
-_LEADS = word_set("sorry oops whoops wait no nope correction actually err erm sry soz woops")
+_LEADS = word_set("sorry oops whoops wait no nope correction actually err erm sry soz woops typo")
 _NAME_LEADS = word_set("actually correction no nope oops whoops wait")  # "Sorry, Tom." is someone addressed
 _WEAK = word_set("oh ah um uh hmm ok okay well so and but ugh argh")
 _TWO_WORD_LEADS: tuple[_Seq, ...] = (
@@ -59,6 +59,7 @@ _CLAUSE_CUES: tuple[_Seq, ...] = (
     ("i", "mixed", "that", "up"), ("i", "mixed", "them", "up"), ("i", "said", "that", "wrong"),
     ("i", "typed", "that", "wrong"), ("that", "was", "wrong"), ("that's", "wrong"),
     ("that", "came", "out", "wrong"), ("that's", "not", "right"), ("that", "wasn't", "right"),
+    ("i", "misspelled", "that"), ("i", "misspelled", "it"), ("i", "misremembered"), ("i", "mixed", "up"),
 )
 _WEAK_CUES: tuple[_Seq, ...] = (
     ("it's",), ("it", "is"), ("that's",), ("that", "is"), ("it", "was"), ("that", "was"), ("it", "will", "be"),
@@ -192,7 +193,8 @@ def _is_value(toks: list[Token]) -> bool:
 
 
 def _is_clause(toks: list[Token]) -> bool:
-    return len(toks) >= 3 and any(t.low in _FIRST_PERSON for t in toks[:4])
+    """A statement rather than a value: it has a subject pronoun or a verb among its first words."""
+    return len(toks) >= 3 and any(t.low in _FIRST_PERSON or t.low in _CLAUSE_WORDS for t in toks[:5])
 
 
 def _text(toks: list[Token] | None) -> str:

@@ -249,6 +249,9 @@ _SLOT_RULES: tuple[_SlotRule, ...] = (
      _plain("job", change=True, max_words=4)),
     (re.compile(rf"(?:{_IM}{_ADV}|{_I}{_ADV} (?:became|got a job as|was hired as|got promoted to|am now)) (?:a |an )?(?P<v>(?:[a-z-]+ ){{0,2}}(?:{_JOBS}))\b(?! of| to)", re.I),  # noqa: E501
      _plain("job", max_words=4)),
+    (re.compile(rf"\b(?i:my) (?P<new>(?i:new) )?(?i:job|role|position) is (?:now )?(?:at|with|for) (?:the )?"
+                rf"(?P<v>{_PROPER})"),
+     lambda m: SlotMatch("employer", _trim(m.group("v"), 5), change=bool(m.group("new")))),
     (re.compile(r"\bmy (?:new )?(?:job|role|position|profession|occupation) is (?:as )?(?:a |an )?(?P<v>[^,.;!?]+)",
                 re.I),
      _plain("job", max_words=4)),
