@@ -11,8 +11,8 @@ Rules (each draft against the user's current memories, including those this sess
   user, and an update ("newer wins") when they are not;
 * a statement that ends a state ("stopped playing in the band", "quit my job", "sold the boat", "no longer
   eats meat"; :mod:`recallr.language.extraction.endings`) is an **update** of the current fact it ends: same
-  subject, an object in common, a relation it can end, and an embedding not far off (cosine >=
-  ``ENDED_COSINE``, ``ENDED_VERB_COSINE`` when only the activity's verb is in common). The new version is
+  subject, an object or activity in common, a relation it can end, and an embedding not far off (cosine >=
+  ``ENDED_COSINE``). The new version is
   negated, keeps the old one's slot and is worded with its detail ("User stopped playing bass in a band
   called The Owls."). An explicit end settles the change, so it never raises a merge conflict, whatever the
   user's setting: the user said the old fact no longer holds;
@@ -27,14 +27,13 @@ from collections.abc import Sequence
 import numpy as np
 
 from ...language.extraction.ended_text import ended_statement
-from ...language.extraction.endings import Ending, ended_by, find_ending
+from ...language.extraction.endings import Ending, ended_by, find_ending, restarts, same_end
 from ...language.extraction.repeats import restatement_key
 from ...store.memories import MemoryRecord
 from .plan import Decision, Draft
 
 DUPLICATE_COSINE = 0.93
-ENDED_COSINE = 0.35  # an ended state and the fact it ends share an object; their embeddings are at least this close
-ENDED_VERB_COSINE = 0.42  # ... and closer when only the activity is in common ("stopped running" / "runs 5k daily")
+ENDED_COSINE = 0.35  # an ended state and the fact it ends (sharing an object or activity) embed at least this close
 _WORDS = re.compile(r"[a-z0-9]+")
 
 
@@ -137,6 +136,8 @@ class OfflineConsolidator:
                 return Decision("update", old, "CONTRADICTED")
         if ending is not None:
             return self._ended(draft, current, ending) or Decision("add")
+        if restarts(draft.content):
+            return self._restarted(draft, current) or Decision("add")
         return Decision("add")
 
     @staticmethod
@@ -158,12 +159,19 @@ class OfflineConsolidator:
     def _ended(draft: Draft, current: WorkingSet, ending: Ending) -> Decision | None:
         """The update that ``draft`` (an ended state) makes to the current fact it ends, if one does."""
         subject = draft.subject or "User"
-        floor = ENDED_COSINE if ending.objects else ENDED_VERB_COSINE
+        floor = ENDED_COSINE
         best: tuple[tuple[int, float], MemoryRecord] | None = None
         near = current.similar(draft.embedding, floor) if draft.embedding is not None else [
             (m, None) for m in current.memories]
         for memory, cosine in near:
-            if memory.negated or (memory.subject or "").lower() != subject.lower():
+            if (memory.subject or "").lower() != subject.lower():
+                continue
+            earlier = find_ending(memory.content, subject)
+            if earlier is not None:  # an end said again is a repeat of it
+                if same_end(ending, earlier):
+                    return Decision("repeat", memory, "same end")
+                continue
+            if memory.negated:
                 continue
             strength = ended_by(ending, memory.content, subject, memory.slot)
             if strength > 0 and (best is None or (strength, cosine or 0.0) > best[0]):
@@ -174,6 +182,19 @@ class OfflineConsolidator:
         content = ended_statement(draft.content, ending, target.content, subject)
         return Decision("update", target, "UPDATED", content=None if content == draft.content else content,
                         ended=True)
+
+    @staticmethod
+    def _restarted(draft: Draft, current: WorkingSet) -> Decision | None:
+        """"User started playing in the band again" after "User stopped playing bass in The Owls": the next version."""
+        subject = draft.subject or "User"
+        near = current.similar(draft.embedding, ENDED_COSINE) if draft.embedding is not None else [
+            (m, 0.0) for m in current.memories]
+        for memory, _ in near:
+            earlier = find_ending(memory.content, subject) if (memory.subject or "").lower() == subject.lower() \
+                else None
+            if earlier is not None and ended_by(earlier, draft.content, subject) > 0:
+                return Decision("update", memory, "UPDATED")
+        return None
 
     @staticmethod
     def _reason(draft: Draft, old: MemoryRecord) -> str:

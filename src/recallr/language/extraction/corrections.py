@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Said", "revise"]
 
-LOOKBACK_TURNS = 6  # how far back a correction without the old value looks for its target
+LOOKBACK_TURNS = 6  # how far back a correction looks for its target (user and assistant turns: twice this)
+MAX_CORRECTIONS = 100  # per session: bounded work whatever the text (each correction reads every candidate once)
 _SEPARATORS = word_set(", ; - – — : ...")
 
 
@@ -64,11 +65,25 @@ def revise(candidates: list[Candidate], said: Sequence[Said]) -> list[Candidate]
 def _corrections(said: Sequence[Said]) -> list[_Found]:
     out: list[_Found] = []
     for turn in said:
+        if not _hinted(turn.body):
+            continue
         for segment in split_segments(turn.body):
-            hit = find_correction(segment.text)
+            hit = find_correction(segment.text) if _hinted(segment.text) else None
             if hit is not None:
                 out.append(_Found(turn, segment.text, hit[0], hit[1]))
+                if len(out) >= MAX_CORRECTIONS:
+                    return out
     return out
+
+
+_HINTS = ("sorry", "oops", "meant", "mean", "actually", "wait", "not", "no", "make that", "make it", "should",
+          "wrong", "correct", "typo", "mistake", "misspoke", "mixed", "rather", "instead", "scratch", "soz", "sry")
+
+
+def _hinted(text: str) -> bool:
+    """A cheap test before the parse: does the text hold any word a correction opens or contrasts with?"""
+    low = text.lower()
+    return any(hint in low for hint in _HINTS)
 
 
 # --- applying one correction -------------------------------------------------------------------------
@@ -87,8 +102,10 @@ def _apply(out: list[Candidate], found: _Found) -> list[Candidate]:
     if new is None:
         return out
     fixed = _replaced(out[t], old, new, said.index)
-    keep = [i for i in own if corr.clause is not None and out[i] is _clause_of(out, own, corr)
-            and not _covered(_cleaned(out[i], corr), fixed, old)]
+    clause = _clause_of(out, own, corr) if own else None
+    keep = [i for i in own if corr.clause is not None and (
+        (out[i] is clause and not _covered(_cleaned(out[i], corr), fixed, old))
+        or (out[i] is not clause and not _wrapper(out[i], fixed)))]
     result: list[Candidate] = []
     for i, c in enumerate(out):
         if i == t:
@@ -98,7 +115,7 @@ def _apply(out: list[Candidate], found: _Found) -> list[Candidate]:
         elif c.subject == "Assistant" and _between(c, out[t], said.index) and _holds(c.content, old):
             continue  # the assistant answered the wrong value
         else:
-            result.append(_cleaned(c, corr) if i in keep else c)
+            result.append(_cleaned(c, corr) if i in keep and c is clause else c)
     return result
 
 
@@ -169,7 +186,9 @@ def _earlier(out: list[Candidate], said: Said, own: list[int]) -> list[int]:
 def _clause_of(out: list[Candidate], own: list[int], corr: Correction) -> Candidate:
     """The correcting clause among a segment's statements ("My mistake, I have three kids": not "User's mistake")."""
     mine = [out[i] for i in own]
-    return next((c for c in mine if corr.new and _holds(c.content, corr.new)), mine[-1])
+    if corr.new:
+        return next((c for c in mine if _holds(c.content, corr.new)), mine[0])
+    return next((c for c in mine if c.slot or _values(c)), mine[0])
 
 
 def _related(c: Candidate, clause: Candidate, corr: Correction) -> bool:
@@ -303,6 +322,12 @@ def _covered(clause: Candidate, fixed: Candidate, old: str) -> bool:
     cat is called Miso"), or opens on a pronoun and so cannot stand alone: then it is dropped."""
     extra = core_words(clause.content) - core_words(fixed.content) - _CUE_WORDS - core_words(old)
     return len(extra) <= 1 or clause.content.split(" ", 1)[0].lower() in _PRONOUNS
+
+
+def _wrapper(c: Candidate, fixed: Candidate) -> bool:
+    """A statement of the correcting sentence that only apologises ("User's mistake.")."""
+    subject = c.subject.lower()
+    return not core_words(c.content) - core_words(fixed.content) - _CUE_WORDS - {subject, subject + "'s"}
 
 
 def _cleaned(c: Candidate, corr: Correction) -> Candidate:

@@ -38,9 +38,9 @@ def ended_statement(statement: str, ending: Ending, old: str, subject: str) -> s
 def _past(statement: str, ending: Ending) -> str:
     """An end is in the past: "User quits their job" (present, as rewritten from "I quit") -> "User quit ..."."""
     start, end = ending.ender
-    if statement[start:end].lower() == "quits":
-        return statement[:start] + "quit" + statement[end:]
-    return statement
+    said = statement[start:end]
+    past = {"quits": "quit", "splits up": "split up", "breaks up": "broke up"}.get(said.lower())
+    return statement if past is None else statement[:start] + past + statement[end:]
 
 
 def _detailed(statement: str, ending: Ending, old: str, subject: str) -> str:

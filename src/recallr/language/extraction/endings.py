@@ -36,7 +36,7 @@ from ..lexicon import MONTH_NAMES, STOPWORDS, WEEKDAYS, word_set
 from .stems import is_past, stem
 from .values import Token, tokens
 
-__all__ = ["Ending", "Reading", "ended_by", "find_ending", "read_statement"]
+__all__ = ["Ending", "Reading", "ended_by", "find_ending", "read_statement", "restarts", "same_end"]
 
 _E = tuple[tuple[str, ...], str]
 _ENDERS: tuple[_E, ...] = tuple(sorted((
@@ -52,7 +52,8 @@ _ENDERS: tuple[_E, ...] = tuple(sorted((
     (("donated",), "sell"), (("traded", "in"), "sell"), (("scrapped",), "sell"), (("rehomed",), "sell"),
     (("moved", "out", "of"), "move_out"), (("moved", "away", "from"), "move_out"),
     (("moved", "out", "from"), "move_out"),
-    (("broke", "up"), "break_up"), (("split", "up"), "break_up"), (("separated",), "break_up"),
+    (("broke", "up"), "break_up"), (("split", "up"), "break_up"), (("splits", "up"), "break_up"),
+    (("breaks", "up"), "break_up"), (("separated",), "break_up"), (("called", "off"), "break_up"),
     (("got", "divorced"), "break_up"), (("divorced",), "break_up"), (("called", "it", "quits"), "break_up"),
     (("ended", "things"), "break_up"), (("ended", "the", "relationship"), "break_up"),
     (("is", "no", "longer", "with"), "break_up"), (("are", "no", "longer", "together"), "break_up"),
@@ -71,6 +72,10 @@ _AFFILIATION = word_set(
     neighborhood neighbourhood religion party union network society association academy"""
 )
 _END_MARKERS = word_set("anymore nowadays")
+_ROMANCE_NOUNS = word_set("engagement marriage wedding relationship thing things")
+_TRIP = word_set("trip vacation holiday holidays week weekend day days conference visit business night nights while "
+                 "errand meeting early late")
+_AGES = word_set("old new previous current former first second")
 _BOUNDARY = word_set(
     "because since after when as so but though although while until due once before which who where and anymore "
     "nowadays therefore if"
@@ -109,6 +114,7 @@ class Ending:
     ender: tuple[int, int]  # the ending verb ("stopped", "broke up")
     partner: tuple[int, int] | None  # "and friends" between the subject and the ending verb
     ender_word: str = ""  # the ending verb's last word, lowercase
+    trip: bool = False  # the statement reads as a trip ("left Chicago for a week"), not a move
 
 
 @dataclass(frozen=True)
@@ -119,6 +125,7 @@ class Reading:
     verb: Token | None  # the main verb after the subject ("plays", "dating", "has")
     words: frozenset[str]  # stems of its content words
     raw: frozenset[str]  # its lowercase words
+    transitive: bool = False  # its verb takes an object ("runs a bakery")
 
 
 def _subject_at(toks: list[Token], subject: str) -> int | None:
@@ -192,8 +199,11 @@ def _ending(toks: list[Token], i: int, n: int, kind: str, partner: tuple[int, in
     if kind in ("stop", "negation") and not objects and verb is None:
         return None
     span = (toks[j].start, toks[end - 1].end) if end > j else (toks[i].end, toks[i].end)
+    if kind == "break_up":
+        objects = objects - _ROMANCE_NOUNS
+    trip = any(t.low in _TRIP for t in toks[j:])
     return Ending(kind, verb, objects, span, gerund_at, _noun(comp), (toks[i].start, toks[i + n - 1].end), partner,
-                  toks[i + n - 1].low)
+                  toks[i + n - 1].low, trip)
 
 
 def _house(toks: list[Token], j: int) -> bool:
@@ -274,7 +284,8 @@ def read_statement(statement: str, subject: str) -> Reading | None:
         i += 1
     verb = toks[i] if i < len(toks) and toks[i].text[0].isalpha() else None
     words = frozenset(stem(t.text) for t in toks if _is_object(t, subject))
-    return Reading(possessive, verb, words, frozenset(t.low for t in toks))
+    transitive = i + 1 < len(toks) and toks[i + 1].low in _DETERMINERS
+    return Reading(possessive, verb, words, frozenset(t.low for t in toks), transitive)
 
 
 def ended_by(ending: Ending, statement: str, subject: str, slot: str | None = None) -> int:
@@ -294,8 +305,8 @@ def ended_by(ending: Ending, statement: str, subject: str, slot: str | None = No
         return 1 + shared if _shared(ending.objects, frozenset({stem(old.possessive)})) else 0
     if ending.kind in ("stop", "negation") and ending.verb is not None and ending.verb not in ("be", "hav"):
         same = verb == ending.verb or ending.verb in {stem(w) for w in old.raw if w.endswith("ing")}
-        if not same or (ending.objects and not shared):
-            return 0
+        if not same or (ending.objects and not shared) or (not ending.objects and old.transitive):
+            return 0  # "stopped running" ends "runs every morning", not "runs a bakery"
         return 1 + shared
     if not shared:
         return 0
@@ -309,9 +320,33 @@ def ended_by(ending: Ending, statement: str, subject: str, slot: str | None = No
         return 0
     if ending.kind == "move_out" and not (verb in _HOME_VERBS or slot_key == "home"):
         return 0
+    if ending.trip and (verb in _HOME_VERBS or slot_key == "home" or ending.ender_word == "left"):
+        return 0  # "left Chicago for a week", "left the party early": a trip, not a move
+    ages = ending.objects & _AGES
+    if ages and old.raw & _AGES and not ages & old.raw:
+        return 0  # "sold the old sofa" does not end "has a new sofa"
     return shared + (1 if slot_key in ("employer", "job", "home") else 0)
 
 
 def _shared(objects: frozenset[str], words: frozenset[str]) -> int:
     """Objects in common; a compound counts for its head ("boat" in "sailboat")."""
     return sum(1 for o in objects if o in words or (len(o) >= 4 and any(w.endswith(o) for w in words)))
+
+
+def same_end(a: Ending, b: Ending) -> bool:
+    """Whether two endings end the same thing ("quit their job at Acme" said twice; "stopped playing in the band" and
+    its stored wording "stopped playing bass in a band called The Owls")."""
+    if a.verb is not None and b.verb is not None and a.verb != b.verb:
+        return False
+    return bool(_shared(a.objects, b.objects)) or (a.verb is not None and a.verb == b.verb and a.kind == b.kind)
+
+
+_RESTART = word_set("again resumed rejoined restarted returned")
+
+
+def restarts(statement: str) -> bool:
+    """A statement that takes an ended state up again ("started playing in the band again", "went back to ...")."""
+    words = [t.low for t in tokens(statement[:600])]
+    return bool(_RESTART.intersection(words)) or any(
+        w == "back" and n > 0 and words[n - 1] in ("went", "is", "am", "got", "came", "started") for n, w in
+        enumerate(words))

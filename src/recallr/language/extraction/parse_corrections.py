@@ -70,6 +70,12 @@ _CLAUSE_WORDS = word_set(
     i'm i've i'll i'd we're we've it's that's there's he's she's they're don't doesn't didn't won't can't going"""
 )
 _FIRST_PERSON = word_set("i i'm i've i'll i'd my we we're we've our me")
+_OBJECT_LEADS = word_set("actually sorry oops whoops correction wait typo")
+_REPLIES = word_set(
+    """thanks thank thx ty problem problems worries idea clue way course sure kidding joke matter bother rush need
+    nothing everything anything something yes yeah yep no nope ok okay fine good great cool nice perfect exactly right
+    true agreed please lol haha again later tomorrow today tonight now then here there that this it"""
+)
 _TRAILING = word_set("sorry lol haha oops instead then though actually sry")
 _SEPARATORS = word_set(", ; - – — ...")
 MAX_TAIL = 12  # tokens a trailing correction may have
@@ -117,7 +123,9 @@ def _parse(toks: list[Token]) -> Correction | None:
         if _starts(toks, i, seq) and not (seq[-1] == "meant" and _starts(toks, i + len(seq), ("to",))):
             strong, cue_end, first = True, toks[i + len(seq) - 1].text, first or toks[i].text
             i += len(seq)
-            i += next((len(w) for w in _WEAK_CUES if _starts(toks, i, w)), 0)  # "I mean it's Lisa"
+            while i < len(toks) and toks[i].text in _SEPARATORS:
+                i += 1
+            i += next((len(w) for w in _WEAK_CUES if _starts(toks, i, w)), 0)  # "I mean, it's Lisa"
             break
     else:
         for seq in _CLAUSE_CUES:
@@ -140,7 +148,9 @@ def _parse(toks: list[Token]) -> Correction | None:
     cued = lead or strong or clause_cue
     if new and _is_value(new) and not clause_cue:
         kind = kind_of(_text(new))
-        if (kind == "object" and not (strong or old)) or len(new) > (4 if kind == "object" else 6):
+        if kind == "object" and not (strong or old or _plain_object(new, lead_words)):
+            return None
+        if len(new) > (4 if kind == "object" else 6):
             return None
         if kind == "proper" and not (strong or old or weak or lead_words & _NAME_LEADS):
             return None
@@ -186,6 +196,12 @@ def _contrast(rest: list[Token]) -> tuple[list[Token] | None, list[Token] | None
             if old and len(old) <= 4:
                 return _trimmed(rest[:j]) or None, old
     return rest, None
+
+
+def _plain_object(new: list[Token], lead_words: set[str]) -> bool:
+    """"Actually, blue.": a word or two after a correcting lead-in (not "no", which answers a question), and not a
+    reply ("Sorry, no idea.", "Actually, thanks.")."""
+    return bool(lead_words & _OBJECT_LEADS) and len(new) <= 2 and not any(t.low in _REPLIES for t in new)
 
 
 def _is_value(toks: list[Token]) -> bool:

@@ -36,6 +36,7 @@ _WRAPPER = word_set(
 )
 _PHRASES = (("don't", "forget"), ("do", "not", "forget"), ("never", "forget"), ("in", "case"), ("by", "the", "way"),
             ("in", "mind"))
+_SAID = word_set("said say says mentioned told wrote explained")
 _NEGATIONS = word_set("not no never don't doesn't didn't isn't aren't wasn't weren't won't can't cannot nor none")
 
 
@@ -48,6 +49,9 @@ def restatement_key(text: str) -> tuple[str, ...]:
         phrase = next((p for p in _PHRASES if tuple(words[i:i + len(p)]) == p), None)
         if phrase is not None:
             i += len(phrase)
+            continue
+        if words[i] in ("as", "like") and i + 2 < len(words) and words[i + 2] in _SAID:
+            i += 3  # "as I said", "like User mentioned"
             continue
         word = words[i]
         i += 1
