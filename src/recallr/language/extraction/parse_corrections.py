@@ -76,6 +76,10 @@ _REPLIES = word_set(
     nothing everything anything something yes yeah yep no nope ok okay fine good great cool nice perfect exactly right
     true agreed please lol haha again later tomorrow today tonight now then here there that this it"""
 )
+_AROUND_VALUE = word_set(
+    "in on at to from for by the a an my our his her their its next this around about near morning afternoon evening "
+    "night noon midnight of"
+)
 _TRAILING = word_set("sorry lol haha oops instead then though actually sry")
 _SEPARATORS = word_set(", ; - – — ...")
 MAX_TAIL = 12  # tokens a trailing correction may have
@@ -150,6 +154,8 @@ def _parse(toks: list[Token]) -> Correction | None:
         kind = kind_of(_text(new))
         if kind == "object" and not (strong or old or _plain_object(new, lead_words)):
             return None
+        if kind != "object" and not _whole_value(_text(new), kind):
+            return None  # "Actually, Tuesday works better.": a remark, not a value
         if len(new) > (4 if kind == "object" else 6):
             return None
         if kind == "proper" and not (strong or old or weak or lead_words & _NAME_LEADS):
@@ -202,6 +208,15 @@ def _plain_object(new: list[Token], lead_words: set[str]) -> bool:
     """"Actually, blue.": a word or two after a correcting lead-in (not "no", which answers a question), and not a
     reply ("Sorry, no idea.", "Actually, thanks.")."""
     return bool(lead_words & _OBJECT_LEADS) and len(new) <= 2 and not any(t.low in _REPLIES for t in new)
+
+
+def _whole_value(text: str, kind: str) -> bool:
+    """The phrase is the value and little else: "in Shoreditch", "the 14th", "three brothers", "Monday evening"."""
+    padded = "x " + text
+    covered = [(v.start, v.end) for v in values_in(padded)]
+    rest = [t for t in tokens(padded)[1:] if t.text[0].isalnum() and not any(a <= t.start < b for a, b in covered)]
+    extra = [t for t in rest if t.low not in _AROUND_VALUE]
+    return not extra or (kind == "number" and len(extra) <= 2 and all(t.text.isalpha() for t in extra))
 
 
 def _is_value(toks: list[Token]) -> bool:
