@@ -277,6 +277,7 @@ def _replaced(c: Candidate, old: str, new: str, index: int) -> Candidate:
         return c
     if old_core.islower() and new_core[:1].isupper() and kind != "proper":
         new_core = new_core.lower()
+    new_core = _without_shared_head(c.content, old_core, new_core)
     value = c.value
     if value is not None and (value.lower() == old_core.lower() or as_slot_value(old_core) == value):
         value = as_slot_value(new_core) if value.isdigit() else new_core
@@ -287,6 +288,16 @@ def _replaced(c: Candidate, old: str, new: str, index: int) -> Candidate:
         c, content=_swap(c.content, old_core, new_core), source_text=_swap(c.source_text, old_core, new_core),
         value=value, entities=entities, sources=tuple(sorted({*c.sources, index})),
     )
+
+
+def _without_shared_head(text: str, old: str, new: str) -> str:
+    """"a grey sofa" for "green" in "a green sofa" is "grey": the word after the old value is already there."""
+    words = new.split()
+    at = _find(text, old)
+    if len(words) < 2 or at < 0:
+        return new
+    after = text[at + len(old):].split()
+    return " ".join(words[:-1]) if after and after[0].strip(".,;!?").lower() == words[-1].lower() else new
 
 
 def _swap(text: str, old: str, new: str) -> str:

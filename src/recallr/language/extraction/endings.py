@@ -302,6 +302,8 @@ def ended_by(ending: Ending, statement: str, subject: str, slot: str | None = No
         romance = old.raw & _ROMANCE if old.possessive is None else {old.possessive} & _ROMANCE
         return 1 + shared if romance and (shared or not ending.objects) else 0
     if old.possessive is not None:  # "User's boat is called Marlin": about the boat, not about someone else
+        if old.possessive in ("favorite", "favourite") and shared:
+            return shared  # "User's favorite drink is coffee" / "User doesn't drink coffee anymore"
         return 1 + shared if _shared(ending.objects, frozenset({stem(old.possessive)})) else 0
     if ending.kind in ("stop", "negation") and ending.verb is not None and ending.verb not in ("be", "hav"):
         same = verb == ending.verb or ending.verb in {stem(w) for w in old.raw if w.endswith("ing")}

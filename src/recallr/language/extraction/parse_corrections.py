@@ -76,6 +76,12 @@ _REPLIES = word_set(
     nothing everything anything something yes yeah yep no nope ok okay fine good great cool nice perfect exactly right
     true agreed please lol haha again later tomorrow today tonight now then here there that this it"""
 )
+_NAMINGS: tuple[_Seq, ...] = tuple(
+    (*who, *verb) for who in (("his", "name"), ("her", "name"), ("its", "name"), ("their", "name"), ("the", "name"),
+                              ("it",), ("he",), ("she",), ("they",))
+    for verb in (("is",), ("was",), ("is", "called"), ("is", "named"), ("'s",)))
+_NAMINGS = tuple(sorted({*_NAMINGS, ("it's", "called"), ("he's", "called"), ("she's", "called"), ("it's", "named"),
+                         ("he's", "named"), ("she's", "named")}, key=lambda s: -len(s)))
 _AROUND_VALUE = word_set(
     "in on at to from for by the a an my our his her their its next this around about near morning afternoon evening "
     "night noon midnight of"
@@ -143,6 +149,12 @@ def _parse(toks: list[Token]) -> Correction | None:
                     weak = True
                     i += len(seq)
                     break
+    if not (strong or clause_cue or weak):
+        n = _wrong_cue(toks, i)
+        if n:
+            clause_cue, cue_end, first = True, toks[i + n - 1].text, first or toks[i].text
+            i += n
+    i += _naming(toks, i)
     rest = _trimmed(toks[i:])
     if not rest:
         return None
@@ -174,10 +186,34 @@ def _parse(toks: list[Token]) -> Correction | None:
     return Correction(value, _text(old) if old else None, clause, first, cue_end if (lead or clause_cue) else None)
 
 
+def _wrong_cue(toks: list[Token], i: int) -> int:
+    """"I got the date wrong", "I had the time wrong", "I mixed up the dates": tokens of such a cue, or 0."""
+    if not (_starts(toks, i, ("i", "got")) or _starts(toks, i, ("i", "had"))):
+        return 0
+    for n in range(i + 2, min(i + 5, len(toks))):
+        if toks[n].low == "wrong":
+            return n - i + 1
+    return 0
+
+
+def _naming(toks: list[Token], i: int) -> int:
+    """"his name is Eric", "it's called Miso", "she's named Ana": the words before the name (0: none)."""
+    for seq in _NAMINGS:
+        if _starts(toks, i, seq) and len(toks) > i + len(seq) and toks[i + len(seq)].text[:1].isupper():
+            return len(seq)
+    return 0
+
+
 def _trimmed(toks: list[Token]) -> list[Token]:
+    """Without punctuation at either end, nor a trailing "sorry", "my mistake", "lol"."""
     end = len(toks)
-    while end > 0 and (not toks[end - 1].text[0].isalnum() or toks[end - 1].low in _TRAILING):
-        end -= 1
+    while end > 0:
+        if not toks[end - 1].text[0].isalnum() or toks[end - 1].low in _TRAILING:
+            end -= 1
+        elif end > 1 and (toks[end - 2].low, toks[end - 1].low) in _TWO_WORD_LEADS:
+            end -= 2
+        else:
+            break
     start = 0
     while start < end and not toks[start].text[0].isalnum():
         start += 1
