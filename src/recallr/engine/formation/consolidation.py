@@ -12,7 +12,7 @@ Rules (each draft against the user's current memories, including those this sess
 * a statement that ends a state ("stopped playing in the band", "quit my job", "sold the boat", "no longer
   eats meat"; :mod:`recallr.language.extraction.endings`) is an **update** of the current fact it ends: same
   subject, an object or activity in common, a relation it can end, and an embedding not far off (cosine >=
-  ``ENDED_COSINE``). The new version is
+  ``ENDED_COSINE``: a reason said with the end, "after my knee injury", keeps it low). The new version is
   negated, keeps the old one's slot and is worded with its detail ("User stopped playing bass in a band
   called The Owls."). An explicit end settles the change, so it never raises a merge conflict, whatever the
   user's setting: the user said the old fact no longer holds;
@@ -33,7 +33,7 @@ from ...store.memories import MemoryRecord
 from .plan import Decision, Draft
 
 DUPLICATE_COSINE = 0.93
-ENDED_COSINE = 0.35  # an ended state and the fact it ends (sharing an object or activity) embed at least this close
+ENDED_COSINE = 0.3  # an ended state and the fact it ends (sharing an object or activity) embed at least this close
 _WORDS = re.compile(r"[a-z0-9]+")
 
 

@@ -128,15 +128,19 @@ class Reading:
     transitive: bool = False  # its verb takes an object ("runs a bakery")
 
 
-def _subject_at(toks: list[Token], subject: str) -> int | None:
-    """Index of the first token after the subject's name, or None when the statement is not about it."""
+def _subject_at(toks: list[Token], subject: str, *, every: bool = False) -> list[int]:
+    """Indexes of the tokens after the subject's name (the first only, unless ``every``: "Like User said, User
+    quit ..."); none when the statement opens on the subject's possessive ("User's sister ...")."""
     name = subject.lower().split()
+    found: list[int] = []
     for i in range(len(toks) - len(name) + 1):
         if [t.low for t in toks[i:i + len(name)]] == name:
-            return i + len(name)
-        if toks[i].low == name[0] + "'s" and len(name) == 1:
-            return None
-    return None
+            found.append(i + len(name))
+            if not every or len(found) >= 3:
+                break
+        elif toks[i].low == name[0] + "'s" and len(name) == 1 and not found:
+            break
+    return found
 
 
 def _skip(toks: list[Token], i: int) -> tuple[int, tuple[int, int] | None]:
@@ -158,13 +162,11 @@ def _starts(toks: list[Token], i: int, seq: tuple[str, ...]) -> bool:
 def find_ending(statement: str, subject: str) -> Ending | None:
     """The state ``statement`` says ``subject`` ended, if any (see the module docstring)."""
     toks = tokens(statement[:600])
-    at = _subject_at(toks, subject)
-    if at is None:
-        return None
-    i, partner = _skip(toks, at)
-    for seq, kind in _ENDERS:
-        if _starts(toks, i, seq):
-            return _ending(toks, i, len(seq), kind, partner, subject)
+    for at in _subject_at(toks, subject, every=True):
+        i, partner = _skip(toks, at)
+        for seq, kind in _ENDERS:
+            if _starts(toks, i, seq):
+                return _ending(toks, i, len(seq), kind, partner, subject)
     return None
 
 
@@ -272,7 +274,8 @@ def read_statement(statement: str, subject: str) -> Reading | None:
     toks = tokens(statement[:600])
     name = subject.lower()
     possessive = None
-    at = _subject_at(toks, subject)
+    first = _subject_at(toks, subject)
+    at = first[0] if first else None
     if at is None:
         own = next((n for n, t in enumerate(toks) if t.low == name + "'s"), None)
         if own is None or own + 1 >= len(toks):
