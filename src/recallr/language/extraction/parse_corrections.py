@@ -21,7 +21,7 @@ Example::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 from ..lexicon import word_set
@@ -109,81 +109,99 @@ def _starts(toks: list[Token], i: int, seq: tuple[str, ...]) -> bool:
     return len(toks) - i >= len(seq) and all(toks[i + n].low == w for n, w in enumerate(seq))
 
 
+@dataclass
+class _Cues:
+    """What opens a sentence before its value or clause: lead-ins, a cue, and where the rest starts."""
+
+    at: int = 0
+    lead_words: set[str] = field(default_factory=set)
+    first: str | None = None  # the first cue word as written
+    strong: bool = False  # "I meant", "make that"
+    clause: bool = False  # "I got that wrong:"
+    weak: bool = False  # "it's"
+    cue_end: str | None = None  # the last cue word before a clause
+
+    @property
+    def lead(self) -> bool:
+        return bool(self.lead_words)
+
+    def took(self, toks: list[Token], n: int) -> None:
+        self.first = self.first or toks[self.at].text
+        self.cue_end = toks[self.at + n - 1].text
+        self.at += n
+
+
 def _parse(toks: list[Token]) -> Correction | None:
-    i, lead, lead_words = 0, False, set()
-    first: str | None = None
-    while i < len(toks):
-        tok = toks[i]
-        if not tok.text[0].isalnum():
-            i += 1
-            continue
-        pair = next((p for p in _TWO_WORD_LEADS if _starts(toks, i, p)), None)
-        if tok.low in _LEADS or pair is not None:
-            lead, first = True, first or tok.text
-            lead_words.add(tok.low)
-            i += len(pair) if pair is not None else 1
-            continue
-        if tok.low in _WEAK:
-            i += 1
-            continue
-        break
-    strong = clause_cue = weak = False
-    cue_end: str | None = None
-    for seq in _STRONG:
-        if _starts(toks, i, seq) and not (seq[-1] == "meant" and _starts(toks, i + len(seq), ("to",))):
-            strong, cue_end, first = True, toks[i + len(seq) - 1].text, first or toks[i].text
-            i += len(seq)
-            while i < len(toks) and toks[i].text in _SEPARATORS:
-                i += 1
-            i += next((len(w) for w in _WEAK_CUES if _starts(toks, i, w)), 0)  # "I mean, it's Lisa"
-            break
-    else:
-        for seq in _CLAUSE_CUES:
-            if _starts(toks, i, seq):
-                clause_cue, cue_end, first = True, toks[i + len(seq) - 1].text, first or toks[i].text
-                i += len(seq)
-                break
-        else:
-            for seq in _WEAK_CUES:
-                if _starts(toks, i, seq):
-                    weak = True
-                    i += len(seq)
-                    break
-    if not (strong or clause_cue or weak):
-        n = _wrong_cue(toks, i)
-        if n:
-            clause_cue, cue_end, first = True, toks[i + n - 1].text, first or toks[i].text
-            i += n
-    i += _naming(toks, i)
-    rest = _trimmed(toks[i:])
+    cues = _read_cues(toks)
+    rest = _trimmed(toks[cues.at:])
     if not rest:
         return None
-    if cue_end is None and lead and i > 0:
-        cue_end = toks[i - 1].text if toks[i - 1].text[0].isalnum() else (toks[i - 2].text if i > 1 else None)
+    i = cues.at
+    if cues.cue_end is None and cues.lead and i > 0:
+        cues.cue_end = toks[i - 1].text if toks[i - 1].text[0].isalnum() else (toks[i - 2].text if i > 1 else None)
     new, old = _contrast(rest)
-    cued = lead or strong or clause_cue
-    if new and _is_value(new) and not clause_cue:
-        kind = kind_of(_text(new))
-        if kind == "object" and not (strong or old or _plain_object(new, lead_words)):
-            return None
-        if kind != "object" and not _whole_value(_text(new), kind):
-            return None  # "Actually, Tuesday works better.": a remark, not a value
-        if len(new) > (4 if kind == "object" else 6):
-            return None
-        if kind == "proper" and not (strong or old or weak or lead_words & _NAME_LEADS):
-            return None
-        if not (cued or old) or (weak and not (lead or old)):
-            return None
-        return Correction(_text(new), _text(old) if old else None, None, first, None)
-    if not (cued or old) or not _is_clause(rest):
+    if new and _is_value(new) and not cues.clause:
+        return _value_correction(new, old, cues)
+    if not (cues.lead or cues.strong or cues.clause or old) or not _is_clause(rest):
         return None
-    clause = _text(rest)
     value = None
     if old:
         kind = kind_of(_text(old))
         found = [v for v in values_in("x " + _text(new or rest)) if same_kind(v.kind, kind)]
         value = found[-1].text if found else None
-    return Correction(value, _text(old) if old else None, clause, first, cue_end if (lead or clause_cue) else None)
+    return Correction(value, _text(old) if old else None, _text(rest), cues.first,
+                      cues.cue_end if (cues.lead or cues.clause) else None)
+
+
+def _read_cues(toks: list[Token]) -> _Cues:
+    cues = _Cues()
+    while cues.at < len(toks):
+        tok = toks[cues.at]
+        pair = next((p for p in _TWO_WORD_LEADS if _starts(toks, cues.at, p)), None)
+        if tok.low in _LEADS or pair is not None:
+            cues.first = cues.first or tok.text
+            cues.lead_words.add(tok.low)
+            cues.at += len(pair) if pair is not None else 1
+        elif not tok.text[0].isalnum() or tok.low in _WEAK:
+            cues.at += 1
+        else:
+            break
+    i = cues.at
+    strong = next((q for q in _STRONG if _starts(toks, i, q) and not (
+        q[-1] == "meant" and _starts(toks, i + len(q), ("to",)))), None)
+    clause = next((q for q in _CLAUSE_CUES if _starts(toks, i, q)), None) if strong is None else None
+    if strong is not None:
+        cues.strong = True
+        cues.took(toks, len(strong))
+        while cues.at < len(toks) and toks[cues.at].text in _SEPARATORS:
+            cues.at += 1
+        cues.at += next((len(w) for w in _WEAK_CUES if _starts(toks, cues.at, w)), 0)  # "I mean, it's Lisa"
+    elif clause is not None or _wrong_cue(toks, i):
+        cues.clause = True
+        cues.took(toks, len(clause) if clause is not None else _wrong_cue(toks, i))
+    else:
+        weak = next((w for w in _WEAK_CUES if _starts(toks, i, w)), None)
+        if weak is not None:
+            cues.weak = True
+            cues.at += len(weak)
+    cues.at += _naming(toks, cues.at)
+    return cues
+
+
+def _value_correction(new: list[Token], old: list[Token] | None, cues: _Cues) -> Correction | None:
+    """A short value after a cue, or in a contrast; it needs more of a cue the less it looks like a value."""
+    kind = kind_of(_text(new))
+    if kind == "object" and not (cues.strong or old or _plain_object(new, cues.lead_words)):
+        return None
+    if kind != "object" and not _whole_value(_text(new), kind):
+        return None  # "Actually, Tuesday works better.": a remark, not a value
+    if len(new) > (4 if kind == "object" else 6):
+        return None
+    if kind == "proper" and not (cues.strong or old or cues.weak or cues.lead_words & _NAME_LEADS):
+        return None  # "Sorry, Tom.": someone addressed
+    if not (cues.lead or cues.strong or old) or (cues.weak and not (cues.lead or old)):
+        return None
+    return Correction(_text(new), _text(old) if old else None, None, cues.first, None)
 
 
 def _wrong_cue(toks: list[Token], i: int) -> int:
