@@ -125,6 +125,8 @@ def _apply_tail(out: list[Candidate], own: list[int], found: _Found) -> list[Can
     c = out[own[0]]
     head = found.segment[: found.at]
     old = found.correction.old
+    if old is not None and not _holds(head, old):
+        return out  # "an identity, not personal identifiers but corporate ones": a contrast, not a correction
     if old is None:
         kind = kind_of(found.correction.new or "")
         olds = [v for v in values_in(head, skip=(c.subject,)) if same_kind(v.kind, kind)]
@@ -155,7 +157,8 @@ def _target(out: list[Candidate], found: _Found, own: list[int]) -> tuple[int, s
     for back, i in enumerate(_earlier(out, said, own)):
         c = out[i]
         if corr.old is not None:
-            if _holds(c.content, corr.old) and (not clause or _related(c, clause[0], corr)):
+            if _holds(c.content, corr.old) and not _negated(c.content, corr.old) and (
+                    not clause or _related(c, clause[0], corr)):
                 return i, corr.old
             continue
         if back >= LOOKBACK_TURNS * 3 or (hits and c.sources[0] != out[hits[0][0]].sources[0]):
@@ -322,6 +325,12 @@ def _find(text: str, phrase: str) -> int:
 
 def _holds(text: str, phrase: str) -> bool:
     return _find(text, phrase) >= 0
+
+
+def _negated(text: str, phrase: str) -> bool:
+    """"..., not personal identifiers": the statement already says the value is not it."""
+    before = text[:_find(text, phrase)].split()
+    return bool(before) and before[-1].lower() in ("not", "no", "never")
 
 
 def _between(c: Candidate, target: Candidate, index: int) -> bool:

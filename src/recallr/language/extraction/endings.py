@@ -72,6 +72,8 @@ _AFFILIATION = word_set(
     neighborhood neighbourhood religion party union network society association academy"""
 )
 _END_MARKERS = word_set("anymore nowadays")
+_THING_KINDS = ("leave", "sell", "move_out")
+_THING_END = word_set("with for to on that")  # "sold the boat to a neighbour": the thing ends before
 _ROMANCE_NOUNS = word_set("engagement marriage wedding relationship thing things")
 _TRIP = word_set("trip vacation holiday holidays week weekend day days conference visit business night nights while "
                  "errand meeting early late")
@@ -85,7 +87,9 @@ _ADVERBS = word_set(
     "basically completely totally kind sort of really even"
 )
 _DETERMINERS = word_set("the a an their his her its our my your this that these those")
-_NOT_OBJECT = STOPWORDS | word_set("days way time") | frozenset(m.lower() for m in MONTH_NAMES) | frozenset(WEEKDAYS)
+_NOT_OBJECT = STOPWORDS | word_set(
+    "days way time awesome great amazing good nice cool fun lovely wonderful beautiful huge big small little super "
+    "favorite favourite best whole") | frozenset(m.lower() for m in MONTH_NAMES) | frozenset(WEEKDAYS)
 _NOT_GERUND = word_set("nothing something anything everything morning evening thing king ring spring string wedding "
                        "building meeting clothing ceiling during")
 _TO_PURPOSE = word_set("focus spend live be save take start work look care move study join travel get have make find "
@@ -180,7 +184,9 @@ def _ending(toks: list[Token], i: int, n: int, kind: str, partner: tuple[int, in
         j += 1
     if kind == "leave" and toks[i].low == "left" and (nxt in _NOT_AFTER_LEFT or _house(toks, j)):
         return None
-    end = _complement_end(toks, j)
+    if toks[i + n - 1].low == "ended" and nxt in ("up", "with", "in", "on", "at"):
+        return None  # "ended up with great sponsors"
+    end = _complement_end(toks, j, kind)
     comp = toks[j:end]
     if kind == "negation" and not _marked(toks, i, end):
         return None
@@ -212,11 +218,11 @@ def _house(toks: list[Token], j: int) -> bool:
     return _starts(toks, j, ("the", "house")) or _starts(toks, j, ("the", "office"))
 
 
-def _complement_end(toks: list[Token], j: int) -> int:
+def _complement_end(toks: list[Token], j: int, kind: str = "") -> int:
     end = j
     while end < len(toks):
         tok = toks[end]
-        if not tok.text[0].isalnum() or tok.low in _BOUNDARY or (
+        if not tok.text[0].isalnum() or tok.low in _BOUNDARY or (kind in _THING_KINDS and tok.low in _THING_END) or (
                 tok.low == "to" and end + 1 < len(toks) and toks[end + 1].low in _TO_PURPOSE) or (
                 tok.low in ("these", "this") and end + 1 < len(toks) and toks[end + 1].low in ("days", "year")):
             break

@@ -253,9 +253,17 @@ def _contrast(rest: list[Token]) -> tuple[list[Token] | None, list[Token] | None
         if low == "not" or two in ("rather than", "instead of"):
             skip = 1 if low == "not" else 2
             old = _trimmed(rest[j + skip:])
-            if old and len(old) <= 4:
+            if old and len(old) <= 4 and (low != "not" or _contrasted(rest[j - 1], old)):
                 return _trimmed(rest[:j]) or None, old
     return rest, None
+
+
+def _contrasted(before: Token, old: list[Token]) -> bool:
+    """"three kids, not two" and "Wednesday not Tuesday" contrast two values; "I'm not sure where" negates a verb."""
+    if before.text in _SEPARATORS:
+        return True
+    kind = kind_of(_text(old))
+    return kind != "object" and same_kind(kind_of(before.text), kind)
 
 
 def _plain_object(new: list[Token], lead_words: set[str]) -> bool:
