@@ -52,7 +52,7 @@ def _detailed(statement: str, ending: Ending, old: str, subject: str) -> str:
         named = _named_thing(statement, ending.noun, old)
         if named is not None:
             return named
-    if ending.kind == "break_up":
+    if ending.kind == "break_up" and ending.ender_word in ("up", "divorced", "separated", "quits", "off"):
         return _with_partner(statement, ending, old)
     return statement
 

@@ -56,7 +56,7 @@ _ENDERS: tuple[_E, ...] = tuple(sorted((
     (("breaks", "up"), "break_up"), (("separated",), "break_up"), (("called", "off"), "break_up"),
     (("got", "divorced"), "break_up"), (("divorced",), "break_up"), (("called", "it", "quits"), "break_up"),
     (("ended", "things"), "break_up"), (("ended", "the", "relationship"), "break_up"),
-    (("is", "no", "longer", "with"), "break_up"), (("are", "no", "longer", "together"), "break_up"),
+    (("is", "single"), "break_up"), (("are", "no", "longer", "together"), "break_up"),
     (("are", "not", "together", "anymore"), "break_up"),
     (("no", "longer"), "negation"), (("is", "no", "longer"), "negation"), (("are", "no", "longer"), "negation"),
     (("does", "not"), "negation"), (("doesn't",), "negation"), (("do", "not"), "negation"), (("don't",), "negation"),

@@ -82,9 +82,10 @@ _NAMINGS: tuple[_Seq, ...] = tuple(
     for verb in (("is",), ("was",), ("is", "called"), ("is", "named"), ("'s",)))
 _NAMINGS = tuple(sorted({*_NAMINGS, ("it's", "called"), ("he's", "called"), ("she's", "called"), ("it's", "named"),
                          ("he's", "named"), ("she's", "named")}, key=lambda s: -len(s)))
+_SHORT_SUBJECTS = word_set("he's she's it's they're he she it they we're")
 _AROUND_VALUE = word_set(
     "in on at to from for by the a an my our his her their its next this around about near morning afternoon evening "
-    "night noon midnight of"
+    "night noon midnight of actually really definitely probably just"
 )
 _TRAILING = word_set("sorry lol haha oops instead then though actually sry")
 _SEPARATORS = word_set(", ; - – — ...")
@@ -142,6 +143,9 @@ def _parse(toks: list[Token]) -> Correction | None:
     new, old = _contrast(rest)
     if new and _is_value(new) and not cues.clause:
         return _value_correction(new, old, cues)
+    short = _short_clause_value(rest) if cues.lead and not old else None
+    if short is not None:
+        return Correction(short, None, None, cues.first, None)  # "Oops, he's 8."
     if not (cues.lead or cues.strong or cues.clause or old) or not _is_clause(rest):
         return None
     value = None
@@ -191,7 +195,10 @@ def _read_cues(toks: list[Token]) -> _Cues:
 def _value_correction(new: list[Token], old: list[Token] | None, cues: _Cues) -> Correction | None:
     """A short value after a cue, or in a contrast; it needs more of a cue the less it looks like a value."""
     kind = kind_of(_text(new))
-    if kind == "object" and not (cues.strong or old or _plain_object(new, cues.lead_words)):
+    if new[0].low in ("not", "no", "never"):
+        return None  # "Not bad, not bad at all."
+    if kind == "object" and not (
+            cues.strong or (old and (cues.lead or cues.weak)) or _plain_object(new, cues.lead_words)):
         return None
     if kind != "object" and not _whole_value(_text(new), kind):
         return None  # "Actually, Tuesday works better.": a remark, not a value
@@ -279,6 +286,14 @@ def _whole_value(text: str, kind: str) -> bool:
     rest = [t for t in tokens(padded)[1:] if t.text[0].isalnum() and not any(a <= t.start < b for a, b in covered)]
     extra = [t for t in rest if t.low not in _AROUND_VALUE]
     return not extra or (kind == "number" and len(extra) <= 2 and all(t.text.isalpha() for t in extra))
+
+
+def _short_clause_value(rest: list[Token]) -> str | None:
+    """The one date, time or number of a short clause after a lead-in ("he's 8", "it's at 5 pm")."""
+    if len(rest) > 4 or rest[0].low not in _SHORT_SUBJECTS:
+        return None
+    found = [v for v in values_in("x " + _text(rest)) if v.kind != "proper"]
+    return found[0].text if len(found) == 1 else None
 
 
 def _is_value(toks: list[Token]) -> bool:
