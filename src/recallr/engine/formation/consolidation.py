@@ -33,6 +33,7 @@ from ...store.memories import MemoryRecord
 from .plan import Decision, Draft
 
 DUPLICATE_COSINE = 0.93
+RESTATED_COSINE = 0.75  # the same statement with other wrapping ("Again, just so you remember: ...") embeds closer
 ENDED_COSINE = 0.3  # an ended state and the fact it ends (sharing an object or activity) embed at least this close
 _WORDS = re.compile(r"[a-z0-9]+")
 
@@ -64,7 +65,6 @@ class WorkingSet:
     def __init__(self, memories: Sequence[MemoryRecord]) -> None:
         self.memories: list[MemoryRecord] = []
         self._text: dict[str, MemoryRecord] = {}
-        self._keys: dict[tuple[str, tuple[str, ...]], MemoryRecord] = {}
         self._vectors: list[np.ndarray] = []
         self._matrix: np.ndarray | None = None
         for memory in memories:
@@ -73,7 +73,6 @@ class WorkingSet:
     def add(self, memory: MemoryRecord) -> None:
         self.memories.append(memory)
         self._text.setdefault(normalise(memory.content), memory)
-        self._keys.setdefault(_key(memory.subject, memory.content), memory)
         self._vectors.append(memory.embedding if memory.embedding is not None else np.zeros(0, np.float32))
         self._matrix = None
 
@@ -85,16 +84,16 @@ class WorkingSet:
         key = normalise(memory.content)
         if self._text.get(key) is memory:
             del self._text[key]
-        restated = _key(memory.subject, memory.content)
-        if self._keys.get(restated) is memory:
-            del self._keys[restated]
 
     def same_text(self, text: str) -> MemoryRecord | None:
         return self._text.get(normalise(text))
 
-    def restated(self, subject: str | None, text: str) -> MemoryRecord | None:
-        """A memory that says ``text`` with other wrapping ("Again, ...", "as I said", "really")."""
-        return self._keys.get(_key(subject, text))
+    def restated(self, subject: str | None, text: str, vector: np.ndarray | None) -> MemoryRecord | None:
+        """A memory that says ``text`` with other wrapping ("Again, ...", "as I said", "really"): among the memories
+        at cosine >= ``RESTATED_COSINE`` (all of them when there is no vector), so large users cost no more."""
+        key = _key(subject, text)
+        near = self.similar(vector, RESTATED_COSINE) if vector is not None else [(m, 0.0) for m in self.memories]
+        return next((m for m, _ in near if _key(m.subject, m.content) == key), None)
 
     def same_slot(self, subject: str | None, slot: str) -> list[MemoryRecord]:
         return [m for m in self.memories if m.slot == slot and (m.subject or "") == (subject or "")]
@@ -142,7 +141,7 @@ class OfflineConsolidator:
 
     @staticmethod
     def _duplicate(draft: Draft, current: WorkingSet, ending: Ending | None) -> MemoryRecord | None:
-        exact = current.same_text(draft.content) or current.restated(draft.subject, draft.content)
+        exact = current.same_text(draft.content) or current.restated(draft.subject, draft.content, draft.embedding)
         if exact is not None or draft.embedding is None:
             return exact
         subject = draft.subject or "User"

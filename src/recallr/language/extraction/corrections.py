@@ -14,6 +14,7 @@ Linear in the text: tokens and word sets, no backtracking pattern.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -76,14 +77,16 @@ def _corrections(said: Sequence[Said]) -> list[_Found]:
     return out
 
 
-_HINTS = ("sorry", "oops", "meant", "mean", "actually", "wait", "not", "no", "make that", "make it", "should",
-          "wrong", "correct", "typo", "mistake", "misspoke", "mixed", "rather", "instead", "scratch", "soz", "sry")
+_HINTED = re.compile(
+    r"\b(?:sorry|oops|whoops|woops|meant|mean|actually|wait|not|no|nope|make (?:that|it)|should|wrong|correction|typo|"
+    r"mistake|misspoke|misspelled|misremembered|mixed|rather|instead|scratch|soz|sry|err|erm)\b",
+    re.IGNORECASE,
+)
 
 
 def _hinted(text: str) -> bool:
-    """A cheap test before the parse: does the text hold any word a correction opens or contrasts with?"""
-    low = text.lower()
-    return any(hint in low for hint in _HINTS)
+    """A cheap test before the parse: does the text hold a word a correction opens or contrasts with?"""
+    return _HINTED.search(text) is not None
 
 
 # --- applying one correction -------------------------------------------------------------------------

@@ -71,6 +71,10 @@ _AFFILIATION = word_set(
     husband wife partner boyfriend girlfriend fiance fiancee relationship marriage city town country flat apartment
     neighborhood neighbourhood religion party union network society association academy"""
 )
+_HINTS = ("stop", "quit", "gave", "given", "gives", "kicked", "left", "dropped", "resigned", "retired", "laid off",
+          "fired", "walked away", "stepped down", "cancel", "ended", "closed", "shut down", "sold", "rid of", "donated",
+          "traded", "scrapped", "rehomed", "moved", "broke", "breaks", "split", "separated", "divorce", "called",
+          "single", "longer", "not", "n't", "never")  # a cheap test before tokenising: an ending has one of these
 _END_MARKERS = word_set("anymore nowadays")
 _THING_KINDS = ("leave", "sell", "move_out")
 _THING_END = word_set("with for to on that")  # "sold the boat to a neighbour": the thing ends before
@@ -165,6 +169,9 @@ def _starts(toks: list[Token], i: int, seq: tuple[str, ...]) -> bool:
 
 def find_ending(statement: str, subject: str) -> Ending | None:
     """The state ``statement`` says ``subject`` ended, if any (see the module docstring)."""
+    low = statement[:600].lower()
+    if not any(hint in low for hint in _HINTS):
+        return None
     toks = tokens(statement[:600])
     for at in _subject_at(toks, subject, every=True):
         i, partner = _skip(toks, at)
@@ -357,7 +364,10 @@ _RESTART = word_set("again resumed rejoined restarted returned")
 
 def restarts(statement: str) -> bool:
     """A statement that takes an ended state up again ("started playing in the band again", "went back to ...")."""
-    words = [t.low for t in tokens(statement[:600])]
+    low = statement[:600].lower()
+    if "again" not in low and "back" not in low and "res" not in low and "rejoin" not in low and "return" not in low:
+        return False
+    words = [t.low for t in tokens(low)]
     return bool(_RESTART.intersection(words)) or any(
         w == "back" and n > 0 and words[n - 1] in ("went", "is", "am", "got", "came", "started") for n, w in
         enumerate(words))

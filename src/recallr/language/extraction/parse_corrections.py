@@ -87,6 +87,19 @@ _AROUND_VALUE = word_set(
     "in on at to from for by the a an my our his her their its next this around about near morning afternoon evening "
     "night noon midnight of actually really definitely probably just"
 )
+_Index = dict[str, list[_Seq]]
+
+
+def _index(table: tuple[_Seq, ...]) -> _Index:
+    """Sequences by their first word, longest first (a sentence's word is looked up once, not every sequence)."""
+    out: _Index = {}
+    for seq in sorted(table, key=lambda q: -len(q)):
+        out.setdefault(seq[0], []).append(seq)
+    return out
+
+
+_PAIRS, _STRONG_CUES, _CLAUSES, _WEAKS, _NAMES = (
+    _index(t) for t in (_TWO_WORD_LEADS, _STRONG, _CLAUSE_CUES, _WEAK_CUES, _NAMINGS))
 _TRAILING = word_set("sorry lol haha oops instead then though actually sry")
 _SEPARATORS = word_set(", ; - – — ...")
 MAX_TAIL = 12  # tokens a trailing correction may have
@@ -104,6 +117,13 @@ def find_correction(text: str) -> tuple[int, Correction] | None:
             if tail is not None and tail.clause is None and tail.new is not None:
                 return toks[k].start, tail
     return None
+
+
+def _starting(toks: list[Token], i: int, index: _Index) -> list[_Seq]:
+    """The sequences of ``index`` (longest first) that ``toks`` holds at ``i``."""
+    if i >= len(toks):
+        return []
+    return [seq for seq in index.get(toks[i].low, ()) if _starts(toks, i, seq)]
 
 
 def _starts(toks: list[Token], i: int, seq: tuple[str, ...]) -> bool:
@@ -161,7 +181,7 @@ def _read_cues(toks: list[Token]) -> _Cues:
     cues = _Cues()
     while cues.at < len(toks):
         tok = toks[cues.at]
-        pair = next((p for p in _TWO_WORD_LEADS if _starts(toks, cues.at, p)), None)
+        pair = next(iter(_starting(toks, cues.at, _PAIRS)), None)
         if tok.low in _LEADS or pair is not None:
             cues.first = cues.first or tok.text
             cues.lead_words.add(tok.low)
@@ -171,20 +191,20 @@ def _read_cues(toks: list[Token]) -> _Cues:
         else:
             break
     i = cues.at
-    strong = next((q for q in _STRONG if _starts(toks, i, q) and not (
+    strong = next((q for q in _starting(toks, i, _STRONG_CUES) if not (
         q[-1] == "meant" and _starts(toks, i + len(q), ("to",)))), None)
-    clause = next((q for q in _CLAUSE_CUES if _starts(toks, i, q)), None) if strong is None else None
+    clause = next(iter(_starting(toks, i, _CLAUSES)), None) if strong is None else None
     if strong is not None:
         cues.strong = True
         cues.took(toks, len(strong))
         while cues.at < len(toks) and toks[cues.at].text in _SEPARATORS:
             cues.at += 1
-        cues.at += next((len(w) for w in _WEAK_CUES if _starts(toks, cues.at, w)), 0)  # "I mean, it's Lisa"
+        cues.at += next((len(w) for w in _starting(toks, cues.at, _WEAKS)), 0)  # "I mean, it's Lisa"
     elif clause is not None or _wrong_cue(toks, i):
         cues.clause = True
         cues.took(toks, len(clause) if clause is not None else _wrong_cue(toks, i))
     else:
-        weak = next((w for w in _WEAK_CUES if _starts(toks, i, w)), None)
+        weak = next(iter(_starting(toks, i, _WEAKS)), None)
         if weak is not None:
             cues.weak = True
             cues.at += len(weak)
@@ -223,8 +243,8 @@ def _wrong_cue(toks: list[Token], i: int) -> int:
 
 def _naming(toks: list[Token], i: int) -> int:
     """"his name is Eric", "it's called Miso", "she's named Ana": the words before the name (0: none)."""
-    for seq in _NAMINGS:
-        if _starts(toks, i, seq) and len(toks) > i + len(seq) and toks[i + len(seq)].text[:1].isupper():
+    for seq in _starting(toks, i, _NAMES):
+        if len(toks) > i + len(seq) and toks[i + len(seq)].text[:1].isupper():
             return len(seq)
     return 0
 

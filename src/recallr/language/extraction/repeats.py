@@ -17,6 +17,7 @@ Example::
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -34,26 +35,29 @@ _WRAPPER = word_set(
     mentioned mention mentions told tell tells say as before earlier already really actually honestly seriously
     definitely basically anyway anyways still recall recalls forgot forget that in case way by i me also"""
 )
-_PHRASES = (("don't", "forget"), ("do", "not", "forget"), ("never", "forget"), ("in", "case"), ("by", "the", "way"),
-            ("in", "mind"))
+_PHRASES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "don't": (("don't", "forget"),), "do": (("do", "not", "forget"),), "never": (("never", "forget"),),
+    "in": (("in", "case"), ("in", "mind")), "by": (("by", "the", "way"),),
+}
+_WORD = re.compile(r"\w+(?:'\w+)*")
 _SAID = word_set("said say says mentioned told wrote explained")
 _NEGATIONS = word_set("not no never don't doesn't didn't isn't aren't wasn't weren't won't can't cannot nor none")
 
 
 def restatement_key(text: str) -> tuple[str, ...]:
     """The words that make a statement what it is, in order (see the module docstring)."""
-    words = [t.low for t in tokens(text) if t.text[0].isalnum()]
+    words = _WORD.findall(text.lower().replace("’", "'"))
     kept: list[str] = []
     i = 0
     while i < len(words):
-        phrase = next((p for p in _PHRASES if tuple(words[i:i + len(p)]) == p), None)
+        word = words[i]
+        phrase = next((p for p in _PHRASES.get(word, ()) if tuple(words[i:i + len(p)]) == p), None)
         if phrase is not None:
             i += len(phrase)
             continue
-        if words[i] in ("as", "like") and i + 2 < len(words) and words[i + 2] in _SAID:
+        if word in ("as", "like") and i + 2 < len(words) and words[i + 2] in _SAID:
             i += 3  # "as I said", "like User mentioned"
             continue
-        word = words[i]
         i += 1
         if word in _WRAPPER or (kept and kept[-1] == word) or (word == "again" and i == 1):
             continue
