@@ -166,7 +166,8 @@ def _target(out: list[Candidate], found: _Found, own: list[int]) -> tuple[int, s
             continue
         if back >= LOOKBACK_TURNS * 3 or (hits and c.sources[0] != out[hits[0][0]].sources[0]):
             break
-        old = _differing_value(c, clause[0]) if clause else _value_of_kind(c, kind_of(corr.new or ""), corr.new)
+        old = _differing_value(c, clause[0]) if clause else _value_of_kind(
+            c, kind_of(corr.new or ""), corr.new, latest=said.index - c.sources[0] <= 2)
         if old is not None:
             hits.append((i, old))
     # "I live in Porto and I have a dog named Bolt." + "Sorry, I meant Braga.": a place before a name
@@ -207,11 +208,15 @@ def _related(c: Candidate, clause: Candidate, corr: Correction) -> bool:
     return bool(core_words(c.content) & core_words(clause.content) - {c.subject.lower()} - core_words(corr.old or ""))
 
 
-def _value_of_kind(c: Candidate, kind: str, new: str | None = None) -> str | None:
+def _value_of_kind(c: Candidate, kind: str, new: str | None = None, *, latest: bool = False) -> str | None:
+    """``c``'s value of ``kind``; for a thing, the slot's value, the phrase with the same head noun, or (in the
+    message just before: ``latest``) the last phrase with the same article ("a golden retriever" / "a labrador")."""
     if kind == "object":
         if c.value and c.slot and _holds(c.content, c.value):
             return c.value
-        return _same_head(c.content, new) if new else None
+        if not new:
+            return None
+        return _same_head(c.content, new) or (_same_article(c.content, new) if latest else None)
     found = [v for v in values_in(c.content, skip=(c.subject,)) if same_kind(v.kind, kind)]
     if not found:
         return None
@@ -235,6 +240,22 @@ def _same_head(content: str, new: str) -> str | None:
                     toks[first - 1].text[0].isalpha():
                 first -= 1
             return content[toks[first].start:toks[n].end] if first < n else None
+    return None
+
+
+def _same_article(content: str, new: str) -> str | None:
+    """The last "a ..." / "an ..." / "the ..." phrase of ``content`` (up to three words, to a preposition) when
+    ``new`` opens with that article."""
+    first = new.split()[0].lower() if new.split() else ""
+    if first not in ("a", "an", "the"):
+        return None
+    toks = tokens(content)
+    for n in range(len(toks) - 2, 0, -1):
+        if toks[n].low in (("a", "an") if first != "the" else ("the",)):
+            end = n + 1
+            while end < len(toks) and end - n <= 3 and toks[end].text[0].isalpha() and toks[end].low not in STOPWORDS:
+                end += 1
+            return content[toks[n + 1].start:toks[end - 1].end] if end > n + 1 else None
     return None
 
 

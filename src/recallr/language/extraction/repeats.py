@@ -73,7 +73,8 @@ def core_words(text: str) -> set[str]:
 
 def merge_repeats(candidates: list[Candidate]) -> list[Candidate]:
     """One candidate per statement said more than once in the session: the most plainly worded one (fewest
-    words; the earliest on a tie), at the place of the first, with every source."""
+    words; the earliest on a tie), at the place of the first, with every source. A statement that is only wrapping
+    ("As User mentioned.") is dropped."""
     groups: dict[tuple[str, tuple[str, ...]], list[int]] = {}
     for n, c in enumerate(candidates):
         key = restatement_key(c.content)
@@ -88,4 +89,5 @@ def merge_repeats(candidates: list[Candidate]) -> list[Candidate]:
         sources = sorted({s for n in members for s in candidates[n].sources})
         chosen[members[0]] = replace(candidates[best], sources=tuple(sources))
         drop.update(members[1:])
-    return [chosen.get(n, c) for n, c in enumerate(candidates) if n not in drop]
+    wrapping = {n for n, c in enumerate(candidates) if restatement_key(c.content) in ((), (c.subject.lower(),))}
+    return [chosen.get(n, c) for n, c in enumerate(candidates) if n not in drop and n not in wrapping]

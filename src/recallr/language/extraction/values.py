@@ -20,7 +20,7 @@ from ..lexicon import MONTH_NAMES, NUMBER_WORDS, ORDINAL_WORDS, WEEKDAYS, word_s
 
 __all__ = ["Token", "Value", "core_value", "kind_of", "tokens", "values_in"]
 
-_TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
+_TOKEN = re.compile(r"\d{1,2}:\d\d(?:am|pm)?(?!\w)|\w+(?:['’]\w+)*|[^\w\s]")
 _ORDINAL = re.compile(r"\d{1,2}(?:st|nd|rd|th)")
 _CLOCK = re.compile(r"\d{1,2}(?::\d\d)?(?:am|pm)?")
 _MONTHS = frozenset(m.lower() for m in MONTH_NAMES) | word_set("jan feb mar apr jun jul aug sep sept oct nov dec")
@@ -72,7 +72,7 @@ def _word_kind(tok: Token) -> str | None:
         return "relative"
     if low.isdigit() or low in _NUMBERS:
         return "number"
-    if _CLOCK.fullmatch(low) and low[-2:] in ("am", "pm"):
+    if _CLOCK.fullmatch(low) and (low[-2:] in ("am", "pm") or ":" in low):
         return "time"
     return None
 
