@@ -19,12 +19,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from ..lexicon import STOPWORDS, word_set
+from ..lexicon import word_set
 from .parse_corrections import Correction, find_correction
 from .repeats import core_words, merge_repeats
-from .stems import stem
+from .targets import (
+    differing_value,
+    holds,
+    negated_at,
+    place_like,
+    swap,
+    value_of_kind,
+    values_of,
+    without_shared_head,
+)
 from .text import split_segments
-from .values import Value, as_slot_value, core_value, kind_of, same_kind, tokens, values_in
+from .values import as_slot_value, core_value, kind_of, same_kind, tokens, values_in
 
 if TYPE_CHECKING:
     from . import Candidate
@@ -115,7 +124,7 @@ def _apply(out: list[Candidate], found: _Found) -> list[Candidate]:
             result.append(fixed)
         elif i in own and i not in keep:
             continue
-        elif c.subject == "Assistant" and _between(c, out[t], said.index) and _holds(c.content, old):
+        elif c.subject == "Assistant" and _between(c, out[t], said.index) and holds(c.content, old):
             continue  # the assistant answered the wrong value
         else:
             result.append(_cleaned(c, corr) if i in keep and c is clause else c)
@@ -128,7 +137,7 @@ def _apply_tail(out: list[Candidate], own: list[int], found: _Found) -> list[Can
     c = out[own[0]]
     head = found.segment[: found.at]
     old = found.correction.old
-    if old is not None and not _holds(head, old):
+    if old is not None and not holds(head, old):
         return out  # "an identity, not personal identifiers but corporate ones": a contrast, not a correction
     if old is None:
         kind = kind_of(found.correction.new or "")
@@ -160,26 +169,18 @@ def _target(out: list[Candidate], found: _Found, own: list[int]) -> tuple[int, s
     for back, i in enumerate(_earlier(out, said, own)):
         c = out[i]
         if corr.old is not None:
-            if _holds(c.content, corr.old) and not _negated(c.content, corr.old) and (
+            if holds(c.content, corr.old) and not negated_at(c.content, corr.old) and (
                     not clause or _related(c, clause[0], corr)):
                 return i, corr.old
             continue
         if back >= LOOKBACK_TURNS * 3 or (hits and c.sources[0] != out[hits[0][0]].sources[0]):
             break
-        old = _differing_value(c, clause[0]) if clause else _value_of_kind(
+        old = differing_value(c, clause[0]) if clause else value_of_kind(
             c, kind_of(corr.new or ""), corr.new, latest=said.index - c.sources[0] <= 2)
         if old is not None:
             hits.append((i, old))
     # "I live in Porto and I have a dog named Bolt." + "Sorry, I meant Braga.": a place before a name
-    return next((h for h in hits if _place_like(out[h[0]], h[1])), hits[0] if hits else None)
-
-
-def _place_like(c: Candidate, value: str) -> bool:
-    if c.slot and c.slot.endswith(("home", "hometown")) and (c.value or "").lower() == value.lower():
-        return True
-    at = _find(c.content, value)
-    before = c.content[:at].split()
-    return at > 0 and bool(before) and before[-1].lower() in _PLACE_WORDS
+    return next((h for h in hits if place_like(out[h[0]], h[1])), hits[0] if hits else None)
 
 
 def _earlier(out: list[Candidate], said: Said, own: list[int]) -> list[int]:
@@ -194,8 +195,8 @@ def _clause_of(out: list[Candidate], own: list[int], corr: Correction) -> Candid
     """The correcting clause among a segment's statements ("My mistake, I have three kids": not "User's mistake")."""
     mine = [out[i] for i in own]
     if corr.new:
-        return next((c for c in mine if _holds(c.content, corr.new)), mine[0])
-    return next((c for c in mine if c.slot or _values(c)), mine[0])
+        return next((c for c in mine if holds(c.content, corr.new)), mine[0])
+    return next((c for c in mine if c.slot or values_of(c)), mine[0])
 
 
 def _related(c: Candidate, clause: Candidate, corr: Correction) -> bool:
@@ -208,85 +209,13 @@ def _related(c: Candidate, clause: Candidate, corr: Correction) -> bool:
     return bool(core_words(c.content) & core_words(clause.content) - {c.subject.lower()} - core_words(corr.old or ""))
 
 
-def _value_of_kind(c: Candidate, kind: str, new: str | None = None, *, latest: bool = False) -> str | None:
-    """``c``'s value of ``kind``; for a thing, the slot's value, the phrase with the same head noun, or (in the
-    message just before: ``latest``) the last phrase with the same article ("a golden retriever" / "a labrador")."""
-    if kind == "object":
-        if c.value and c.slot and _holds(c.content, c.value):
-            return c.value
-        if not new:
-            return None
-        return _same_head(c.content, new) or (_same_article(c.content, new) if latest else None)
-    found = [v for v in values_in(c.content, skip=(c.subject,)) if same_kind(v.kind, kind)]
-    if not found:
-        return None
-    if c.value:
-        for v in found:
-            if v.text.lower() == c.value.lower():
-                return v.text
-    return found[-1].text
-
-
-def _same_head(content: str, new: str) -> str | None:
-    """The phrase of ``content`` with the same head noun as ``new``: "a blue bike" for "a red bike"."""
-    head = tokens(core_value(new, "object"))
-    if len(head) < 2:
-        return None
-    toks = tokens(content)
-    for n in range(len(toks) - 1, 0, -1):
-        if stem(toks[n].text) == stem(head[-1].text):
-            first = n
-            while first > 1 and n - first < 3 and toks[first - 1].low not in STOPWORDS and \
-                    toks[first - 1].text[0].isalpha():
-                first -= 1
-            return content[toks[first].start:toks[n].end] if first < n else None
-    return None
-
-
-def _same_article(content: str, new: str) -> str | None:
-    """The last "a ..." / "an ..." / "the ..." phrase of ``content`` (up to three words, to a preposition) when
-    ``new`` opens with that article."""
-    first = new.split()[0].lower() if new.split() else ""
-    if first not in ("a", "an", "the"):
-        return None
-    toks = tokens(content)
-    for n in range(len(toks) - 2, 0, -1):
-        if toks[n].low in (("a", "an") if first != "the" else ("the",)):
-            end = n + 1
-            while end < len(toks) and end - n <= 3 and toks[end].text[0].isalpha() and toks[end].low not in STOPWORDS:
-                end += 1
-            return content[toks[n + 1].start:toks[end - 1].end] if end > n + 1 else None
-    return None
-
-
-def _differing_value(c: Candidate, clause: Candidate) -> str | None:
-    """The value ``c`` has where the correcting clause has another: same slot, or shared words and one value
-    kind that differs ("User's flight is on the 12th" / "User's flight is on the 14th")."""
-    if c.slot and c.slot == clause.slot and c.value and clause.value and c.value.lower() != clause.value.lower():
-        return c.value if _holds(c.content, c.value) else _value_of_kind(c, kind_of(clause.value))
-    shared = core_words(c.content) & core_words(clause.content)
-    if not shared - {c.subject.lower()}:
-        return None
-    mine, theirs = _values(c), _values(clause)
-    for v in mine:
-        if v.text.lower() in {t.text.lower() for t in theirs}:
-            continue
-        if any(same_kind(v.kind, t.kind) and t.text.lower() not in {m.text.lower() for m in mine} for t in theirs):
-            return v.text
-    return None
-
-
-def _values(c: Candidate) -> list[Value]:
-    return values_in(c.content, skip=(c.subject,))
-
-
 def _new_from_clause(out: list[Candidate], own: list[int], old: str) -> str | None:
     """The correcting clause's value of the old value's kind (the one the old statement lacks)."""
     if not own:
         return None
     clause = out[own[0]]
     kind = kind_of(old)
-    for v in _values(clause):
+    for v in values_of(clause):
         if same_kind(v.kind, kind) and v.text.lower() != old.lower():
             return v.text
     if clause.value and clause.slot:
@@ -304,7 +233,7 @@ def _replaced(c: Candidate, old: str, new: str, index: int) -> Candidate:
         return c
     if old_core.islower() and new_core[:1].isupper() and kind != "proper":
         new_core = new_core.lower()
-    new_core = _without_shared_head(c.content, old_core, new_core)
+    new_core = without_shared_head(c.content, old_core, new_core)
     value = c.value
     if value is not None and (value.lower() == old_core.lower() or as_slot_value(old_core) == value):
         value = as_slot_value(new_core) if value.isdigit() else new_core
@@ -312,49 +241,9 @@ def _replaced(c: Candidate, old: str, new: str, index: int) -> Candidate:
     if kind == "proper" and new_core.lower() not in entities:
         entities = (*entities, new_core.lower())
     return replace(
-        c, content=_swap(c.content, old_core, new_core), source_text=_swap(c.source_text, old_core, new_core),
+        c, content=swap(c.content, old_core, new_core), source_text=swap(c.source_text, old_core, new_core),
         value=value, entities=entities, sources=tuple(sorted({*c.sources, index})),
     )
-
-
-def _without_shared_head(text: str, old: str, new: str) -> str:
-    """"a grey sofa" for "green" in "a green sofa" is "grey": the word after the old value is already there."""
-    words = new.split()
-    at = _find(text, old)
-    if len(words) < 2 or at < 0:
-        return new
-    after = text[at + len(old):].split()
-    return " ".join(words[:-1]) if after and after[0].strip(".,;!?").lower() == words[-1].lower() else new
-
-
-def _swap(text: str, old: str, new: str) -> str:
-    """``text`` with the first whole-word occurrence of ``old`` (any case) replaced by ``new``."""
-    at = _find(text, old)
-    return text if at < 0 else text[:at] + new + text[at + len(old):]
-
-
-def _find(text: str, phrase: str) -> int:
-    low, want = text.lower(), phrase.lower()
-    start = 0
-    while True:
-        at = low.find(want, start)
-        if at < 0:
-            return -1
-        before = low[at - 1] if at > 0 else " "
-        after = low[at + len(want)] if at + len(want) < len(low) else " "
-        if not (before.isalnum() or after.isalnum()):
-            return at
-        start = at + 1
-
-
-def _holds(text: str, phrase: str) -> bool:
-    return _find(text, phrase) >= 0
-
-
-def _negated(text: str, phrase: str) -> bool:
-    """"..., not personal identifiers": the statement already says the value is not it."""
-    before = text[:_find(text, phrase)].split()
-    return bool(before) and before[-1].lower() in ("not", "no", "never")
 
 
 def _between(c: Candidate, target: Candidate, index: int) -> bool:
@@ -386,7 +275,6 @@ def _cleaned(c: Candidate, corr: Correction) -> Candidate:
     return replace(c, content=text[:1].upper() + text[1:])
 
 
-_PLACE_WORDS = word_set("in to from at near around of outside")
 _PRONOUNS = word_set("he she it they his her its their this that these those")
 _CUE_WORDS = word_set(
     """sorry oops whoops wait no nope correction actually meant mean got that wrong was misspoke mistake my bad
