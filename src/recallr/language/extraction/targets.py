@@ -30,6 +30,7 @@ _PLACE_WORDS = word_set("in to from at near around of outside")
 
 
 def place_like(c: Candidate, value: str) -> bool:
+    """``value`` is a place in ``c``: its home slot's value, or after "in", "to", "from", "near"..."""
     if c.slot and c.slot.endswith(("home", "hometown")) and (c.value or "").lower() == value.lower():
         return True
     at = find_phrase(c.content, value)
@@ -106,6 +107,7 @@ def differing_value(c: Candidate, clause: Candidate) -> str | None:
 
 
 def values_of(c: Candidate) -> list[Value]:
+    """The values of ``c``'s statement, its subject's name aside."""
     return values_in(c.content, skip=(c.subject,))
 
 
