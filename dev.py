@@ -194,7 +194,7 @@ def test(args: list[str]) -> None:
     selection = prepare_postgres(os.environ.get("RECALLR_REQUIRE_POSTGRES") == "1")
     required = ("RECALLR_REQUIRE_POSTGRES", "RECALLR_REQUIRE_BROWSER")
     prepare_browser(any(os.environ.get(flag) == "1" for flag in required))
-    if os.environ.get("RECALLR_REAL_LLM") == "1":  # the real-model tier is opt-in (docs/llm.md)
+    if os.environ.get("RECALLR_REAL_LLM") != "0":  # the real-model tier (docs/llm.md); =0 leaves it out
         prepare_llm_server(os.environ.get("RECALLR_REQUIRE_LLM_SERVER") == "1")
     run(PYTHON, "-m", "pytest", "-q", *selection, *args)
 

@@ -99,12 +99,17 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=1, help="real mode: copies of the chat queued at once")
     parser.add_argument("--context-window", type=int, default=8192, help="real mode: the server's context")
     parser.add_argument("--llm-timeout", type=float, default=60.0, help="real mode: RECALLR_LLM_TIMEOUT_SECONDS")
+    parser.add_argument("--prompt-style", choices=["auto", "full", "compact"], default="compact",
+                        help="real mode: RECALLR_LLM_PROMPT_STYLE (compact: what docs/llm.md advises for small models)")
+    parser.add_argument("--session-budget", type=float, default=45.0,
+                        help="real mode: RECALLR_LLM_SESSION_BUDGET_SECONDS")
     args = parser.parse_args()
     if args.real is not None or args.base_url:
         import _real_llm
 
         settings = {"llm_context_window": args.context_window, "llm_max_concurrency": 1,
-                    "llm_timeout_seconds": args.llm_timeout, "worker_concurrency": max(1, args.sessions)}
+                    "llm_timeout_seconds": args.llm_timeout, "worker_concurrency": max(1, args.sessions),
+                    "llm_prompt_style": args.prompt_style, "llm_session_budget_seconds": args.session_budget}
         return _real_llm.main(args.real or ["llama-cpp-python", "llama-server"], base_url=args.base_url,
                               model=args.model, sessions=args.sessions, settings=settings)
     sample = next(s for s in load() if s["sample_id"] == args.sample)

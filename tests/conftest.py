@@ -17,6 +17,7 @@ import uvicorn
 from recallr import AsyncRecallrAI, RecallrAI
 from recallr.bootstrap import Engine
 from recallr.embedding import load_embedder
+from recallr.mcp.http import mount as mount_mcp
 from recallr.server import create_app
 from recallr.settings import Settings
 
@@ -120,7 +121,8 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """uvicorn serving ``create_app(engine)`` on a loopback port, with the worker running."""
+    """uvicorn serving ``create_app(engine)`` with MCP at /mcp (as ``recallr serve``) on a loopback port, with the
+    worker running."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -128,8 +130,9 @@ class LiveServer:
         self.api_key = key.api_key
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(engine), host="127.0.0.1", port=self.port, log_level="warning",
-                                lifespan="off", timeout_keep_alive=engine.settings.keep_alive_seconds)
+        config = uvicorn.Config(create_app(engine, mounts=[mount_mcp]), host="127.0.0.1", port=self.port,
+                                log_level="warning", lifespan="off",
+                                timeout_keep_alive=engine.settings.keep_alive_seconds)
         self.server = uvicorn.Server(config)
         self.worker = engine.worker()
         self.thread = threading.Thread(target=self.server.run, daemon=True)

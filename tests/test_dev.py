@@ -66,7 +66,8 @@ def test_the_install_stamp_names_the_distribution() -> None:
 def test_ci_is_dev_py_test_with_postgres_required() -> None:
     script = (ROOT / ".ci" / "run").read_text()
     commands = [line for line in script.splitlines() if line.strip() and not line.startswith("#")]
-    assert commands[-1].strip() == 'RECALLR_REQUIRE_POSTGRES=1 exec python3 dev.py test "$@"'
+    assert commands[-1].strip() == ('RECALLR_REQUIRE_POSTGRES=1 RECALLR_REQUIRE_LLM_SERVER=1 exec python3 dev.py test '
+                                    '"$@"')
     assert "install-pgvector" not in "\n".join(commands)  # dev.py decides, nothing is installed by hand
 
 

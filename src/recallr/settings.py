@@ -192,6 +192,12 @@ class Settings(BaseSettings):
         "down once per endpoint and model when a format is refused or twice in a row not obeyed (cut-off or looping "
         "answers)."
     )
+    llm_prompt_style: Literal["auto", "full", "compact"] = Field(
+        "auto", description="Extraction prompt: `full` (every field, dates and slots from the model), `compact` (short "
+        "instructions and answers: statements, categories and sources; dates read by the offline rules) for small or "
+        "slow models; `auto`: compact once the endpoint's learned speed says a full request would take more than a "
+        "third of `RECALLR_LLM_TIMEOUT_SECONDS`, else full."
+    )
     llm_fallback: Literal["offline", "fail"] = Field(
         "offline", description="When an LLM step fails: run its offline stage, or fail the session (retriable)."
     )

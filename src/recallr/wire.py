@@ -1,9 +1,10 @@
 """The wire format of memories, merge conflicts, categories, project settings, messages and contexts.
 
-One set of models for both ends: the server answers with them (``schemas_memory`` adds the builders from engine
-views) and the SDK parses answers into them, so the two cannot drift apart. Shapes follow the official RecallrAI
-SDK; fields it does not know (``sources``, ``message_index``) are Recallr extensions it ignores. This module
-imports nothing of the engine, the store or the server.
+One set of models for both ends: the server answers with them (``server.answers`` builds them from engine
+views), reads its request bodies with them and documents them in its OpenAPI schema, and the SDK parses answers
+into them, so the two cannot drift apart. Shapes follow the official RecallrAI SDK; fields it does not know
+(``sources``, ``message_index``) are Recallr extensions it ignores. This module imports nothing of the engine,
+the store or the server.
 
 >>> UserMemoryItem.model_validate({"memory_id": "m1", "categories": [], "content": "Lives in Lisbon",
 ...     "event_date_start": "2024-01-01T00:00:00Z", "event_date_end": "2024-01-01T00:00:00Z",
@@ -17,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from .types import MergeConflictStatus, MessageRole
 
@@ -26,12 +27,20 @@ __all__ = [
     "MergeConflictAnswer", "MergeConflictConflictingMemory", "MergeConflictModel", "MergeConflictNewMemory",
     "MergeConflictQuestion", "Message", "ProjectSettings", "QueryDateRangeFilter", "UserMemoryItem",
 ]
+# ``__all__`` lists the SDK's result types (``recallr.models`` re-exports them); the request bodies and list
+# envelopes at the end are the server's (the SDK sends plain JSON of those shapes).
 
 
 class _Frozen(BaseModel):
     # Unknown fields are ignored (a newer server may send more); every field is always sent, so the schema of an
     # answer lists them all as required.
     model_config = ConfigDict(frozen=True, extra="ignore", json_schema_serialization_defaults_required=True)
+
+
+class _Sparse(BaseModel):
+    # A context's events and metadata carry only the keys that apply (a progress event: ``is_final`` and
+    # ``status_update_message``): the schema requires only the fields without a default.
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
 
 class Message(_Frozen):
@@ -121,6 +130,8 @@ class MergeConflictAnswer(_Frozen):
 
 
 class MergeConflictModel(_Frozen):
+    """A merge conflict: the memories a new one contradicts, the questions that settle it, and how it ended."""
+
     id: str
     project_user_session_id: str
     proposed_memory_content: str | None = None
@@ -152,7 +163,7 @@ class QueryDateRangeFilter(_Frozen):
     end_date: datetime
 
 
-class ContextMetadata(_Frozen):
+class ContextMetadata(_Sparse):
     """What a context was built from (ids and queries only with ``include_metadata_ids=True``)."""
 
     memory_ids: list[str] | None = None
@@ -166,11 +177,56 @@ class ContextMetadata(_Frozen):
     sources: list[MemorySource] | None = Field(None, description="Recallr extension: every message drawn on.")
 
 
-class ContextResponse(_Frozen):
-    """A context (``is_final``) or, when streaming, a status update."""
+class ContextResponse(_Sparse):
+    """The answer of ``stream=false``, and the last event of ``stream=true`` (earlier events: progress only)."""
 
-    is_final: bool = False
+    is_final: bool
     status_update_message: str | None = None
     error_message: str | None = None
     context: str | None = None
-    metadata: ContextMetadata | None = None
+    metadata: ContextMetadata | None = Field(None, description="How recall ran: strategy used, counts, timings.")
+
+
+# --- request bodies and list envelopes ---------------------------------------------------------------------------
+
+class MemoryListOut(BaseModel):
+    items: list[UserMemoryItem]
+    total: int
+    has_more: bool
+
+
+class MergeConflictListOut(BaseModel):
+    conflicts: list[MergeConflictModel]
+    total: int
+    has_more: bool
+
+
+class AnswersIn(BaseModel):
+    question_answers: list[MergeConflictAnswer]
+
+
+class ResolveIn(BaseModel):
+    answers: AnswersIn
+
+
+class CategoryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(..., description="lowercase_snake, 1-64 characters")
+    description: str = Field(..., description="What belongs in the category (1-500 characters).")
+
+
+class CategoryUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    description: str
+
+
+class CategoryListOut(BaseModel):
+    categories: list[Category]
+
+
+class ProjectUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    merge_conflicts_enabled: StrictBool | None = None

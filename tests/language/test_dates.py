@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -16,7 +17,6 @@ from recallr.language.dates import (
     query_date_range,
     with_absolute_date,
 )
-from recallr.language.dates import rules as _date_rules
 
 REF = datetime(2023, 5, 8, 13, 56, tzinfo=UTC)  # a Monday
 
@@ -236,15 +236,12 @@ def test_calendar_arithmetic_uses_the_reference_zone() -> None:
     assert format_span(span) == format_span(span, la) == "6 May 2023"
 
 
-def test_common_expressions_do_not_need_dateparser(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*_: object) -> None:
-        raise AssertionError("dateparser was called")
-
-    monkeypatch.setattr(_date_rules, "_parse_with_dateparser", refuse)
+def test_no_third_party_parser_is_needed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every format, numeric dates included, is read by the rules: importing dateparser would fail here."""
+    monkeypatch.setitem(sys.modules, "dateparser", None)
     for case in RESOLVE_CASES:
         text, ref = case.values[0], case.values[1]
-        if case.id != "numeric-date-via-dateparser":
-            assert find_time_expression(str(text), ref) is not None  # type: ignore[arg-type]
+        assert find_time_expression(str(text), ref) is not None, case.id  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(("statement", "expected"), [
@@ -369,3 +366,58 @@ def test_query_without_range(query: str) -> None:
 ])
 def test_asks_for_date(query: str, expected: bool) -> None:
     assert asks_for_date(query) is expected
+
+
+DEC_REF = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # a Tuesday
+
+
+@pytest.mark.parametrize(("statement", "expected"), [
+    pytest.param("My sister's birthday is on 3 March.", "My sister's birthday is on 3 March, every year.",
+                 id="yearly-birthday-says-it-recurs"),
+    pytest.param("My birthday is March 3rd and I want a cake.",
+                 "My birthday is 3 March, every year, and I want a cake.", id="yearly-mid-sentence"),
+    pytest.param("Every year on 4 July we have a barbecue.", "Every year on 4 July we have a barbecue.",
+                 id="yearly-already-said"),
+    pytest.param("Our anniversary is on Valentine's Day.",
+                 "Our anniversary is on Valentine's Day (14 February), every year.", id="yearly-holiday"),
+    pytest.param("I was born on April 2nd.", "I was born on 2 April (a birthday every year).", id="date-of-birth"),
+    pytest.param("The meeting is tomorrow.", "The meeting is on 2 December 2026.", id="complement-kept-in-place"),
+    pytest.param("Tomorrow is my last day at work.", "2 December 2026 is my last day at work.", id="date-as-subject"),
+    pytest.param("It's due by Friday.", "It's due by 4 December 2026.", id="deadline-keeps-by"),
+    pytest.param("The party is on Saturday at Sam's place.", "The party is on 5 December 2026 at Sam's place.",
+                 id="copula-then-date-mid-sentence"),
+    pytest.param("We spent Christmas in Vienna.", "On 25 December 2025, we spent Christmas in Vienna.",
+                 id="holiday-as-object-stays"),
+    pytest.param("I'm flying home on Christmas Eve.", "On 24 December 2026 (Christmas Eve), I'm flying home.",
+                 id="holiday-named-in-opener"),
+    pytest.param("We spent the weekend in Bruges.", "We spent the weekend of 28-29 November 2026 in Bruges.",
+                 id="weekend-as-object"),
+    pytest.param("I went to the dentist on Monday.", "On 30 November 2026, I went to the dentist.",
+                 id="past-weekday-moves-out"),
+])
+def test_with_absolute_date_keeps_clauses_whole(statement: str, expected: str) -> None:
+    rewritten = with_absolute_date(statement, event_span(statement, DEC_REF))
+    assert rewritten == expected
+    assert not rewritten.rstrip(".").endswith((" is", " are", " was", " by", " on"))
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("We're going to the Christmas market.", id="holiday-as-modifier"),
+    pytest.param("Merry Christmas!", id="greeting"),
+    pytest.param("I love Halloween.", id="liking"),
+    pytest.param("I want a fresh start in the new year.", id="new-year-lowercase"),
+    pytest.param("This might be the first!", id="ordinal-word-without-preposition"),
+    pytest.param("I live on the 3rd floor.", id="ordinal-floor"),
+    pytest.param("I work Monday to Friday.", id="weekday-range-habit"),
+    pytest.param("Thank God it's Friday!", id="its-friday"),
+    pytest.param("I read the whole book in two days.", id="duration-not-date"),
+    pytest.param("I go to the gym three times in a week.", id="rate-not-date"),
+])
+def test_no_time_expression_in_new_families(text: str) -> None:
+    assert find_time_expression(text, DEC_REF) is None
+
+
+def test_a_yearly_date_does_not_filter_recall() -> None:
+    span = find_time_expression("My birthday is on 3 March, right?", DEC_REF)
+    assert span is not None and span.recurring and (span.start.date(), span.end.date()) == (D(2027, 3, 3),) * 2
+    assert query_date_range("My birthday is on 3 March, right?", DEC_REF) is None

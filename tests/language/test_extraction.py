@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 
@@ -103,7 +104,9 @@ CASES = [
                  Expect(content="Assistant recommended restaurants in Lyon: Le Bouchon; Café Comptoir."),
                  id="assistant-list-in-one-statement"),
     pytest.param(_turns(("assistant", "Your flight to Rome leaves at 9am.")), Expect(
-                 content="Assistant told the user that the user's flight to Rome leaves at 9am."),
+                 content="User's flight to Rome leaves at 9am."), id="assistant-tells-the-users-plan"),
+    pytest.param(_turns(("assistant", "The Louvre is closed on Tuesdays.")), Expect(
+                 content="Assistant told the user that the Louvre is closed on Tuesdays."),
                  id="assistant-told-the-user"),
     pytest.param(_user("Caroline: I went to a support group yesterday."), Expect(
                  content="Caroline went to a support group yesterday.", subject="Caroline"), id="name-prefix"),
@@ -150,6 +153,145 @@ def test_drops_filler(text: str) -> None:
 def test_assistant_pleasantries_yield_nothing() -> None:
     turns = _turns(("assistant", "Great question! I hope this helps. Let me know if you have other questions."))
     assert extract(turns, DEFAULT_CATEGORIES) == []
+
+
+# --- the assistant: what it confirmed, what the user accepted, and its chatter (issue 13) ---------------
+
+TUESDAY = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+
+
+def _dated(asked: str, answer: str, *more: tuple[str, str]) -> list[Candidate]:
+    turns = [Turn(0, "user", asked, TUESDAY), Turn(1, "assistant", answer, TUESDAY)]
+    turns += [Turn(i + 2, role, text, TUESDAY) for i, (role, text) in enumerate(more)]  # type: ignore[arg-type]
+    return extract(turns, DEFAULT_CATEGORIES)
+
+
+@pytest.mark.parametrize(("asked", "answer", "content", "source"), [
+    pytest.param("Can you book Nopa for Friday at 8?", "Done: your table for two at Nopa is booked for Friday, "
+                 "December 4 at 8 pm.", "User has a table for two at Nopa booked on Friday, 4 December 2026 at 8 pm.",
+                 "on 4 December 2026", id="booked-weekday-and-date"),
+    pytest.param("Can you book a table at Nopa for Friday at 8?", "I've booked it for Friday at 8 pm.",
+                 "User has booked a table at Nopa on Friday, 4 December 2026 at 8 pm.", "on 4 December 2026",
+                 id="it-is-what-was-asked"),
+    pytest.param("Dentist please.", "I've scheduled your dentist appointment for the 14th at 9:30.",
+                 "User has scheduled their dentist appointment for Monday, 14 December 2026 at 9:30.",
+                 "on 14 December 2026", id="ordinal-is-ahead"),
+    pytest.param("Where are my shoes?", "Your order of running shoes will arrive on the 20th.",
+                 "User's order of running shoes will arrive on Sunday, 20 December 2026.", "on 20 December 2026",
+                 id="delivery"),
+    pytest.param("Remind me, ok?", "I'll remind you to call your mom on Sunday.",
+                 "User has a reminder to call their mom on Sunday, 6 December 2026.", "on 6 December 2026",
+                 id="reminder"),
+    pytest.param("A trim next week?", "You're booked in at Salon Nine on Tuesday at 11 am.",
+                 "User is booked in at Salon Nine on Tuesday, 8 December 2026 at 11 am.", "on 8 December 2026",
+                 id="todays-weekday-is-next-week"),
+    pytest.param("New year plans", "I've added 'Lisbon trip' to your calendar for January 3.",
+                 "User has added 'Lisbon trip' to their calendar for Sunday, 3 January 2027.", "on 3 January 2027",
+                 id="month-day-next-year"),
+    pytest.param("Did it come?", "Your Dell monitor was delivered yesterday.",
+                 "User's Dell monitor was delivered on Monday, 30 November 2026.", "on 30 November 2026",
+                 id="past-stays-past"),
+    pytest.param("Where is it?", "Your package was delivered on Monday.",
+                 "User's package was delivered on Monday, 30 November 2026.", "on 30 November 2026",
+                 id="past-weekday-stays-past"),
+    pytest.param("My flight moved", "I've rebooked you on the 7:40 am flight to Denver on Thursday; "
+                 "your new seat is 14C.", "User has been rebooked on the 7:40 am flight to Denver on Thursday, "
+                 "3 December 2026; their new seat is 14C.", "on 3 December 2026", id="rebooked-you"),
+])  # fmt: skip
+def test_assistant_confirmation_is_the_users_dated_plan(asked: str, answer: str, content: str, source: str) -> None:
+    [confirmed] = [c for c in _dated(asked, answer) if c.sources == (1,)]
+    assert (confirmed.content, confirmed.source_text) == (content, source)
+
+
+def test_confirmation_keeps_its_reference_and_follow_on() -> None:
+    [c] = _dated("Can you order more ink?", "Sure! I've ordered two black ink cartridges for your HP printer. "
+                 "They'll arrive on Thursday. Your order number is 114-2231.")
+    assert c.content == ("User has ordered two black ink cartridges for their HP printer (order number 114-2231); "
+                         "they'll arrive on Thursday, 3 December 2026.")
+    assert "hp" in " ".join(c.entities).lower()
+
+
+def test_a_confirmed_booking_is_one_slot_across_reschedules_and_cancellations() -> None:
+    booked = [c for c in _dated("Nopa Friday?", "Your table at Nopa is booked for Friday at 8 pm.")
+              if c.sources == (1,)]
+    moved = [c for c in _dated("Saturday?", "Done: your table for two at Nopa is now booked for Saturday.")
+             if c.sources == (1,)]
+    cancelled = [c for c in _dated("Cancel it.", "I've cancelled your table at Nopa on Saturday.")
+                 if c.sources == (1,)]
+    assert {c.slot for c in booked + moved + cancelled} == {"assistant:booking:table_at_nopa"}
+    assert [c.negated for c in booked + moved + cancelled] == [False, False, True]
+    assert all(c.change_marker for c in booked + moved + cancelled)
+    assert booked[0].categories[0] == "plans_goals"
+    [reminder] = _dated("Remind me.", "I'll remind you to call Anna at Nopa on Friday.")
+    assert reminder.slot is None  # reminders are many
+
+
+def test_confirmation_without_a_time_keeps_the_date_as_said() -> None:
+    [c] = extract(_turns(("assistant", "Your table at Nopa is booked for Friday at 8 pm.")), DEFAULT_CATEGORIES)
+    assert c.content == "User has a table at Nopa booked for Friday at 8 pm."
+
+
+@pytest.mark.parametrize("answer", [
+    pytest.param("Nopa is fully booked on Friday, unfortunately.", id="not-the-users"),
+    pytest.param("I couldn't book Nopa for Friday: they are full.", id="failure"),
+    pytest.param("Your table isn't confirmed yet; the restaurant will call back.", id="not-yet"),
+    pytest.param("I booked flights for years before I became an assistant.", id="no-object-of-the-users"),
+])  # fmt: skip
+def test_failures_and_other_peoples_bookings_are_not_the_users(answer: str) -> None:
+    contents = [c.content for c in _dated("Book Nopa for Friday?", answer)]
+    assert not any(c.startswith("User") for c in contents), contents
+
+
+@pytest.mark.parametrize("answer", [
+    pytest.param("I can book a table at Nopa for Friday at 8 if you like.", id="offer"),
+    pytest.param("Would you like me to reserve the 7:40 flight to Denver?", id="question-offer"),
+    pytest.param("Once you confirm, I'll book the Hilton for December 18.", id="conditional"),
+    pytest.param("Welcome to Berlin! Great question.", id="greeting"),
+    pytest.param("I'm so sorry about Biscuit. That must be really hard.", id="empathy"),
+    pytest.param("Noted: you're allergic to shellfish. I'll keep that in mind.", id="acknowledgement"),
+    pytest.param("So you're moving to Denver in January for your job!", id="restating"),
+    pytest.param("Which cities in Japan are you thinking of?", id="question-back"),
+    pytest.param("You should drink plenty of fluids and get some rest.", id="unasked-advice"),
+    pytest.param("Congratulations on the new job at Stripe!", id="congratulations"),
+])  # fmt: skip
+def test_assistant_chatter_and_offers_yield_nothing(answer: str) -> None:
+    assert [c.content for c in _dated("Hi there.", answer)] == []
+
+
+def test_noted_is_not_a_speaker_label() -> None:
+    contents = [c.content for c in _dated("Any sci-fi?", "Noted: I'll suggest 'Dune' next time.", ("user", "Ok!"))]
+    assert not any(c.startswith("Noted") for c in contents), contents
+
+
+@pytest.mark.parametrize(("reply", "kept", "absent"), [
+    pytest.param("Sounds great, I'll read it tonight.", "User will read the book 'Dune' by Frank Herbert tonight.",
+                 None, id="accepted-with-a-plan"),
+    pytest.param("Perfect, let's do that!", "User plans to read the book 'Dune' by Frank Herbert, as Assistant "
+                 "recommended.", None, id="accepted-without-a-verb"),
+    pytest.param("No thanks, I've read it already.", "User has read the book 'Dune' by Frank Herbert already.",
+                 "plans", id="declined-read-already"),
+    pytest.param("Nah, not my thing.", None, "plans", id="declined"),
+    pytest.param("How long is it?", None, "plans", id="neither"),
+])  # fmt: skip
+def test_reply_to_a_recommendation(reply: str, kept: str | None, absent: str | None) -> None:
+    contents = [c.content for c in _dated("Any good sci-fi books?", "I recommend 'Dune' by Frank Herbert.",
+                                          ("user", reply))]
+    assert contents[0] == "Assistant recommended the book 'Dune' by Frank Herbert to the user."
+    assert kept is None or kept in contents, contents
+    assert absent is None or not any(absent in c for c in contents[1:]), contents
+
+
+def test_reply_picks_from_a_list_by_position() -> None:
+    contents = [c.content for c in _dated(
+        "Any podcasts for my commute?", "Here are a few:\n- Hardcore History: long deep dives\n- Radiolab: science",
+        ("user", "I'll try the second one."))]
+    assert "User will try Radiolab." in contents, contents
+
+
+def test_confirmation_rules_keep_their_examples() -> None:
+    from recallr.language.extraction.confirmations import rules
+
+    assert [p for rule in rules() for p in rule.problems()] == []
 
 
 def test_multi_sentence_message_yields_several() -> None:
@@ -250,6 +392,69 @@ def test_extraction_is_fast_and_deterministic() -> None:
     elapsed = time.perf_counter() - start
     assert first == extract(turns, DEFAULT_CATEGORIES)
     assert elapsed < 1.0  # generous: the target is well under 1 ms per message
+
+
+# --- clauses, openers, speakers and pronouns (issue 13) -----------------------------------
+
+
+def test_slot_rules_keep_their_examples() -> None:
+    from recallr.language.pattern import registered
+
+    rules = list(registered()["slots"]())
+    assert len(rules) >= 25
+    assert [p for rule in rules for p in rule.problems()] == []
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("Quick thing first: I'm allergic to peanuts.", id="label"),
+    pytest.param("Fun fact: I'm allergic to peanuts.", id="fun-fact"),
+    pytest.param("Again, just so you remember: I'm allergic to peanuts.", id="again-remember"),
+    pytest.param("Oh and by the way, I'm allergic to peanuts.", id="by-the-way"),
+    pytest.param("I forgot to mention that I'm allergic to peanuts.", id="forgot-to-mention"),
+    pytest.param("P.S.: I'm allergic to peanuts.", id="ps"),
+])  # fmt: skip
+def test_discourse_openers_are_not_kept(text: str) -> None:
+    assert [c.content for c in extract(_user(text), DEFAULT_CATEGORIES)] == ["User is allergic to peanuts."]
+
+
+@pytest.mark.parametrize(("text", "content"), [
+    pytest.param("Given that I'm pregnant, is sushi OK?", "User is pregnant.", id="given-that"),
+    pytest.param("As a vegan, what should I cook tonight?", "User is a vegan.", id="as-a"),
+    pytest.param("Is coffee OK at 6pm since I work nights?", "User works nights.", id="trailing-since"),
+    pytest.param("Any gift ideas for my wife, who loves gardening?", "User's wife loves gardening.", id="relative"),
+])  # fmt: skip
+def test_facts_inside_questions_are_kept(text: str, content: str) -> None:
+    assert content in [c.content for c in extract(_user(text), DEFAULT_CATEGORIES)]
+
+
+def test_wishes_and_conditionals_state_no_slot() -> None:
+    wishes = ("I'd love to live in Paris someday.", "I wish I was vegetarian.", "If I move to Rome, I'll learn it.")
+    for text in wishes:
+        assert all(c.slot is None for c in extract(_user(text), DEFAULT_CATEGORIES)), text
+    assert extract(_user("If I ever move to Tokyo, what should I pack?"), DEFAULT_CATEGORIES) == []
+
+
+def test_colon_opener_is_a_speaker_only_for_participants() -> None:
+    turns = _turns(("user", "Any sci-fi?"), ("assistant", "Noted: I'll suggest 'Dune' next time."))
+    assert all(c.subject == "Assistant" for c in extract(turns, DEFAULT_CATEGORIES))
+    known = _turns(("user", "Sam: I live in Oslo."), ("user", "I love jazz."))
+    assert [c.subject for c in extract(known, DEFAULT_CATEGORIES, participants=("Sam",))] == ["Sam", "User"]
+    assert [c.subject for c in extract(known, DEFAULT_CATEGORIES)] == ["User", "User"]
+
+
+def test_pronouns_resolve_across_messages_when_clear() -> None:
+    turns = _turns(("user", "My sister's birthday is in March."), ("assistant", "Nice!"),
+                   ("user", "I want to get her a gift."))
+    assert "User wants to get their sister a gift." in [c.content for c in extract(turns, DEFAULT_CATEGORIES)]
+    both = _turns(("user", "My sister and my mum live in Cork."), ("user", "She is moving to Dublin."))
+    assert not any("moving" in c.content for c in extract(both, DEFAULT_CATEGORIES))  # two candidates: no guess
+
+
+def test_deictic_openers_become_statements() -> None:
+    contents = [c.content for c in extract(_user("Here's a photo of my garden."), DEFAULT_CATEGORIES)]
+    assert contents == ["User shared a photo of their garden."]
+    contents = [c.content for c in extract(_user("It's been two years since I quit smoking."), DEFAULT_CATEGORIES)]
+    assert contents == ["User said it's been two years since User quit smoking."]
 
 
 # --- categories ---------------------------------------------------------------------------

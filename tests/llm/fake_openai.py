@@ -78,7 +78,15 @@ class Recorded:
         """The ``[n] role: content`` message lines of an extraction request (not the context-only ones)."""
         text = self.body["messages"][1]["content"]
         text = text.split("Messages:\n", 1)[-1]
-        return [(int(m.group(1)), m.group(2), m.group(3)) for m in map(LINE.match, text.splitlines()) if m]
+        out: list[tuple[int, str, str]] = []
+        for line in text.splitlines():
+            m = LINE.match(line)
+            if m is not None:
+                out.append((int(m.group(1)), m.group(2), m.group(3)))
+            elif out:  # a message of several lines (a list, a paragraph break) goes on
+                index, role, content = out[-1]
+                out[-1] = (index, role, f"{content}\n{line}")
+        return out
 
 
 Responder = Callable[[Recorded], Reply]

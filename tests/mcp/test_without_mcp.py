@@ -24,12 +24,13 @@ def test_http_mcp_answers_501_with_the_install_hint(tmp_path: Path) -> None:
     done = run("""
         from fastapi.testclient import TestClient
         from recallr.bootstrap import Engine
+        from recallr.mcp.http import mount
         from recallr.server import create_app
         from recallr.settings import Settings
 
         engine = Engine(Settings(data_dir="data", run_worker=False))
         project, key = engine.projects.create("p")
-        with TestClient(create_app(engine)) as http:
+        with TestClient(create_app(engine, mounts=[mount])) as http:
             assert http.post("/mcp", json={}).status_code == 401  # the key is checked first
             headers = {"X-Recallr-Api-Key": key.api_key, "X-Recallr-Project-Id": project.id}
             response = http.post("/mcp", json={}, headers=headers)

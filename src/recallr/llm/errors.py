@@ -29,9 +29,16 @@ class LLMError(RecallrAIError):
 
 
 class LLMUnavailableError(LLMError):
-    """The model could not be reached or kept failing (timeouts, 429 and 5xx after every retry)."""
+    """The model could not be reached or kept failing (timeouts, 429 and 5xx after every retry).
+
+    ``timed_out_after``: the seconds a request ran without an answer, when that is what happened.
+    """
 
     code = "llm_unavailable"
+
+    def __init__(self, message: str, http_status: int | None = None, *, timed_out_after: float | None = None) -> None:
+        super().__init__(message, http_status)
+        self.timed_out_after = timed_out_after
 
 
 class EndpointBusy(LLMUnavailableError):

@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime, time
 
 from ..engine.formation import Draft, OfflineExtractor, OfflineSummarizer
 from ..language.categories import Category, categorize
-from ..language.dates import TimeSpan, format_span
+from ..language.dates import TimeSpan, event_span, format_span
 from ..language.extraction.markers import find_entities, has_change_marker
 from ..language.policy import (
     ExtractionRules,
@@ -68,12 +68,13 @@ class LLMExtractor:
         return extraction.ExtractionContext(
             session_date=session_date, messages=lines, earlier=earlier,
             categories=[(c.name, c.description) for c in categories], instructions=rules.instructions,
-            never_remember=rules.never_remember, always_remember=rules.always_remember, examples=rules.examples)
+            never_remember=rules.never_remember, always_remember=rules.always_remember, examples=rules.examples,
+            compact=self.runner.compact)
 
     def _budget(self, messages: Sequence[MessageRecord], categories: Sequence[Category]) -> int:
         """Tokens left for the messages of one request, after the instructions (rules, examples, categories)."""
-        fixed = sum(estimate_tokens(m["content"]) for m in extraction.messages(
-            self._context(messages[0].timestamp, categories, []))) + 64
+        fixed = sum(estimate_tokens(m["content"]) for m in extraction.prompt(
+            self._context(messages[0].timestamp, categories, [])).messages) + 64
         return max(256, self.runner.input_budget - fixed)
 
     def batches(self, messages: Sequence[MessageRecord], categories: Sequence[Category]) -> list[list[MessageRecord]]:
@@ -184,6 +185,9 @@ def _draft(item: extraction.ExtractedMemory, batch: Sequence[MessageRecord],
     said = by_position[sources[0]].timestamp
     if item.event_start is not None and not extraction_example_date(item.event_start, said, context):
         start, end = _day_span(item.event_start, item.event_end)
+    elif isinstance(item, extraction.CompactMemory):  # the compact answer has no dates: read them from the text
+        span = event_span(content, said)
+        start, end = span.start, span.end
     else:
         start = end = said
     subject = item.subject or "User"

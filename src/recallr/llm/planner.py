@@ -27,6 +27,7 @@ log = logging.getLogger("recallr.llm")
 
 MAX_QUERIES = 5
 PLAN_TOKENS = 400  # a plan is short: a few phrases, keywords, dates and a sentence
+MIN_PLAN_TOKENS = 160  # the least worth asking for when the endpoint is slow (a plan of two or three phrases)
 RECENT_TURNS = 4
 
 
@@ -49,7 +50,7 @@ class QueryPlanner:
                                           choose_strategy=requested == RecallStrategy.AUTO)
         meter = UsageMeter()
         try:
-            plan = self.caller.ask(query_plan.prompt(ctx), meter, max_tokens=PLAN_TOKENS,
+            plan = self.caller.ask(query_plan.prompt(ctx), meter, max_tokens=PLAN_TOKENS, min_tokens=MIN_PLAN_TOKENS,
                                    check=lambda found: _plan_problem(found, ctx))
         except LLMError as error:
             meter.fallback(query_plan.TASK)

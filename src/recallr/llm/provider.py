@@ -82,6 +82,7 @@ class ChatAnswer:
     completion_tokens: int
     finish_reason: str | None
     retries: int = 0  # transport retries it took
+    seconds: float = 0.0  # wall time of the attempt that answered (for the endpoint's learned speed)
 
 
 class ChatModel(Protocol):
@@ -160,7 +161,7 @@ class Endpoint:
                 quirks = set(self._quirks.get(model, ()))
             kwargs = self._chat_arguments(model, request, quirks)
             try:
-                response, retries = self._chat_with_retries(client, kwargs, request)
+                response, retries, seconds = self._chat_with_retries(client, kwargs, request)
             except LLMRequestError as error:
                 said = error.provider_message
                 if self._learn(model, said):
@@ -169,7 +170,7 @@ class Endpoint:
                     raise FormatRejected("the LLM endpoint does not accept this response_format",
                                          provider_message=said) from error
                 raise
-            return _answer(response, request, retries)
+            return _answer(response, request, retries, seconds)
         raise LLMRequestError("the LLM endpoint keeps rejecting the request")
 
     @staticmethod
@@ -182,12 +183,19 @@ class Endpoint:
             kwargs["response_format"] = request.response_format
         return kwargs
 
-    def _chat_with_retries(self, client: Any, kwargs: dict[str, Any], request: ChatRequest) -> tuple[Any, int]:
-        def call(timeout: float) -> Any:
-            return client.chat.completions.create(**{**kwargs, "timeout": timeout})
+    def _chat_with_retries(self, client: Any, kwargs: dict[str, Any], request: ChatRequest
+                           ) -> tuple[Any, int, float]:
+        took = [0.0]
 
-        return self._with_retries(call, max_retries=request.max_retries, request=request,
-                                  format_sent=request.response_format is not None)
+        def call(timeout: float) -> Any:
+            started = time.monotonic()
+            response = client.chat.completions.create(**{**kwargs, "timeout": timeout})
+            took[0] = time.monotonic() - started
+            return response
+
+        response, retries = self._with_retries(call, max_retries=request.max_retries, request=request,
+                                               format_sent=request.response_format is not None)
+        return response, retries, took[0]
 
     def _learn(self, model: str, message: str) -> bool:
         """Remember a quirk the error names; False when it names none not already known."""
@@ -242,9 +250,10 @@ class Endpoint:
                 request.note("timeouts")
                 hold = min(timeout, MAX_TIMEOUT_HOLD)  # the server is most likely still computing it
                 if timeout < request.timeout:  # cut short by the deadline: the budget is spent, not the endpoint down
-                    raise OverBudget(f"the LLM time budget ran out during a request ({timeout:.1f}s)") from error
+                    raise OverBudget(f"the LLM time budget ran out during a request ({timeout:.1f}s)",
+                                     timed_out_after=timeout) from error
                 raise LLMUnavailableError(f"the LLM request timed out after {timeout:.1f}s (not sent again while "
-                                          "the server may still be computing it)") from error
+                                          "the server may still be computing it)", timed_out_after=timeout) from error
             except openai.APIStatusError as error:
                 request.note("failed_requests")
                 said = _message(error)
@@ -307,7 +316,7 @@ class Endpoint:
         timer.start()
 
 
-def _answer(response: Any, request: ChatRequest, retries: int) -> ChatAnswer:
+def _answer(response: Any, request: ChatRequest, retries: int, seconds: float = 0.0) -> ChatAnswer:
     choice = response.choices[0] if getattr(response, "choices", None) else None
     text = (choice.message.content if choice is not None and choice.message is not None else None) or ""
     usage = getattr(response, "usage", None)
@@ -316,7 +325,8 @@ def _answer(response: Any, request: ChatRequest, retries: int) -> ChatAnswer:
     if not prompt_tokens:  # the server reports no usage: count something rather than nothing
         prompt_tokens = sum(estimate_tokens(m["content"]) + 4 for m in request.messages)
         completion_tokens = completion_tokens or estimate_tokens(text)
-    return ChatAnswer(text, prompt_tokens, completion_tokens, getattr(choice, "finish_reason", None), retries)
+    return ChatAnswer(text, prompt_tokens, completion_tokens, getattr(choice, "finish_reason", None), retries,
+                      seconds)
 
 
 def _message(error: Any) -> str:

@@ -50,6 +50,7 @@ from .keybox import KeyBox
 from .planner import QueryPlanner
 from .provider import Endpoint, is_local, load_openai
 from .resolution import Resolution, resolve_with_model, tagged_outcome
+from .speed import EndpointSpeeds
 from .steps import StepRunner
 from .structured import CallOptions, FormatMemory, StructuredCaller, deadline_in
 from .usage import Usage, UsageMeter
@@ -59,6 +60,9 @@ log = logging.getLogger("recallr.llm")
 CONFIG_TTL = 2.0  # seconds a project's configuration is cached (other processes see changes this late)
 USAGE_FLUSH_SECONDS = 10.0
 PLAN_MAX_TOKENS = 512
+# A typical full extraction request (instructions, 20 categories, a batch) and its answer: what ``auto`` prompt
+# style checks the endpoint's learned speed against.
+FULL_EXTRACTION_PROMPT_TOKENS, FULL_EXTRACTION_ANSWER_TOKENS = 2500, 500
 _OFFLINE = FormationSteps(OfflineExtractor(), OfflineConsolidator(), OfflineSummarizer())
 
 
@@ -70,6 +74,7 @@ class LLMService:
         self.settings = settings
         self.limiter = threading.BoundedSemaphore(settings.llm_max_concurrency)
         self.formats = FormatMemory()
+        self.speeds = EndpointSpeeds()  # learned per endpoint and model, like the formats
         self.embedding_tokens = 0
         self.on_usage: Callable[[dict[str, dict[str, int]]], None] = lambda counts: None  # set by the Engine
         self._endpoints: dict[tuple[str | None, str | None], Endpoint] = {}
@@ -153,7 +158,7 @@ class LLMService:
     def caller(self, config: EffectiveLLM, options: CallOptions) -> StructuredCaller:
         assert config.model is not None
         return StructuredCaller(self.endpoint(config), config.model, formats=self.formats, options=options,
-                                endpoint_key=config.endpoint_key)
+                                endpoint_key=config.endpoint_key, speeds=self.speeds)
 
     def pool(self) -> ThreadPoolExecutor:
         with self._lock:
@@ -174,8 +179,9 @@ class LLMService:
         meter = UsageMeter()
         label = f"session {ctx.session.id}"
         options = self.options()
+        caller = self.caller(config, options)
         runner = StepRunner(
-            caller=self.caller(config, options), meter=meter, fallback=self.settings.llm_fallback,
+            caller=caller, meter=meter, fallback=self.settings.llm_fallback, compact=self._compact(caller),
             deadline=options.deadline, parallel=self.endpoint(config).slot_count,
             pool=self.pool(), context_window=self.settings.llm_context_window,
             max_output_tokens=self.settings.llm_max_output_tokens, label=label,
@@ -183,6 +189,14 @@ class LLMService:
         )
         extractor = LLMExtractor(runner, config.rules)
         return FormationSteps(extractor, LLMConsolidator(runner, self._current), LLMSummarizer(runner, extractor))
+
+    def _compact(self, caller: StructuredCaller) -> bool:
+        """Whether extraction asks in the compact form (``llm_prompt_style``)."""
+        style = self.settings.llm_prompt_style
+        if style != "auto":
+            return style == "compact"
+        expected = caller.expected_seconds(FULL_EXTRACTION_PROMPT_TOKENS, FULL_EXTRACTION_ANSWER_TOKENS)
+        return expected is not None and expected > self.settings.llm_timeout_seconds / 3
 
     def _current(self, user_id: str) -> list[MemoryRecord]:
         with self.db.read() as tx:

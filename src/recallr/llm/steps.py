@@ -40,6 +40,7 @@ class StepRunner:
     down: LLMError | None = None  # the model was unreachable: later steps go offline without trying
     deadline: float | None = None  # time.monotonic() when the LLM time budget of this unit of work ends
     parallel: int = 64  # requests of this unit of work in flight at once: the endpoint's slots
+    compact: bool = False  # ask in the prompts' short forms (a small or slow model; ``LLMService.compact``)
 
     def failed(self, task: str, error: LLMError) -> None:
         """A step's model work failed: raise (fail mode, after recording it) or count a fallback."""

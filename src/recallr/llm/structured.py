@@ -36,9 +36,10 @@ from pydantic import ValidationError as PydanticValidationError
 
 from ..language.secrets import redact
 from ..prompts._chat import ChatMessage, Prompt
-from .errors import LLMOutputError
+from .errors import LLMOutputError, LLMUnavailableError, OverBudget
 from .parsing import JSONParseError, degenerate, parse_json
-from .provider import ChatModel, ChatRequest, FormatRejected
+from .provider import ChatModel, ChatRequest, FormatRejected, estimate_tokens
+from .speed import EndpointSpeeds
 from .usage import UsageMeter
 
 log = logging.getLogger("recallr.llm")
@@ -47,6 +48,7 @@ T = TypeVar("T", bound=BaseModel)
 FORMATS = ("json_schema", "json_object", "text")
 DISOBEYED_LIMIT = 2  # cut-off or looping answers in a row under one format before stepping down
 _ECHO_CHARS = 3000  # how much of a bad answer is shown back to the model
+SPEED_MARGIN = 0.85  # share of the time left that a request is sized to (the learned rate is an average)
 
 
 @dataclass(frozen=True)
@@ -125,23 +127,45 @@ class StructuredCaller:
     """Asks one model for structured answers through a ``ChatModel`` (an ``Endpoint``)."""
 
     def __init__(self, chat: ChatModel, model: str, *, formats: FormatMemory, options: CallOptions,
-                 endpoint_key: str = "") -> None:
+                 endpoint_key: str = "", speeds: EndpointSpeeds | None = None) -> None:
         self.chat = chat
         self.model = model
         self.formats = formats
         self.options = options
         self.key = (endpoint_key, model)
+        self.speeds = speeds or EndpointSpeeds()
+
+    def expected_seconds(self, prompt_tokens: int, completion_tokens: int) -> float | None:
+        """How long this endpoint and model are expected to take for such a request (None: not learned yet)."""
+        return self.speeds.seconds(self.key, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens)
+
+    def sized(self, messages: list[ChatMessage], opts: CallOptions, budget: int, min_tokens: int) -> int:
+        """``budget`` cut to what the endpoint can write in the time left; OverBudget when not even
+        ``min_tokens`` fit (the request is not sent: it would time out, and the step runs offline)."""
+        prompt_tokens = sum(estimate_tokens(m["content"]) + 4 for m in messages)
+        left = opts.timeout if opts.deadline is None else min(opts.timeout, opts.deadline - time.monotonic())
+        fits = self.speeds.affordable_output(self.key, prompt_tokens=prompt_tokens, seconds=left * SPEED_MARGIN)
+        if fits is None:
+            return budget
+        if fits < min(min_tokens, budget):
+            need = self.expected_seconds(prompt_tokens, min(min_tokens, budget)) or 0.0
+            raise OverBudget(f"the LLM endpoint needs about {need:.0f}s for this request and {max(0.0, left):.0f}s "
+                             "are left")
+        return min(budget, fits)
 
     def ask(self, prompt: Prompt[T], meter: UsageMeter, *, options: CallOptions | None = None,
-            max_tokens: int | None = None, check: Callable[[T], str | None] | None = None) -> T:
+            max_tokens: int | None = None, check: Callable[[T], str | None] | None = None,
+            min_tokens: int | None = None) -> T:
         """The validated answer to ``prompt``; LLMOutputError when it is cut off or looping, or two answers in a row
         are unusable. ``max_tokens``: what the task can need (capped by the options'); ``check``: the task's own
-        test of a parsed answer (a problem to show the model, or None)."""
+        test of a parsed answer (a problem to show the model, or None); ``min_tokens``: the smallest answer
+        budget worth sending when the endpoint's learned speed leaves less (default: half of ``max_tokens``)."""
         opts = options or self.options
         budget = min(opts.max_tokens, max_tokens) if max_tokens else opts.max_tokens
         messages = redacted(prompt.messages)
         for attempt in range(2):
-            text, finish, fmt = self._send(prompt, messages, meter, opts, budget)
+            sized = self.sized(messages, opts, budget, min_tokens if min_tokens is not None else budget // 2)
+            text, finish, fmt = self._send(prompt, messages, meter, opts, sized)
             try:
                 answer = _usable(text, finish, prompt.response_model, check)
             except Unusable as error:
@@ -179,6 +203,13 @@ class StructuredCaller:
                 meter.count(prompt.task, "step_downs")
                 fmt = self.formats.step_down(self.key, fmt)
                 continue
+            except LLMUnavailableError as error:
+                if error.timed_out_after is not None:
+                    self.speeds.timed_out(self.key, prompt_tokens=sum(estimate_tokens(m["content"]) for m in messages),
+                                          max_tokens=max_tokens, seconds=error.timed_out_after)
+                raise
+            self.speeds.observe(self.key, prompt_tokens=answer.prompt_tokens,
+                                completion_tokens=answer.completion_tokens, seconds=answer.seconds)
             meter.call(prompt.task, prompt_tokens=answer.prompt_tokens, completion_tokens=answer.completion_tokens)
             return answer.text, answer.finish_reason, fmt
         raise AssertionError("plain text is never rejected as a format")

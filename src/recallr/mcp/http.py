@@ -10,6 +10,13 @@ The MCP SDK's session manager needs a task group for as long as the app serves. 
 first ``/mcp`` request (so it also runs under servers started with ``lifespan="off"``) and stopped by
 ``aclose()`` from the app's lifespan, or with the event loop. Stateless mode: no MCP session lives in a
 process, so any replica or uvicorn worker can answer any request.
+
+The server does not know MCP: ``mount`` is plugged into ``create_app`` from outside (``recallr serve`` does it in
+``server.asgi``), since MCP is built on the SDK, whose embedded mode runs the server's app.
+
+Example::
+
+    app = create_app(engine, mounts=[mount])  # POST /mcp, stopped by ``await app.state.mcp.aclose()``
 """
 
 from __future__ import annotations
@@ -51,6 +58,16 @@ def read_credentials(headers: Headers) -> tuple[str | None, str | None]:
     from ..server.deps import read_credentials as credentials
 
     return credentials(headers, bearer=True)
+
+
+def mount(app: Any) -> None:
+    """Serve MCP at ``/mcp`` on ``app`` (a ``create_app`` mount); the endpoint is ``app.state.mcp``.
+
+    For an app with keys: the embedded client's app (one project, no key) has no ``/mcp``.
+    """
+    app.state.mcp = McpEndpoint(app)
+    # POST only: stateless MCP has no session to DELETE and nothing to push on a GET stream (405, as MCP allows).
+    app.router.add_route("/mcp", app.state.mcp, methods=["POST"], include_in_schema=False)
 
 
 class HttpBackend:

@@ -32,9 +32,11 @@ from ._chat import (
 )
 
 TASK = "extraction"
-VERSION = "1"
+VERSION = "2"
+COMPACT_VERSION = "1"  # its own form (``compact_messages``); the task line says "compact"
 # Output limits sent in the JSON schema (grammar-constrained servers enforce them) and used to size max_tokens
 MAX_MEMORIES, MAX_CONTENT, MAX_SUMMARY = 40, 300, 600
+MAX_COMPACT_MEMORIES, MAX_COMPACT_CONTENT, MAX_COMPACT_SUMMARY = 24, 200, 240
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class ExtractionContext:
     always_remember: Sequence[str] = ()
     examples: Sequence[Example] = field(default_factory=tuple)
     with_summary: bool = True
+    compact: bool = False  # the short form for small or slow models (``compact_messages``)
 
 
 class ExtractedMemory(BaseModel):
@@ -120,6 +123,27 @@ class ExtractionResponse(BaseModel):
         return {**value, "memories": items, "dropped": len(value["memories"]) - len(items)}
 
     parse_summary = field_validator("summary", mode="before")(lenient_text)
+
+
+class CompactMemory(ExtractedMemory):
+    """A memory in the compact answer: the statement, its categories and sources; dates are read from the
+    statement by the offline date rules, single-valued slots by consolidation."""
+
+    content: str = Field(min_length=3, description="A short self-contained third-person statement.",
+                         json_schema_extra={"maxLength": MAX_COMPACT_CONTENT})
+    subject: SkipJsonSchema[str | None] = None
+    event_start: SkipJsonSchema[date | None] = None
+    event_end: SkipJsonSchema[date | None] = None
+    attribute: SkipJsonSchema[str | None] = None
+    value: SkipJsonSchema[str | None] = None
+    changed: SkipJsonSchema[bool] = False
+    negated: SkipJsonSchema[bool] = False
+
+
+class CompactResponse(ExtractionResponse):
+    memories: list[CompactMemory] = Field(json_schema_extra={"maxItems": MAX_COMPACT_MEMORIES})  # type: ignore[assignment]
+    summary: str | None = Field(None, description="One sentence on what the messages covered.",
+                                json_schema_extra={"maxLength": MAX_COMPACT_SUMMARY})
 
 
 _COPIED_LINE = re.compile(r"\s*(\[\d+\]|(user|assistant|system)\s*:)", re.I)  # anchored, no nesting: linear
@@ -178,19 +202,36 @@ def _third_person(verb: str) -> str:
 _RULES = """You turn a conversation into long-term memories about the people in it.
 
 Rules:
-- Each memory is one short, self-contained statement in the third person that names its subject:
+- Each memory is one self-contained statement in the third person that names its subject:
   "User is allergic to peanuts.", "Caroline went to an LGBTQ support group."
-- A message written "Name: text" is said by Name and memories from it are about Name. Other user messages
-  are said by the user: call them "User". Never write "I", "you" or "we" in a memory.
+- Keep every detail of what was said: names, numbers, places, times, objects, reasons and qualifiers
+  ("on weekdays only", "except in winter"). Leave out filler ("quick thing first", "again", "wow", "actually").
+- Never start a memory with a pronoun or "this"/"that"/"here's": resolve "he", "she", "it", "her", "they"
+  from the conversation, earlier messages of either speaker included ("User wants to get User's sister a
+  gift."), and write whole clauses, never a cut-off one.
+- A message written "Name: text" is said by Name when Name is one of the conversation's speakers, and memories
+  from it are about Name; "Note:" or "Update:" are not speakers. Other user messages are said by the user: call
+  them "User". Never write "I", "you" or "we" in a memory.
 - Keep facts about the people: identity, home, work, family, pets, health, allergies, likes and dislikes,
-  habits, possessions, plans, events, opinions; keep what the assistant recommended or told the user
-  ("Assistant recommended the book 'Dune' to the user.").
-- Skip greetings, filler, small talk and questions that state no fact. Never keep secrets (passwords,
-  card numbers, keys, codes).
-- Relative times ("yesterday", "last week", "next month") are relative to the session date below: write the
-  absolute date in the memory ("On 7 May 2023, Caroline went to ...") and give event_start and event_end as
-  YYYY-MM-DD. Leave the event dates out when the memory says nothing about time.
-- categories: one to three names from the category list, best first.
+  habits, possessions, plans, events, opinions, also when said inside a question or request ("Given that I'm
+  pregnant, is sushi OK?" -> "User is pregnant."). A wish or a hypothetical is not a fact: keep it only as
+  what it is ("User would love to visit Japan someday."). Say each fact once, even when it is repeated.
+- Corrections: when someone corrects what they said ("sorry, I meant Braga", "actually the 14th"), keep only
+  the corrected fact, with the rest of the original statement, and nothing about the mistake or the apology.
+- Ended or negated states ("stopped playing in the band", "sold the boat", "no longer eats meat", "quit my
+  job") are memories of their own, with changed: true and the attribute of the fact they end.
+- What the assistant confirmed or did for the user (a booking, appointment, order, delivery or reminder, a
+  recommendation the user accepted) is a memory about the user's plan with its date ("User has a table for two
+  booked at Nopa on 4 December 2026 at 8 pm."); the assistant's greetings, chatter and offers are not.
+- Skip greetings, small talk and questions that state no fact. Never keep secrets (passwords, card numbers,
+  keys, codes).
+- Relative times ("yesterday", "last week", "next month", "on the 21st") are relative to the session date
+  below, in the past for what happened and in the future for plans: write the absolute date in the memory ("On
+  7 May 2023, Caroline went to ...") and give event_start and event_end as YYYY-MM-DD. A yearly date
+  (birthday, anniversary) is written without a year and "every year" ("User's sister's birthday is on 3 March,
+  every year."), with its next occurrence as the event dates. Leave the event dates out when the memory says
+  nothing about time.
+- categories: one to three names from the category list, best first, chosen by their descriptions' meaning.
 - sources: the [n] numbers of the messages the memory comes from.
 - attribute and value: only for a single-valued fact (home, hometown, job, employer, relationship_status,
   diet, age, name, favorite_<thing>, <thing>_count) - a short snake_case key and its value now.
@@ -246,5 +287,34 @@ def messages(ctx: ExtractionContext) -> list[ChatMessage]:
     return [{"role": "system", "content": system}, {"role": "user", "content": "\n\n".join(parts)}]
 
 
+_COMPACT_RULES = """List facts about the people in the messages as short third-person statements.
+- User messages are said by "User"; a message "Name: text" is said by Name. Never write "I", "you" or "we".
+- Keep every detail: names, numbers, places, times. Write dates as words ("in June 2024").
+- Resolve "he", "she", "it" to who or what they are. Keep only corrected facts. Skip wishes.
+- Skip greetings, small talk, questions and secrets.
+- categories: one or two names from: {categories}.
+- sources: the [n] numbers of the messages a fact comes from."""
+
+_COMPACT_SHAPE = '{"memories": [{"content": "...", "categories": ["..."], "sources": [0]}]%s}'
+
+
+def compact_messages(ctx: ExtractionContext) -> list[ChatMessage]:
+    """The extraction request in its short form (about a quarter of the full one's instructions): for a small
+    or slow model, where reading the full instructions alone would take most of the time allowed."""
+    summary = ', "summary": "..."' if ctx.with_summary else ""
+    system = "\n\n".join([
+        task_line(TASK, COMPACT_VERSION) + ", compact",
+        _COMPACT_RULES.format(categories=", ".join(name for name, _ in ctx.categories)),
+        *_project_rules(ctx),
+        "Answer with only JSON shaped like:\n" + _COMPACT_SHAPE % summary,
+    ])
+    day = ctx.session_date.date()
+    text = [f"Session date: {day_text(ctx.session_date)}."]
+    text.append("Messages:\n" + "\n".join(_line(line, day) for line in ctx.messages))
+    return [{"role": "system", "content": system}, {"role": "user", "content": "\n\n".join(text)}]
+
+
 def prompt(ctx: ExtractionContext) -> Prompt[ExtractionResponse]:
+    if ctx.compact:
+        return Prompt(TASK, COMPACT_VERSION, compact_messages(ctx), CompactResponse)
     return Prompt(TASK, VERSION, messages(ctx), ExtractionResponse)

@@ -1,6 +1,13 @@
-"""``create_app(engine)``: the FastAPI application. Routes translate HTTP to engine calls, nothing more."""
+"""``create_app(engine)``: the FastAPI application. Routes translate HTTP to engine calls, nothing more.
+
+What the API does not know is plugged in from outside as a ``Mount``: ``recallr serve`` (``server.asgi``) adds MCP
+at ``/mcp`` (``recallr.mcp.http.mount``). The server never imports ``recallr.mcp``, which is built on the SDK, whose
+embedded mode runs this app: that way the import graph has no cycle.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
@@ -15,15 +22,20 @@ from .openapi import document
 from .query_arrays import BracketedArrayParams
 from .routes import context, export, llm, memories, project, sessions, system, users
 
+#: Adds routes to the app from outside (before the console, the docs and the outermost middleware).
+Mount = Callable[[FastAPI], None]
 
-def create_app(engine: Engine, *, fixed_project_id: str | None = None) -> FastAPI:
-    """The REST API v1 over ``engine``.
+
+def create_app(engine: Engine, *, fixed_project_id: str | None = None, mounts: Sequence[Mount] = ()) -> FastAPI:
+    """The REST API v1 over ``engine``, with each of ``mounts`` plugged in.
 
     ``fixed_project_id`` serves one project without keys: the embedded client's in-process app.
 
     Example::
 
-        app = create_app(Engine(Settings(data_dir="./data")))
+        from recallr.mcp.http import mount as mcp
+
+        app = create_app(Engine(Settings(data_dir="./data")), mounts=[mcp])  # MCP at /mcp, as `recallr serve`
         uvicorn.run(app)
     """
     # /docs and /redoc serve Swagger UI and ReDoc from files shipped in fastapi-offline: no CDN, works offline.
@@ -45,12 +57,8 @@ def create_app(engine: Engine, *, fixed_project_id: str | None = None) -> FastAP
     app.include_router(project.router, prefix="/api/v1")
     app.include_router(llm.router, prefix="/api/v1")
     app.include_router(system.router, prefix="/api/v1")
-    if fixed_project_id is None:  # MCP over HTTP, for callers with a key (docs: README, "Use it from an AI assistant")
-        from ..mcp.http import McpEndpoint
-
-        app.state.mcp = McpEndpoint(app)
-        # POST only: stateless MCP has no session to DELETE and nothing to push on a GET stream (405, as MCP allows).
-        app.router.add_route("/mcp", app.state.mcp, methods=["POST"], include_in_schema=False)
+    for plug in mounts:
+        plug(app)
     install_console(app, engine, fixed_project_id=fixed_project_id)  # /console unless RECALLR_CONSOLE=false
     document(app, engine.settings)
     observe(app)  # last: its middleware (request ids, metrics, access logs) must be the outermost

@@ -1,4 +1,4 @@
-"""The ASGI entry point for ``recallr serve``: the app, its engine and an in-process worker."""
+"""The ASGI entry point for ``recallr serve``: the app with MCP at ``/mcp``, its engine and an in-process worker."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from ..bootstrap import Engine
+from ..mcp.http import mount as mount_mcp
 from ..metrics import serve_separately
 from ..settings import Settings
 from .app import create_app
@@ -23,7 +24,7 @@ def build(settings: Settings | None = None) -> FastAPI:
     """
     settings = settings or Settings()
     engine = Engine(settings)
-    app = create_app(engine)
+    app = create_app(engine, mounts=[mount_mcp])  # MCP over HTTP (README, "Use it from an AI assistant")
     worker = engine.worker() if settings.run_worker else None
     # The separate metrics port: served here by a single process; `recallr serve --workers N` serves it from the
     # parent process instead (one port cannot be bound by N processes).

@@ -59,7 +59,8 @@ class OfflineExtractor:
         self.rules = rules
 
     def extract(self, messages: Sequence[MessageRecord], categories: Sequence[Category]) -> list[Draft]:
-        turns = [Turn(m.position, "assistant" if m.role == "assistant" else "user", m.content) for m in messages]
+        turns = [Turn(m.position, "assistant" if m.role == "assistant" else "user", m.content, m.timestamp)
+                 for m in messages]
         by_index = {m.position: m for m in messages}
         drafts: list[Draft] = []
         for candidate in extract(turns, categories, instructions=self.rules):

@@ -10,11 +10,24 @@ Two directions, both pure and fast:
   date-range filter, and :func:`asks_for_date` tells "when did I ...?" (which
   asks for a date) apart from questions constrained by one.
 
-Expressions are matched by the regex rules in :mod:`.rules` (which also
-documents the choices for ambiguous phrases such as "last Friday" or "last
-summer"); dateparser is imported only for explicit dates the rules spot but do
-not read themselves (``5/7/2023``, ``3rd Sept '21``).  Weeks run Monday-Sunday;
-every returned datetime is timezone-aware UTC and a naive reference is UTC.
+Expressions are matched by the rule table in :mod:`.rules` (one module per family
+documents its choices for ambiguous phrases). A date without its year or week ("on
+Monday", "June 12", "on the 21st", "at Christmas") looks back in a past clause and
+ahead in a plan or a present-tense arrangement (:mod:`.tense`).
+
+**Recurring dates.** A month and day without a year that is yearly by nature (a
+birthday, an anniversary, a name day, "every year on 4 July", "each March 3",
+"every Christmas": :mod:`.recurring`) is never pinned to a past year: its span is
+``recurring``, its window the next occurrence on or after the day it was said (whole
+day), and :func:`with_absolute_date` keeps the month-day without a year and says it
+recurs ("User's sister's birthday is on 3 March, every year."). A date whose removal
+would break its clause ("The meeting is tomorrow") is replaced in place instead of
+moved to the front ("The meeting is on 2 December 2026.").
+
+No third-party parser is used: every format is read by the rules (dateparser,
+parsedatetime, ctparse and timefhuman resolve 23-30% of the temporal suite in
+``tests/language/test_temporal_suite.py``). Weeks run Monday-Sunday; every returned
+datetime is timezone-aware UTC and a naive reference is UTC.
 
 Example::
 
@@ -25,16 +38,20 @@ Example::
     ('7 May 2023', 'day')
     >>> with_absolute_date("Caroline went to a support group yesterday.", span)
     'On 7 May 2023, Caroline went to a support group.'
+    >>> span = event_span("My sister's birthday is on 3 March.", datetime(2026, 12, 1, tzinfo=UTC))
+    >>> format_span(span), span.recurring
+    ('3 March 2027', True)
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .format import day_text, display_dates, format_span, range_parts
+from .format import format_span
+from .rewrite import with_absolute_date
 from .rules import Granularity, local_reference, scan
+from .span import TimeSpan
 
 __all__ = [
     "Granularity",
@@ -46,23 +63,6 @@ __all__ = [
     "query_date_range",
     "with_absolute_date",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class TimeSpan:
-    """A resolved time expression.
-
-    ``start`` is inclusive, ``end`` the last instant of the range (23:59:59.999999
-    of its last day); both are timezone-aware UTC.  ``expression`` is the exact
-    substring that was resolved ("" for an ``instant`` fallback) and ``relative``
-    tells whether the result depended on the reference time.
-    """
-
-    start: datetime
-    end: datetime
-    granularity: Granularity
-    expression: str
-    relative: bool
 
 
 def find_time_expression(text: str, reference: datetime) -> TimeSpan | None:
@@ -83,7 +83,7 @@ def find_time_expression(text: str, reference: datetime) -> TimeSpan | None:
     if found is None:
         return None
     start, end, hit = found
-    return TimeSpan(hit.start, hit.end, hit.granularity, text[start:end], hit.relative)
+    return TimeSpan(hit.start, hit.end, hit.granularity, text[start:end], hit.relative, hit.recurring)
 
 
 def event_span(text: str, reference: datetime) -> TimeSpan:
@@ -109,7 +109,8 @@ def query_date_range(query: str, reference: datetime) -> TimeSpan | None:
     previous Monday-Sunday week, "in May" the latest May not after the
     reference, "recently"/"lately" the last 30 days, "earlier today" runs from
     midnight to the reference).  A question that *asks for* a date ("When did I
-    go to Paris?") has no range: see :func:`asks_for_date`.
+    go to Paris?") has no range: see :func:`asks_for_date`; nor does a yearly
+    date ("Is my birthday on 3 March?"), which is not about one year.
 
     Example::
 
@@ -119,7 +120,8 @@ def query_date_range(query: str, reference: datetime) -> TimeSpan | None:
         >>> query_date_range("When did I go to Paris?", ref) is None
         True
     """
-    return find_time_expression(query, reference)
+    span = find_time_expression(query, reference)
+    return None if span is None or span.recurring else span
 
 
 _ASKS_FOR_DATE = re.compile(
@@ -140,85 +142,3 @@ def asks_for_date(query: str) -> bool:
         (True, False)
     """
     return bool(_ASKS_FOR_DATE.search(query.strip()))
-
-
-# --- rewriting statements -------------------------------------------------------
-
-_VAGUE = re.compile(r"recent|lately|of\s+late", re.IGNORECASE)
-_DANGLING = re.compile(r"(?:\s|^)(?:on|in|at|during|over|back|sometime)\s*$", re.IGNORECASE)
-_LOWERABLE = frozenset((
-    "a", "an", "the", "she", "he", "we", "they", "it", "you", "my", "his", "her", "our", "their",
-    "its", "your", "this", "that", "these", "those", "there", "some", "after", "before", "then",
-    "and", "but", "so", "also", "when", "while",
-))
-
-
-def _prefix(span: TimeSpan) -> str:
-    """The absolute-date opener replacing a relative expression."""
-    first, last = display_dates(span, UTC)
-    label = format_span(span)
-    if re.match(r"since\b", span.expression, re.IGNORECASE):
-        return f"Since {day_text(first)}, "
-    if _VAGUE.search(span.expression):
-        return f"In the weeks before {day_text(last)}, "
-    match span.granularity:
-        case "day" | "instant":
-            return f"On {day_text(first)}, "
-        case "week":
-            return f"In the {label}, "
-        case "weekend":
-            return f"On the {label}, "
-        case "month" | "year":
-            return f"In {label}, "
-    start, end = range_parts(first, last)
-    return f"Between {start} and {end}, " if first != last else f"On {end}, "
-
-
-def _remove(statement: str, expression: str) -> str:
-    """The statement without ``expression`` and a preposition left dangling."""
-    found = re.search(re.escape(expression), statement, re.IGNORECASE)
-    if found is None:
-        return statement
-    before, after = statement[:found.start()].rstrip(), statement[found.end():]
-    if after.startswith(("'s", "’s")):
-        return f"{before} the{after[2:]}".strip()
-    before = _DANGLING.sub("", before).rstrip()
-    after = after.lstrip()
-    if after[:1] in tuple(",.;:!?") and before.endswith(","):
-        before = before[:-1]
-    if not before:
-        return after.lstrip(",;: ")
-    return before + ("" if after[:1] in tuple(",.;:!?") or not after else " ") + after
-
-
-def _lower_first(text: str) -> str:
-    """Lowercase a capital that was only there because the word began the sentence."""
-    word = re.match(r"[A-Za-z]+", text)
-    if word and word.group(0).lower() in _LOWERABLE and not word.group(0).isupper():
-        return text[0].lower() + text[1:]
-    return text
-
-
-def with_absolute_date(statement: str, span: TimeSpan) -> str:
-    """Rewrite a statement whose date was relative so it carries the absolute date.
-
-    The relative expression (and a preposition it leaves dangling) is removed and
-    an opener matching the granularity is put in front: "On 7 May 2023, " (day),
-    "In the week of 1 May 2023, " (week), "On the weekend of 6-7 May 2023, "
-    (weekend), "In May 2023, " (month), "In 2019, " (year), "Between 3 and 6 May
-    2023, " (range).  A statement that does not contain the expression only gets
-    the opener; absolute and ``instant`` spans leave the statement unchanged.
-
-    Example::
-
-        >>> ref = datetime(2023, 5, 8, 13, 56, tzinfo=UTC)
-        >>> text = "She started a new job last week."
-        >>> with_absolute_date(text, event_span(text, ref))
-        'In the week of 1 May 2023, she started a new job.'
-    """
-    if not span.relative or not span.expression:
-        return statement
-    body = _remove(statement.strip(), span.expression)
-    if not body.strip(" .!?"):
-        return _prefix(span).rstrip(", ") + (body.strip() or ".")
-    return _prefix(span) + _lower_first(body)

@@ -1,4 +1,19 @@
-"""Date rules relative to the reference: yesterday, last Friday, last weekend, next month, 3 weeks ago, recently."""
+"""Date rules relative to the reference: yesterday, last Friday, next weekend, earlier this month, end of the month.
+
+Choices (the tests pin them):
+
+* "last/past Friday" is the latest Friday strictly before today; "this coming Friday" the first
+  after today; "next Friday" the first after today unless that is tomorrow or the day after,
+  then the one a week later ("next Saturday" said on a Friday is 8 days on); "this Friday" the
+  Friday of the current Monday-Sunday week (the next one when that has passed and the clause
+  looks ahead); "on/by/for Friday" the next one in a plan, the last one in a past clause.
+* "last weekend" is the Saturday-Sunday of the previous week, "this weekend" the current week's,
+  "next weekend" next week's; "over/on the weekend" the one just past in a past clause, else the
+  coming one.
+* "earlier this month" runs from the 1st to today, "later this month" from today to its end (so
+  for week and year); "the end of the month" is its 21st to its end, "the beginning" its 1st-10th,
+  "the middle" its 11th-20th; a year's are its last, first and middle four months.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +21,28 @@ import re
 from datetime import UTC, date, timedelta
 
 from ..lexicon import WEEKDAYS
-from .base import _FLAGS, _NUM, Ctx, Hit, _blocked, _count, _norm, month_end, shift_month, week_start
+from ..pattern import Rule, verbose
+from .base import (
+    _FLAGS,
+    _PART_DAYS,
+    _PART_MONTHS,
+    Ctx,
+    Hit,
+    _blocked,
+    _norm,
+    date_follows,
+    date_rule,
+    month_end,
+    shift_month,
+    week_start,
+)
 
-_RELATIVE_DAY_RE = re.compile(
-    r"\b(?:the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|earlier\s+today|"
-    r"later\s+today|yesterday|today|tomorrow|tonight|last\s+night|"
-    r"this\s+(?:morning|afternoon|evening))\b"
-    r"(?:\s+(?:morning|afternoon|evening|night)\b)?", _FLAGS)
+_RELATIVE_DAY_RE = verbose(r"""
+    \b(?: the \s+ day \s+ before \s+ yesterday | the \s+ day \s+ after \s+ tomorrow
+        | earlier \s+ today | later \s+ today | yesterday | today | tomorrow | tonight | last \s+ night
+        | this \s+ (?:morning|afternoon|evening) )\b
+    (?: \s+ (?:morning|afternoon|evening|night) \b )?        # "yesterday evening", "tomorrow morning"
+""", _FLAGS)
 
 
 def _relative_day(m: re.Match[str], ctx: Ctx) -> Hit | None:
@@ -31,120 +61,163 @@ def _relative_day(m: re.Match[str], ctx: Ctx) -> Hit | None:
     return ctx.day(ctx.today + timedelta(days=offset))
 
 
-_WEEKDAY_RE = re.compile(
-    r"\b(?P<mod>last|next|this\s+past|this\s+coming|this|past|coming|on)\s+"
-    rf"(?P<wd>{'|'.join(WEEKDAYS)})\b(?:\s+(?:morning|afternoon|evening|night)\b)?",
-    _FLAGS)
+_WEEKDAY_RE = verbose(rf"""
+    \b (?P<mod> last | next | this \s+ past | this \s+ coming | this | past | coming | on | by | until | till )
+    \s+ (?P<wd> {'|'.join(WEEKDAYS)} ) \b
+    (?: \s+ (?:morning|afternoon|evening|night) \b )?        # "on Friday evening"
+""", _FLAGS)
 
 
 def _weekday(m: re.Match[str], ctx: Ctx) -> Hit | None:
     mod = _norm(m["mod"])
-    if mod != "on" and _blocked(m, ctx.text):
-        return None
+    if (mod in ("last", "next", "this", "past", "coming") and _blocked(m, ctx.text)) or date_follows(ctx.text, m.end()):
+        return None  # "my last Friday at work"; "on Saturday, June 6": the date that follows is the expression
     wd, today = WEEKDAYS.index(m["wd"].lower()), ctx.today
+    after = today + timedelta(days=(wd - today.weekday()) % 7 or 7)  # the first one after today
+    before = today - timedelta(days=(today.weekday() - wd) % 7 or 7)  # the last one before today
     if mod == "this":
-        return ctx.day(week_start(today) + timedelta(days=wd))
-    if mod in ("next", "coming", "this coming") or (mod == "on" and ctx.future):
+        found = week_start(today) + timedelta(days=wd)
+        return ctx.day(after if found < today and ctx.ahead(m.start()) else found)
+    if mod == "next":
+        return ctx.day(after + timedelta(days=7) if (after - today).days <= 2 else after)
+    if mod in ("coming", "this coming"):
+        return ctx.day(after)
+    if mod in ("last", "past", "this past"):
+        return ctx.day(before)
+    return ctx.day(after if ctx.ahead(m.start()) else before)
+
+
+_BARE_WEEKDAY_RE = verbose(rf"""
+    \b (?P<wd> {'|'.join(WEEKDAYS)} ) \b (?! ['’] )
+    (?: \s+ (?:morning|afternoon|evening|night) \b )?
+""", _FLAGS)
+# A weekday without a preposition is a date at a clause's edge: "Monday I have ...", "drop the keys off Saturday."
+_BARE_AFTER = verbose(r"""
+    \s* (?: $ | [.,;:!?)] | (?: i | i['’]m | i['’]ll | we | we['’]re | we['’]ll | you | he | she | they | my | our
+                             | at | then ) \b )
+""", _FLAGS)
+_BARE_BEFORE = verbose(r"""
+    (?: \b (?: it['’]?s | it \s+ is | today \s+ is | today['’]s | every | each | a | an | the | my | your | his
+            | her | our | their | on | last | next | this | past | coming | by | until | till | of | or | and
+            | to | from | than ) ) \s+ $
+""", _FLAGS)
+
+
+def _bare_weekday(m: re.Match[str], ctx: Ctx) -> Hit | None:
+    if not _BARE_AFTER.match(ctx.text, m.end()) or date_follows(ctx.text, m.end()):
+        return None
+    if _BARE_BEFORE.search(ctx.text, max(0, m.start() - 12), m.start()):
+        return None  # "it's Friday", "every Monday", "Monday or Tuesday": not one dated day
+    wd, today = WEEKDAYS.index(m["wd"].lower()), ctx.today
+    if ctx.ahead(m.start()):
         return ctx.day(today + timedelta(days=(wd - today.weekday()) % 7 or 7))
     return ctx.day(today - timedelta(days=(today.weekday() - wd) % 7 or 7))
 
 
-_WEEKEND_RE = re.compile(
-    r"\b(?P<mod>last|this\s+past|past|this\s+coming|coming|this|next|"
-    r"over\s+the|on\s+the|at\s+the|during\s+the)\s+weekend\b", _FLAGS)
+_WEEKEND_RE = verbose(r"""
+    \b (?P<mod> last | this \s+ past | past | this \s+ coming | coming | this | next
+              | over \s+ the | on \s+ the | at \s+ the | during \s+ the | the ) \s+ weekend \b
+""", _FLAGS)
+_SPEND_BEFORE = re.compile(
+    r"\b(?:spent|spend|spends|spending|enjoyed|enjoy|enjoying|had|have|having|took|take|taking)\s+$", _FLAGS)
 
 
 def _weekend(m: re.Match[str], ctx: Ctx) -> Hit | None:
     mod = _norm(m["mod"])
-    if not mod.endswith("the") and _blocked(m, ctx.text):
-        return None
+    if (not mod.endswith("the") and _blocked(m, ctx.text)) or (
+            mod == "the" and not _SPEND_BEFORE.search(ctx.text, max(0, m.start() - 12), m.start())):
+        return None  # "the weekend" is a date as what was spent: "we spent the weekend in Bruges"
     saturday = week_start(ctx.today) + timedelta(days=5)
     in_weekend = ctx.today.weekday() >= 5
     if mod in ("last", "past", "this past"):
         saturday -= timedelta(days=7)
     elif mod == "next" or (mod.endswith("coming") and in_weekend):
         saturday += timedelta(days=7)
-    elif mod.endswith("the") and not ctx.future and not in_weekend:
-        saturday -= timedelta(days=7)  # "over the weekend": the one just past
+    elif mod.endswith("the") and not in_weekend and not ctx.ahead(m.start()):
+        saturday -= timedelta(days=7)  # "over the weekend" in a past clause: the one just past
     return ctx.span(saturday, saturday + timedelta(days=1), "weekend")
 
 
-_UNIT_RE = re.compile(
-    r"\b(?:(?P<mod>last|this|next|earlier\s+this|later\s+this)\s+(?P<unit>week|month|year)|"
-    r"the\s+(?P<unit2>week|month|year)\s+before\s+last)\b", _FLAGS)
+_UNIT_RE = verbose(r"""
+    \b(?: (?P<mod> last | this | next | earlier \s+ this | later \s+ this ) \s+ (?P<unit> week | month | year )
+        | the \s+ (?P<unit2> week | month | year ) \s+ before \s+ last )\b
+""", _FLAGS)
 _UNIT_OFFSET = {"last": -1, "this": 0, "earlier this": 0, "later this": 0, "next": 1}
+
+
+def _unit_bounds(unit: str, today: date, offset: int) -> tuple[date, date]:
+    if unit == "week":
+        monday = week_start(today + timedelta(weeks=offset))
+        return monday, monday + timedelta(days=6)
+    if unit == "month":
+        year, month = shift_month(today.year, today.month, offset)
+        return date(year, month, 1), month_end(year, month)
+    return date(today.year + offset, 1, 1), date(today.year + offset, 12, 31)
 
 
 def _unit(m: re.Match[str], ctx: Ctx) -> Hit | None:
     if m["mod"] and _blocked(m, ctx.text):
         return None
-    offset = _UNIT_OFFSET[_norm(m["mod"])] if m["mod"] else -2
+    mod = _norm(m["mod"])
     unit, today = (m["unit"] or m["unit2"]).lower(), ctx.today
-    if unit == "week":
-        return ctx.week(today + timedelta(weeks=offset))
+    first, last = _unit_bounds(unit, today, _UNIT_OFFSET[mod] if mod else -2)
+    if mod == "earlier this":
+        return ctx.span(first, today, "range")
+    if mod == "later this":
+        return ctx.span(today, last, "range")
+    return ctx.span(first, last, unit)  # type: ignore[arg-type]
+
+
+_UNIT_PART_RE = verbose(r"""
+    \b (?: (?P<prep> at | by | until | till | from | before | around | towards? | in ) \s+ )?
+    (?: the \s+ (?P<part> beginning | start | middle | end ) \s+ of \s+     # "the end of the month"
+      | (?P<early> early | mid | late ) (?: \s+ | - ) )                     # "early next year"
+    (?P<which> the | this | next | last ) \s+ (?P<unit> month | year ) \b
+""", _FLAGS)
+
+
+def _unit_part(m: re.Match[str], ctx: Ctx) -> Hit | None:
+    which, unit, today = m["which"].lower(), m["unit"].lower(), ctx.today
+    offset = {"next": 1, "last": -1}.get(which, 0)
+    part = (m["part"] or m["early"]).lower()
     if unit == "month":
-        return ctx.month(*shift_month(today.year, today.month, offset))
-    return ctx.span(date(today.year + offset, 1, 1), date(today.year + offset, 12, 31), "year")
+        year, month = shift_month(today.year, today.month, offset)
+        low, high = _PART_DAYS[part]
+        last = month_end(year, month)
+        return ctx.span(date(year, month, low), last.replace(day=min(high, last.day)), "range")
+    first, last_month = _PART_MONTHS[{"beginning": "early", "start": "early", "middle": "mid",
+                                      "end": "late"}.get(part, part)]
+    year = today.year + offset
+    return ctx.span(date(year, first, 1), month_end(year, last_month), "range")
 
 
-# --- counted and vague expressions ------------------------------------------
-
-_AGO_RE = re.compile(
-    r"\b(?:(?:about|around|roughly|almost|nearly|over|just|only|maybe)\s+)?"
-    rf"{_NUM}\s+(?P<unit>minute|hour|day|week|month|year)s?\s+ago\b", _FLAGS)
-
-
-def _ago(m: re.Match[str], ctx: Ctx) -> Hit | None:
-    low, high = _count(m["n"])
-    unit, today = m["unit"].lower(), ctx.today
-    exact = low == high
-    try:
-        if unit in ("minute", "hour"):
-            return ctx.day((ctx.now - timedelta(**{unit + "s": high})).date())
-        if unit == "day":
-            return ctx.span(today - timedelta(days=high), today - timedelta(days=low),
-                            "day" if exact else "range")
-        if unit == "week":
-            first = week_start(today - timedelta(weeks=high))
-            last = week_start(today - timedelta(weeks=low)) + timedelta(days=6)
-            return ctx.span(first, last, "week" if exact else "range")
-        if unit == "month":
-            y1, m1 = shift_month(today.year, today.month, -high)
-            y2, m2 = shift_month(today.year, today.month, -low)
-            return ctx.span(date(y1, m1, 1), month_end(y2, m2), "month" if exact else "range")
-        return ctx.span(date(today.year - high, 1, 1), date(today.year - low, 12, 31),
-                        "year" if exact else "range")
-    except (ValueError, OverflowError):
-        return None
-
-
-_PAST_RANGE_RE = re.compile(
-    r"\b(?:(?:in|over|during|for|within)\s+the\s+(?:last|past)|(?:the|this)\s+past)\s+"
-    rf"(?:{_NUM}\s+)?(?P<unit>day|week|month|year)s?\b", _FLAGS)
-
-
-def _past_range(m: re.Match[str], ctx: Ctx) -> Hit | None:
-    n = _count(m["n"])[1] if m["n"] else 1
-    unit, today = m["unit"].lower(), ctx.today
-    if unit in ("day", "week"):
-        first = today - timedelta(days=n * (7 if unit == "week" else 1))
-    else:
-        y, mo = shift_month(today.year, today.month, -n * (12 if unit == "year" else 1))
-        first = date(y, mo, min(today.day, month_end(y, mo).day))
-    return ctx.span(first, today, "range")
-
-
-_RECENT_RE = re.compile(
-    r"\b(?:recently|lately|of\s+late|in\s+recent\s+(?:days|weeks|months)|"
-    r"the\s+other\s+day)\b", _FLAGS)
-
-
-def _recent(m: re.Match[str], ctx: Ctx) -> Hit | None:
-    words, today = _norm(m.group(0)), ctx.today
-    if "other day" in words:
-        return ctx.span(today - timedelta(days=7), today - timedelta(days=1), "range")
-    days = 90 if "months" in words else 30
-    return ctx.span(today - timedelta(days=days), today, "range")
-
-
-# --- month names, explicit dates, years, seasons ----------------------------
+RULES: tuple[Rule, ...] = (
+    date_rule("relative-day", _RELATIVE_DAY_RE, _relative_day,
+              keys=("yesterday", "today", "tomorrow", "tonight", "night", "morning", "afternoon", "evening"),
+              examples=("I had my flu jab the day before yesterday.", "Yesterday evening we cooked.",
+                        "I have a dentist appointment tomorrow morning.", "I slept badly last night."),
+              counter=("Good morning!", "I love the night sky.")),
+    date_rule("weekday", _WEEKDAY_RE, _weekday, keys=("day",),
+              examples=("I went to the dentist on Monday.", "Next Saturday we're driving to Cornwall.",
+                        "This Friday we're going to the opera.", "I'll finish the painting by Sunday."),
+              counter=("I go to Sunday school.", "Sunday is my favourite day.", "My last Friday at work was fun.",
+                       "The wedding is on Saturday, June 6, 2026.")),
+    date_rule("bare-weekday", _BARE_WEEKDAY_RE, _bare_weekday, keys=("day",),
+              examples=("Monday I have a dentist appointment.", "I'll drop the keys off Saturday.",
+                        "See you Friday!"),
+              counter=("Sunday is my favourite day.", "I go to Sunday school.", "Thank God it's Friday!",
+                       "I work Monday or Tuesday.", "Her last day was Friday, 14 April 2023.")),
+    date_rule("weekend", _WEEKEND_RE, _weekend, keys=("weekend",),
+              examples=("We went camping last weekend.", "I'm visiting my parents over the weekend.",
+                        "We spent the weekend in Bruges."),
+              counter=("I love weekends.", "My last weekend in Paris was great.", "I love the weekend.")),
+    date_rule("calendar-unit", _UNIT_RE, _unit, keys=("week", "month", "year"),
+              examples=("I changed jobs last month.", "Earlier this month I switched banks.",
+                        "Later this year we're moving to Denver.", "It was the week before last."),
+              counter=("My last year of college was hard.", "The next week was hard.")),
+    date_rule("part-of-unit", _UNIT_PART_RE, _unit_part, keys=("month", "year"),
+              examples=("The report is due at the end of the month.",
+                        "I'm starting the new job at the beginning of next month.",
+                        "We're moving early next year."),
+              counter=("By the end of the day I was tired.", "The end of the film was sad.")),
+)

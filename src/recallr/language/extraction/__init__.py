@@ -22,21 +22,24 @@ Example::
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Literal
 
 from ..categories import DEFAULT_CATEGORIES, Category, categorize
 from ..policy import ExtractionRules, policy_for
-from ..speakers import split_speaker
-from .assistant import assistant_statements, recommendation_context
+from ..speakers import label_speakers
+from .assistant import read_assistant
+from .clauses import without_habit_times
 from .corrections import Said, revise
 from .markers import allergens, find_entities, has_change_marker, is_negated
 from .person import Voice, group_name
+from .reference import Discourse
+from .replies import Item, reply_statements
 from .slots import SlotMatch
 from .statements import _SECOND_PERSON, person_statements
-from .text import Statement, strip_chatter
+from .text import Statement, split_segments, strip_chatter
 
 __all__ = ["Candidate", "Category", "ExtractionRules", "Turn", "extract"]
 
@@ -48,6 +51,7 @@ class Turn:
     index: int  # 0-based position in the session
     role: Literal["user", "assistant"]
     content: str
+    at: datetime | None = None  # when it was said: the assistant's confirmations are dated from it
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,8 @@ class Candidate:
     categories: tuple[str, ...]  # 1 to 3 names from the given category set, best first
     sources: tuple[int, ...]  # turn indices it came from
     subject: str  # "User", "Assistant" or the speaker's name
-    source_text: str  # the original sentence (a later stage reads time expressions from it)
+    source_text: str  # the original sentence, for a later stage to date it: a habit's time qualifiers
+    # ("except in August", "on Saturday mornings") are left out, they say when the fact holds, not when it happened
     slot: str | None  # consolidation key of a single-valued fact ("user:home"), None for many-valued ones
     value: str | None  # the slot's value ("Paris")
     entities: tuple[str, ...]  # lowercase names and key nouns, to connect memories about the same thing
@@ -68,29 +73,10 @@ class Candidate:
 
 # --- speakers -----------------------------------------------------------------------------
 
-def _speakers(turns: Sequence[Turn]) -> list[tuple[Turn, str | None, str]]:
-    """Each turn with its speaker name, if it reads as "Name: text".
-
-    A label that prefixes a single turn counts as a speaker when it is one word (a first
-    name) or when the text after it sounds like someone talking ("Caroline Ellis: I went
-    ..."), not like a pasted form ("Course Title: Week 2 ...").
-    """
-    split = [(turn, *split_speaker(turn.content)) for turn in turns]
-    counts = Counter(name for _, name, _ in split if name)
-
-    def speaks(name: str, body: str) -> bool:
-        return counts[name] > 1 or " " not in name or bool(_TALKING.match(body))
-
-    return [
-        (turn, name, body) if name is None or speaks(name, body) else (turn, None, turn.content)
-        for turn, name, body in split
-    ]
-
-
-_TALKING = re.compile(
-    r"^(?:I|I'm|I've|I'd|I'll|my|My|we|We|we're|our|Our|hey|Hey|hi|Hi|hello|Hello|yes|Yes|yeah|Yeah|no|No|oh|Oh|"
-    r"thanks|Thanks|wow|Wow|haha|Haha|lol|ok|OK|Okay|okay|sure|Sure)\b"
-)
+def _speakers(turns: Sequence[Turn], known: Sequence[str]) -> list[tuple[Turn, str | None, str]]:
+    """Each turn with its speaker name, if it reads as "Name: text" and Name takes part (``label_speakers``)."""
+    labelled = label_speakers([(turn.role, turn.content) for turn in turns], known)
+    return [(turn, name, body) for turn, (name, body) in zip(turns, labelled, strict=True)]
 
 
 def _voice(turn: Turn, speaker: str | None, body: str, names: list[str], default_subject: str) -> Voice:
@@ -104,6 +90,8 @@ def _voice(turn: Turn, speaker: str | None, body: str, names: list[str], default
     return Voice(default_subject, group_name(default_subject, body), "the assistant")
 
 
+_NOTED_SENTENCES = 4  # an assistant message's last sentences are what the user's reply can point back to
+
 # --- candidates ---------------------------------------------------------------------------
 
 _SLOT_CATEGORY = {
@@ -116,6 +104,7 @@ _SLOT_CATEGORY = {
     "relationship_status": "relationships",
     "pet_count": "pets",
     "diet": "food_preferences",
+    "booking": "plans_goals",
 }
 _GROUP = re.compile(r" and (?:friends|family)\b")
 _ALLERGY = re.compile(r"\ballerg", re.IGNORECASE)
@@ -146,7 +135,7 @@ def _categories(content: str, slot: SlotMatch | None, cats: tuple[Category, ...]
 
 
 def _candidate(turn: Turn, voice: Voice, raw: str, statement: Statement, cats: tuple[Category, ...]) -> Candidate:
-    slot = None if voice.assistant else statement.slot
+    slot = statement.slot  # the assistant's statements have one only for a booking it confirmed
     subject_key = _NON_WORD.sub("_", voice.name.lower()).strip("_") or "user"
     extra: list[str] = []
     if slot is not None and slot.key.startswith(_ENTITY_SLOTS):
@@ -161,7 +150,7 @@ def _candidate(turn: Turn, voice: Voice, raw: str, statement: Statement, cats: t
         categories=_categories(statement.content, slot, cats),
         sources=(turn.index,),
         subject=voice.name,
-        source_text=raw,
+        source_text=without_habit_times(raw),
         slot=f"{subject_key}:{slot.key}" if slot else None,
         value=slot.value if slot else None,
         entities=tuple(entities),
@@ -176,12 +165,15 @@ def extract(
     *,
     default_subject: str = "User",
     instructions: ExtractionRules | None = None,
+    participants: Sequence[str] = (),
 ) -> list[Candidate]:
     """Extract the statements worth remembering from a session's turns, in order.
 
     ``categories`` is the project's category set (the defaults when empty); every
     candidate carries one to three of its names.  Identical statements are merged,
-    keeping every source turn.
+    keeping every source turn. ``participants`` are names known to take part (the user's, the
+    assistant's): a "Name: text" label with one of them is a speaker even on a single message.
+    Pronouns are resolved against the earlier messages of both roles (:mod:`.reference`).
 
     Example::
 
@@ -193,22 +185,29 @@ Frank Herbert."]
     """
     cats = tuple(categories) or DEFAULT_CATEGORIES
     policy = policy_for(instructions or ExtractionRules())
-    parsed = _speakers(turns)
+    parsed = _speakers(turns, participants)
+    discourse = Discourse()
     names = list(dict.fromkeys(speaker for _, speaker, _ in parsed if speaker))
     out: list[Candidate] = []
     seen: dict[str, int] = {}
     previous_user = ""
+    offers: list[Item] = []  # what the assistant just recommended: the user's next message may accept it
     said: list[Said] = []  # what each person said, for the session's corrections and repeats
     for turn, speaker, body in parsed:
         voice = _voice(turn, speaker, body, names, default_subject)
         local = policy.narrowed(body)
+        discourse.next_turn()
         if voice.assistant:
-            produced = assistant_statements(
-                body, voice, drops=local.drops, keeps=local.keeps, recommending=recommendation_context(previous_user)
-            )
+            reading = read_assistant(body, voice, drops=local.drops, keeps=local.keeps, asked=previous_user,
+                                     at=turn.at)
+            produced = iter(reading.statements)
+            offers = reading.offers
+            for segment in split_segments(body)[-_NOTED_SENTENCES:]:
+                discourse.note(segment.text, voice.name, default_subject)
         else:
-            produced = person_statements(body, voice, local)
-            previous_user = body
+            produced = (reply_statements(body, voice, local, offers) if offers
+                        else person_statements(body, voice, local, discourse))
+            previous_user, offers = body, []
             said.append(Said(turn.index, voice.name, body))
         for raw, statement in produced:
             key = statement.content.lower()

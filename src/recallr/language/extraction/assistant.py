@@ -7,30 +7,38 @@ statement naming its items.  Other sentences are kept only when they carry somet
 specific (a name, a number).  Pleasantries, generic advice, code and tables are dropped,
 and a long answer yields at most ``_MAX_PER_MESSAGE`` statements, recommendations first:
 the raw messages stay searchable, memories hold what a user would come back for.
+
+What the assistant confirmed or promised (a booking, an appointment, an order on its way, a reminder)
+is the user's plan, not the assistant's news: :mod:`.confirmations` rewrites it around the user and
+:mod:`.confirmed_dates` writes its day into it. Greetings, empathy, acknowledgements ("Noted: ..."),
+restatements of what the user said and offers ("I can book it if you like") are not kept.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
 
+from ..hygiene import hygiene_problems
+from .confirmed import MessageConfirmations
+from .lists import MAX_LIST_ITEMS, list_statement, lists, usable
 from .person import Voice, lower_first, to_third_person
+from .replies import Item
 from .text import (
-    Segment,
     Statement,
     content_words,
     finish,
     is_filler,
     is_question,
-    looks_like_prose,
     split_segments,
     strip_chatter,
 )
 
-__all__ = ["assistant_statements", "recommendation_context"]
+__all__ = ["AssistantReading", "assistant_statements", "read_assistant", "recommendation_context"]
 
 _MAX_PER_MESSAGE = 8
-_MAX_LIST_ITEMS = 12
 _ASKS_FOR_IDEAS = re.compile(
     r"\b(?:recommend|recommendations?|suggest|suggestions?|ideas?|options?|tips|advice|where (?:can|should|to)|"
     r"what (?:should|can|to)|any (?:good|other)|looking for|best|which one|alternatives?|places to|things to)\b",
@@ -42,10 +50,44 @@ _OFFERS_IDEAS = re.compile(
     re.IGNORECASE,
 )
 _PLEASANTRY = re.compile(
-    r"^(?:I hope (?:this|that|these|it|you)|I'?m (?:happy|glad) to help|feel free|let me know|if you have any|"
-    r"(?:that's a )?great question|I'?m sorry to hear|I understand|I'?d be happy to|happy to help|I'?ll be here|"
-    r"I'?m here|enjoy|have fun|good luck|as an ai|I don'?t have personal|of course|certainly|absolutely|sure|"
-    r"remember|note|keep in mind|please note|overall|in summary|in conclusion|ultimately|by following)",
+    r"^(?:I hope (?:this|that|these|it|you)|I'?m (?:so |really )?(?:happy|glad|excited|thrilled)|feel free|"
+    r"[\"']?(?:hey|hi|hello|dear|welcome|good morning|of course)\b|sorry|glad to hear|good to hear|"
+    r"(?:great|nice|good) (?:job|work|score|start|effort|observation|taste|find|catch|pick)|well done|way to go|"
+    r"let me know|if you have any|(?:that's a |what a )?(?:great|good|excellent) question|"
+    r"I'?m (?:so |very |really |truly )?sorry|I understand|I'?d be happy to|happy to help|I'?ll be here|I'?m here|"
+    r"enjoy|have fun|good luck|best of luck|as an ai|I don'?t have personal|certainly|absolutely|sure|"
+    r"remember|note|keep in mind|please note|overall|in summary|in conclusion|ultimately|by following|"
+    # greetings, congratulations, thanks, reactions and empathy: the assistant's manners, not facts
+    r"good (?:afternoon|evening|night)|congratulations|congrats|happy (?:birthday|"
+    r"anniversary|holidays|new year|travels|cooking|reading)|thank|thanks|you'?re (?:very |so )?welcome|"
+    r"my pleasure|no problem|safe travels|bon voyage|bon app[eé]tit|cheers|take care|tell me more|don'?t hesitate|"
+    r"what a|how (?:exciting|wonderful|lovely|fun|nice|cool|great|amazing|sweet|awesome)|"
+    r"that'?s (?:a |an |such a |so |really |very |totally |completely )?(?:great|good|wonderful|lovely|fantastic|"
+    r"excellent|smart|nice|fun|exciting|brilliant|perfect|amazing|awesome|cool|interesting|tough|hard|"
+    r"understandable|a shame|so sad|sad|terrible|exciting news|big news)|"
+    r"(?:that |it )?sounds (?:like|great|good|lovely|wonderful|fun|amazing|exciting|tough|hard)|"
+    r"(?:that|this|it) (?:must|can) be|it'?s (?:completely |totally |perfectly |very |so |really )?(?:"
+    r"understandable|normal|natural|okay|ok|common|valid|fine|great|wonderful|exciting|lovely)|"
+    r"(?:great|good|excellent|nice|perfect|lovely|smart) (?:choice|pick|idea|call|plan)|"
+    r"wow|oh|aw+|nice|excellent|wonderful|lovely|fantastic|awesome|perfect|I love (?:that|this|it|how))\b",
+    re.IGNORECASE,
+)
+# Offers and hedges: what the assistant could do is not what it did ("I can book it if you like").
+_OFFER = re.compile(
+    r"^(?:I can|I could|I'?d be (?:happy|glad)|I'?m (?:happy|glad) to|happy to|would you like|do you want|shall I|"
+    r"should I|want me to|let me|once you|as soon as you|when you(?:'re| are)? ready)\b|"
+    r"\bif (?:you(?:'d)? (?:like|want|prefer|wish)|that(?:'s| is| works| suits))\b|\bI'?d be (?:happy|glad) to\b|"
+    r"\b(?:as|I'?m) an? (?:ai|large language model|language model|AI assistant)\b",
+    re.IGNORECASE,
+)
+# Acknowledging or restating what the user said ("Noted: ...", "So you're moving to Berlin"): no news.
+_RESTATES = re.compile(
+    r"^(?:noted|duly noted|got it|understood|will do|on it|good to know|I'?ve (?:noted|made a note)|"
+    r"I have noted|I'?ll (?:remember|keep (?:that|this|it) in mind|make a note|note)|I will remember|"
+    r"thanks for (?:letting me know|sharing|telling)|"
+    r"you(?:'re| are|'ve| have| had| were| live| work| love| like| mentioned| said| told| seem| sound| must|"
+    r" do| don'?t| play| own| already)|so you|since you|as you|given (?:that )?you|because you|"
+    r"it (?:sounds|seems|looks) like|I see(?: that)? you|I understand(?: that)? you)\b",
     re.IGNORECASE,
 )
 _I_RECOMMEND = re.compile(
@@ -73,17 +115,17 @@ _IMPERATIVE = re.compile(
 # A name in running text (a capital after a lowercase word), a number or a quoted title.
 _NAMED = re.compile(r"(?<=[a-z,] )[A-Z][\w'&-]+|\d|(?<![\w'])[\"'][A-Z]")
 
+_ALTERNATIVES = re.compile(r",?\s+or\s+|;\s+")
+_OPINION = re.compile(r"^(?:I think|I bet|I'?m sure|I believe|honestly,?)\s+(?=you)", re.IGNORECASE)
 _TITLE_START = re.compile(r"^(?:\"|'|[A-Z])")
 _MEDIA = (
-    ("book", re.compile(r"\b(?:book|novel|read|author|memoir)\b", re.I)),
-    ("film", re.compile(r"\b(?:movie|film|watch)\b", re.I)),
-    ("podcast", re.compile(r"\bpodcast\b", re.I)),
-    ("album", re.compile(r"\b(?:album|listen)\b", re.I)),
-    ("restaurant", re.compile(r"\b(?:restaurant|eatery|dinner|lunch|brunch|cuisine)\b", re.I)),
+    ("book", re.compile(r"\b(?:books?|novels?|read|author|memoirs?)\b", re.I)),
+    ("film", re.compile(r"\b(?:movies?|films?|watch)\b", re.I)),
+    ("podcast", re.compile(r"\bpodcasts?\b", re.I)),
+    ("album", re.compile(r"\b(?:albums?|listen)\b", re.I)),
+    ("restaurant", re.compile(r"\b(?:restaurants?|eatery|dinner|lunch|brunch|cuisine)\b", re.I)),
 )
 _REST_STOP = re.compile(r"\s+-\s+.*$|;.*$|\s+because\b.*$")
-_HEAD = re.compile(r"^(?P<head>[^:]{2,70}?)\s*(?::|\s-\s)")
-_HERE_ARE = re.compile(r"^(?:here (?:are|is)|these are|below are|some|a few)\s+(?:some |a few |the )?", re.I)
 
 
 def recommendation_context(user_text: str) -> bool:
@@ -91,7 +133,11 @@ def recommendation_context(user_text: str) -> bool:
     return bool(_ASKS_FOR_IDEAS.search(user_text))
 
 
-def _recommended(text: str, m: re.Match[str], voice: Voice) -> str | None:
+def _kind(text: str, name: str) -> str | None:
+    return next((kind for kind, cue in _MEDIA if cue.search(text) or name.lower().startswith(f"the {kind}")), None)
+
+
+def _recommended(text: str, m: re.Match[str], voice: Voice, asked: str) -> tuple[str, Item] | None:
     verb = {"recommend": "recommended", "suggest": "suggested", "advise": "advised"}[m.group("verb").lower()]
     rest = _REST_STOP.sub("", m.group("rest")).strip(" ,:.!")
     rest = re.sub(r"^you\s+", "", rest, flags=re.I) if verb != "advised" else rest
@@ -99,103 +145,128 @@ def _recommended(text: str, m: re.Match[str], voice: Voice) -> str | None:
         return None
     rest = to_third_person(rest, voice)
     rest = lower_first(rest)
-    for kind, cue in _MEDIA:
-        if cue.search(text) and _TITLE_START.match(rest) and kind not in rest.lower():
+    for kind, cue in _MEDIA:  # "the book 'Dune'": the kind from the sentence, else from the user's request
+        if (cue.search(text) or cue.search(asked[-300:])) and _TITLE_START.match(rest) and kind not in rest.lower():
             rest = f"the {kind} {rest}"
             break
     to_user = " to the user" if verb == "recommended" and "," not in rest and len(rest.split()) <= 8 else ""
-    return f"Assistant {verb} {rest}{to_user}"
+    return f"Assistant {verb} {rest}{to_user}", Item(rest, _kind(f"{text} {asked[-300:]}", rest))
 
 
-def _suggestion(text: str, voice: Voice) -> str | None:
-    """A "you should ..." or imperative sentence, kept when it names something."""
-    if not _NAMED.search(text) and len(content_words(text)) < 3:
-        return None
+def _items(thing: str, text: str, voice: Voice) -> list[Item]:
+    """"'Gone Girl' by Gillian Flynn, or 'The Silent Patient'": each alternative that names something."""
+    parts = [p.strip(" ,") for p in _ALTERNATIVES.split(thing)]
+    if len(parts) == 1 or not all(_NAMED.search(f"a {p}") for p in parts):
+        parts = [thing]
+    return [Item(lower_first(to_third_person(p, voice)), _kind(text, p)) for p in parts if p]
+
+
+def _suggestion(text: str, voice: Voice, m: re.Match[str], recommending: bool) -> tuple[str, list[Item]] | None:
+    """A "you should ..." or imperative sentence, kept when it names something (or answers a request)."""
+    named = bool(_NAMED.search(text))
+    if not named and (len(content_words(text)) < 3 or not recommending):
+        return None  # generic advice ("You should drink plenty of water") nobody asked for
+    thing = _REST_STOP.sub("", text[m.end():]).strip(" ,:.!")
+    items = _items(thing, text, voice) if named and thing else []
+    text = _OPINION.sub("", text)  # "I think you'd love X": the suggestion is "you'd love X"
     if _IMPERATIVE.match(text):  # "Try X" -> "the user try X" (subjunctive, no agreement)
-        if not _NAMED.search(text):
+        if not named:
             return None  # generic advice ("Take breaks")
         action = to_third_person(text, voice)
-        return f"Assistant suggested that {voice.listener} {action[:1].lower()}{action[1:]}"
-    return f"Assistant suggested that {lower_first(to_third_person(text, voice))}"
+        return f"Assistant suggested that {voice.listener} {action[:1].lower()}{action[1:]}", items
+    return f"Assistant suggested that {lower_first(to_third_person(text, voice))}", items
 
 
-def _sentence(text: str, voice: Voice) -> tuple[int, str] | None:
-    """One assistant sentence as (priority, statement); recommendations come first."""
+_Found = tuple[int, str, list[Item]]  # (priority, statement, what it recommended)
+
+
+def _sentence(text: str, voice: Voice, recommending: bool, asked: str) -> _Found | None:
+    """One assistant sentence as (priority, statement, item); recommendations come first."""
     how = _HOW_ABOUT.match(text)
     if how:
         rest = how.group("rest").rstrip("?")
         if not content_words(rest) or rest.lower().startswith(("you", "yourself")):
             return None
-        return 0, f"Assistant suggested {lower_first(to_third_person(rest, voice))}"
+        thing = lower_first(to_third_person(rest, voice))
+        return 0, f"Assistant suggested {thing}", _items(rest, text, voice)
     if is_question(text):
         return None
     rec = _I_RECOMMEND.search(text)
     if rec:
-        content = _recommended(text, rec, voice)
-        return (0, content) if content else None
-    if _YOU_SHOULD.search(text) or _IMPERATIVE.match(text):
-        content = _suggestion(text, voice)
-        return (1, content) if content else None
-    if not _NAMED.search(text) or len(content_words(text)) < 2:
+        found = _recommended(text, rec, voice, asked)
+        return (0, found[0], [found[1]]) if found else None
+    should = _YOU_SHOULD.search(text) or _IMPERATIVE.match(text)
+    if should:
+        suggested = _suggestion(text, voice, should, recommending)
+        return (1, *suggested) if suggested else None
+    if _RESTATES.match(text) or not _NAMED.search(text) or len(content_words(text)) < 2:
         return None
     rewritten = to_third_person(text, voice)
     if rewritten.startswith("Assistant "):
-        return 2, rewritten
-    return 2, f"Assistant told the user that {lower_first(rewritten)}"
+        return 2, rewritten, []
+    told = f"Assistant told the user that {lower_first(rewritten)}"
+    return None if "greeting" in hygiene_problems(told) else (2, told, [])  # "Happy gardening!", quoted drafts
 
 
-def _item_head(text: str) -> str:
-    m = _HEAD.match(text)
-    head = m.group("head") if m else text
-    words = head.strip(" .").split()
-    return " ".join(words[:10]) + ("…" if len(words) > 10 else "")
+@dataclass
+class AssistantReading:
+    """An assistant message read: its statements (with their source sentences) and what it recommended."""
+
+    statements: list[tuple[str, Statement]] = field(default_factory=list)
+    offers: list[Item] = field(default_factory=list)
 
 
-def _list_statement(header: str, items: list[str], voice: Voice, recommending: bool) -> str:
-    heads = [_item_head(i) for i in items[:_MAX_LIST_ITEMS]]
-    more = f" and {len(items) - _MAX_LIST_ITEMS} more" if len(items) > _MAX_LIST_ITEMS else ""
-    topic = _HERE_ARE.sub("", " ".join(header.rstrip(":").split()[-14:]))  # the words nearest the list
-    if topic and content_words(topic):
-        rewritten = to_third_person(topic, voice)
-        topic = " " + (rewritten[:1].lower() + rewritten[1:] if topic[:1].islower() else rewritten)
-    else:
-        topic = ""
-    verb = "recommended" if recommending else "listed"
-    return f"Assistant {verb}{topic}: {'; '.join(heads)}{more}"
+def read_assistant(
+    body: str,
+    voice: Voice,
+    *,
+    drops: Callable[[str], bool],
+    keeps: Callable[[str], bool],
+    asked: str = "",
+    at: datetime | None = None,
+    recommending: bool = False,
+) -> AssistantReading:
+    """Read an assistant message: what it confirmed, recommended or told the user, and its recommendations.
 
-
-def _is_heading(text: str) -> bool:
-    """A short title line ("Other Classics", "Day 2"): structure, not a statement."""
-    if len(text) > 60 or text.endswith((".", "!", "?")):
-        return False
-    words = text.split()
-    capitalised = sum(w[:1].isupper() or w[:1].isdigit() for w in words)
-    return len(words) <= 5 and capitalised * 2 >= len(words)
-
-
-def _usable(segment: Segment, drops: Callable[[str], bool]) -> bool:
-    text = segment.text
-    return looks_like_prose(text) and (segment.header or not _is_heading(text)) and not drops(text)
-
-
-def _lists(segments: list[Segment], voice: Voice, recommending: bool) -> Iterator[tuple[int, str, str]]:
-    """One (line, source, statement) per run of list items, with the header line before it."""
-    i = 0
-    while i < len(segments):
-        if not segments[i].list_item:
-            i += 1
+    ``asked`` is the user's message before it (a request for ideas makes its lists recommendations; a
+    request to book something says what "it" is), ``at`` the message's time (the day a confirmation is
+    for is written into it; without ``at`` it stays as said).
+    """
+    recommending = recommending or recommendation_context(asked) or bool(_OFFERS_IDEAS.search(body))
+    owner = "User" if voice.listener in (None, "the user") else voice.listener
+    segments = [s for s in split_segments(body) if usable(s, drops)]
+    found: list[tuple[int, int, str, str]] = []  # (priority, order, source, statement)
+    reading = AssistantReading()
+    for line, source, header, heads in lists(segments):
+        listed = list_statement(header, heads, voice, recommending)
+        found.append((0 if recommending else 1, line * 1000, source, listed))
+        if recommending:
+            reading.offers.extend(Item(h, _kind(header, h)) for h in heads[:MAX_LIST_ITEMS])
+    confirmations = MessageConfirmations(owner, at)
+    for order, segment in enumerate(segments):
+        if segment.header or segment.in_item:
             continue
-        start = i
-        items = []
-        depth = segments[i].indent
-        while i < len(segments) and (segments[i].in_item or segments[i].header):
-            if segments[i].list_item and segments[i].indent <= depth:  # nested items belong to their parent
-                items.append(segments[i].text)
-            i += 1
-        header = segments[start - 1].text if start and segments[start - 1].header else ""
-        if len(items) >= 2:
-            source = " ".join(s.text for s in segments[max(0, start - 1) : i])
-            yield segments[start].line, source, _list_statement(header, items, voice, recommending)
+        text = strip_chatter(segment.text)
+        if text and confirmations.add(text, segment.line * 1000 + order, asked=asked):
+            continue
+        forced = keeps(segment.text)
+        if not text or (not forced and (_PLEASANTRY.match(text) or _RESTATES.match(text) or _OFFER.search(text)
+                                        or is_filler(text))):
+            continue
+        result = _sentence(text, voice, recommending, asked)
+        if result is None and forced:
+            result = (0, f"Assistant told the user: {to_third_person(text, voice)}", [])
+        if result is not None:
+            found.append((result[0], segment.line * 1000 + order, segment.text, result[1]))
+            reading.offers.extend(result[2])
+    confirmed = {dated.order: dated for dated in confirmations.statements()}
+    found.extend((0, dated.order, dated.source, dated.content) for dated in confirmed.values())
+    kept = sorted(found, key=lambda f: (f[0], f[1]))[:_MAX_PER_MESSAGE]
+    for _, order, source, content in sorted(kept, key=lambda f: f[1]):
+        dated = confirmed.get(order)
+        statement = Statement(finish(content), dated.slot, dated.sentences) if dated else Statement(finish(content))
+        reading.statements.append((source, statement))
+    return reading
 
 
 def assistant_statements(
@@ -204,7 +275,9 @@ def assistant_statements(
     *,
     drops: Callable[[str], bool],
     keeps: Callable[[str], bool],
-    recommending: bool,
+    recommending: bool = False,
+    asked: str = "",
+    at: datetime | None = None,
 ) -> Iterator[tuple[str, Statement]]:
     """The statements worth remembering in an assistant message, with their source sentences.
 
@@ -214,24 +287,9 @@ def assistant_statements(
         >>> [s.content for _, s in assistant_statements("I'd recommend Le Petit Bistro. Enjoy!", v,
         ...     drops=lambda t: False, keeps=lambda t: False, recommending=False)]
         ['Assistant recommended Le Petit Bistro to the user.']
+        >>> [s.content for _, s in assistant_statements("Welcome to Berlin! I can book it if you like.", v,
+        ...     drops=lambda t: False, keeps=lambda t: False)]
+        []
     """
-    recommending = recommending or bool(_OFFERS_IDEAS.search(body))
-    segments = [s for s in split_segments(body) if _usable(s, drops)]
-    found: list[tuple[int, int, str, str]] = []  # (priority, order, source, statement)
-    for line, source, content in _lists(segments, voice, recommending):
-        found.append((0 if recommending else 1, line * 1000, source, content))
-    for order, segment in enumerate(segments):
-        if segment.header or segment.in_item:
-            continue
-        text = strip_chatter(segment.text)
-        forced = keeps(segment.text)
-        if not text or (not forced and (_PLEASANTRY.match(text) or is_filler(text))):
-            continue
-        result = _sentence(text, voice)
-        if result is None and forced:
-            result = (0, f"Assistant told the user: {to_third_person(text, voice)}")
-        if result is not None:
-            found.append((result[0], segment.line * 1000 + order, segment.text, result[1]))
-    kept = sorted(found, key=lambda f: (f[0], f[1]))[:_MAX_PER_MESSAGE]
-    for _, _, source, content in sorted(kept, key=lambda f: f[1]):
-        yield source, Statement(finish(content))
+    yield from read_assistant(body, voice, drops=drops, keeps=keeps, asked=asked, at=at,
+                              recommending=recommending).statements

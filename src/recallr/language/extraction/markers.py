@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 
 from ..lexicon import word_set
-from .slots import _NEG, _trim
+from .slot_values import trim
+from .slots import NEG
 
 __all__ = ["allergens", "find_entities", "has_change_marker", "is_negated"]
 
@@ -40,7 +41,7 @@ def has_change_marker(sentence: str) -> bool:
 
 _NEGATED = re.compile(
     rf"(?:(?<!\w)(?:I|i|I'm|I've|I'd|I'll|we|We|we're)(?: really| just| still| even| actually| honestly)* "
-    rf"(?:am |do |have |was |did |can |will |would |could |are )?(?:{_NEG}|no longer)\b|"
+    rf"(?:am |do |have |was |did |can |will |would |could |are )?(?:{NEG}|no longer)\b|"
     r"\b(?:I'm|I am|we're|we are) not\b|\bnot (?:anymore|any more)\b)"
 )
 
@@ -89,7 +90,7 @@ def allergens(sentence: str) -> list[str]:
             items = re.split(
                 r"\s*(?:,|\band\b|\bor\b)\s*", re.sub(r"\s+(?:but|since|because|so)\b.*$", "", m.group("v"))
             )
-            found.extend(_trim(i, 3).lower() for i in items if _trim(i, 3))
+            found.extend(trim(i, 3).lower() for i in items if trim(i, 3))
         elif m.group("w").lower() not in ("an", "my", "the", "food", "severe", "mild", "no"):
             found.append(m.group("w").lower())
     return found

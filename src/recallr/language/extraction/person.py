@@ -43,13 +43,19 @@ class Voice:
     def possessive(self) -> str:
         return f"{self.name}'s"
 
+    @property
+    def listener_name(self) -> str | None:
+        """The listener when a name ("User", "Melanie"), to own what "your ..." points at; else None."""
+        listener = self.listener
+        return listener if listener and listener[:1].isupper() and listener != "Assistant" else None
+
 
 _TOKEN = re.compile(r"([A-Za-z]+(?:'[A-Za-z]+)?)")
 _ADVERBS = word_set(
     """also just always never still often usually sometimes really even finally actually definitely totally recently
     currently already kinda kind sort of mostly only truly honestly literally seriously absolutely certainly
     probably rarely hardly barely generally normally typically constantly regularly occasionally personally
-    basically simply completely genuinely def then too so now first once again lately no longer"""
+    basically simply completely genuinely def then too so now first once again lately ever last no longer"""
 )
 _LY_VERBS = word_set("apply reply rely supply fly imply comply multiply ally rally tally bully")
 _NO_AGREEMENT = word_set(
@@ -57,7 +63,7 @@ _NO_AGREEMENT = word_set(
     was wasn't did didn't had hadn't were used to and or but the a an in on at of for with as if when that this it
     not n't gonna gotta"""
 )
-_IRREGULAR_PAST = word_set(
+IRREGULAR_PAST = word_set(
     """went got saw took made came became gave found knew thought told felt left kept began brought bought caught
     taught fought built sent spent meant met ran sat stood understood wrote drove rode ate drank swam sang won lost
     paid said heard held slept woke wore broke chose spoke stole forgot fell flew grew drew threw blew hung led fed
@@ -66,7 +72,7 @@ _IRREGULAR_PAST = word_set(
 )
 _AMBIGUOUS_PAST = word_set("read put set cut hit let quit hurt cost shut spread bet upset")
 _PAST_CUE = re.compile(
-    r"\b(?:yesterday|ago|last|earlier|when I was|back then|once|already|just|a while back|the other day|"
+    r"\b(?:yesterday|ago|last|earlier|when I was|back then|once|already|just|a while back|the other day|since I|"
     r"in (?:19|20)\d\d|as a (?:kid|child)|growing up)\b",
     re.I,
 )
@@ -109,7 +115,7 @@ def _agree(verb: str, past_context: bool) -> str:
     low = verb.lower()
     if low in _IRREGULAR_3SG:
         return _IRREGULAR_3SG[low]
-    if low in _NO_AGREEMENT or low in _IRREGULAR_PAST or low.endswith(("ed", "n't")) or "'" in low:
+    if low in _NO_AGREEMENT or low in IRREGULAR_PAST or low.endswith(("ed", "n't")) or "'" in low:
         return verb
     if low in _AMBIGUOUS_PAST and past_context:
         return verb

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from ..lexicon import STOPWORDS, word_set
+from .chatter import is_greeting, strip_chatter
 from .slots import SlotMatch
 
 __all__ = [
@@ -17,8 +18,10 @@ __all__ = [
     "Segment",
     "Statement",
     "content_words",
+    "cut_off",
     "finish",
     "is_filler",
+    "is_greeting",
     "is_question",
     "looks_like_prose",
     "split_segments",
@@ -150,95 +153,30 @@ def finish(text: str) -> str:
     """
     text = (_SPACES.sub(" ", text) if "  " in text or "\t" in text else text).strip()
     if len(text) > _MAX_CHARS:
-        text = text[:_MAX_CHARS].rsplit(" ", 1)[0] + "…"
+        text = _cut(text)
     text = _TRAILING.sub("", text)
     return (text[:1].upper() + text[1:] + ".") if text else text
 
 
-# --- chatter ------------------------------------------------------------------------------
-
-_INTERJECTIONS = (
-    r"hey+|hi+|hello|hiya|howdy|yo|wow+|whoa|woah|oh+|ooh+|ah+|aw+|yeah+|yea|yes+|yep|yup|ya|nah|sure|ok|okay|"
-    r"alright|all right|thanks|thank you(?: so much| very much)?|thx|congrats|congratulations|ha(?:ha)+|hah|hehe|"
-    r"lol|lmao|hmm+|um+|uh+|well|omg|oh my god|oh my gosh|oh man|oh wow|oh no|oh yeah|man|dude|cool|nice|"
-    r"great|awesome|amazing|wonderful|fantastic|brilliant|perfect|absolutely|definitely|totally|exactly|indeed|"
-    r"right|true|gotcha|got it|ha|yay|woo+|ugh|oops|welcome|good morning|good evening|good afternoon|"
-    r"good night|bye|goodbye|cheers|no way|of course|for sure|same here|me too|sounds good|aha|ahh|phew|"
-    r"hooray|whew|agreed|nope|so true"
-)
-_LEADING = re.compile(rf"^(?:(?i:{_INTERJECTIONS})(?:[ ,]+[A-Z][a-z]+)?(?:\s*[,!.:;…-]+\s*|\s*$))+")
-# Pure interjections may also lead without punctuation ("yeah it was fun", "oh I see").
-_BARE_LEADING = re.compile(
-    r"^(?i:yeah+|yea|yes|yep|yup|oh+|ooh|ah+|aw+|wow+|whoa|woah|well|haha+|hehe|lol|lmao|omg|hey|hi|hello|ok|okay|"
-    r"um+|uh+|hmm+|ugh|yay|so|anyway|anyways|honestly|plus|and|but|also)\s+(?=[a-zA-Z])"
-)
-_VOCATIVE_TAIL = re.compile(r"\s*,\s*(?:[A-Z][a-z]+|my friend|buddy|dude|man|girl|pal)(?=\s*[.!?…]*$)")
-_VOCATIVE_HEAD = re.compile(r"^[A-Z][a-z]+,\s+(?=[A-Za-z])")
-_TAG_QUESTION = re.compile(
-    r"(?:,|\s-)\s*(?:right|eh|huh|you know|ya know|isn't it|don't you think|didn't it|wasn't it|no)\s*\?*$", re.I
-)
-_FILLER_LEAD = re.compile(
-    r"^(?:I mean|you know|to be honest|honestly|tbh|anyway|anyways|by the way|btw|however|additionally|also|"
-    r"alternatively|for example|for instance|in addition|finally|lastly|moreover|furthermore|otherwise|that said|"
-    r"first|firstly|second|secondly|third|next|then|plus|besides|meanwhile|overall|ultimately|in fact|actually|"
-    r"instead|similarly|likewise|nevertheless|still|so|just so you know|just fyi|fyi|for the record|"
-    r"just to let you know|just a heads up|heads up|oh and|oh by the way|and by the way|ps|p\.s\.?|remember)\s*,\s*",
-    re.I,
-)
+def _cut(text: str) -> str:
+    """A long statement cut at its last clause boundary ("; ", then ", ") in the limit, else at a space."""
+    head = text[:_MAX_CHARS]
+    for mark in ("; ", ", "):
+        at = head.rfind(mark)
+        if at > _MAX_CHARS // 2:
+            return head[:at]
+    return head.rsplit(" ", 1)[0] + "…"
 
 
-_NOT_VOCATIVE = word_set(
-    """today tonight tomorrow yesterday recently lately sometimes finally also however anyway anyways besides meanwhile
-    overall basically luckily sadly unfortunately fortunately now then afterwards later earlier monday tuesday
-    wednesday thursday friday saturday sunday january february march april may june july august september october
-    november december spring summer autumn fall winter"""
-)
-
-
-def _is_vocative(word: str) -> bool:
-    low = word.lower()
-    return low not in STOPWORDS and low not in _NOT_VOCATIVE and not low.endswith("ly") and len(word) <= 12
-
-
-_MAX_CHATTER_ROUNDS = 8
-
-
-def strip_chatter(sentence: str) -> str:
-    """Remove interjections, vocatives and tag questions around a sentence's content.
-
-    Example::
-
-        >>> strip_chatter("Wow, that's cool, Caroline!")
-        "that's cool!"
-        >>> strip_chatter("Hey Mel! I went biking, eh?")
-        'I went biking'
-    """
-    previous = None
-    text = sentence.strip()
-    for _ in range(_MAX_CHATTER_ROUNDS):  # bounded: "so so so ... so" would take one round per word (quadratic)
-        if text == previous:
-            break
-        previous = text
-        text = _LEADING.sub("", text)
-        text = _BARE_LEADING.sub("", text)
-        text = _FILLER_LEAD.sub("", text)
-        if text.endswith("?") or "know" in text:
-            text = _TAG_QUESTION.sub("", text)
-        tail = _VOCATIVE_TAIL.search(text, max(0, len(text) - 40))
-        if tail and not text[: tail.start()].rstrip().rsplit(" ", 1)[-1][:1].isupper():
-            text = text[: tail.start()] + text[tail.end() :]  # "Paris, France" is a place, not a vocative
-        head = _VOCATIVE_HEAD.match(text)
-        if head and _is_vocative(head.group(0).strip(", ")):
-            text = text[head.end() :]
-        text = text.strip(" ,;-")
-    return text
-
+# --- prose ----------------------------------------------------------------------------------
 
 _CODE = re.compile(
     r"[{}<>=$\\]|->|::|\(\)|;\s*$|^\s*(?:def|class|import|return|SELECT|from)\b|[a-z0-9][(\[][\w\"']|"
     r"[a-z]_[a-z]|\b(?:NULL|PRIMARY KEY|VARCHAR|INSERT INTO|CREATE TABLE)\b"
 )
 _NOT_LETTER = re.compile(r"[^A-Za-z]+")
+# A template to fill in ("Hi, I'm [Your Name]"), not something anyone said about themselves.
+_PLACEHOLDER = re.compile(r"\[(?:your|my|insert|the user'?s|name|date|company|city|recipient)\b[^\]\[]{0,40}\]", re.I)
 
 
 def looks_like_prose(text: str) -> bool:
@@ -249,7 +187,7 @@ def looks_like_prose(text: str) -> bool:
         >>> looks_like_prose("I moved to Paris."), looks_like_prose("| a | b |"), looks_like_prose("x = f(y);")
         (True, False, False)
     """
-    if text.count("|") >= 2 or _CODE.search(text):
+    if text.count("|") >= 2 or _CODE.search(text) or _PLACEHOLDER.search(text):
         return False
     return len(_NOT_LETTER.sub("", text)) >= 0.5 * (len(text) - text.count(" "))
 
@@ -317,7 +255,7 @@ def is_filler(text: str) -> bool:
         (True, True, False)
     """
     stripped = text.strip(" .!?…,;:-\"'")
-    if not stripped:
+    if not stripped or is_greeting(stripped):
         return True
     if _FILLER_TEMPLATES.match(stripped) and len(content_words(stripped)) < 3:
         return True
@@ -326,6 +264,23 @@ def is_filler(text: str) -> bool:
     if _THANKS.match(stripped) and not _SELF.search(stripped):
         return True  # "Thanks for the tip about X" is about the other person's kindness
     return not content_words(stripped)
+
+
+_CUT_WORDS = word_set("a an the my your his their our its and or but because of than if whether nor to")
+
+
+def cut_off(text: str) -> bool:
+    """True for a sentence cut mid-clause: no closing mark and it ends on an article or a conjunction.
+
+    Example::
+
+        >>> cut_off("Given the unpredictable nature of the"), cut_off("I live in Paris")
+        (True, False)
+    """
+    stripped = text.rstrip()
+    if stripped.endswith((".", "!", "?", "…", '"', "'", ")")):
+        return False
+    return stripped.rsplit(" ", 1)[-1].lower() in _CUT_WORDS
 
 
 _QUESTION_START = re.compile(

@@ -9,36 +9,28 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
 
 from ...engine.recall import RecallParams, RecallResult, RecallTrace
 from ...exceptions import RecallrAIError, to_body
 from ...prompts.system_prompt import system_prompt
 from ...types import DateRangeFilterType, RecallStrategy
+from ...wire import ContextResponse
 from ..deps import BlockingDep, EngineDep, ProjectDep, QueryBool
 
 router = APIRouter(prefix="/users/{user_id}/sessions/{session_id}", tags=["context"])
 
 
-class ContextOut(BaseModel):
-    """The answer of ``stream=false``, and the last event of ``stream=true`` (earlier events: progress only)."""
-
-    is_final: bool
-    status_update_message: str | None = None
-    error_message: str | None = None
-    context: str | None = None
-    metadata: dict[str, Any] | None = Field(None, description="How recall ran: strategy used, counts, timings.")
-
-
+# The answer is written as JSON by hand (``metadata`` has only the keys recall filled, in its own order), and
+# documented as ``wire.ContextResponse``, the model the SDK parses it into.
 _ANSWERS: dict[int | str, dict[str, Any]] = {200: {
-    "model": ContextOut,
-    "description": "The context; with `stream=true`, Server-Sent Events whose `data:` lines are ContextOut "
+    "model": ContextResponse,
+    "description": "The context; with `stream=true`, Server-Sent Events whose `data:` lines are ContextResponse "
                    "objects, the last with `is_final: true`.",
-    # OpenAPI 3.1: an event stream's schema describes one event; its data is a ContextOut as JSON.
+    # OpenAPI 3.1: an event stream's schema describes one event; its data is a ContextResponse as JSON.
     "content": {"text/event-stream": {"schema": {
         "type": "object", "required": ["data"],
         "properties": {"data": {"type": "string", "contentMediaType": "application/json",
-                                "contentSchema": {"$ref": "#/components/schemas/ContextOut"}},
+                                "contentSchema": {"$ref": "#/components/schemas/ContextResponse"}},
                        "event": {"type": "string"}, "id": {"type": "string"}},
     }}},
 }}

@@ -7,14 +7,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from ...engine.resources import validation
-from ...schemas_memory import (
-    MemoryListOut,
-    MemoryOut,
-    MergeConflictListOut,
-    MergeConflictOut,
-    ResolveIn,
-)
 from ...types import MergeConflictStatus
+from ...wire import MemoryListOut, MergeConflictListOut, MergeConflictModel, ResolveIn, UserMemoryItem
+from ..answers import conflict_answer, memory_answer
 from ..deps import BlockingDep, EngineDep, ProjectDep, QueryBool
 from ..openapi import errors
 
@@ -37,17 +32,17 @@ async def list_memories(
                                                     field="session_metadata_filter"),
         include_previous_versions=include_previous_versions, include_connected_memories=include_connected_memories,
     )
-    return MemoryListOut(items=[MemoryOut.of(v) for v in views], total=total, has_more=offset + len(views) < total)
+    return MemoryListOut(items=[memory_answer(v) for v in views], total=total, has_more=offset + len(views) < total)
 
 
-@router.get("/memory/{memory_id}", response_model=MemoryOut)
+@router.get("/memory/{memory_id}", response_model=UserMemoryItem)
 async def get_memory(user_id: str, memory_id: str, engine: EngineDep, project_id: ProjectDep, run: BlockingDep,
                      include_previous_versions: QueryBool = True,
-                     include_connected_memories: QueryBool = True) -> MemoryOut:
+                     include_connected_memories: QueryBool = True) -> UserMemoryItem:
     view = await run(engine.memories.get, project_id, user_id, memory_id,
                      include_previous_versions=include_previous_versions,
                      include_connected_memories=include_connected_memories)
-    return MemoryOut.of(view)
+    return memory_answer(view)
 
 
 @router.delete("/memory/{memory_id}", status_code=204)
@@ -67,18 +62,18 @@ async def list_merge_conflicts(
 ) -> MergeConflictListOut:
     views, total = await run(engine.conflicts.page, project_id, user_id, offset=offset, limit=limit,
                              status=status.value if status else None, sort_by=sort_by, sort_order=sort_order)
-    return MergeConflictListOut(conflicts=[MergeConflictOut.of(v) for v in views], total=total,
+    return MergeConflictListOut(conflicts=[conflict_answer(v) for v in views], total=total,
                                 has_more=offset + len(views) < total)
 
 
-@router.get("/merge-conflicts/{conflict_id}", response_model=MergeConflictOut)
+@router.get("/merge-conflicts/{conflict_id}", response_model=MergeConflictModel)
 async def get_merge_conflict(user_id: str, conflict_id: str, engine: EngineDep, project_id: ProjectDep,
-                             run: BlockingDep) -> MergeConflictOut:
-    return MergeConflictOut.of(await run(engine.conflicts.get, project_id, user_id, conflict_id))
+                             run: BlockingDep) -> MergeConflictModel:
+    return conflict_answer(await run(engine.conflicts.get, project_id, user_id, conflict_id))
 
 
-@router.post("/merge-conflicts/{conflict_id}/resolve", response_model=MergeConflictOut, responses=errors(400))
+@router.post("/merge-conflicts/{conflict_id}/resolve", response_model=MergeConflictModel, responses=errors(400))
 async def resolve_merge_conflict(user_id: str, conflict_id: str, body: ResolveIn, engine: EngineDep,
-                                 project_id: ProjectDep, run: BlockingDep) -> MergeConflictOut:
+                                 project_id: ProjectDep, run: BlockingDep) -> MergeConflictModel:
     answers = [a.model_dump() for a in body.answers.question_answers]
-    return MergeConflictOut.of(await run(engine.conflicts.answer, project_id, user_id, conflict_id, answers))
+    return conflict_answer(await run(engine.conflicts.answer, project_id, user_id, conflict_id, answers))
