@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from recallr.engine.formation.consolidation import DUPLICATE_COSINE, OfflineConsolidator, WorkingSet
+from recallr.engine.formation.consolidation import DUPLICATE_COSINE, ENDED_COSINE, OfflineConsolidator, WorkingSet
 from recallr.engine.formation.plan import Draft
 from recallr.store.memories import MemoryRecord
 
@@ -150,3 +150,77 @@ def test_memories_without_embeddings_do_not_break_similarity() -> None:
     embedded = _memory("User enjoys skiing.", ident="embedded", embedding=_unit(1))
     working = WorkingSet([bare, embedded])
     assert [(m.id, round(score, 3)) for m, score in working.similar(_unit(1), 0.5)] == [("embedded", 1.0)]
+
+
+# --- ended states: the next version of the fact they end ---------------------------------------------------------
+
+USER: dict[str, Any] = {"subject": "User"}
+BAND = _memory("User plays bass in a band called The Owls.", ident="band", **USER)
+ACME = _memory("User works at Acme as a designer.", ident="acme", subject="User", slot="User:employer", value="Acme")
+BOAT = _memory("User and family have a boat called Marlin.", ident="boat", **USER)
+SUSHI = _memory("User loves sushi.", ident="sushi", subject="User", slot="User:likes:sushi", value="sushi")
+
+
+@pytest.mark.parametrize(("draft", "memories", "expected"), [
+    pytest.param(_draft("User stopped playing in the band.", **USER), [BAND], ("update", "band"),
+                 id="stopped-playing-ends-the-band"),
+    pytest.param(_draft("User quit their job.", **USER), [ACME], ("update", "acme"), id="quit-job-ends-the-employer"),
+    pytest.param(_draft("User and family sold the boat.", **USER), [BOAT], ("update", "boat"), id="sold-ends-a-boat"),
+    pytest.param(_draft("User left Acme.", **USER), [BAND, ACME], ("update", "acme"), id="left-picks-what-it-names"),
+    pytest.param(_draft("User stopped by the bakery.", **USER), [BAND], ("add", None), id="stopped-by-ends-nothing"),
+    pytest.param(_draft("User sold cookies at the fair.", **USER),
+                 [_memory("User loves baking cookies.", **USER)], ("add", None), id="sold-cookies-ends-no-hobby"),
+    pytest.param(_draft("User stopped playing in the band.", **USER),
+                 [_memory("User's sister plays in a band.", **USER)], ("add", None), id="someone-elses-band"),
+    pytest.param(_draft("Anna stopped playing in the band.", subject="Anna"), [BAND], ("add", None),
+                 id="another-subject-ends-nothing"),
+])
+def test_an_ended_state_updates_what_it_ends(draft: Draft, memories: list[MemoryRecord],
+                                              expected: tuple[str, str | None]) -> None:
+    assert _decide(draft, memories, conflicts=True) == expected
+
+
+def test_an_ended_state_is_an_update_not_a_conflict_and_keeps_the_detail() -> None:
+    decision = OfflineConsolidator().decide(_draft("In May 2026, User stopped playing in the band.", **USER),
+                                            WorkingSet([BAND]), conflicts_enabled=True)
+    assert (decision.action, decision.reason, decision.ended) == ("update", "UPDATED", True)
+    assert decision.content == "In May 2026, User stopped playing bass in a band called The Owls."
+
+
+def test_a_negated_preference_with_a_marker_updates_even_with_conflicts_on() -> None:
+    draft = _draft("User doesn't like sushi anymore.", subject="User", slot="User:likes:sushi", value="sushi",
+                   negated=True, change_marker=True)
+    assert _decide(draft, [SUSHI], conflicts=True) == ("update", "sushi")
+
+
+def test_a_far_embedding_vetoes_an_ended_state() -> None:
+    """The words match but the meaning does not: cosine below ENDED_COSINE leaves the old fact alone."""
+    band = _memory(BAND.content, ident="band", **USER, embedding=_unit(1))
+    near = _draft("User stopped playing in the band.", **USER, embedding=_at_cosine(ENDED_COSINE + 0.1))
+    far = _draft("User stopped playing in the band.", **USER, embedding=_at_cosine(ENDED_COSINE - 0.1))
+    assert _decide(near, [band]) == ("update", "band")
+    assert _decide(far, [band]) == ("add", None)
+
+
+def test_an_end_said_again_is_a_repeat_of_its_version() -> None:
+    ended = _memory("User stopped playing bass in a band called The Owls.", ident="ended", **USER, negated=True)
+    assert _decide(_draft("User stopped playing in the band.", **USER), [ended]) == ("repeat", "ended")
+
+
+def test_a_restart_versions_the_end() -> None:
+    ended = _memory("User stopped playing bass in a band called The Owls.", ident="ended", **USER, negated=True)
+    assert _decide(_draft("User started playing in the band again.", **USER), [ended]) == ("update", "ended")
+
+
+def test_a_new_value_after_an_ended_one_is_settled() -> None:
+    """"User left Acme." (negated, employer) then "User works at Beta.": an update even with conflicts on."""
+    left = _memory("User left Acme.", ident="left", subject="User", slot="User:employer", value="Acme", negated=True)
+    draft = _draft("User works at Beta.", subject="User", slot="User:employer", value="Beta")
+    assert _decide(draft, [left], conflicts=True) == ("update", "left")
+
+
+def test_a_restatement_with_wrapping_is_a_repeat() -> None:
+    memory = _memory("User is allergic to peanuts.", ident="peanuts", **USER)
+    draft = _draft("Again, just so the assistant remembers: User is allergic to peanuts.", **USER)
+    assert _decide(draft, [memory]) == ("repeat", "peanuts")
+    assert _decide(_draft("User is allergic to cashews.", **USER), [memory]) == ("add", None)

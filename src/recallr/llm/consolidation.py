@@ -62,6 +62,10 @@ class SessionConsolidator:
         if verdict is None or verdict.action == "add":
             fresh = WorkingSet([m for m in current.memories if m.id not in self.snapshot])
             decision = self.offline.decide(draft, fresh, conflicts_enabled=conflicts_enabled)
+            if decision.target is None and verdict is None:  # not shown to the model: an explicit end still ends
+                ended = self.offline.decide(draft, current, conflicts_enabled=conflicts_enabled)
+                if ended.ended:
+                    return ended
             return decision if decision.target is not None else Decision("add")
         target = next((m for m in current.memories if m.id == verdict.target_id), None)
         if target is None:

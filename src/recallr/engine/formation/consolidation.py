@@ -2,12 +2,20 @@
 
 Rules (each draft against the user's current memories, including those this session just added):
 
-* the same statement again (same text, or cosine >= ``DUPLICATE_COSINE`` with the same polarity) is a
-  **repeat**: no new memory, its sources join the existing one;
+* the same statement again (same text, the same words but for wrapping such as "again" or "as I said", or
+  cosine >= ``DUPLICATE_COSINE`` with the same polarity) is a **repeat**: no new memory, its sources join
+  the existing one;
 * the same single-valued fact (same subject and slot, e.g. ``user:home``) with a different value is an
   **update** when the conversation settles it ("moved", "now", "no longer", a new favourite, a count that
-  grew); otherwise a **conflict** when merge conflicts are enabled for the user, and an update
-  ("newer wins") when they are not;
+  grew, a new value after an ended one); otherwise a **conflict** when merge conflicts are enabled for the
+  user, and an update ("newer wins") when they are not;
+* a statement that ends a state ("stopped playing in the band", "quit my job", "sold the boat", "no longer
+  eats meat"; :mod:`recallr.language.extraction.endings`) is an **update** of the current fact it ends: same
+  subject, an object or activity in common, a relation it can end, and an embedding not far off (cosine >=
+  ``ENDED_COSINE``: a reason said with the end, "after my knee injury", keeps it low). The new version is
+  negated, keeps the old one's slot and is worded with its detail ("User stopped playing bass in a band
+  called The Owls."). An explicit end settles the change, so it never raises a merge conflict, whatever the
+  user's setting: the user said the old fact no longer holds;
 * anything else is **added**.
 """
 
@@ -18,10 +26,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ...language.extraction.ended_text import ended_statement
+from ...language.extraction.endings import Ending, ended_by, find_ending, restarts, same_end
+from ...language.extraction.repeats import restatement_key
 from ...store.memories import MemoryRecord
 from .plan import Decision, Draft
 
 DUPLICATE_COSINE = 0.93
+RESTATED_COSINE = 0.75  # the same statement with other wrapping ("Again, just so you remember: ...") embeds closer
+ENDED_COSINE = 0.3  # an ended state and the fact it ends (sharing an object or activity) embed at least this close
 _WORDS = re.compile(r"[a-z0-9]+")
 
 
@@ -40,6 +53,8 @@ def _settled(draft: Draft, old: MemoryRecord) -> bool:
     """Whether the conversation itself says the old value no longer holds: a change marker, or a count that grew."""
     if draft.change_marker:
         return True
+    if old.negated and not draft.negated:
+        return True  # a new value after an ended one ("User left Acme." -> "User works at Beta.")
     new, previous = _number(draft.value), _number(old.value)
     return "count" in (draft.slot or "") and new is not None and previous is not None and new > previous
 
@@ -73,6 +88,13 @@ class WorkingSet:
     def same_text(self, text: str) -> MemoryRecord | None:
         return self._text.get(normalise(text))
 
+    def restated(self, subject: str | None, text: str, vector: np.ndarray | None) -> MemoryRecord | None:
+        """A memory that says ``text`` with other wrapping ("Again, ...", "as I said", "really"): among the memories
+        at cosine >= ``RESTATED_COSINE`` (all of them when there is no vector), so large users cost no more."""
+        key = _key(subject, text)
+        near = self.similar(vector, RESTATED_COSINE) if vector is not None else [(m, 0.0) for m in self.memories]
+        return next((m for m, _ in near if _key(m.subject, m.content) == key), None)
+
     def same_slot(self, subject: str | None, slot: str) -> list[MemoryRecord]:
         return [m for m in self.memories if m.slot == slot and (m.subject or "") == (subject or "")]
 
@@ -88,11 +110,16 @@ class WorkingSet:
         return sorted(((self.memories[i], float(scores[i])) for i in hits), key=lambda h: -h[1])
 
 
+def _key(subject: str | None, text: str) -> tuple[str, tuple[str, ...]]:
+    return (subject or "").lower(), restatement_key(text)
+
+
 class OfflineConsolidator:
     """Rule-based consolidation (no LLM). ``decide`` is pure; see the module docstring for the rules."""
 
     def decide(self, draft: Draft, current: WorkingSet, *, conflicts_enabled: bool) -> Decision:
-        duplicate = self._duplicate(draft, current)
+        ending = find_ending(draft.content, draft.subject or "User")
+        duplicate = self._duplicate(draft, current, ending)
         if duplicate is not None:
             return Decision("repeat", duplicate, "same statement")
         if draft.slot:
@@ -101,23 +128,71 @@ class OfflineConsolidator:
                 old = same_slot[-1]
                 if normalise(old.value or "") == normalise(draft.value or "") and old.negated == draft.negated:
                     return Decision("repeat", old, "same value")
-                if _settled(draft, old):
+                if _settled(draft, old) or ending is not None:
                     return Decision("update", old, "UPDATED")
                 if conflicts_enabled:
                     return Decision("conflict", old, self._reason(draft, old))
                 return Decision("update", old, "CONTRADICTED")
+        if ending is not None:
+            return self._ended(draft, current, ending) or Decision("add")
+        if restarts(draft.content):
+            return self._restarted(draft, current) or Decision("add")
         return Decision("add")
 
     @staticmethod
-    def _duplicate(draft: Draft, current: WorkingSet) -> MemoryRecord | None:
-        exact = current.same_text(draft.content)
+    def _duplicate(draft: Draft, current: WorkingSet, ending: Ending | None) -> MemoryRecord | None:
+        exact = current.same_text(draft.content) or current.restated(draft.subject, draft.content, draft.embedding)
         if exact is not None or draft.embedding is None:
             return exact
+        subject = draft.subject or "User"
         for memory, _ in current.similar(draft.embedding, DUPLICATE_COSINE):
             # a single-valued fact (a slot) is left to the slot rules below: "two cats" and "three cats" embed
-            # alike but are different values
-            if memory.negated == draft.negated and memory.slot is None:
+            # alike but are different values; an ended state said again is a repeat of its stored (negated) version
+            same = memory.negated == draft.negated or (
+                ending is not None and find_ending(memory.content, subject) is not None)
+            if same and memory.slot is None:
                 return memory
+        return None
+
+    @staticmethod
+    def _ended(draft: Draft, current: WorkingSet, ending: Ending) -> Decision | None:
+        """The update that ``draft`` (an ended state) makes to the current fact it ends, if one does."""
+        subject = draft.subject or "User"
+        floor = ENDED_COSINE
+        best: tuple[tuple[int, float], MemoryRecord] | None = None
+        near = current.similar(draft.embedding, floor) if draft.embedding is not None else [
+            (m, None) for m in current.memories]
+        for memory, cosine in near:
+            if (memory.subject or "").lower() != subject.lower():
+                continue
+            earlier = find_ending(memory.content, subject)
+            if earlier is not None:  # an end said again is a repeat of it
+                if same_end(ending, earlier):
+                    return Decision("repeat", memory, "same end")
+                continue
+            if memory.negated:
+                continue
+            strength = ended_by(ending, memory.content, subject, memory.slot)
+            if strength > 0 and (best is None or (strength, cosine or 0.0) > best[0]):
+                best = (strength, cosine or 0.0), memory
+        if best is None:
+            return None
+        target = best[1]
+        content = ended_statement(draft.content, ending, target.content, subject)
+        return Decision("update", target, "UPDATED", content=None if content == draft.content else content,
+                        ended=True)
+
+    @staticmethod
+    def _restarted(draft: Draft, current: WorkingSet) -> Decision | None:
+        """"User started playing in the band again" after "User stopped playing bass in The Owls": the next version."""
+        subject = draft.subject or "User"
+        near = current.similar(draft.embedding, ENDED_COSINE) if draft.embedding is not None else [
+            (m, 0.0) for m in current.memories]
+        for memory, _ in near:
+            earlier = find_ending(memory.content, subject) if (memory.subject or "").lower() == subject.lower() \
+                else None
+            if earlier is not None and ended_by(earlier, draft.content, subject) > 0:
+                return Decision("update", memory, "UPDATED")
         return None
 
     @staticmethod

@@ -41,11 +41,17 @@ Action = Literal["add", "repeat", "update", "conflict", "ignore"]
 
 @dataclass(frozen=True)
 class Decision:
-    """What consolidation does with a draft: ``target`` is the current memory it repeats, updates or contradicts."""
+    """What consolidation does with a draft: ``target`` is the current memory it repeats, updates or contradicts.
+
+    ``ended``: the draft ends the target's state ("User sold the boat"); the new version is a negated fact that
+    keeps the target's slot, worded as ``content`` when that keeps the target's detail.
+    """
 
     action: Action
     target: MemoryRecord | None = None
     reason: str = ""
+    content: str | None = None
+    ended: bool = False
 
 
 @dataclass

@@ -121,8 +121,20 @@ class FormMemories:
         real = now_us()  # one instant for the whole write: memories, expiries, conflicts and summary agree
         plan = self.plan(ctx, prepared.drafts, memory_store.current(tx, ctx.user.id),
                          consolidator=prepared.consolidator, now=ctx.session.clock(real))
+        self._embed_reworded(plan, prepared.drafts)
         plan.summary = prepared.summary
         apply_plan(tx, ctx, plan, real_us=real)
+
+    def _embed_reworded(self, plan: FormationPlan, drafts: list[Draft]) -> None:
+        """Embed the memories consolidation reworded (an ended state with its detail): recall searches their text."""
+        said = {d.content for d in drafts}
+        reworded = [n for n, (m, _) in enumerate(plan.new_memories) if m.content not in said]
+        if not reworded:
+            return
+        vectors = self.embedder().embed([plan.new_memories[n][0].content for n in reworded])
+        for n, vector in zip(reworded, vectors, strict=True):
+            memory, sources = plan.new_memories[n]
+            plan.new_memories[n] = (replace(memory, embedding=vector), sources)
 
     def plan(self, ctx: ProcessingContext, drafts: list[Draft], current: list[MemoryRecord], *,
              consolidator: Consolidator | None = None, now: datetime | None = None) -> FormationPlan:
@@ -166,6 +178,8 @@ class FormMemories:
             event_date_end=draft.event_end, created_at=now, subject=draft.subject, slot=draft.slot,
             value=draft.value, entities=draft.entities, negated=draft.negated, embedding=draft.embedding,
         )
+        if decision.ended and target is not None:
+            memory = _ending_version(memory, decision, target)
         plan.new_memories.append((memory, sources))
         working.add(memory)
 
@@ -205,6 +219,16 @@ class FormMemories:
                         break
 
 
+
+
+def _ending_version(memory: MemoryRecord, decision: Decision, target: MemoryRecord) -> MemoryRecord:
+    """The version that ends ``target``: negated, in its slot, worded with its detail, about what both mention."""
+    categories = list(dict.fromkeys([*memory.categories, *target.categories]))
+    if len(categories) > 1 and "other" in categories:
+        categories.remove("other")
+    return replace(memory, content=decision.content or memory.content, negated=True,
+                   slot=memory.slot or target.slot, value=memory.value or target.value,
+                   entities=list(dict.fromkeys([*memory.entities, *target.entities])), categories=categories[:3])
 
 
 def apply_plan(tx: Tx, ctx: ProcessingContext, plan: FormationPlan, *, real_us: int | None = None) -> None:

@@ -32,6 +32,7 @@ from ..policy import ExtractionRules, policy_for
 from ..speakers import label_speakers
 from .assistant import read_assistant
 from .clauses import without_habit_times
+from .corrections import Said, revise
 from .markers import allergens, find_entities, has_change_marker, is_negated
 from .person import Voice, group_name
 from .reference import Discourse
@@ -191,6 +192,7 @@ Frank Herbert."]
     seen: dict[str, int] = {}
     previous_user = ""
     offers: list[Item] = []  # what the assistant just recommended: the user's next message may accept it
+    said: list[Said] = []  # what each person said, for the session's corrections and repeats
     for turn, speaker, body in parsed:
         voice = _voice(turn, speaker, body, names, default_subject)
         local = policy.narrowed(body)
@@ -206,6 +208,7 @@ Frank Herbert."]
             produced = (reply_statements(body, voice, local, offers) if offers
                         else person_statements(body, voice, local, discourse))
             previous_user, offers = body, []
+            said.append(Said(turn.index, voice.name, body))
         for raw, statement in produced:
             key = statement.content.lower()
             if key in seen:
@@ -215,4 +218,4 @@ Frank Herbert."]
                 continue
             seen[key] = len(out)
             out.append(_candidate(turn, voice, raw, statement, cats))
-    return out
+    return revise(out, said)

@@ -55,7 +55,7 @@ _ADVERBS = word_set(
     """also just always never still often usually sometimes really even finally actually definitely totally recently
     currently already kinda kind sort of mostly only truly honestly literally seriously absolutely certainly
     probably rarely hardly barely generally normally typically constantly regularly occasionally personally
-    basically simply completely genuinely def then too so now first once again lately ever last"""
+    basically simply completely genuinely def then too so now first once again lately ever last no longer"""
 )
 _LY_VERBS = word_set("apply reply rely supply fly imply comply multiply ally rally tally bully")
 _NO_AGREEMENT = word_set(

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from ..pattern import Rule, register, verbose
-from .slot_values import NUMBERS, PETS, SlotMatch, count, diet, favorite, likes, ordinal, place, plain, singular
+from .slot_values import NUMBERS, PETS, SlotMatch, count, diet, favorite, likes, ordinal, place, plain, singular, trim
 from .slot_values import word_set as word_set
 
 __all__ = ["NEG", "SLOT_RULES", "SlotMatch", "find_slot", "singular", "word_set"]
@@ -206,6 +206,11 @@ SLOT_RULES: tuple[Rule, ...] = (
         """, plain("job", max_words=4), flags=re.I,
         examples=("I'm a nurse.", "I became a police officer.", "I'm a freelance graphic designer"),
         counter=("I'm a big fan of jazz", "I'm an owner of two cats")),
+    _rule("employer-my-job-is-at", rf"""
+        \b(?i:my)[ ](?P<new>(?i:new)[ ])?(?i:job|role|position)[ ]is[ ](?:now[ ])?(?:at|with|for)[ ](?:the[ ])?
+        (?P<v>{_PROPER})                                             # my new job is at Beta Labs
+        """, lambda m: SlotMatch("employer", trim(m.group("v"), 5), change=bool(m.group("new"))),
+        examples=("My new job is at Beta Labs.", "My job is with the NHS now."), counter=("My job is at home.",)),
     _rule("job-my-job-is", r"""
         \bmy[ ](?:new[ ])?(?:job|role|position|profession|occupation)[ ]is[ ](?:as[ ])?(?:a[ ]|an[ ])?
         (?P<v>[^,.;!?]+)                                             # my job is a nurse
