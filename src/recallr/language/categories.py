@@ -181,7 +181,8 @@ def _stem(word: str) -> str:
 
 
 def _stems(text: str) -> set[str]:
-    return {_stem(t) for t in _TOKEN.findall(text.lower()) if t not in CATEGORY_STOPWORDS}
+    """Stems of the content words (three letters or more: the "s" of "user's" is no evidence)."""
+    return {_stem(t) for t in _TOKEN.findall(text.lower()) if len(t) > 2 and t not in CATEGORY_STOPWORDS}
 
 
 @dataclass(frozen=True)
@@ -222,9 +223,14 @@ _DEFAULT_CONCEPTS: dict[str, tuple[str, ...]] = {
 
 
 def _concepts(category: Category) -> set[str]:
+    """The concepts a category draws on: the defaults' chosen ones, a custom category's from its name only.
+
+    A description's words are matched by meaning (``recallr.engine.formation.categories``) and by overlap: taken as
+    concepts they misfire ("gardening work" in a garden's description would file every job under it).
+    """
     if category.name in _DEFAULT_CONCEPTS:
         return set(_DEFAULT_CONCEPTS[category.name])
-    words = set(category.name.split("_")) | set(_TOKEN.findall(category.description.lower()))
+    words = set(category.name.split("_"))
     stems = {_stem(w) for w in words} | words
     return {c for c in _LEXICON if c in stems or _stem(c) in stems}
 
@@ -264,7 +270,7 @@ def categorize(text: str, categories: Sequence[Category]) -> tuple[str, ...]:
     tokens = set(_TOKEN.findall(text.lower()))
     stems = {_stem(t) for t in tokens}
     raw = tokens | stems
-    words = {_stem(t) for t in tokens - CATEGORY_STOPWORDS}
+    words = {_stem(t) for t in tokens - CATEGORY_STOPWORDS if len(t) > 2}
     recommendation = bool(_RECOMMENDATION.search(text))
     scored: list[tuple[float, int, str]] = []
     for position, profile in enumerate(_profiles(cats)):
