@@ -4,11 +4,14 @@ A project may keep the defaults or define its own categories (``sports: Sports t
 user plays or watches``).  ``categorize`` tags a statement with one to three of the
 categories in force, best first, using two signals:
 
-* a keyword lexicon keyed by *concepts* ("food", "sports", "work", ...).  A category
-  draws on every concept named by its name or its description, so a custom
-  ``sports`` category knows that tennis is a sport;
-* token overlap between the statement and the category's name and description, which
-  covers custom categories the lexicon knows nothing about.
+* a keyword lexicon keyed by *concepts* ("food", "sports", "work", ...).  A custom
+  category draws on the concepts its name names, so ``sports`` knows that tennis is a
+  sport;
+* token overlap between the statement and the category's name and description.
+
+The meaning of a description (a ``garden`` "where the user grows vegetables" knows
+courgettes) is matched by the engine, which has the embedder
+(``recallr.engine.formation.categories``), on top of this choice.
 
 Example::
 

@@ -107,7 +107,8 @@ class FormMemories:
         # One batch with the messages (IndexMessages wanted them) and any category text not embedded yet.
         embeddings = ctx.embeddings(self.embedder)
         categories = ctx.categories or DEFAULT_CATEGORIES
-        self.meaning.want(categories, embeddings)
+        if any(d.lexical_categories for d in drafts):
+            self.meaning.want(categories, embeddings)
         vectors = embeddings.vectors([*texts, summary_text])
         for draft, vector in zip(drafts, vectors[:-1], strict=True):
             draft.embedding = vector

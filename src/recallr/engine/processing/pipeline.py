@@ -62,6 +62,11 @@ class ProcessingContext:
             self._embeddings = SessionEmbeddings(embedder, stopping=self.stopping)
         return self._embeddings
 
+    def embed_wanted(self) -> None:
+        """Embed what the stages asked for and have not read yet (``Pipeline.prepare`` does, after the stages)."""
+        if self._embeddings is not None:
+            self._embeddings.flush()
+
     def hand_on(self, key: Output[T], value: T) -> None:
         """Keep a stage's output for its ``write`` (and for any later stage that knows the key)."""
         self._outputs[key] = value
@@ -182,8 +187,7 @@ class Pipeline:
             if ctx.stopping():
                 raise Interrupted(f"stopping before {stage.name}")
             stage.prepare(ctx)
-        if ctx._embeddings is not None:  # what the stages only wanted: embedded now, not under the write lock
-            ctx._embeddings.flush()
+        ctx.embed_wanted()  # what the stages only wanted: embedded now, not under the write lock
 
     def write(self, tx: Tx, ctx: ProcessingContext) -> None:
         for stage in self.stages:
