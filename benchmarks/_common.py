@@ -16,7 +16,9 @@ from typing import Any
 import httpx
 
 REPO = Path(__file__).resolve().parent.parent
-DATA = REPO.parent / "shared" / "data"
+# ../shared/data from a checkout; a git worktree under /work/wt/NAME finds the same folder further up
+DATA = next((p / "shared" / "data" for p in REPO.parents if (p / "shared" / "data").is_dir()),
+            REPO.parent / "shared" / "data")
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -4,11 +4,14 @@ A project may keep the defaults or define its own categories (``sports: Sports t
 user plays or watches``).  ``categorize`` tags a statement with one to three of the
 categories in force, best first, using two signals:
 
-* a keyword lexicon keyed by *concepts* ("food", "sports", "work", ...).  A category
-  draws on every concept named by its name or its description, so a custom
-  ``sports`` category knows that tennis is a sport;
-* token overlap between the statement and the category's name and description, which
-  covers custom categories the lexicon knows nothing about.
+* a keyword lexicon keyed by *concepts* ("food", "sports", "work", ...).  A custom
+  category draws on the concepts its name names, so ``sports`` knows that tennis is a
+  sport;
+* token overlap between the statement and the category's name and description.
+
+The meaning of a description (a ``garden`` "where the user grows vegetables" knows
+courgettes) is matched by the engine, which has the embedder
+(``recallr.engine.formation.categories``), on top of this choice.
 
 Example::
 
@@ -181,7 +184,8 @@ def _stem(word: str) -> str:
 
 
 def _stems(text: str) -> set[str]:
-    return {_stem(t) for t in _TOKEN.findall(text.lower()) if t not in CATEGORY_STOPWORDS}
+    """Stems of the content words (three letters or more: the "s" of "user's" is no evidence)."""
+    return {_stem(t) for t in _TOKEN.findall(text.lower()) if len(t) > 2 and t not in CATEGORY_STOPWORDS}
 
 
 @dataclass(frozen=True)
@@ -222,9 +226,14 @@ _DEFAULT_CONCEPTS: dict[str, tuple[str, ...]] = {
 
 
 def _concepts(category: Category) -> set[str]:
+    """The concepts a category draws on: the defaults' chosen ones, a custom category's from its name only.
+
+    A description's words are matched by meaning (``recallr.engine.formation.categories``) and by overlap: taken as
+    concepts they misfire ("gardening work" in a garden's description would file every job under it).
+    """
     if category.name in _DEFAULT_CONCEPTS:
         return set(_DEFAULT_CONCEPTS[category.name])
-    words = set(category.name.split("_")) | set(_TOKEN.findall(category.description.lower()))
+    words = set(category.name.split("_"))
     stems = {_stem(w) for w in words} | words
     return {c for c in _LEXICON if c in stems or _stem(c) in stems}
 
@@ -264,7 +273,7 @@ def categorize(text: str, categories: Sequence[Category]) -> tuple[str, ...]:
     tokens = set(_TOKEN.findall(text.lower()))
     stems = {_stem(t) for t in tokens}
     raw = tokens | stems
-    words = {_stem(t) for t in tokens - CATEGORY_STOPWORDS}
+    words = {_stem(t) for t in tokens - CATEGORY_STOPWORDS if len(t) > 2}
     recommendation = bool(_RECOMMENDATION.search(text))
     scored: list[tuple[float, int, str]] = []
     for position, profile in enumerate(_profiles(cats)):

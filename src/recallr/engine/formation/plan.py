@@ -34,6 +34,7 @@ class Draft:
     change_marker: bool = False
     negated: bool = False
     embedding: np.ndarray | None = None
+    lexical_categories: bool = False  # filed by the keyword lexicon: refined by meaning once embedded (categories.py)
 
 
 Action = Literal["add", "repeat", "update", "conflict", "ignore"]

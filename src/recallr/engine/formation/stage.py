@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from ...embedding import Embedder
-from ...language.categories import Category
+from ...language.categories import DEFAULT_CATEGORIES, Category
 from ...language.dates import event_span, with_absolute_date
 from ...language.extraction import ExtractionRules, Turn, extract
 from ...language.secrets import redact
@@ -28,6 +28,7 @@ from ...store.memories import MemoryRecord
 from ...store.records import MessageRecord
 from ...store.summaries import SummaryRecord
 from ..processing.pipeline import Output, ProcessingContext
+from .categories import CategoryMeaning
 from .consolidation import OfflineConsolidator, WorkingSet
 from .plan import BOTH, ConflictDraft, Decision, Draft, FormationPlan, ProposedMemory
 from .ports import Clarifier, Consolidator, Extractor, FormationSteps, PreparingConsolidator, Summarizer
@@ -71,7 +72,7 @@ class OfflineExtractor:
                                 sources=list(candidate.sources), event_start=span.start, event_end=span.end,
                                 subject=candidate.subject, slot=candidate.slot, value=candidate.value,
                                 entities=list(candidate.entities), change_marker=candidate.change_marker,
-                                negated=candidate.negated))
+                                negated=candidate.negated, lexical_categories=True))
         return drafts
 
 
@@ -94,6 +95,7 @@ class FormMemories:
         self.consolidator = consolidator or OfflineConsolidator()
         self.summarizer = summarizer or OfflineSummarizer()
         self.steps = steps
+        self.meaning = CategoryMeaning()  # category texts' vectors, kept across sessions
 
     # -- prepare: everything that does not depend on the user's current memories, outside any write lock --
     def prepare(self, ctx: ProcessingContext) -> None:
@@ -103,9 +105,15 @@ class FormMemories:
         texts = [d.content for d in drafts]
         summary_text, summary_sources = steps.summarizer.summarize(ctx.session.created_at, ctx.messages, drafts)
         summary_text = redact(summary_text)  # whichever summarizer wrote it (a model, or messages quoted offline)
-        vectors = self.embedder().embed([*texts, summary_text])
+        # One batch with the messages (IndexMessages wanted them) and any category text not embedded yet.
+        embeddings = ctx.embeddings(self.embedder)
+        categories = ctx.categories or DEFAULT_CATEGORIES
+        if any(d.lexical_categories for d in drafts):
+            self.meaning.want(categories, embeddings)
+        vectors = embeddings.vectors([*texts, summary_text])
         for draft, vector in zip(drafts, vectors[:-1], strict=True):
             draft.embedding = vector
+        self.meaning.assign(drafts, categories, embeddings)
         summary = SummaryRecord(id=str(uuid.uuid5(_IDS, f"{ctx.session.id}:summary")), session_id=ctx.session.id,
                                 user_id=ctx.user.id, content=summary_text, session_date=ctx.session.created_at,
                                 sources=summary_sources, embedding=vectors[-1])

@@ -8,7 +8,7 @@ starts from the same inputs, so it reaches the same result.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar, cast
 
@@ -22,7 +22,7 @@ from ...store.records import MessageRecord, ProjectRecord, SessionRecord, UserRe
 
 T = TypeVar("T")
 
-EMBED_CHUNK = 128  # messages embedded between two looks at whether the worker is stopping
+EMBED_CHUNK = 128  # texts embedded between two looks at whether the worker is stopping
 
 
 class Output(Generic[T]):
@@ -54,6 +54,18 @@ class ProcessingContext:
     categories: list[Any] = field(default_factory=list)  # the project's memory categories
     stopping: Callable[[], bool] = field(default=lambda: False)  # the worker is stopping: give the attempt back
     _outputs: dict[Output[Any], Any] = field(default_factory=dict, repr=False)
+    _embeddings: SessionEmbeddings | None = field(default=None, repr=False)
+
+    def embeddings(self, embedder: Callable[[], Embedder]) -> SessionEmbeddings:
+        """This run's embeddings, shared by every stage (made with ``embedder`` by the first stage that asks)."""
+        if self._embeddings is None:
+            self._embeddings = SessionEmbeddings(embedder, stopping=self.stopping)
+        return self._embeddings
+
+    def embed_wanted(self) -> None:
+        """Embed what the stages asked for and have not read yet (``Pipeline.prepare`` does, after the stages)."""
+        if self._embeddings is not None:
+            self._embeddings.flush()
 
     def hand_on(self, key: Output[T], value: T) -> None:
         """Keep a stage's output for its ``write`` (and for any later stage that knows the key)."""
@@ -68,6 +80,55 @@ class Interrupted(Exception):  # a signal, not an error: it never leaves the wor
     """Raised between stages when ``ctx.stopping()``: the worker gives the unfinished attempt back."""
 
 
+class SessionEmbeddings:
+    """The vectors of one processing run: each distinct text embedded once, in as few calls as possible.
+
+    Stages ``want`` the texts they will need while they prepare and read them with ``vectors``; the first read
+    embeds everything wanted so far in one go (messages, memories and the summary of a session together, so the
+    embedder sorts and batches them as one), and ``Pipeline.prepare`` embeds what is left once every stage has
+    prepared. A text said twice (a memory worded like its message, a repeated line) is embedded once. Texts are sent
+    in chunks of ``EMBED_CHUNK``, looking at ``stopping()`` between two: a stopping worker waits for one chunk (about
+    a second), not for a whole long session. A text's vector does not depend on the others embedded with it.
+
+    Example::
+
+        embeddings = SessionEmbeddings(lambda: embedder)
+        embeddings.want(["User lives in Lisbon.", "I live in Lisbon."])
+        embeddings.vectors(["User lives in Lisbon."])  # embeds both texts, in one call
+    """
+
+    def __init__(self, embedder: Callable[[], Embedder], *, stopping: Callable[[], bool] = lambda: False) -> None:
+        self.embedder = embedder  # resolved on first use: the model loads only when there is work
+        self.stopping = stopping
+        self._vectors: dict[str, np.ndarray] = {}
+        self._wanted: dict[str, None] = {}  # insertion-ordered set of texts not embedded yet
+
+    def want(self, texts: Iterable[str]) -> None:
+        """Texts a stage will read later: embedded with the next ``vectors`` or ``flush``, not now."""
+        for text in texts:
+            if text not in self._vectors:
+                self._wanted[text] = None
+
+    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """One row per text, in order, embedding (with them) every text wanted so far."""
+        if not texts:
+            return np.zeros((0, self.embedder().dim), np.float32)
+        self.want(texts)
+        self.flush()
+        return np.stack([self._vectors[t] for t in texts])
+
+    def flush(self) -> None:
+        """Embed every wanted text; raises ``Interrupted`` between chunks once ``stopping()``."""
+        todo = list(self._wanted)
+        for start in range(0, len(todo), EMBED_CHUNK):
+            if start and self.stopping():
+                raise Interrupted(f"stopping after {start} of {len(todo)} texts embedded")
+            chunk = todo[start:start + EMBED_CHUNK]
+            for text, vector in zip(chunk, self.embedder().embed(chunk), strict=True):
+                self._vectors[text] = vector
+                del self._wanted[text]
+
+
 class Stage(Protocol):
     name: str
 
@@ -80,10 +141,9 @@ class Stage(Protocol):
 
 @dataclass(frozen=True)
 class IndexedMessages:
-    """``IndexMessages``' output: each message's redacted text and its embedding (one row each)."""
+    """``IndexMessages``' output: each message's redacted text (its vector is read from the run's embeddings)."""
 
     texts: list[str]
-    vectors: np.ndarray
 
 
 INDEXED = Output[IndexedMessages | None]("index_messages")
@@ -93,7 +153,8 @@ class IndexMessages:
     """Make the session's messages searchable: one embedding each plus the full-text index.
 
     Both are made from the text with its secrets redacted (``recallr.language.secrets``): a password said
-    in a message cannot be searched for, and never reaches a remote embedding endpoint.
+    in a message cannot be searched for, and never reaches a remote embedding endpoint. The vectors are made
+    with the rest of the session's (``SessionEmbeddings``), before the write.
     """
 
     name = "index_messages"
@@ -103,22 +164,15 @@ class IndexMessages:
 
     def prepare(self, ctx: ProcessingContext) -> None:
         texts = [redact(m.content) for m in ctx.messages]
-        if not texts:
-            ctx.hand_on(INDEXED, None)
-            return
-        # In chunks, looking at ctx.stopping() between them: a stopping worker waits for one chunk (about a second),
-        # not for a whole long session. A text's vector does not depend on the others embedded with it.
-        chunks = []
-        for start in range(0, len(texts), EMBED_CHUNK):
-            if start and ctx.stopping():
-                raise Interrupted(f"stopping after {start} of {len(texts)} messages embedded")
-            chunks.append(self.embedder().embed(texts[start:start + EMBED_CHUNK]))
-        ctx.hand_on(INDEXED, IndexedMessages(texts, chunks[0] if len(chunks) == 1 else np.concatenate(chunks)))
+        if texts:
+            ctx.embeddings(self.embedder).want(texts)
+        ctx.hand_on(INDEXED, IndexedMessages(texts) if texts else None)
 
     def write(self, tx: Tx, ctx: ProcessingContext) -> None:
         indexed = ctx.output(INDEXED)
         if indexed is not None:
-            message_store.index_messages(tx, ctx.user.id, ctx.messages, indexed.vectors, texts=indexed.texts)
+            vectors = ctx.embeddings(self.embedder).vectors(indexed.texts)
+            message_store.index_messages(tx, ctx.user.id, ctx.messages, vectors, texts=indexed.texts)
 
 
 class Pipeline:
@@ -133,6 +187,7 @@ class Pipeline:
             if ctx.stopping():
                 raise Interrupted(f"stopping before {stage.name}")
             stage.prepare(ctx)
+        ctx.embed_wanted()  # what the stages only wanted: embedded now, not under the write lock
 
     def write(self, tx: Tx, ctx: ProcessingContext) -> None:
         for stage in self.stages:
