@@ -1,7 +1,9 @@
 """The realistic formation suite in LLM mode, against the fake server answering with the offline extractor's
 memories (tests/llm/mirror.py): what the model answers reaches the user's memories with the same statements,
-dates, categories and versions as offline. This checks LLM mode's plumbing, not a model's judgement; every
-case of every suite module runs (a case's stated gap is a gap here too)."""
+dates and versions as offline. This checks LLM mode's plumbing, not a model's judgement; every case of every
+suite module runs (a case's stated gap is a gap here too). Categories are not compared: in LLM mode they are the
+model's choice (made from the categories' descriptions in the prompt), and this mirror "model" only has the
+offline lexicon's, not the engine's matching by meaning."""
 
 from __future__ import annotations
 
@@ -47,6 +49,6 @@ def llm_client(tmp_path: Path, mirror: FakeLLM) -> Iterator[RecallrAI]:
         yield client
 
 
-@pytest.mark.parametrize("c", params(suite_cases()))
+@pytest.mark.parametrize("c", params(suite_cases(), strict=False))
 def test_case_in_llm_mode(llm_client: Any, c: Case) -> None:
-    check(run_case(llm_client, c), c)
+    check(run_case(llm_client, c), c, categories=False)
