@@ -133,7 +133,10 @@ def test_agentic_and_auto_recall_through_the_model(processed: Processed, strateg
     memories = {m.content for m in processed.user.list_memories(limit=100).items}
     assert any(content in result.context for content in memories), "recall found none of the user's memories"
     asked = [e.task for e in processed.proxy.chats()][:1]
-    if not asked:  # the endpoint's learned speed left no time for a plan (a busy machine): said, never hidden
-        assert "llm_over_budget" in (result.metadata.agent_reasoning or ""), result.metadata.agent_reasoning
+    if not asked:
+        # A busy machine: the endpoint's learned speed left no time for a plan, or its one slot is still held by
+        # a request of the processing that timed out (the server is still computing it). Counted, never hidden.
+        plan = _usage(processed.client, session.session_id)["by_task"].get("query_plan", {})
+        assert plan.get("over_budget", 0) + plan.get("backlog", 0) >= 1, plan
     else:
         assert asked == ["query_plan"]  # the model planned the search
