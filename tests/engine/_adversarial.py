@@ -31,6 +31,7 @@ _UNITS = {
     "i": "I ", "my": "my ", "names": "Aa ", "initials": "A. ", "short-sentences": "ab. ", "last": "last ",
     "since": "since ", "i-am-a": "I am a ", "emoticons": ":) ", "emoji": "\U0001f600", "fences": "```",
     "think": "<think>", "json-like": '{"a": [', "apostrophes": "a'",
+    "day-runs": "from 4 to ", "dashed-days": "4-", "month-runs": "March 4 - ", "the-days": "from the ",
 }
 
 

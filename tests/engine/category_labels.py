@@ -330,8 +330,8 @@ def with_meaning(embed: Callable[[list[str]], object]) -> Assign:
     def assign(items: Sequence[Labelled], categories: Sequence[Category]) -> list[tuple[str, ...]]:
         vectors = np.asarray(embed([i.text for i in items]))
         similarities = vectors @ np.asarray(embed([category_text(c) for c in categories])).T
-        return [rank(lexical, row, categories) for lexical, row in zip(lexicon(items, categories), similarities,
-                                                                          strict=True)]
+        return [rank(lexical, row, categories, assistant=item.text.startswith("Assistant "))
+                for item, lexical, row in zip(items, lexicon(items, categories), similarities, strict=True)]
 
     return assign
 

@@ -598,6 +598,38 @@ CASES += [
 ]
 
 
+# --- "this <holiday/month/season>" said after this year's has passed: the coming one in a plan, this year's in the past
+kind("holiday")
+CASES += [
+    e("This Easter we're going to my grandmother's in Graz.", DEC, "2027-03-28"),
+    e("We hid eggs in the garden this Easter.", DEC, "2026-04-05"),
+    e("This Halloween I'll dress up as a pirate.", DEC, "2027-10-31"),
+    e("This Valentine's Day I'm taking my wife to Paris.", DEC, "2027-02-14"),
+]
+kind("month")
+CASES += [
+    e("This July we are flying to Oslo.", DEC, "2027-07"),
+    e("This July we flew to Oslo.", DEC, "2026-07"),
+]
+kind("part-season-weekend")
+CASES += [
+    e("This summer we're renting a boat on the lake.", DEC, "2027-06-01", "2027-08-31"),
+]
+
+
+# --- runs of days: the first day decides the year (past clause: the latest, plan: the next), the last follows it
+kind("day-run")
+CASES += [
+    e("Your room at the Artemide is booked from 4 to 7 March.", DEC, "2027-03-04", "2027-03-07"),
+    e("We'll be in Lisbon 12-15 June.", FEB, "2027-06-12", "2027-06-15"),
+    e("I was in Oslo from June 2 to June 9, 2023.", DEC, "2023-06-02", "2023-06-09"),
+    e("We were skiing between 10 and 14 February.", DEC, "2026-02-10", "2026-02-14"),
+    e("I'm off work from 28 December to 3 January.", DEC, "2026-12-28", "2027-01-03"),
+    e("The conference runs Sept. 10 - 12.", JUN, "2025-09-10", "2025-09-12"),
+    e("Our cousins stayed with us from the 2nd to the 5th of May.", JUN, "2025-05-02", "2025-05-05"),
+]
+
+
 def resolve(c: Case) -> tuple[date, date, bool] | None:
     """Recallr's answer for a case: first and last day and whether it recurs (None: no expression found)."""
     span = find_time_expression(c.text, c.anchor)

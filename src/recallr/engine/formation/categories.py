@@ -47,6 +47,9 @@ CUTOFF = 0.3
 CLOSEST_FLOOR = 0.08
 _PLACES = (1.0, 0.8, 0.6)  # the lexicon's first, second and third choice
 _DEFAULT_NAMES = frozenset(c.name for c in DEFAULT_CATEGORIES)  # a default re-described is still a default
+# Who said it, not what it is about: "User is diabetic" may sit near "information the assistant gave" in meaning,
+# but a user's statement is filed there only by the lexicon ("User plans to try X, as Assistant recommended").
+_LEXICAL_ONLY = frozenset({"assistant_recommendations"})
 
 
 def category_text(category: Category) -> str:
@@ -60,11 +63,13 @@ def category_text(category: Category) -> str:
     return f"{category.name.replace('_', ' ')}: {category.description}"
 
 
-def rank(lexical: Sequence[str], similarities: np.ndarray, categories: Sequence[Category]) -> tuple[str, ...]:
+def rank(lexical: Sequence[str], similarities: np.ndarray, categories: Sequence[Category], *,
+         assistant: bool = True) -> tuple[str, ...]:
     """One to three category names, best first, from the lexicon's choice and a memory's cosine with each category.
 
     ``lexical`` is the lexicon's choice (best first, names of ``categories``); ``similarities[i]`` the memory's
-    cosine with ``category_text(categories[i])``. O(len(categories)).
+    cosine with ``category_text(categories[i])``; ``assistant``: the statement is the assistant's (else
+    ``assistant_recommendations`` is only the lexicon's to give). O(len(categories)).
 
     Example::
 
@@ -86,8 +91,11 @@ def rank(lexical: Sequence[str], similarities: np.ndarray, categories: Sequence[
         nearest = int(np.argmax(centred))
         if custom[nearest] and centred[nearest] >= CLOSEST_FLOOR:
             closest = nearest
-    if "other" in names:
-        scores[names.index("other")] = 0.0
+    barred = {"other"} | (set() if assistant else set(_LEXICAL_ONLY) - set(places))
+    for name in barred & set(names):
+        scores[names.index(name)] = 0.0
+    if closest is not None and names[closest] in barred:
+        closest = None
     best = float(scores.max(initial=0.0))
     if closest is not None:  # the project's own category nearest of all in meaning: kept beside the lexicon's choice
         scores[closest] = max(scores[closest], CUTOFF * best, 1e-9)
@@ -138,4 +146,8 @@ class CategoryMeaning:
         matrix = self.matrix(categories, embeddings)
         similarities = np.stack([d.embedding for d in todo if d.embedding is not None]) @ matrix.T
         for draft, row in zip(todo, similarities, strict=True):
-            draft.categories = list(rank(draft.categories, row, categories))
+            draft.categories = list(rank(draft.categories, row, categories, assistant=_said_by_assistant(draft)))
+
+
+def _said_by_assistant(draft: Draft) -> bool:
+    return (draft.subject or "").lower() == "assistant" or draft.content.startswith("Assistant ")

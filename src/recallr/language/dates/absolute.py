@@ -161,8 +161,8 @@ def _month_year(ctx: Ctx, month: int, prep: str, ahead: bool) -> int:
         return t.year if month < t.month else t.year - 1
     if prep == "next":
         return t.year if month > t.month else t.year + 1
-    if prep == "this":
-        return t.year
+    if prep == "this":  # in a plan said after that month: the coming one ("this July we're flying", in December)
+        return t.year + 1 if ahead and month < t.month else t.year
     if ahead:
         return t.year if month >= t.month else t.year + 1
     return t.year if month <= t.month else t.year - 1

@@ -109,6 +109,8 @@ def _season(m: re.Match[str], ctx: Ctx) -> Hit | None:
     elif mod == "this":
         year = today.year - 1 if season == "winter" and today.month <= 2 else today.year
         bounds = _season_bounds(season, year)
+        if bounds[1] < today and ctx.ahead(m.start()):  # a plan "this summer" said in December: the coming one
+            bounds = _season_bounds(season, year + 1)
     elif ctx.ahead(m.start()):
         bounds = next(s for s in seasons if s[1] >= today)
     else:

@@ -6,7 +6,8 @@ Monday of May, Labor Day the 1st Monday of September, Easter Sunday by the Grego
 (Good Friday two days before, Easter Monday the day after).
 
 Which year: "Christmas 2021" is that one; "last Christmas" the latest before today, "next
-Christmas" the first after today, "this Christmas" the current year's; "every Christmas" recurs
+Christmas" the first after today, "this Christmas" the current year's (the coming one in a plan, once the
+current year's has passed); "every Christmas" recurs
 (its window is the next one); otherwise a past clause means the latest on or before today and a
 plan the first on or after today (see :mod:`.tense`). A name used as a modifier ("Christmas
 market", "Easter eggs"), in a greeting ("Merry Christmas") or as a liking ("I love Halloween")
@@ -159,6 +160,8 @@ def _holiday(m: re.Match[str], ctx: Ctx) -> Hit | None:
         found = next(d for d in days if d > today)
     elif mod == "this":
         found = holiday_date(name, today.year)
+        if found < today and ctx.ahead(m.start()):  # a plan "this Easter" said after Easter: the coming one
+            found = holiday_date(name, today.year + 1)
     elif ctx.ahead(m.start()):
         found = next(d for d in days if d >= today)
     else:

@@ -1,12 +1,11 @@
 """The date rule table and the scanner behind :mod:`recallr.language.dates`.
 
-The rules live with their resolvers, one module per family: :mod:`.relative` (yesterday, last
-Friday, next weekend, earlier this month), :mod:`.counted` (3 weeks ago, in three weeks, recently),
-:mod:`.absolute` (3 March, on the 21st, in May), :mod:`.explicit` (2023-05-08, 25/12/2021, in 2019,
-last summer) and :mod:`.holidays` (Christmas, Easter, Thanksgiving); each module's docstring states
-its choices for ambiguous phrases. Every rule is a :class:`recallr.language.pattern.Rule` (a verbose
-pattern, a resolver, examples and counter-examples); the table is registered as ``"dates"``, so
-``tests/language/test_rule_examples.py`` checks every example.
+The rules live with their resolvers, one module per family: :mod:`.relative` (yesterday, last Friday, next weekend,
+earlier this month), :mod:`.counted` (3 weeks ago, in three weeks, recently), :mod:`.absolute` (3 March, on the 21st,
+in May), :mod:`.ranges` (from 4 to 7 March), :mod:`.explicit` (2023-05-08, 25/12/2021, in 2019, last summer) and
+:mod:`.holidays` (Christmas, Easter, Thanksgiving); each module's docstring states its choices for ambiguous phrases.
+Every rule is a :class:`recallr.language.pattern.Rule` (a verbose pattern, a resolver, examples and counter-examples);
+the table is registered as ``"dates"``, so ``tests/language/test_rule_examples.py`` checks every example.
 
 :func:`scan` runs the rules whose cheap gates pass, orders the matches leftmost first (longest first
 at the same position) and returns the first one a resolver accepts. Calendar arithmetic happens in
@@ -27,13 +26,13 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from ..pattern import Rule, register
-from . import absolute, counted, explicit, holidays, relative
+from . import absolute, counted, explicit, holidays, ranges, relative
 from .base import _DIGIT, _SINCE_BEFORE, Ctx, DateAction, Granularity, Hit
 
 __all__ = ["RULES", "Granularity", "Hit", "local_reference", "scan"]
 
 RULES: tuple[Rule, ...] = (
-    *relative.RULES, *counted.RULES, *absolute.RULES, *explicit.RULES, *holidays.RULES,
+    *relative.RULES, *counted.RULES, *ranges.RULES, *absolute.RULES, *explicit.RULES, *holidays.RULES,
 )
 register("dates", lambda: iter(RULES))
 

@@ -24,10 +24,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from ..categories import DEFAULT_CATEGORIES, Category, categorize
+from ..dates import find_time_expression
+from ..dates.tense import clause_tense
 from ..policy import ExtractionRules, policy_for
 from ..speakers import label_speakers
 from .assistant import read_assistant
@@ -134,6 +136,30 @@ def _categories(content: str, slot: SlotMatch | None, cats: tuple[Category, ...]
     return tuple(ordered[:3])
 
 
+_ANY_DAY = datetime(2000, 1, 1, tzinfo=UTC)  # only whether a clause holds a time expression is asked
+
+
+def _dated_text(raw: str, basis: str | None) -> str:
+    """What a candidate's event date is read from: its sentence, or only its own clause when that clause is in the
+    present and the rest of the sentence in the past ("I quit tennis a few weeks ago, my knee hurts": the knee hurts
+    now, not a few weeks ago).
+
+    Example::
+
+        >>> _dated_text("I quit tennis a few weeks ago, my knee hurts.", "my knee hurts.")
+        'my knee hurts.'
+        >>> _dated_text("Last summer I went to Spain, and I visited Madrid.", "I visited Madrid.")
+        'Last summer I went to Spain, and I visited Madrid.'
+    """
+    if not basis or basis == raw or basis not in raw:
+        return raw
+    rest = raw.replace(basis, " ", 1)
+    if clause_tense(basis, 0) == "present" and clause_tense(rest, 0) == "past" \
+            and find_time_expression(rest, _ANY_DAY) is not None and find_time_expression(basis, _ANY_DAY) is None:
+        return basis
+    return raw
+
+
 def _candidate(turn: Turn, voice: Voice, raw: str, statement: Statement, cats: tuple[Category, ...]) -> Candidate:
     slot = statement.slot  # the assistant's statements have one only for a booking it confirmed
     subject_key = _NON_WORD.sub("_", voice.name.lower()).strip("_") or "user"
@@ -150,7 +176,7 @@ def _candidate(turn: Turn, voice: Voice, raw: str, statement: Statement, cats: t
         categories=_categories(statement.content, slot, cats),
         sources=(turn.index,),
         subject=voice.name,
-        source_text=without_habit_times(raw),
+        source_text=without_habit_times(_dated_text(raw, statement.basis)),
         slot=f"{subject_key}:{slot.key}" if slot else None,
         value=slot.value if slot else None,
         entities=tuple(entities),

@@ -42,7 +42,7 @@ __all__ = ["AssistantReading", "assistant_statements", "read_assistant", "recomm
 _MAX_PER_MESSAGE = 8
 _ASKS_FOR_IDEAS = re.compile(
     r"\b(?:recommend|recommendations?|suggest|suggestions?|ideas?|options?|tips|advice|where (?:can|should|to)|"
-    r"what (?:should|can|to)|any (?:good|other)|looking for|best|which one|alternatives?|places to|things to)\b",
+    r"what (?:should|can|could|to)|any (?:good|other)|looking for|best|which one|alternatives?|places to|things to)\b",
     re.IGNORECASE,
 )
 _OFFERS_IDEAS = re.compile(
@@ -168,11 +168,11 @@ def _suggestion(text: str, voice: Voice, m: re.Match[str], recommending: bool) -
     if not named and (len(content_words(text)) < 3 or not recommending):
         return None  # generic advice ("You should drink plenty of water") nobody asked for
     thing = _REST_STOP.sub("", text[m.end():]).strip(" ,:.!")
-    items = _items(thing, text, voice) if named and thing else []
+    items = _items(thing, text, voice) if (named or recommending) and thing else []
     text = _OPINION.sub("", text)  # "I think you'd love X": the suggestion is "you'd love X"
     if _IMPERATIVE.match(text):  # "Try X" -> "the user try X" (subjunctive, no agreement)
-        if not named:
-            return None  # generic advice ("Take breaks")
+        if not named and not recommending:
+            return None  # generic advice nobody asked for ("Take breaks")
         action = to_third_person(text, voice)
         return f"Assistant suggested that {voice.listener} {action[:1].lower()}{action[1:]}", items
     return f"Assistant suggested that {lower_first(to_third_person(text, voice))}", items

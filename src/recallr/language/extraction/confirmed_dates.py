@@ -43,6 +43,7 @@ _RANGE_END = re.compile(
 )
 _WEEKDAY_BEFORE = re.compile(rf"\b{_WEEKDAY},?\s+$", re.IGNORECASE)
 _OWN_PREPOSITION = re.compile(r"(?:for|by|until|till|from|before|after|through)\s+", re.IGNORECASE)
+_LEAD_WORD = re.compile(r"(?<=\s)(?:for|on|from|between)\s+$", re.IGNORECASE)
 _JOINS = re.compile(r"^[\s,]*(?:the\s+)?$")
 _PREPOSITIONS = word_set("on for by until from to before after of between and through at till")
 
@@ -158,7 +159,7 @@ def date_confirmation(content: str, at: datetime | None, *, upcoming: bool = Tru
     if at is None:
         return content, content
     text = _weekdays_read(content)
-    hits = [h for h in _merged(_hits(text, at, upcoming), text) if h[2].granularity == "day"]
+    hits = [h for h in _merged(_hits(text, at, upcoming), text) if h[2].granularity == "day" or _day_run(h[2])]
     if not hits:
         return text, text
     out, last = [], 0
@@ -167,6 +168,12 @@ def date_confirmation(content: str, at: datetime | None, *, upcoming: bool = Tru
         if said_weekday is not None:  # "Friday, December 4": the weekday is written again with the date
             start = said_weekday.start()
         before = text[:start].rsplit(None, 1)
+        if _day_run(span):  # "(for) March 4-7", "from 4 to 7 March": both days written out, after one "from"
+            first, final = display_dates(span, UTC)
+            lead = _LEAD_WORD.sub("", text[last:start])
+            out.append(f"{lead}from {weekday_text(first)} to {weekday_text(final)}")
+            last = end
+            continue
         own = _OWN_PREPOSITION.match(text, start, end)  # "for the 14th": keep "for"
         after_preposition = own is not None or (bool(before) and before[-1].lower() in _PREPOSITIONS)
         if own is not None:
@@ -186,4 +193,13 @@ def date_confirmation(content: str, at: datetime | None, *, upcoming: bool = Tru
         out.append(text[last:start] + lead + weekday_text(_day(span)))
         last = end
     out.append(text[last:])
+    if _day_run(hits[0][2]):
+        first, final = display_dates(hits[0][2], UTC)
+        return "".join(out), f"from {day_text(first)} to {day_text(final)}"
     return "".join(out), f"on {day_text(_day(hits[0][2]))}"
+
+
+def _day_run(span: TimeSpan) -> bool:
+    """A run of days written with its numbers ("from 4 to 7 March"), not a week or a season."""
+    return span.granularity == "range" and any(ch.isdigit() for ch in span.expression) \
+        and (span.end - span.start).days <= 62

@@ -70,6 +70,7 @@ IRREGULAR_PAST = word_set(
     fled sold did had was were shook forgave hid bit dug lit slid spun stuck struck swung tore overcame undertook
     withdrew"""
 )
+_PRESENT_ED = word_set("need feed bleed breed speed succeed proceed exceed seed weed heed embed shred")  # not past
 _AMBIGUOUS_PAST = word_set("read put set cut hit let quit hurt cost shut spread bet upset")
 _PAST_CUE = re.compile(
     r"\b(?:yesterday|ago|last|earlier|when I was|back then|once|already|just|a while back|the other day|since I|"
@@ -100,7 +101,8 @@ _YOU_VERBS = word_set(
 _PARTICIPLE = re.compile(r"^(?:been|done|gone|seen|had|got|gotten|known|taken|given|made|never|already|ever|\w+ed)$")
 _FAMILY = re.compile(
     r"\b(?:famil(?:y|ies)|kids?|children|child|son|daughter|husband|wife|hubby|partner|mom|mum|dad|mother|father|"
-    r"parents|sister|brother|siblings|grandma|grandpa|baby)\b",
+    r"parents|sister|brother|siblings|grandma|grandpa|baby|in-laws?|spouse|fianc[eé]e?|grandkids|grandchildren|"
+    r"grand(?:son|daughter)s?|nieces?|nephews?|cousins?|aunts?|uncles?|twins|toddlers?)\b",
     re.I,
 )
 
@@ -115,7 +117,8 @@ def _agree(verb: str, past_context: bool) -> str:
     low = verb.lower()
     if low in _IRREGULAR_3SG:
         return _IRREGULAR_3SG[low]
-    if low in _NO_AGREEMENT or low in IRREGULAR_PAST or low.endswith(("ed", "n't")) or "'" in low:
+    if low in _NO_AGREEMENT or low in IRREGULAR_PAST or "'" in low or low.endswith("n't") \
+            or (low.endswith("ed") and low not in _PRESENT_ED):
         return verb
     if low in _AMBIGUOUS_PAST and past_context:
         return verb

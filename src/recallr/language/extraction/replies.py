@@ -34,6 +34,7 @@ class Item:
 
 _REJECT = re.compile(
     r"^(?:no|nah|nope|not really|pass|meh)\b|\b(?:no thanks|no thank you|not for me|not interested|I'?ll pass|"
+    r"I'?ll (?:skip|give) (?:it|that|this|them|that one|this one)(?: a miss)?|"
     r"pass on|I'?d rather not|rather not|not my (?:thing|cup of tea|style)|not a (?:big )?fan|not into|"
     r"already (?:read|seen|watched|tried|been|heard|listened|visited|have|own|did|done|finished)|"
     r"(?:read|seen|watched|tried|heard|listened to|visited|finished|been to) (?:it|that|them|that one|this one|"
@@ -49,7 +50,10 @@ _ACCEPT = re.compile(
     r"go)|I'?ll (?:read|watch|try|check|go|take|book|order|listen|give|add|pick|get|visit|grab|start|look|do|have|"
     r"put|download|borrow|buy|see)|I'?m (?:going to|gonna|definitely|totally) |I will |going with|go with|"
     r"(?:just )?(?:booked|ordered|bought|reserved|downloaded|added|grabbed|picked up|borrowed)|that works|"
-    r"works for me|go ahead|on my list|count me in|I'?m in|can'?t wait|will do|adding (?:it|that))\b",
+    r"works for me|go ahead|on my list|count me in|I'?m in|can'?t wait|will do|adding (?:it|that)|"
+    r"(?:good|great|nice|brilliant|fun) (?:call|idea|suggestion|shout|pick)|"
+    r"I'?ll (?!(?:skip|pass|ignore|avoid|think|consider|wait|leave|forget|drop)\b)[a-z]+ "
+    r"(?:it|that|this|them|that one|this one)(?! (?:out|off|down)\b))\b",
     re.IGNORECASE,
 )
 # A sentence that only says yes ("Let's do that.", "Book it!", "That one!"): replaced by the choice itself.
@@ -62,7 +66,8 @@ _ONLY_ACCEPTS = re.compile(
     re.IGNORECASE,
 )
 _LEAD = re.compile(
-    r"^(?:(?:no thanks|no thank you|(?:great|good|nice|brilliant|cool|fun) idea|no|nah|nope|thanks|thank you|"
+    r"^(?:(?:no thanks|no thank you|(?:great|good|nice|brilliant|cool|fun) (?:idea|call|shout|pick|suggestion)|"
+    r"no|nah|nope|thanks|thank you|"
     r"yes please|yes|yeah|sure|ok|okay|perfect|great|"
     r"awesome|love it|oh|hmm|(?:sounds|looks) (?:great|good|perfect|amazing|awesome|lovely|interesting|fun|"
     r"delicious|fantastic|intriguing|like a plan))\b[\s,.!:;-]*){1,3}",
