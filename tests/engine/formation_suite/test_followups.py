@@ -1,7 +1,7 @@
 """Cases written after the suite's first 270, from a new user's tries: a present-tense clause beside a dated one, a
 plan for "this <holiday/season>" said after it has passed this year, runs of days the assistant booked, an
 imperative suggestion the user accepts, verbs ending in "-ed" that are not past ("need", "feed"), and who said a
-thing deciding the assistant's category.
+thing deciding the assistant's category, and short answers read with the assistant's question.
 
 Sessions start on Tuesday 1 December 2026 (the harness's ``T0``).
 """
@@ -62,6 +62,20 @@ CASES = [
          session("Any film for tonight?", bot("You might like 'Past Lives' on Netflix."),
                  "Good shout, I'll queue it up."),
          expect=[fact("will queue up", "past lives")], absent=["good shout"]),
+    case("short-answer-to-when", "third parties",
+         session("My best friend Priya is getting married!", bot("How wonderful! When's the wedding?"),
+                 "Early May, in Jaipur. I'm one of the bridesmaids."),
+         expect=[fact("wedding", "jaipur", on=date(2027, 5, 1), until=date(2027, 5, 10)),
+                 fact("one of the bridesmaids")], absent=["user said, in"]),
+    case("short-answer-to-where-do-you", "profile",
+         session("I just changed jobs.", bot("Congrats! Where do you work now?"), "At a dental clinic in Leeds."),
+         expect=[fact("works at a dental clinic in leeds")], absent=["user said at"]),
+    case("short-answer-to-your-appointment", "health",
+         session("I have to see the dermatologist.", bot("When is your appointment?"), "Friday at 10."),
+         expect=[fact("appointment is", "at 10", on=date(2026, 12, 4))]),
+    case("non-answer-is-not-a-fact", "plans",
+         session("We're moving house.", bot("Exciting! When's the move?"), "No idea yet, honestly."),
+         expect=[fact("moving house")], absent=["move is", "no idea"]),
     case("need-is-not-past", "profile",
          session("I need a new passport before my trip to Peru."),
          expect=[fact("user needs a new passport", "trip to peru")], absent=["user need a"]),

@@ -32,6 +32,7 @@ from ..dates import find_time_expression
 from ..dates.tense import clause_tense
 from ..policy import ExtractionRules, policy_for
 from ..speakers import label_speakers
+from .answers import completed
 from .assistant import read_assistant
 from .clauses import without_habit_times
 from .corrections import Said, revise
@@ -218,6 +219,7 @@ Frank Herbert."]
     seen: dict[str, int] = {}
     previous_user = ""
     offers: list[Item] = []  # what the assistant just recommended: the user's next message may accept it
+    last_assistant = ""  # the assistant's message just before: a short answer is read with its question
     said: list[Said] = []  # what each person said, for the session's corrections and repeats
     for turn, speaker, body in parsed:
         voice = _voice(turn, speaker, body, names, default_subject)
@@ -227,13 +229,14 @@ Frank Herbert."]
             reading = read_assistant(body, voice, drops=local.drops, keeps=local.keeps, asked=previous_user,
                                      at=turn.at)
             produced = iter(reading.statements)
-            offers = reading.offers
+            offers, last_assistant = reading.offers, body
             for segment in split_segments(body)[-_NOTED_SENTENCES:]:
                 discourse.note(segment.text, voice.name, default_subject)
         else:
+            body = completed(body, last_assistant)  # "When's the wedding?" "Next June." -> "The wedding is ..."
             produced = (reply_statements(body, voice, local, offers) if offers
                         else person_statements(body, voice, local, discourse))
-            previous_user, offers = body, []
+            previous_user, offers, last_assistant = body, [], ""
             said.append(Said(turn.index, voice.name, body))
         for raw, statement in produced:
             key = statement.content.lower()
