@@ -1,7 +1,8 @@
 """Cases written after the suite's first 270, from a new user's tries: a present-tense clause beside a dated one, a
 plan for "this <holiday/season>" said after it has passed this year, runs of days the assistant booked, an
 imperative suggestion the user accepts, verbs ending in "-ed" that are not past ("need", "feed"), and who said a
-thing deciding the assistant's category, and short answers read with the assistant's question.
+thing deciding the assistant's category, and short answers read with the assistant's question, a negated fact as the
+next version of the positive one (and back), another pet counted, "quit" as a past.
 
 Sessions start on Tuesday 1 December 2026 (the harness's ``T0``).
 """
@@ -76,6 +77,36 @@ CASES = [
     case("non-answer-is-not-a-fact", "plans",
          session("We're moving house.", bot("Exciting! When's the move?"), "No idea yet, honestly."),
          expect=[fact("moving house")], absent=["move is", "no idea"]),
+    case("negated-fact-next-session", "updates",
+         session("I'm allergic to ibuprofen."),
+         session("Turns out I'm not allergic to ibuprofen after all, the test came back clean."),
+         expect=[fact("not allergic to ibuprofen", previous=["allergic to ibuprofen"])],
+         absent=["turns out", ("user is allergic to ibuprofen",)]),
+    case("negated-possession-next-session", "updates",
+         session("I have a motorbike, a red Ducati."),
+         session("I don't have a motorbike anymore."),
+         expect=[fact("doesn't have a motorbike")], max_memories=1),
+    case("reported-opposite", "updates",
+         session("I'm lactose intolerant."),
+         session("Good news: my doctor says I'm not lactose intolerant."),
+         expect=[fact("not lactose intolerant", previous=["lactose intolerant"])], max_memories=1),
+    case("positive-after-negated", "updates",
+         session("I don't drink coffee."),
+         session("I drink coffee now, two cups a day."),
+         expect=[fact("drinks coffee", "two cups a day", previous=["doesn't drink coffee"])]),
+    case("another-pet-counts", "updates",
+         session("I have two rabbits."),
+         session("We adopted a third rabbit yesterday!"),
+         expect=[fact("third rabbit", previous=["two rabbits"])]),
+    case("quit-is-past", "work",
+         session("I quit my job at the bank."),
+         expect=[fact("user quit their job at the bank")], absent=["quits"]),
+    case("third-party-recommendation-is-not-the-assistants", "categories",
+         session("My friend Omar recommended a Thai place called Kin Khao."),
+         expect=[fact("omar recommended", "kin khao")], absent=[]),
+    case("hypothetical-with-date-reads-well", "hypotheticals",
+         session("If it snows on Saturday, I'll stay in and bake."),
+         expect=[fact("if it snows", "stay in and bake")]),
     case("need-is-not-past", "profile",
          session("I need a new passport before my trip to Peru."),
          expect=[fact("user needs a new passport", "trip to peru")], absent=["user need a"]),
@@ -105,3 +136,10 @@ def test_no_user_statement_is_filed_as_the_assistants_recommendation(suite_clien
     assert users, [m.content for m in memories]
     assert all("assistant_recommendations" not in m.categories for m in users), \
         [(m.content, m.categories) for m in users]
+
+
+def test_a_third_partys_recommendation_is_not_filed_as_the_assistants(suite_client: Any) -> None:
+    c = case("omar", "categories", session("My sister Leila recommended a podcast called 'Darknet Diaries'."))
+    memories = run_case(suite_client, c)
+    assert memories and all("assistant_recommendations" not in m.categories for m in memories), \
+        [(m.content, m.categories) for m in memories]

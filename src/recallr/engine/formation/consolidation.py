@@ -9,6 +9,10 @@ Rules (each draft against the user's current memories, including those this sess
   **update** when the conversation settles it ("moved", "now", "no longer", a new favourite, a count that
   grew, a new value after an ended one); otherwise a **conflict** when merge conflicts are enabled for the
   user, and an update ("newer wins") when they are not;
+* the same statement with the other polarity ("User is not allergic to penicillin" after "User is allergic to
+  penicillin", "User eats meat again" after "User doesn't eat meat anymore": ``polarity_key``, of the whole
+  statement or of its main clause before a comma, or reported: "The test showed User is not ...") is an
+  **update**: the user said the old one no longer holds;
 * a statement that ends a state ("stopped playing in the band", "quit my job", "sold the boat", "no longer
   eats meat"; :mod:`recallr.language.extraction.endings`) is an **update** of the current fact it ends: same
   subject, an object or activity in common, a relation it can end, and an embedding not far off (cosine >=
@@ -28,12 +32,13 @@ import numpy as np
 
 from ...language.extraction.ended_text import ended_statement
 from ...language.extraction.endings import Ending, ended_by, find_ending, restarts, same_end
-from ...language.extraction.repeats import restatement_key
+from ...language.extraction.repeats import polarity_key, restatement_key
 from ...store.memories import MemoryRecord
 from .plan import Decision, Draft
 
 DUPLICATE_COSINE = 0.93
 RESTATED_COSINE = 0.75  # the same statement with other wrapping ("Again, just so you remember: ...") embeds closer
+REPORTED_COSINE = 0.6  # "The test showed User is not allergic to X" and "User is allergic to X"
 ENDED_COSINE = 0.3  # an ended state and the fact it ends (sharing an object or activity) embed at least this close
 _WORDS = re.compile(r"[a-z0-9]+")
 
@@ -65,6 +70,7 @@ class WorkingSet:
     def __init__(self, memories: Sequence[MemoryRecord]) -> None:
         self.memories: list[MemoryRecord] = []
         self._text: dict[str, MemoryRecord] = {}
+        self._polar: dict[tuple[str, tuple[str, ...]], list[MemoryRecord]] = {}
         self._vectors: list[np.ndarray] = []
         self._matrix: np.ndarray | None = None
         for memory in memories:
@@ -73,6 +79,7 @@ class WorkingSet:
     def add(self, memory: MemoryRecord) -> None:
         self.memories.append(memory)
         self._text.setdefault(normalise(memory.content), memory)
+        self._polar.setdefault(_polar(memory.subject, memory.content), []).append(memory)
         self._vectors.append(memory.embedding if memory.embedding is not None else np.zeros(0, np.float32))
         self._matrix = None
 
@@ -84,6 +91,15 @@ class WorkingSet:
         key = normalise(memory.content)
         if self._text.get(key) is memory:
             del self._text[key]
+        same = self._polar.get(_polar(memory.subject, memory.content), [])
+        if memory in same:
+            same.remove(memory)
+
+    def opposite(self, subject: str | None, text: str, negated: bool) -> MemoryRecord | None:
+        """The latest memory that says ``text`` with the other polarity ("User is allergic to penicillin" for "User
+        is not allergic to penicillin")."""
+        found = [m for m in self._polar.get(_polar(subject, text), []) if m.negated != negated]
+        return found[-1] if found else None
 
     def same_text(self, text: str) -> MemoryRecord | None:
         return self._text.get(normalise(text))
@@ -110,6 +126,10 @@ class WorkingSet:
         return sorted(((self.memories[i], float(scores[i])) for i in hits), key=lambda h: -h[1])
 
 
+def _polar(subject: str | None, text: str) -> tuple[str, tuple[str, ...]]:
+    return (subject or "").lower(), polarity_key(text)
+
+
 def _key(subject: str | None, text: str) -> tuple[str, tuple[str, ...]]:
     return (subject or "").lower(), restatement_key(text)
 
@@ -133,6 +153,12 @@ class OfflineConsolidator:
                 if conflicts_enabled:
                     return Decision("conflict", old, self._reason(draft, old))
                 return Decision("update", old, "CONTRADICTED")
+        head = draft.content.split(",", 1)[0]  # "User is not allergic to X after all, the test came back clean"
+        opposite = current.opposite(draft.subject, draft.content, draft.negated) or (
+            current.opposite(draft.subject, head, draft.negated) if head != draft.content else None
+        ) or self._reported_opposite(draft, current)
+        if opposite is not None:  # "User is not allergic to penicillin" after "User is allergic to penicillin"
+            return Decision("update", opposite, "UPDATED")
         if ending is not None:
             return self._ended(draft, current, ending) or Decision("add")
         if restarts(draft.content):
@@ -151,6 +177,19 @@ class OfflineConsolidator:
             same = memory.negated == draft.negated or (
                 ending is not None and find_ending(memory.content, subject) is not None)
             if same and memory.slot is None:
+                return memory
+        return None
+
+    @staticmethod
+    def _reported_opposite(draft: Draft, current: WorkingSet) -> MemoryRecord | None:
+        """A close memory whose opposite ``draft`` reports ("The test showed User is not allergic to penicillin")."""
+        if draft.embedding is None:
+            return None
+        key = polarity_key(draft.content)
+        for memory, _ in current.similar(draft.embedding, REPORTED_COSINE):
+            theirs = polarity_key(memory.content)
+            if memory.negated != draft.negated and (memory.subject or "").lower() == (draft.subject or "").lower() \
+                    and len(theirs) >= 3 and key[-len(theirs):] == theirs:
                 return memory
         return None
 

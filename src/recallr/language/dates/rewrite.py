@@ -33,7 +33,8 @@ _DANGLING = re.compile(r"(?:\s|^)(?:on|in|at|during|over|back|sometime)\s*$", re
 _LOWERABLE = frozenset((
     "a", "an", "the", "she", "he", "we", "they", "it", "you", "my", "his", "her", "our", "their",
     "its", "your", "this", "that", "these", "those", "there", "some", "after", "before", "then",
-    "and", "but", "so", "also", "when", "while",
+    "and", "but", "so", "also", "when", "while", "if", "unless", "once", "because", "since", "as", "although",
+    "though", "until", "whenever", "each", "every", "one", "both", "all", "most", "many",
 ))
 # A word the removed date was the complement of: removing the date would leave "The meeting is." behind.
 _NEEDS_COMPLEMENT = frozenset((

@@ -115,8 +115,11 @@ _ENTITY_SLOTS = ("home", "hometown", "employer", "favorite_", "likes:", "name")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
-def _categories(content: str, slot: SlotMatch | None, cats: tuple[Category, ...]) -> tuple[str, ...]:
+def _categories(content: str, slot: SlotMatch | None, cats: tuple[Category, ...], *,
+                assistant: bool = False) -> tuple[str, ...]:
     content = _GROUP.sub("", content)  # "User and friends" says nothing about relationships
+    if not assistant and "Assistant" not in content:  # "Dana recommended a book" is not the assistant's
+        cats = tuple(c for c in cats if c.name != "assistant_recommendations") or cats
     names = {c.name for c in cats}
     hints: list[str] = []
     if _ALLERGY.search(content):
@@ -174,7 +177,7 @@ def _candidate(turn: Turn, voice: Voice, raw: str, statement: Statement, cats: t
     entities = find_entities(basis, extra=tuple(extra), exclude=frozenset({voice.name.lower()}))
     return Candidate(
         content=statement.content,
-        categories=_categories(statement.content, slot, cats),
+        categories=_categories(statement.content, slot, cats, assistant=voice.assistant),
         sources=(turn.index,),
         subject=voice.name,
         source_text=without_habit_times(_dated_text(raw, statement.basis)),

@@ -50,6 +50,7 @@ _FRAMES = (
     r"(?: before)?|as I (?:said|mentioned|told you)(?: before| earlier)?|like I (?:said|mentioned)(?: before)?|"
     r"as you know|as you may know|guess what|believe it or not|to be fair|to be clear|real talk|"
     r"long story short|funny enough|funnily enough|truth be told|in any case|speaking of which|"
+    r"(?:so |well |and )?(?:it )?turns out(?: that)?|(?:good|bad|great|some) news|update|quick update|"
     r"on (?:another|a different|a side|a related|that|a lighter) note|as a reminder|reminder|a reminder|"
     r"(?:please )?(?:note|keep in mind|bear in mind|remember|don't forget)"
 )

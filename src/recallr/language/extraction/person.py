@@ -72,6 +72,10 @@ IRREGULAR_PAST = word_set(
 )
 _PRESENT_ED = word_set("need feed bleed breed speed succeed proceed exceed seed weed heed embed shred")  # not past
 _AMBIGUOUS_PAST = word_set("read put set cut hit let quit hurt cost shut spread bet upset")
+# Said after "I", these are nearly always the past ("I quit my job", "I hurt my knee"), unless a habit is said.
+_MOSTLY_PAST_AFTER_I = re.compile(r"\bI (?:just |finally |accidentally )?(?:quit|cut|hit|hurt|upset|shut)\b",
+                                  re.IGNORECASE)
+_HABITUAL = re.compile(r"\b(?:every|always|usually|often|never|sometimes|each|whenever|tend to)\b", re.IGNORECASE)
 _PAST_CUE = re.compile(
     r"\b(?:yesterday|ago|last|earlier|when I was|back then|once|already|just|a while back|the other day|since I|"
     r"in (?:19|20)\d\d|as a (?:kid|child)|growing up)\b",
@@ -205,7 +209,8 @@ def to_third_person(text: str, voice: Voice) -> str:
         'Caroline has been painting'
     """
     parts = _TOKEN.split(text)
-    past = bool(_PAST_CUE.search(text))
+    past = bool(_PAST_CUE.search(text)) or (_MOSTLY_PAST_AFTER_I.search(text) is not None
+                                            and _HABITUAL.search(text) is None)
     named = False  # once the name is written, later "my"/"our" read better as "their"...
     ambiguous = False  # ...unless someone else was mentioned since, and "their" could be theirs
     for i in range(1, len(parts), 2):

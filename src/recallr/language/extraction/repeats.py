@@ -27,7 +27,7 @@ from .values import tokens
 if TYPE_CHECKING:
     from . import Candidate
 
-__all__ = ["core_words", "merge_repeats", "restatement_key"]
+__all__ = ["core_words", "merge_repeats", "polarity_key", "restatement_key"]
 
 _WRAPPER = word_set(
     """just so the a an remember remembers remembering reminder remind reminding reminds know knows fyi btw
@@ -63,6 +63,37 @@ def restatement_key(text: str) -> tuple[str, ...]:
             continue
         kept.append(word)
     return tuple(kept)
+
+
+_POSITIVE = {"don't": "do", "doesn't": "does", "didn't": "did", "isn't": "is", "aren't": "are", "wasn't": "was",
+             "weren't": "were", "won't": "will", "can't": "can", "cannot": "can", "haven't": "have",
+             "hasn't": "has", "hadn't": "had"}
+_POLARITY_WORDS = word_set("not no never anymore longer after all do does did now again")
+_HAVE = {"has": "have", "had": "have", "is": "be", "are": "be", "am": "be", "was": "be", "were": "be"}
+
+
+def polarity_key(text: str) -> tuple[str, ...]:
+    """``restatement_key`` without its polarity: "User is not allergic to penicillin" and "User is allergic to
+    penicillin" (or "User doesn't eat meat anymore" and "User eats meat") have the same key, so one can be found as
+    the other's opposite. Verbs lose their third-person "s" and auxiliaries drop.
+
+    Example::
+
+        >>> polarity_key("User doesn't eat meat anymore.") == polarity_key("User eats meat.")
+        True
+        >>> polarity_key("User is not allergic to penicillin.") == polarity_key("User is allergic to peanuts.")
+        False
+    """
+    out: list[str] = []
+    for word in restatement_key(text):
+        word = _POSITIVE.get(word, word)
+        if word in _POLARITY_WORDS:
+            continue
+        word = _HAVE.get(word, word)
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        out.append(word)
+    return tuple(out)
 
 
 def core_words(text: str) -> set[str]:

@@ -132,6 +132,12 @@ SLOT_RULES: tuple[Rule, ...] = (
         (?P<n>{_NUM})[ ](?:\w+[ ]){{0,2}}?(?P<p>{_PET})\b            # we have three cats
         """, count("pet_count"), flags=re.I,
         examples=("We have three cats.",), counter=("We have three kids.",)),
+    _rule("pets-another", rf"""
+        \b(?:I|we)(?:'ve|[ ]have)?{_ADV}[ ](?:adopted|got|rescued|brought[ ]home|took[ ]in|bought|welcomed)[ ]
+        (?:a|our|my)[ ](?P<n>second|third|fourth|fifth|sixth|seventh|eighth)[ ](?:\w+[ ]){{0,2}}?(?P<p>{_PET})\b
+        """, count("pet_count"), flags=re.I,
+        examples=("We adopted a third cat last weekend!", "I just got my second dog."),
+        counter=("We adopted a third child.",)),
     _rule("count-done", rf"""
         {_I}(?:'ve|[ ]have){_ADV}[ ]
         (?:run|ran|done|completed|finished|read|visited|written|published|climbed|won|watched|played|baked|seen|
