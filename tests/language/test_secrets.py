@@ -60,6 +60,7 @@ PIN_TEMPLATES = [
     "my phone's pin code is {d}", "I set my PIN to {d}.", "bank card pin's {d}", "my ATM pin number is {d}",
     "Door code is {d}", "the alarm code: {d}", "cvv {d}", "My verification code is {d}", "otp: {d}",
     "the garage code is {d}, use it anytime", "The safe combination is {d}",
+    "The code for my garage is {d}, don't tell anyone.", "the code to the side gate is {d}",
 ]
 
 
@@ -117,6 +118,9 @@ LOOK_ALIKES = [
     "+86 138 1234 5678", "0800 123 4567", "(212) 555-0199", "Order #112-3456789-1234567",
     "Tracking: 1Z999AA10123456784", "USPS 9400 1000 0000 0000 0000 00", "v1.2.3", "Python 3.11.7 and numpy 1.26.4",
     "version 2.14.0-rc1", "build 20240501.3", "I'm 34", "My zip code is 90210", "Room 1204, floor 12",
+    "The discount code is SAVE20 until May 31", "the promo code for 2024 is SPRING24",
+    "dress code for the 21st: black tie",
+    "my area code is 415", "I write code for 8 hours a day",
     "ISBN 978-3-16-148410-0", "The code is on GitHub", "I forgot my password again", "What's the wifi password?",
     "My password is too short", "I need to reset my password tomorrow", "the pin on my jacket is broken",
     "The secret ingredient is cinnamon", "I gave her a token of appreciation", "sk-learn is short for scikit-learn",
@@ -198,6 +202,7 @@ ADVERSARIAL = [
     pytest.param("AB12 " * 20_000, id="iban-ish"), pytest.param("://a:" * 20_000, id="url-ish"),
     pytest.param("-----BEGIN" * 10_000, id="pem-ish"), pytest.param('password is "' * 8_000, id="quotes"),
     pytest.param("the password for my " * 5_000, id="qualifiers"), pytest.param("Ab1/" * 25_000, id="base64"),
+    pytest.param("code=1 " * 14_300, id="code-eq"), pytest.param("the code for my 1 " * 5_600, id="code-qualifiers"),
 ]
 
 

@@ -33,7 +33,7 @@ _FAMILIES: dict[str, tuple[str, ...]] = {
              "unlock code", "backup code", "recovery code", "2fa code", "otp", "one-time code", "one time code",
              "combination", "account number", "card number", "credit card", "debit card", "ssn",
              "social security number", "social security", "national insurance number", "passport number",
-             "tax id", "iban", "bank account"),
+             "tax id", "iban", "bank account", "code"),
     "token": ("api key", "apikey", "api secret", "api token", "access key", "access key id", "secret key",
               "secret access key", "access token", "auth token", "refresh token", "bearer token", "bearer",
               "token", "client secret", "private key", "encryption key", "license key", "product key",
@@ -41,7 +41,13 @@ _FAMILIES: dict[str, tuple[str, ...]] = {
 }
 # Keywords too common to carry a value without a connector ("the secret ingredient", "a token gesture").
 _NEEDS_CONNECTOR = {"pw", "pwd", "secret", "token", "combination", "credit card", "debit card", "bank account",
-                    "social security", "credentials", "login credentials", "mnemonic", "iban"}
+                    "social security", "credentials", "login credentials", "mnemonic", "iban", "code"}
+# "code" alone is a secret only for what it opens ("the code for my garage is 4471"), not "my zip code is 90210".
+_NOT_SECRET_CODES = _words("""zip postal post postcode area country dress source discount promo promotional coupon
+qr bar morse colour color airport tax course class error status product ticker iso sort referral gift voucher
+booking reservation confirmation tracking flight""")
+_PREVIOUS_WORD = re.compile(r"([a-z]+)[ _-]?$")
+_DIGIT = re.compile(r"\d")
 _SEPARATORS = str.maketrans("", "", " _-")
 _KIND = {word.translate(_SEPARATORS): kind for kind, words in _FAMILIES.items() for word in words}
 _NO_SEPARATOR = {word.translate(_SEPARATORS): word for words in _FAMILIES.values() for word in words}
@@ -86,10 +92,18 @@ def keyword_secrets(text: str, low: str) -> Iterator[tuple[int, int, str]]:
         if start < covered or (start and low[start - 1].isalnum()) or (end < len(low) and low[end].isalnum()):
             continue
         word = match.group(1).translate(_SEPARATORS)
+        if word == "code" and (_DIGIT.search(low, end, end + _WINDOW) is None or _plain_code(low, start)):
+            continue  # a code's value has digits: no digit ahead, nothing to read
         span = _value_after(runs, low, end, _KIND[word], bare_ok=_NO_SEPARATOR[word] not in _NEEDS_CONNECTOR)
         if span is not None:
             covered = span[1]
             yield span[0], span[1], _KIND[word]
+
+
+def _plain_code(low: str, start: int) -> bool:
+    """A "code" that opens nothing: a zip code, a dress code, a discount code (the word before it says so)."""
+    before = _PREVIOUS_WORD.search(low, max(0, start - 24), start)
+    return before is not None and before.group(1) in _NOT_SECRET_CODES
 
 
 class _Runs:

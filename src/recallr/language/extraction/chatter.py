@@ -28,7 +28,8 @@ _LEADING = re.compile(rf"^(?:(?i:{_INTERJECTIONS})(?:[ ,]+[A-Z][a-z]+)?(?:\s*[,!
 # Pure interjections and discourse adverbs may also lead without punctuation ("yeah it was fun", "oh I see").
 _BARE_LEADING = re.compile(
     r"^(?i:yeah+|yea|yes|yep|yup|oh+|ooh|ah+|aw+|wow+|whoa|woah|well|haha+|hehe|lol|lmao|omg|hey|hi|hello|ok|okay|"
-    r"um+|uh+|hmm+|ugh|yay|so|anyway|anyways|honestly|plus|and|but|also|actually|again|btw|fyi|ps|sorry|"
+    r"um+|uh+|hmm+|ugh|yay|so|anyway|anyways|honestly|basically|literally|plus|and|but|also|actually|again|btw|"
+    r"fyi|ps|sorry|"
     r"and also|oh and|and oh|oh also|also also|no doubt|nope)\s+(?=[a-zA-Z])"
 )
 # Openers that frame what follows without adding to it: dropped with their comma, colon or dash, or before a
@@ -57,7 +58,8 @@ _FRAMES = (
 # Saying that one says something: only before punctuation, "that" or a subject ("I want to share my
 # experiences" shares something; "I forgot to mention I'm allergic" only mentions it).
 _META = (
-    r"I (?:forgot|meant|wanted|want|should|need|have) to (?:mention|tell you|say|let you know|add|share)|"
+    r"I (?:just |really |also )?(?:forgot|meant|wanted|want|should|need|have) to (?:mention|tell you|say|"
+    r"let you know|add|share)|"
     r"I'?d like (?:you )?to (?:mention|tell you|let you know|add|share)|let me (?:tell you|add|mention)|"
     r"(?:it'?s )?worth (?:mentioning|noting)|you should know|I want you to know|I should (?:mention|add|say)"
 )

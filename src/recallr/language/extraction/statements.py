@@ -197,7 +197,7 @@ def _declaratives(text: str, voice: Voice, forced: bool, *, framed: bool = False
     stays whole: its clauses do not stand alone.
     """
     clauses = [text] if framed or subordinate(text) else _FACT_SPLIT.split(text)
-    if len(clauses) > 1:
+    if len(clauses) > 1 and min(len(c.split()) for c in clauses) >= 3:  # not "My husband and I are ..."
         parts = [_declarative(clause, voice, forced) for clause in clauses]
         if all(p is not None for p in parts):
             return [p for p in parts if p is not None]
