@@ -15,8 +15,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-import numpy as np
-
 from ...embedding import Embedder
 from ...language.categories import DEFAULT_CATEGORIES, Category
 from ...language.dates import event_span, with_absolute_date
@@ -34,7 +32,7 @@ from .categories import CategoryMeaning
 from .consolidation import OfflineConsolidator, WorkingSet
 from .plan import BOTH, ConflictDraft, Decision, Draft, FormationPlan, ProposedMemory
 from .ports import Clarifier, Consolidator, Extractor, FormationSteps, PreparingConsolidator, Summarizer
-from .summaries import OfflineSummarizer, composed_vector, composition
+from .summaries import OfflineSummarizer
 
 _IDS = uuid.UUID("6f1c3c52-8f0e-4d38-9a57-5d3f0b1c2a77")
 MAX_CONNECTIONS = 5
@@ -112,20 +110,13 @@ class FormMemories:
         categories = ctx.categories or DEFAULT_CATEGORIES
         if any(d.lexical_categories for d in drafts):
             self.meaning.want(categories, embeddings)
-        # A summary made of the drafts costs only its head: its vector is derived from theirs (summaries.py).
-        composed = composition(summary_text, drafts)
-        vectors = embeddings.vectors([*texts, composed[0] if composed else summary_text])
+        vectors = embeddings.vectors([*texts, summary_text])
         for draft, vector in zip(drafts, vectors[:-1], strict=True):
             draft.embedding = vector
-        summary_vector = vectors[-1]
-        if composed is not None:
-            head, chosen = composed
-            summary_vector = composed_vector([head, *(texts[n] for n in chosen)],
-                                             np.stack([vectors[-1], *(vectors[n] for n in chosen)]))
         self.meaning.assign(drafts, categories, embeddings)
         summary = SummaryRecord(id=str(uuid.uuid5(_IDS, f"{ctx.session.id}:summary")), session_id=ctx.session.id,
                                 user_id=ctx.user.id, content=summary_text, session_date=ctx.session.created_at,
-                                sources=summary_sources, embedding=summary_vector)
+                                sources=summary_sources, embedding=vectors[-1])
         consolidator = steps.consolidator
         if isinstance(consolidator, PreparingConsolidator):
             consolidator = consolidator.prepare(ctx, drafts)

@@ -1,16 +1,10 @@
-"""Offline session summaries: the session's date and its most informative statements, with their sources.
-
-A summary made of the session's statements is not embedded as a whole: its vector is derived from theirs, which the
-session embeds anyway (``composition`` and ``composed_vector``), so a summary costs the model only its short head.
-"""
+"""Offline session summaries: the session's date and its most informative statements, with their sources."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from datetime import datetime
-
-import numpy as np
 
 from ...language.dates import TimeSpan, format_span
 from ...store.records import MessageRecord
@@ -64,58 +58,3 @@ class OfflineSummarizer:
         chosen.sort(key=lambda i: min(drafts[i].sources or [0]))
         sources = sorted({s for i in chosen for s in drafts[i].sources})
         return head + " ".join(drafts[i].content for i in chosen), sources
-
-
-def composition(text: str, drafts: Sequence[Draft]) -> tuple[str, list[int]] | None:
-    """The head and the drafts (in order) that ``text`` is made of, as ``OfflineSummarizer`` writes it: a head
-    ending in ": ", then the drafts' contents joined by single spaces; None when it is not (a model's summary, a
-    redacted one, a session with no statements). O(len(text) * len(drafts)).
-
-    Example::
-
-        >>> d = [Draft("User lives in Lisbon.", [], [0], *[datetime(2026, 1, 1)] * 2)]
-        >>> composition("Session on 1 January 2026 (User): User lives in Lisbon.", d)
-        ('Session on 1 January 2026 (User):', [0])
-    """
-    first: dict[str, int] = {}
-    for n, draft in enumerate(drafts):
-        first.setdefault(draft.content, n)
-    cut = text.find(": ")
-    while cut >= 0:
-        chosen = _cover(text, cut + 2, first)
-        if chosen:
-            return text[:cut + 1], chosen
-        cut = text.find(": ", cut + 2)
-    return None
-
-
-def _cover(text: str, start: int, contents: dict[str, int]) -> list[int] | None:
-    """Drafts whose contents, joined by spaces, are exactly ``text[start:]`` (the longest match first)."""
-    chosen: list[int] = []
-    position = start
-    while position < len(text):
-        match = max((c for c in contents if text.startswith(c, position)), key=len, default=None)
-        if match is None or not match:
-            return None
-        chosen.append(contents[match])
-        position += len(match)
-        if position < len(text):
-            if text[position] != " ":
-                return None
-            position += 1
-    return chosen
-
-
-def composed_vector(parts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
-    """The unit vector of a text made of ``parts`` from theirs: their mean weighted by length in words, as the
-    model's mean pooling weighs each token (cosine about 0.85-0.93 with the whole text's own vector on LoCoMo
-    sessions).
-
-    Example::
-
-        >>> [round(float(x), 3) for x in composed_vector(["a b c", "d"], np.eye(2))]
-        [0.949, 0.316]
-    """
-    weights = np.array([max(1, len(p.split())) for p in parts], dtype=np.float32)
-    mean = (np.asarray(vectors, dtype=np.float32) * weights[:, None]).sum(axis=0)
-    return (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32)
