@@ -152,6 +152,25 @@ def test_memories_without_embeddings_do_not_break_similarity() -> None:
     assert [(m.id, round(score, 3)) for m, score in working.similar(_unit(1), 0.5)] == [("embedded", 1.0)]
 
 
+
+def test_the_working_set_matrix_grows_and_shrinks_with_its_memories() -> None:
+    """Past its first capacity, with removals in between, a search finds exactly the memories a brute force does."""
+    rng = np.random.default_rng(7)
+    vectors = rng.normal(size=(60, DIM)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    memories = [_memory(f"User fact {n}.", ident=f"m{n}", embedding=vectors[n] if n % 7 else None) for n in range(60)]
+    working = WorkingSet(memories[:5])
+    for memory in memories[5:]:
+        working.add(memory)
+    for memory in memories[10:40:3]:
+        working.remove(memory)
+    kept = [m for m in memories if m in working.memories]
+    query = vectors[3]
+    expected = sorted(((m.id, round(float(m.embedding @ query), 4)) for m in kept
+                       if m.embedding is not None and float(m.embedding @ query) >= 0.2), key=lambda h: -h[1])
+    assert [(m.id, round(score, 4)) for m, score in working.similar(query, 0.2)] == expected
+
+
 # --- ended states: the next version of the fact they end ---------------------------------------------------------
 
 USER: dict[str, Any] = {"subject": "User"}

@@ -65,14 +65,18 @@ def _settled(draft: Draft, old: MemoryRecord) -> bool:
 
 
 class WorkingSet:
-    """The user's current memories during one session's consolidation, indexed for the checks above."""
+    """The user's current memories during one session's consolidation, indexed for the checks above.
+
+    The vectors are kept as one matrix that grows a row at a time (its capacity doubles), so each draft's search is
+    one matrix-vector product, not a re-stack of every memory; restatement keys are computed once per memory.
+    """
 
     def __init__(self, memories: Sequence[MemoryRecord]) -> None:
         self.memories: list[MemoryRecord] = []
         self._text: dict[str, MemoryRecord] = {}
         self._polar: dict[tuple[str, tuple[str, ...]], list[MemoryRecord]] = {}
-        self._vectors: list[np.ndarray] = []
-        self._matrix: np.ndarray | None = None
+        self._keys: dict[str, tuple[str, tuple[str, ...]]] = {}  # memory id -> restatement key
+        self._matrix: np.ndarray | None = None  # rows [:len(self.memories)] are the memories' vectors
         for memory in memories:
             self.add(memory)
 
@@ -80,14 +84,21 @@ class WorkingSet:
         self.memories.append(memory)
         self._text.setdefault(normalise(memory.content), memory)
         self._polar.setdefault(_polar(memory.subject, memory.content), []).append(memory)
-        self._vectors.append(memory.embedding if memory.embedding is not None else np.zeros(0, np.float32))
-        self._matrix = None
+        vector = memory.embedding
+        if self._matrix is None and vector is not None and vector.ndim == 1:
+            self._matrix = np.zeros((max(16, len(self.memories)), vector.shape[0]), np.float32)
+        if self._matrix is None:
+            return
+        if len(self.memories) > self._matrix.shape[0]:
+            self._matrix = np.concatenate([self._matrix, np.zeros_like(self._matrix)])
+        row = self._matrix[len(self.memories) - 1]
+        row[:] = vector if vector is not None and vector.shape == row.shape else 0.0
 
     def remove(self, memory: MemoryRecord) -> None:
         index = self.memories.index(memory)
         del self.memories[index]
-        del self._vectors[index]
-        self._matrix = None
+        if self._matrix is not None:
+            self._matrix[index:len(self.memories)] = self._matrix[index + 1:len(self.memories) + 1]
         key = normalise(memory.content)
         if self._text.get(key) is memory:
             del self._text[key]
@@ -109,19 +120,22 @@ class WorkingSet:
         at cosine >= ``RESTATED_COSINE`` (all of them when there is no vector), so large users cost no more."""
         key = _key(subject, text)
         near = self.similar(vector, RESTATED_COSINE) if vector is not None else [(m, 0.0) for m in self.memories]
-        return next((m for m, _ in near if _key(m.subject, m.content) == key), None)
+        return next((m for m, _ in near if self._key_of(m) == key), None)
+
+    def _key_of(self, memory: MemoryRecord) -> tuple[str, tuple[str, ...]]:
+        key = self._keys.get(memory.id)
+        if key is None:
+            key = self._keys[memory.id] = _key(memory.subject, memory.content)
+        return key
 
     def same_slot(self, subject: str | None, slot: str) -> list[MemoryRecord]:
         return [m for m in self.memories if m.slot == slot and (m.subject or "") == (subject or "")]
 
     def similar(self, vector: np.ndarray, threshold: float) -> list[tuple[MemoryRecord, float]]:
         """Memories with cosine >= threshold, best first."""
-        if not self.memories:
+        if not self.memories or self._matrix is None or self._matrix.shape[1] != vector.shape[0]:
             return []
-        if self._matrix is None:
-            dim = vector.shape[0]
-            self._matrix = np.stack([v if v.shape == (dim,) else np.zeros(dim, np.float32) for v in self._vectors])
-        scores = self._matrix @ vector
+        scores = self._matrix[:len(self.memories)] @ vector
         hits = np.flatnonzero(scores >= threshold)
         return sorted(((self.memories[i], float(scores[i])) for i in hits), key=lambda h: -h[1])
 
