@@ -27,6 +27,7 @@ from ..resources.users import require_user
 from ..telemetry import NoTelemetry, Telemetry
 from . import windows
 from .context import Line, render
+from .excerpts import source_notes
 from .index import Corpus, IndexCache, UserIndex
 from .query import RecallQuery, build_query, informative
 from .search import Ranked, dense, diversify, fuse, lexical, overlapping, rows_of, select
@@ -108,6 +109,7 @@ class _Found:
     latest: set[int] = field(default_factory=set)  # summaries asked for by last_n_summaries
     messages: list[int] = field(default_factory=list)
     reasoning: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # per memory: what its source message adds (excerpts.py)
 
 
 class Recall:
@@ -170,6 +172,8 @@ class Recall:
         index, found = self.cache.get(tx, user_id, self.embedder().dim), _Found()
         if not query.is_empty:
             index, found = self._search(tx, user_id, session_id, index, query, RECIPES[strategy], params)
+            found.notes = source_notes(tx, [index.memories.ids[r.row] for r in found.memories],
+                                       [index.memories.texts[r.row] for r in found.memories])
         wanted = [index.memories.ids[r.row] for r in found.memories] if params.include_metadata_ids else []
         return index, found, memory_store.sources(tx, wanted)  # provenance is only reported in metadata
 
@@ -279,7 +283,8 @@ class Recall:
         recent = turns[-params.last_n_messages:] if params.last_n_messages else []
         text = render(
             now=now, tz=params.zone(), tz_name=params.timezone or "UTC",
-            memories=[Line(mem.texts[r.row], int(mem.start[r.row]), int(mem.end[r.row])) for r in found.memories],
+            memories=[Line(mem.texts[r.row], int(mem.start[r.row]), int(mem.end[r.row]), note)
+                      for r, note in zip(found.memories, found.notes or [""] * len(found.memories), strict=True)],
             past=[Line(old.texts[i], int(old.start[i]), int(old.end[i]), _until(old.extra[i]["expired_at"]))
                   for i in found.past],
             summaries=[Line(summ.texts[i], int(summ.start[i]), int(summ.end[i]), asked=i in found.latest)
