@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +32,9 @@ def client(tmp_path: Path) -> Iterator[RecallrAI]:
         yield c
 
 
-def _remember(client: RecallrAI, user: Any, pairs: list[tuple[str, str]]) -> None:
-    """One unprocessed session holding the messages; one memory per pair (memory text, its source message)."""
+def _remember(client: RecallrAI, user: Any, pairs: list[tuple[str, str]], *, event: datetime = SAID) -> None:
+    """One unprocessed session (said on ``SAID``) holding the messages; one memory per pair (memory text, its
+    source message), about ``event``'s day."""
     session = user.create_session(custom_created_at_utc=SAID, auto_process_after_seconds=None)
     for _, message in pairs:
         session.add_message(MessageRole.USER, message)
@@ -44,8 +45,9 @@ def _remember(client: RecallrAI, user: Any, pairs: list[tuple[str, str]]) -> Non
         for position, ((memory, _), vector) in enumerate(zip(pairs, vectors, strict=True)):
             ident = str(uuid.uuid4())
             record = MemoryRecord(id=ident, user_id=user_id, session_id=session.session_id, chain_id=ident,
-                                  version_number=1, content=memory, categories=[], event_date_start=SAID,
-                                  event_date_end=SAID, created_at=SAID, embedding=vector)
+                                  version_number=1, content=memory, categories=[], event_date_start=event,
+                                  event_date_end=event + timedelta(days=1, microseconds=-1), created_at=SAID,
+                                  embedding=vector)
             memory_store.insert(tx, record, [(session.session_id, position)])
         memory_store.bump_revision(tx, user_id)
 
@@ -90,3 +92,13 @@ def test_low_latency_shows_the_excerpts_too(client: RecallrAI) -> None:
     user = client.create_user("ivo")
     _remember(client, user, [("Ivo moved.", "Ivo: We moved to a flat in Ghent near the canal.")])
     assert "Ghent" in _context(user, "Where did Ivo move?", recall_strategy="low_latency").context
+
+
+def test_the_day_it_was_said_is_shown_when_it_is_not_the_memorys_day(client: RecallrAI) -> None:
+    user = client.create_user("kai")
+    event = datetime(2023, 5, 5, tzinfo=UTC)  # the Friday before SAID
+    _remember(client, user, [("Kai ran a marathon.", "Kai: Last Friday I ran the Dublin marathon in the rain.")],
+              event=event)
+    line = next(ln for ln in _context(user, "When did Kai run the marathon?").context.splitlines() if "Kai ran" in ln)
+    assert line.startswith("- [5 May 2023] Kai ran a marathon.")
+    assert 'said 8 May 2023: "Last Friday I ran the Dublin marathon in the rain."' in line

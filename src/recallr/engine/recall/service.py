@@ -27,7 +27,7 @@ from ..resources.users import require_user
 from ..telemetry import NoTelemetry, Telemetry
 from . import windows
 from .context import Line, render
-from .excerpts import source_notes
+from .excerpts import SourceExcerpt, source_excerpts
 from .index import Corpus, IndexCache, UserIndex
 from .query import RecallQuery, build_query, informative
 from .search import Ranked, dense, diversify, fuse, lexical, overlapping, rows_of, select
@@ -109,7 +109,7 @@ class _Found:
     latest: set[int] = field(default_factory=set)  # summaries asked for by last_n_summaries
     messages: list[int] = field(default_factory=list)
     reasoning: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # per memory: what its source message adds (excerpts.py)
+    excerpts: list[SourceExcerpt | None] = field(default_factory=list)  # per memory: what its source adds
 
 
 class Recall:
@@ -172,8 +172,8 @@ class Recall:
         index, found = self.cache.get(tx, user_id, self.embedder().dim), _Found()
         if not query.is_empty:
             index, found = self._search(tx, user_id, session_id, index, query, RECIPES[strategy], params)
-            found.notes = source_notes(tx, [index.memories.ids[r.row] for r in found.memories],
-                                       [index.memories.texts[r.row] for r in found.memories])
+            found.excerpts = source_excerpts(tx, [index.memories.ids[r.row] for r in found.memories],
+                                             [index.memories.texts[r.row] for r in found.memories])
         wanted = [index.memories.ids[r.row] for r in found.memories] if params.include_metadata_ids else []
         return index, found, memory_store.sources(tx, wanted)  # provenance is only reported in metadata
 
@@ -283,8 +283,8 @@ class Recall:
         recent = turns[-params.last_n_messages:] if params.last_n_messages else []
         text = render(
             now=now, tz=params.zone(), tz_name=params.timezone or "UTC",
-            memories=[Line(mem.texts[r.row], int(mem.start[r.row]), int(mem.end[r.row]), note)
-                      for r, note in zip(found.memories, found.notes or [""] * len(found.memories), strict=True)],
+            memories=[_memory_line(mem, r.row, cut, params.zone())
+                      for r, cut in zip(found.memories, found.excerpts or [None] * len(found.memories), strict=True)],
             past=[Line(old.texts[i], int(old.start[i]), int(old.end[i]), _until(old.extra[i]["expired_at"]))
                   for i in found.past],
             summaries=[Line(summ.texts[i], int(summ.start[i]), int(summ.end[i]), asked=i in found.latest)
@@ -341,6 +341,11 @@ def _above(corpus: Corpus, vector: np.ndarray, threshold: float, limit: int) -> 
         return []
     scores = corpus.cosine(vector)
     return [int(i) for i in np.argsort(-scores)[:limit] if scores[i] >= threshold]
+
+
+def _memory_line(corpus: Corpus, row: int, cut: SourceExcerpt | None, tz: tzinfo) -> Line:
+    start, end = int(corpus.start[row]), int(corpus.end[row])
+    return Line(corpus.texts[row], start, end, cut.note(start, end, tz) if cut else "")
 
 
 def _until(expired_at: int | None) -> str:
