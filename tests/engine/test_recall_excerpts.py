@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from recallr import RecallrAI
+from recallr.engine.recall.excerpts import message_excerpt
 from recallr.models import MessageRole
 from recallr.store import memories as memory_store
 from recallr.store.memories import MemoryRecord
@@ -102,3 +103,14 @@ def test_the_day_it_was_said_is_shown_when_it_is_not_the_memorys_day(client: Rec
     line = next(ln for ln in _context(user, "When did Kai run the marathon?").context.splitlines() if "Kai ran" in ln)
     assert line.startswith("- [5 May 2023] Kai ran a marathon.")
     assert 'said 8 May 2023: "Last Friday I ran the Dublin marathon in the rain."' in line
+
+
+def test_a_long_related_message_is_cut_around_the_question_after_redaction() -> None:
+    message = ("Rui: my pin is 4821 so remember it, " + "and then we chatted about nothing at all " * 6
+               + "and the ferry to Madeira leaves at noon on Sundays")
+    shown = message_excerpt(message, "When does the ferry to Madeira leave?", max_words=14)
+    assert shown.startswith("Rui: …") and "ferry to Madeira leaves at noon" in shown
+    assert len(shown.split()) <= 15
+    short = message_excerpt("Rui: my pin is 4821 and the ferry leaves at noon", "When does the ferry leave?",
+                            max_words=6)
+    assert "4821" not in short  # the cut cannot separate the secret from its keyword: redacted first

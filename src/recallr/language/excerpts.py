@@ -20,9 +20,9 @@ from collections.abc import Collection, Iterable
 from .lexicon import STOPWORDS
 from .speakers import strip_label
 
-__all__ = ["MAX_EXCERPT_WORDS", "content_stems", "excerpt"]
+__all__ = ["MAX_EXCERPT_WORDS", "around", "content_stems", "excerpt", "new_stems"]
 
-MAX_EXCERPT_WORDS = 24
+MAX_EXCERPT_WORDS = 14
 MAX_SOURCE_CHARS = 4000  # a longer message is read up to here: an excerpt is a clause, not a document
 # A sentence: a run of characters without an end mark, then its end marks.
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
@@ -69,17 +69,20 @@ def _window(words: list[str], shared: set[str], new: set[str], max_words: int) -
         return 0, len(words)
     stems = [_stem(w) if _content(w) else "" for w in words]
     hits = [3 if s in shared else 1 if s in new else 0 for s in stems]
-    best, best_at, running = -1, 0, sum(hits[:max_words])
+    best, first, last, running = -1, 0, 0, sum(hits[:max_words])
     for start in range(len(words) - max_words + 1):
         if start:
             running += hits[start + max_words - 1] - hits[start - 1]
         if running > best:
-            best, best_at = running, start
-    return best_at, best_at + max_words
+            best, first, last = running, start, start
+        elif running == best and last == start - 1:
+            last = start  # equally good windows next to each other: the middle one centres what was found
+    middle = (first + last) // 2
+    return middle, middle + max_words
 
 
 def excerpt(statement: str, source: str, *, known: Collection[str] = (), max_words: int = MAX_EXCERPT_WORDS,
-            min_new: int = 1) -> str:
+            min_new: int = 2) -> str:
     """The sentence of ``source`` that ``statement`` was formed from, when it holds at least ``min_new`` content
     words that neither ``statement`` nor ``known`` (stems, see ``content_stems``) has; else "".
 
@@ -102,6 +105,22 @@ def excerpt(statement: str, source: str, *, known: Collection[str] = (), max_wor
         return ""
     start, end = _window(chosen, mine, content_stems(" ".join(chosen)) - seen, max_words)
     return ("…" if start else "") + " ".join(chosen[start:end]) + ("…" if end < len(chosen) else "")
+
+
+def around(text: str, stems: Collection[str], *, max_words: int) -> str:
+    """``text`` cut to the ``max_words`` words holding most of ``stems`` (its speaker label kept), "…" marking
+    the cuts; ``text`` itself when it fits. Cut after redacting: a cut can separate a secret from its keyword.
+
+        >>> around("Ana: " + "blah " * 30 + "my kayak is red " + "blah " * 30, content_stems("kayak"), max_words=5)
+        'Ana: …blah my kayak is red…'
+    """
+    body = strip_label(text)
+    words = body.split()
+    if len(words) <= max_words:
+        return text
+    label = text[: len(text) - len(body)]
+    start, end = _window(words, set(stems), set(), max_words)
+    return label + ("…" if start else "") + " ".join(words[start:end]) + ("…" if end < len(words) else "")
 
 
 def new_stems(texts: Iterable[str]) -> set[str]:

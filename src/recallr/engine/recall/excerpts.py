@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from datetime import tzinfo
 
 from ...language.dates.format import day_text
-from ...language.excerpts import content_stems, excerpt, new_stems
+from ...language.excerpts import around, content_stems, excerpt, new_stems
 from ...language.secrets import redact
 from ...store import Tx
 from ...store import memories as memory_store
 from ...store.records import to_dt
 
-EXCERPTED_MEMORIES = 10  # the best-ranked memories that may show a source excerpt
+EXCERPTED_MEMORIES = 6  # the best-ranked memories that may show a source excerpt
+MESSAGE_WORDS = 24  # a related raw message is cut to this many words around the question's
 
 
 @dataclass(frozen=True)
@@ -67,3 +68,14 @@ def source_excerpts(tx: Tx, memory_ids: Sequence[str], texts: Sequence[str], *,
             shown |= content_stems(best.text)
         out.append(best)
     return out
+
+
+def message_excerpt(text: str, question: str, *, max_words: int = MESSAGE_WORDS) -> str:
+    """A related raw message as shown: redacted, then cut to the ``max_words`` words that hold most of the
+    question's content words (a long message spends the context's words on what the question is about).
+
+        >>> message_excerpt("Bo: my password is hunter2 and our kayak is red, la la la la la la la la",
+        ...                 "Is the kayak red?", max_words=6)
+        'Bo: …[redacted] and our kayak is red,…'
+    """
+    return around(redact(text), content_stems(question), max_words=max_words)

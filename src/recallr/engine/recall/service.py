@@ -27,7 +27,7 @@ from ..resources.users import require_user
 from ..telemetry import NoTelemetry, Telemetry
 from . import windows
 from .context import Line, render
-from .excerpts import SourceExcerpt, source_excerpts
+from .excerpts import SourceExcerpt, message_excerpt, source_excerpts
 from .index import Corpus, IndexCache, UserIndex
 from .query import RecallQuery, build_query, informative
 from .search import Ranked, dense, diversify, fuse, lexical, overlapping, rows_of, select
@@ -289,7 +289,8 @@ class Recall:
                   for i in found.past],
             summaries=[Line(summ.texts[i], int(summ.start[i]), int(summ.end[i]), asked=i in found.latest)
                        for i in found.summaries],
-            messages=[Line(msg.texts[i], int(msg.start[i]), int(msg.end[i])) for i in found.messages],
+            messages=[Line(message_excerpt(msg.texts[i], query.text), int(msg.start[i]), int(msg.end[i]))
+                      for i in found.messages],
             recent=[Line(f"{t.role}: {t.content}", to_us(t.timestamp), to_us(t.timestamp)) for t in recent],
         )
         trace = RecallTrace(strategy, self._ids(index, found, sources, query, strategy, recent, session_id)
