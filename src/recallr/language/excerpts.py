@@ -81,29 +81,31 @@ def _window(words: list[str], shared: set[str], new: set[str], max_words: int) -
     return middle, middle + max_words
 
 
-def excerpt(statement: str, source: str, *, known: Collection[str] = (), max_words: int = MAX_EXCERPT_WORDS,
-            min_new: int = 2) -> str:
+def excerpt(statement: str, source: str, *, known: Collection[str] = (), focus: Collection[str] = (),
+            max_words: int = MAX_EXCERPT_WORDS, min_new: int = 2) -> str:
     """The sentence of ``source`` that ``statement`` was formed from, when it holds at least ``min_new`` content
     words that neither ``statement`` nor ``known`` (stems, see ``content_stems``) has; else "".
 
-    The sentence is the one sharing most content words with the statement (ties: the one adding more); a
-    longer one is cut to the ``max_words`` words holding the most new and shared words, marked with "…".
-    O(len(source) + len(statement)), ``source`` read up to ``MAX_SOURCE_CHARS``.
+    The sentence is the one sharing most content words with the statement and with ``focus`` (the stems of what
+    is being asked; ties: the one adding more); a longer one is cut to the ``max_words`` words around those
+    shared words and the new ones, marked with "…". O(len(source) + len(statement)), ``source`` read up to
+    ``MAX_SOURCE_CHARS``.
     """
     mine = content_stems(statement)
+    anchors = mine | set(focus)
     seen = mine | set(known)
     best: tuple[int, int] | None = None
     chosen: list[str] = []
     for sentence in _sentences(strip_label(source[:MAX_SOURCE_CHARS])):
         stems = content_stems(sentence)
-        shared, new = len(stems & mine), len(stems - seen)
+        shared, new = len(stems & anchors), len(stems - seen)
         if new >= min_new and (best is None or (shared, new) > best):
             best, chosen = (shared, new), sentence.split()
     while chosen and chosen[0].lower().strip(",") in _LEADING:
         chosen = chosen[1:]
     if best is None:
         return ""
-    start, end = _window(chosen, mine, content_stems(" ".join(chosen)) - seen, max_words)
+    start, end = _window(chosen, anchors, content_stems(" ".join(chosen)) - seen, max_words)
     return ("…" if start else "") + " ".join(chosen[start:end]) + ("…" if end < len(chosen) else "")
 
 

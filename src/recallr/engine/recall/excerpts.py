@@ -48,20 +48,21 @@ class SourceExcerpt:
         return f' (said: "{self.text}")' if inside else f' (said {day_text(day)}: "{self.text}")'
 
 
-def source_excerpts(tx: Tx, memory_ids: Sequence[str], texts: Sequence[str], *,
+def source_excerpts(tx: Tx, memory_ids: Sequence[str], texts: Sequence[str], *, question: str = "",
                     limit: int = EXCERPTED_MEMORIES) -> list[SourceExcerpt | None]:
     """One excerpt (or None) per memory, for memories in rank order; only the first ``limit`` may have one.
+    Within a message, the clause about the memory and the ``question`` is the one shown.
 
     One query for the sources of the first ``limit`` memories; each excerpt costs O(length of its message).
     """
     found = memory_store.source_messages(tx, list(memory_ids[:limit]))
-    shown = new_stems(texts)
+    shown, focus = new_stems(texts), content_stems(question)
     out: list[SourceExcerpt | None] = []
     for memory_id, text in zip(memory_ids, texts, strict=True):
         best: SourceExcerpt | None = None
         gain = 0
         for _, content, said_us in found.get(memory_id, []):
-            piece = excerpt(text, redact(content), known=shown)
+            piece = excerpt(text, redact(content), known=shown, focus=focus)
             if (adds := len(content_stems(piece) - shown)) > gain:
                 best, gain = SourceExcerpt(piece, said_us), adds
         if best is not None:

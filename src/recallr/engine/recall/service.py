@@ -173,7 +173,8 @@ class Recall:
         if not query.is_empty:
             index, found = self._search(tx, user_id, session_id, index, query, RECIPES[strategy], params)
             found.excerpts = source_excerpts(tx, [index.memories.ids[r.row] for r in found.memories],
-                                             [index.memories.texts[r.row] for r in found.memories])
+                                             [index.memories.texts[r.row] for r in found.memories],
+                                             question=query.text)
         wanted = [index.memories.ids[r.row] for r in found.memories] if params.include_metadata_ids else []
         return index, found, memory_store.sources(tx, wanted)  # provenance is only reported in metadata
 
