@@ -1,6 +1,7 @@
 """Recall quality on LoCoMo: every strategy against plain-RAG baselines at the same context size.
 
     python benchmarks/locomo.py [--samples 5] [--questions N] [--strategies balanced,agentic] [--show 5]
+                                [--reuse DIR]
 
 For each LoCoMo dev conversation (one user each): ingest the sessions at their dates through the embedded
 SDK (turns as "Name: text", see _locomo.ingest), process them all, then ask every question of categories
@@ -26,15 +27,23 @@ Also printed, to show where balanced loses: its context's tokens per section, wh
 turn has no memory at all or a memory that was not recalled, balanced vs rrf question by question, and
 with ``--show N`` examples of evidence (and of answer tokens) that rrf's context has and balanced's lacks.
 
-Targets (exit 1 when missed):
-  (a) evidence recall of balanced >= best baseline + 0.15, overall and on multi-hop (category 1);
-  (b) temporal questions whose answer is a date (has a month name or a year): the date appears in the
-      balanced context (any common rendering, see _baselines.date_in_context) for >= 60% of them.
+Targets (issue 13; exit 1 when missed):
+  (a) answer-token recall of balanced >= best baseline + 0.10, overall;
+  (b) evidence recall of balanced >= best baseline + 0.18, overall;
+  (c) temporal questions whose answer is a date (has a month name or a year): the date appears in the
+      balanced context (any common rendering, see _baselines.date_in_context) for >= 90% of them;
+  (d) on every category, answer-token recall of balanced >= that category's best baseline (the margin per
+      category is printed).
+"best baseline" is the best of bm25, dense and rrf on that measure and group.
+
+``--reuse DIR`` ingests into DIR once and reuses it on later runs (for iterating on recall only: formation
+changes need a fresh DIR).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import time
@@ -68,8 +77,9 @@ from recallr.models import MessageRole
 STRATEGIES = ["low_latency", "balanced", "agentic", "deep", "auto"]
 CATEGORIES = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop"}
 METRICS = ["evidence", "answer_tokens", "tokens"]
-MARGIN = 0.15
-DATE_TARGET = 0.60
+ANSWER_MARGIN = 0.10
+EVIDENCE_MARGIN = 0.18
+DATE_TARGET = 0.90
 
 
 def _questions(sample: dict[str, Any], known: set[str], limit: int | None) -> list[tuple[dict[str, Any], set[str]]]:
@@ -179,34 +189,61 @@ def run_sample(data: Ingested, embedder: Any, strategies: list[str], limit: int 
     return len(questions)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--samples", type=int, default=5, help="conversations to use (1-5)")
-    parser.add_argument("--questions", type=int, default=0, help="questions per conversation (0: all)")
-    parser.add_argument("--strategies", default=",".join(STRATEGIES))
-    parser.add_argument("--show", type=int, default=0,
-                        help="print N questions where rrf found evidence (or answer tokens) that balanced missed")
-    args = parser.parse_args()
-    strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
-    systems = [*strategies, *Baselines.NAMES]
-    results: list[Result] = []
-    diag = Diagnostics()
-    print(f"engine revision {revision()}")
-    embedder = load_embedder("minilm")
-    with tempfile.TemporaryDirectory() as tmp, RecallrAI.embedded(Path(tmp), worker_poll_seconds=0.02) as client:
-        client.create_user("warmup").create_session().process(wait=True)
-        started = time.perf_counter()
-        ingested = [ingest(client, sample, sample["sample_id"]) for sample in load()[: args.samples]]
-        for data in ingested:
-            wait_processed(data.user, len(data.session_of))
-        seconds = time.perf_counter() - started
-        messages = sum(d.messages for d in ingested)
-        print(f"ingested and processed {len(ingested)} conversations, {messages} turns in {seconds:.0f} s "
-              f"({messages / seconds:.0f} messages/s)")
-        asked = sum(run_sample(data, embedder, strategies, args.questions or None, results, diag, args.show)
-                    for data in ingested)
-    print(f"{asked} questions (categories 1-4), {len(strategies)} strategies + {len(Baselines.NAMES)} baselines; "
-          f"baselines filled to the balanced context's token count\n")
+def _ingest_all(client: Any, count: int, reuse: Path | None) -> list[Ingested]:
+    """Ingest and process the first ``count`` samples; with ``reuse``, once: later runs read the saved maps."""
+    saved = reuse / "locomo-ingested.json" if reuse else None
+    if saved is not None and saved.exists():
+        maps = json.loads(saved.read_text())
+        by_id = {s["sample_id"]: s for s in load()}
+        if all(m["sample_id"] in by_id for m in maps[:count]) and len(maps) >= count:
+            return [Ingested(client.get_user(m["sample_id"]), by_id[m["sample_id"]],
+                             {(sid, int(i)): d for sid, i, d in m["dia_of"]},
+                             {int(n): sid for n, sid in m["session_of"].items()}, m["messages"])
+                    for m in maps[:count]]
+        raise SystemExit(f"{reuse} holds other samples: use a fresh --reuse folder")
+    started = time.perf_counter()
+    ingested = [ingest(client, sample, sample["sample_id"]) for sample in load()[:count]]
+    for data in ingested:
+        wait_processed(data.user, len(data.session_of))
+    seconds = time.perf_counter() - started
+    messages = sum(d.messages for d in ingested)
+    print(f"ingested and processed {len(ingested)} conversations, {messages} turns in {seconds:.0f} s "
+          f"({messages / seconds:.0f} messages/s)")
+    if saved is not None:
+        saved.write_text(json.dumps([{"sample_id": d.sample["sample_id"], "messages": d.messages,
+                                      "dia_of": [[sid, i, dia] for (sid, i), dia in d.dia_of.items()],
+                                      "session_of": d.session_of} for d in ingested]))
+    return ingested
+
+
+def _best(results: list[Result], metric: str, group: str | None) -> tuple[str, float]:
+    name = max(Baselines.NAMES, key=lambda b: mean_of(results, b, metric, group))
+    return name, mean_of(results, name, metric, group)
+
+
+def _checks(results: list[Result]) -> list[tuple[str, bool]]:
+    """The issue's targets for balanced, each as (description, met)."""
+    checks = []
+    for label, metric, margin in (("(a) answer-token recall", "answer_tokens", ANSWER_MARGIN),
+                                  ("(b) evidence recall", "evidence", EVIDENCE_MARGIN)):
+        mine = mean_of(results, "balanced", metric)
+        name, best = _best(results, metric, None)
+        checks.append((f"{label} overall: balanced {mine:.3f} >= best baseline ({name} {best:.3f}) + {margin} "
+                       f"(margin {mine - best:+.3f})", mine >= best + margin))
+    share = mean_of(results, "balanced", "date")
+    checks.append((f"(c) date answers present in the balanced context: {share:.3f} >= {DATE_TARGET}",
+                   share >= DATE_TARGET))
+    for group in CATEGORIES.values():
+        mine = mean_of(results, "balanced", "answer_tokens", group)
+        if mine != mine:  # no question of this category (nan)
+            continue
+        name, best = _best(results, "answer_tokens", group)
+        checks.append((f"(d) answer-token recall {group}: balanced {mine:.3f} >= best baseline ({name} {best:.3f}) "
+                       f"(margin {mine - best:+.3f})", mine >= best))
+    return checks
+
+
+def _report(results: list[Result], systems: list[str], diag: Diagnostics) -> None:
     headers = ["system", "n", "evidence recall", "answer-token recall", "context tokens", "p50 ms", "p95 ms"]
     for category, name in CATEGORIES.items():
         rows = aggregate(results, systems, METRICS, name)
@@ -234,17 +271,42 @@ def main() -> int:
         print("\n".join(diag.losses))
     print()
 
-    checks = []
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--samples", type=int, default=5, help="conversations to use (1-5)")
+    parser.add_argument("--questions", type=int, default=0, help="questions per conversation (0: all)")
+    parser.add_argument("--strategies", default=",".join(STRATEGIES))
+    parser.add_argument("--show", type=int, default=0,
+                        help="print N questions where rrf found evidence (or answer tokens) that balanced missed")
+    parser.add_argument("--reuse", type=Path, default=None,
+                        help="data folder to ingest into once and reuse later (recall changes only)")
+    args = parser.parse_args()
+    strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
+    systems = [*strategies, *Baselines.NAMES]
+    results: list[Result] = []
+    diag = Diagnostics()
+    print(f"engine revision {revision()}")
+    embedder = load_embedder("minilm")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.reuse or Path(tmp)
+        with RecallrAI.embedded(folder, worker_poll_seconds=0.02) as client:
+            if args.reuse is None or not (folder / "locomo-ingested.json").exists():
+                client.create_user("warmup").create_session().process(wait=True)
+            ingested = _ingest_all(client, args.samples, args.reuse)
+            asked = sum(run_sample(data, embedder, strategies, args.questions or None, results, diag, args.show)
+                        for data in ingested)
+    print(f"{asked} questions (categories 1-4), {len(strategies)} strategies + {len(Baselines.NAMES)} baselines; "
+          f"baselines filled to the balanced context's token count\n")
+    _report(results, systems, diag)
     if "balanced" in strategies:
-        for label, group in (("overall", None), ("multi-hop", "multi-hop")):
-            mine = mean_of(results, "balanced", "evidence", group)
-            best_name = max(Baselines.NAMES, key=lambda b: mean_of(results, b, "evidence", group))
-            best = mean_of(results, best_name, "evidence", group)
-            checks.append((f"(a) evidence recall {label}: balanced {mine:.3f} >= best baseline ({best_name} "
-                           f"{best:.3f}) + {MARGIN}", mine >= best + MARGIN))
-        share = mean_of(results, "balanced", "date")
-        checks.append((f"(b) date answers present in the balanced context: {share:.3f} >= {DATE_TARGET}",
-                       share >= DATE_TARGET))
+        print("answer-token recall margin of balanced over the best baseline, per category:")
+        for group in CATEGORIES.values():
+            name, best = _best(results, "answer_tokens", group)
+            mine = mean_of(results, "balanced", "answer_tokens", group)
+            print(f"  {group:12} {mine - best:+.3f}  (balanced {mine:.3f}, {name} {best:.3f})")
+        print()
+    checks = _checks(results) if "balanced" in strategies else []
     for name, ok in checks:
         print(f"{'PASS' if ok else 'FAIL'}  {name}")
     return 0 if all(ok for _, ok in checks) else 1

@@ -1,9 +1,12 @@
-"""The pure text rules of recall: summaries without repeats, which past messages are worth showing."""
+"""The pure text rules of recall: summaries without repeats, which past messages are worth showing, dates once."""
 
 from __future__ import annotations
 
-from recallr.engine.recall.context import without_repeats
+from datetime import UTC, datetime
+
+from recallr.engine.recall.context import Line, render, without_repeats
 from recallr.engine.recall.query import informative
+from recallr.store.records import to_us
 
 
 def test_summary_loses_the_statements_already_shown() -> None:
@@ -23,3 +26,12 @@ def test_questions_and_filler_are_not_informative() -> None:
     assert not informative("Cool! What did it look like?")
     assert informative("Caroline: Gonna continue my edu and check out career options, which is pretty exciting!")
     assert informative("Melanie: Running clears my head. What about you?")
+
+
+def test_a_summary_naming_its_day_gets_no_second_date() -> None:
+    day = to_us(datetime(2023, 5, 8, 13, 56, tzinfo=UTC))
+    text = render(now=datetime(2023, 6, 1, tzinfo=UTC), tz=UTC, tz_name="UTC", memories=[], past=[],
+                  summaries=[Line("Session on 8 May 2023 (Ana): Ana paints.", day, day),
+                             Line("Ana and Bo talked about boats.", day, day)], messages=[], recent=[])
+    assert "- Session on 8 May 2023 (Ana): Ana paints." in text
+    assert "- [8 May 2023] Ana and Bo talked about boats." in text

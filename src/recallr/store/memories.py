@@ -158,6 +158,21 @@ def sources(tx: Tx, memory_ids: Sequence[str]) -> dict[str, list[Source]]:
     return out
 
 
+def source_messages(tx: Tx, memory_ids: Sequence[str]) -> dict[str, list[tuple[Source, str, int]]]:
+    """Each memory's source messages as ``((session_id, message_index), content, timestamp µs)``, in message
+    order."""
+    out: dict[str, list[tuple[Source, str, int]]] = {m: [] for m in memory_ids}
+    if memory_ids:
+        marks = ", ".join("?" for _ in memory_ids)
+        rows = tx.all("SELECT s.memory_id, s.session_id, s.message_index, m.content, m.timestamp FROM memory_sources s "
+                      "JOIN messages m ON m.session_id = s.session_id AND m.position = s.message_index "
+                      f"WHERE s.memory_id IN ({marks}) ORDER BY s.session_id, s.message_index", memory_ids)
+        for row in rows:
+            out[row["memory_id"]].append(((row["session_id"], row["message_index"]), row["content"],
+                                          int(row["timestamp"])))
+    return out
+
+
 def page_current(tx: Tx, user_id: str, *, offset: int, limit: int, categories: Sequence[str] | None,
                  session_ids: Sequence[str] | None,
                  session_metadata: dict[str, Any] | None) -> tuple[list[MemoryRecord], int]:

@@ -34,6 +34,7 @@ def _when(start_us: int, end_us: int, tz: tzinfo, *, with_time: bool = False) ->
 
 
 _DATED = re.compile(r"^(?:On|In|Between|Since|During)\b[^,]{0,40}\b\d{4},")
+_SESSION_DATED = re.compile(r"^Session on \d{1,2} [A-Z][a-z]+ \d{4}\b")  # a summary that names its day
 
 
 def _memory(line: Line, tz: tzinfo) -> str:
@@ -89,7 +90,8 @@ def render(*, now: datetime, tz: tzinfo, tz_name: str, memories: Sequence[Line],
     lines = [(s, text) for s in summaries if (text := _summary_text(s, shown))]
     if lines:
         parts.append("\nSummaries of earlier conversations:")
-        parts += [f"- [{_when(s.start_us, s.end_us, tz)}] {text}" for s, text in lines]
+        parts += [f"- {text}" if _SESSION_DATED.match(text) else f"- [{_when(s.start_us, s.end_us, tz)}] {text}"
+                  for s, text in lines]
     if messages:
         parts.append("\nRelated messages from earlier conversations:")
         parts += [f"- [{_when(m.start_us, m.end_us, tz, with_time=True)}] {m.text}" for m in messages]

@@ -27,6 +27,7 @@ from ..resources.users import require_user
 from ..telemetry import NoTelemetry, Telemetry
 from . import windows
 from .context import Line, render
+from .excerpts import SourceExcerpt, message_excerpt, source_excerpts
 from .index import Corpus, IndexCache, UserIndex
 from .query import RecallQuery, build_query, informative
 from .search import Ranked, dense, diversify, fuse, lexical, overlapping, rows_of, select
@@ -108,6 +109,7 @@ class _Found:
     latest: set[int] = field(default_factory=set)  # summaries asked for by last_n_summaries
     messages: list[int] = field(default_factory=list)
     reasoning: list[str] = field(default_factory=list)
+    excerpts: list[SourceExcerpt | None] = field(default_factory=list)  # per memory: what its source adds
 
 
 class Recall:
@@ -170,6 +172,9 @@ class Recall:
         index, found = self.cache.get(tx, user_id, self.embedder().dim), _Found()
         if not query.is_empty:
             index, found = self._search(tx, user_id, session_id, index, query, RECIPES[strategy], params)
+            found.excerpts = source_excerpts(tx, [index.memories.ids[r.row] for r in found.memories],
+                                             [index.memories.texts[r.row] for r in found.memories],
+                                             question=query.text)
         wanted = [index.memories.ids[r.row] for r in found.memories] if params.include_metadata_ids else []
         return index, found, memory_store.sources(tx, wanted)  # provenance is only reported in metadata
 
@@ -279,12 +284,14 @@ class Recall:
         recent = turns[-params.last_n_messages:] if params.last_n_messages else []
         text = render(
             now=now, tz=params.zone(), tz_name=params.timezone or "UTC",
-            memories=[Line(mem.texts[r.row], int(mem.start[r.row]), int(mem.end[r.row])) for r in found.memories],
+            memories=[_memory_line(mem, r.row, cut, params.zone())
+                      for r, cut in zip(found.memories, found.excerpts or [None] * len(found.memories), strict=True)],
             past=[Line(old.texts[i], int(old.start[i]), int(old.end[i]), _until(old.extra[i]["expired_at"]))
                   for i in found.past],
             summaries=[Line(summ.texts[i], int(summ.start[i]), int(summ.end[i]), asked=i in found.latest)
                        for i in found.summaries],
-            messages=[Line(msg.texts[i], int(msg.start[i]), int(msg.end[i])) for i in found.messages],
+            messages=[Line(message_excerpt(msg.texts[i], query.text), int(msg.start[i]), int(msg.end[i]))
+                      for i in found.messages],
             recent=[Line(f"{t.role}: {t.content}", to_us(t.timestamp), to_us(t.timestamp)) for t in recent],
         )
         trace = RecallTrace(strategy, self._ids(index, found, sources, query, strategy, recent, session_id)
@@ -336,6 +343,11 @@ def _above(corpus: Corpus, vector: np.ndarray, threshold: float, limit: int) -> 
         return []
     scores = corpus.cosine(vector)
     return [int(i) for i in np.argsort(-scores)[:limit] if scores[i] >= threshold]
+
+
+def _memory_line(corpus: Corpus, row: int, cut: SourceExcerpt | None, tz: tzinfo) -> Line:
+    start, end = int(corpus.start[row]), int(corpus.end[row])
+    return Line(corpus.texts[row], start, end, cut.note(start, end, tz) if cut else "")
 
 
 def _until(expired_at: int | None) -> str:
