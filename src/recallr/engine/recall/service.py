@@ -14,6 +14,7 @@ import numpy as np
 from ...embedding import Embedder
 from ...exceptions import ValidationError
 from ...language.dates import TimeSpan
+from ...language.dates.ages import asks_about_time
 from ...language.dates.format import until_text
 from ...language.secrets import redact
 from ...store import Database, Tx, now_us
@@ -31,6 +32,7 @@ from .index import Corpus, IndexCache, UserIndex
 from .query import RecallQuery, build_query, informative
 from .search import Ranked, dense, diversify, fuse, lexical, overlapping, rows_of, select
 from .strategies import RECIPES, Recipe, choose
+from .updates import latest_first
 
 Progress = Callable[[str], None]
 PLANNED = (RecallStrategy.AGENTIC, RecallStrategy.DEEP, RecallStrategy.AUTO)
@@ -108,6 +110,7 @@ class _Found:
     latest: set[int] = field(default_factory=set)  # summaries asked for by last_n_summaries
     messages: list[int] = field(default_factory=list)
     reasoning: list[str] = field(default_factory=list)
+    notes: dict[int, str] = field(default_factory=dict)  # memory row -> note ("earlier statement, before ...")
 
 
 class Recall:
@@ -191,7 +194,9 @@ class Recall:
                                    breadth=self.ef_search, memory_hits=memory_hits, message_hits=message_hits)
         found = _Found()
         span = query.date_range if recipe.temporal else None
-        found.memories = self._memories(index.memories, queries, memory_hits, recipe, params, span)
+        updated = latest_first(self._memories(index.memories, queries, memory_hits, recipe, params, span),
+                               index.memories, limit=params.max_top_k)
+        found.memories, found.notes = updated.memories, updated.notes
         if recipe.decompose:
             found.reasoning.append(f"Decomposed the request into {len(extra)} searches: {extra}." if extra else
                                    "The request is a single question; searched it directly.")
@@ -279,13 +284,15 @@ class Recall:
         recent = turns[-params.last_n_messages:] if params.last_n_messages else []
         text = render(
             now=now, tz=params.zone(), tz_name=params.timezone or "UTC",
-            memories=[Line(mem.texts[r.row], int(mem.start[r.row]), int(mem.end[r.row])) for r in found.memories],
+            memories=[Line(mem.texts[r.row], int(mem.start[r.row]), int(mem.end[r.row]), found.notes.get(r.row, ""))
+                      for r in found.memories],
             past=[Line(old.texts[i], int(old.start[i]), int(old.end[i]), _until(old.extra[i]["expired_at"]))
                   for i in found.past],
             summaries=[Line(summ.texts[i], int(summ.start[i]), int(summ.end[i]), asked=i in found.latest)
                        for i in found.summaries],
             messages=[Line(msg.texts[i], int(msg.start[i]), int(msg.end[i])) for i in found.messages],
             recent=[Line(f"{t.role}: {t.content}", to_us(t.timestamp), to_us(t.timestamp)) for t in recent],
+            ages=asks_about_time(query.text),
         )
         trace = RecallTrace(strategy, self._ids(index, found, sources, query, strategy, recent, session_id)
                             if params.include_metadata_ids else None)
