@@ -1,6 +1,7 @@
 """Recall quality on LongMemEval-S: every strategy against plain-RAG baselines at the same context size.
 
-    python benchmarks/longmemeval.py [--questions 12] [--strategies balanced,agentic] [--show 5]
+    python benchmarks/longmemeval.py [--questions 12] [--types knowledge-update,temporal-reasoning]
+                                     [--strategies balanced,agentic] [--show 5] [--keep DIR]
 
 Each question is its own user: its haystack sessions are ingested through the embedded SDK in date order
 at their ``haystack_dates`` (UTC) with the turns' roles (user/assistant), all are processed, then the
@@ -26,8 +27,17 @@ were missed (no memory from the session, or memories not recalled), and with ``-
 rrf's context has an answer session or answer tokens that balanced's lacks.
 
 The 60 questions hold ~29,600 turns (~1,000 characters each) and processing is the slow part, so the
-default is ``--questions 12`` (the first 2 of each of the 6 types); ``--questions 60`` runs them all.
-No targets: the script reports and exits 0.
+default is ``--questions 12`` (the first 2 of each of the 6 types); ``--questions 60`` runs them all, and
+``--types`` keeps only the named question types (``--types knowledge-update,temporal-reasoning --questions 20``:
+the 20 questions the targets are on), ``--haystack N`` keeps N sessions besides the answer sessions (quick and
+easier: fewer distractors; the targets are for full haystacks). ``--keep DIR`` keeps the store in DIR and reuses
+the users already processed there (to iterate on recall without processing again; a fresh DIR after a formation
+change).
+
+Targets (issue 13; exit 1 when one the run's question types allow is missed; see _lme_targets.py):
+  - knowledge-update: answer-token recall of balanced >= 0.95, and no earlier value shown as current (an
+    earlier value in the context must be under "Earlier versions (no longer current)" or a dated past message);
+  - temporal-reasoning: answer-token recall of balanced >= the best raw-turn baseline + 0.10.
 """
 
 from __future__ import annotations
@@ -56,9 +66,11 @@ from _baselines import (
     section_summary,
 )
 from _common import DATA, table
+from _lme_targets import EarlierValues, checks
 from formation import all_memories, wait_processed
 from recallr import RecallrAI
 from recallr.embedding import load_embedder
+from recallr.exceptions import UserNotFoundError
 from recallr.models import MessageRole
 
 LONGMEMEVAL = DATA / "longmemeval" / "longmemeval_s_dev60.json.gz"
@@ -71,10 +83,12 @@ def parse_date(text: str) -> datetime:
     return datetime.strptime(text.strip(), "%Y/%m/%d (%a) %H:%M").replace(tzinfo=UTC)
 
 
-def pick(items: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
+def pick(items: list[dict[str, Any]], n: int, types: list[str] | None = None) -> list[dict[str, Any]]:
     """The first questions of each type in turn (round robin over types, file order within a type)."""
     by_type: dict[str, list[dict[str, Any]]] = {}
     for item in items:
+        if types and item["question_type"] not in types:
+            continue
         by_type.setdefault(item["question_type"], []).append(item)
     out: list[dict[str, Any]] = []
     for i in range(max(len(v) for v in by_type.values())):
@@ -96,13 +110,49 @@ class Ingested:
         self.messages = 0
 
 
+def trim(item: dict[str, Any], others: int) -> dict[str, Any]:
+    """The question with its answer sessions and only ``others`` other haystack sessions (evenly spread)."""
+    gold = set(item["answer_session_ids"])
+    rest = [i for i, hid in enumerate(item["haystack_session_ids"]) if hid not in gold]
+    step = max(1, len(rest) // max(1, others))
+    keep = sorted({i for i, hid in enumerate(item["haystack_session_ids"]) if hid in gold} | set(rest[::step][:others]))
+    names = ("haystack_session_ids", "haystack_dates", "haystack_sessions")
+    return {**item, **{name: [item[name][i] for i in keep] for name in names}}
+
+
+def kept_turns(turns: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
+    return [(j, t) for j, t in enumerate(turns) if t["content"].strip()]
+
+
+def reuse(client: Any, item: dict[str, Any]) -> Ingested | None:
+    """The question's user from an earlier run kept with ``--keep``, or None when there is none."""
+    try:
+        user = client.get_user(f"lme-{item['question_id']}")
+    except UserNotFoundError:
+        return None
+    out = Ingested(user, item)
+    turns = dict(zip(item["haystack_session_ids"], item["haystack_sessions"], strict=True))
+    for session in user.list_sessions(limit=1000).sessions:
+        hid = (session.metadata or {}).get("haystack_session_id")
+        if hid is None:
+            continue
+        out.haystack_of[session.session_id] = hid
+        for index, (j, _) in enumerate(kept_turns(turns[hid])):
+            out.turn_of[(session.session_id, index)] = (hid, j)
+            out.messages += 1
+        out.sessions += 1
+    return out
+
+
 def ingest(client: Any, item: dict[str, Any]) -> Ingested:
+    if (again := reuse(client, item)) is not None:
+        return again
     user = client.create_user(f"lme-{item['question_id']}")
     out = Ingested(user, item)
     order = sorted(range(len(item["haystack_sessions"])), key=lambda i: parse_date(item["haystack_dates"][i]))
     for i in order:
         turns, hid = item["haystack_sessions"][i], item["haystack_session_ids"][i]
-        kept = [(j, t) for j, t in enumerate(turns) if t["content"].strip()]
+        kept = kept_turns(turns)
         if not kept:
             continue
         session = user.create_session(custom_created_at_utc=parse_date(item["haystack_dates"][i]),
@@ -149,7 +199,7 @@ def _lost_tokens(item: dict[str, Any], context: str, metrics: dict[str, Any], rr
 
 def run_question(data: Ingested, baselines: Baselines, strategies: list[str], results: list[Result],
                  diag: dict[str, Counter[str]], examples: list[str], show: int, contexts: list[str],
-                 losses: list[str]) -> None:
+                 losses: list[str], earlier: EarlierValues) -> None:
     item, user = data.item, data.user
     group = item["question_type"]
     memories: list[Any] = all_memories(user)
@@ -181,6 +231,8 @@ def run_question(data: Ingested, baselines: Baselines, strategies: list[str], re
             diag["auto chose"][str(meta.recall_strategy_used)] += 1
         if strategy == "balanced":
             contexts.append(out.context)
+            if group == "knowledge-update":
+                earlier.add(item, out.context, memories, data.turn_of, parse_date)
             for hid in item["answer_session_ids"]:
                 if hid in found:
                     diag["answer sessions"]["found"] += 1
@@ -218,14 +270,23 @@ def run_question(data: Ingested, baselines: Baselines, strategies: list[str], re
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--questions", type=int, default=12, help="questions to run (default 12, at most 60)")
+    parser.add_argument("--types", default="", help="comma-separated question types to keep (default: all)")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="keep the store in this directory and reuse the users already processed there")
+    parser.add_argument("--haystack", type=int, default=None,
+                        help="keep only N sessions besides the answer sessions per question (a quick, easier run)")
     parser.add_argument("--strategies", default=",".join(STRATEGIES))
     parser.add_argument("--show", type=int, default=0,
                         help="print N questions where rrf found an answer session (or answer tokens) balanced missed")
     args = parser.parse_args()
     strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
     systems = [*strategies, *Baselines.NAMES]
-    items = pick(json.loads(gzip.decompress(LONGMEMEVAL.read_bytes())), args.questions)
-    if args.questions < 60:
+    types = [t.strip() for t in args.types.split(",") if t.strip()]
+    items = pick(json.loads(gzip.decompress(LONGMEMEVAL.read_bytes())), args.questions, types)
+    if args.haystack is not None:
+        items = [trim(item, args.haystack) for item in items]
+        print(f"note: haystacks cut to the answer sessions and {args.haystack} others (easier than the full run)")
+    if args.questions < 60 and not types:
         print(f"note: {len(items)} of 60 questions (first of each type in turn); processing ~490 turns per question "
               "is the slow part, run with --questions 60 for all of them")
     results: list[Result] = []
@@ -233,10 +294,12 @@ def main() -> int:
     examples: list[str] = []
     contexts: list[str] = []  # balanced contexts, for the section breakdown
     losses: list[str] = []  # questions where rrf's context has answer tokens that balanced's lacks
+    earlier = EarlierValues()
     print(f"engine revision {revision()}")
     embedder = load_embedder("minilm")
-    with tempfile.TemporaryDirectory() as tmp, RecallrAI.embedded(Path(tmp), worker_poll_seconds=0.02) as client:
-        client.create_user("warmup").create_session().process(wait=True)
+    with tempfile.TemporaryDirectory() as tmp, \
+            RecallrAI.embedded(args.keep or Path(tmp), worker_poll_seconds=0.02) as client:
+        client.create_user(f"warmup-{time.time_ns()}").create_session().process(wait=True)
         started = time.perf_counter()
         ingested = [ingest(client, item) for item in items]
         # the baselines' embeddings are computed while the worker processes (only ranking time is reported)
@@ -249,7 +312,7 @@ def main() -> int:
               f"({messages / seconds:.0f} messages/s, baseline embeddings computed alongside)")
         for data, base in zip(ingested, baselines, strict=True):
             diag.setdefault(f"balanced vs rrf: {data.item['question_type']}", Counter())
-            run_question(data, base, strategies, results, diag, examples, args.show, contexts, losses)
+            run_question(data, base, strategies, results, diag, examples, args.show, contexts, losses, earlier)
     print(f"{len(items)} questions, {len(strategies)} strategies + {len(Baselines.NAMES)} baselines; "
           "baselines filled to the balanced context's token count\n")
     headers = ["system", "n", "recall_any", "recall_all", "turn recall", "answer-token recall", "context tokens",
@@ -267,7 +330,14 @@ def main() -> int:
     if losses:
         print("\nanswer tokens in rrf's context but not in balanced's:")
         print("\n".join(losses))
-    return 0
+    if earlier.unmarked and args.show:
+        print("\nknowledge-update: earlier values shown as current:")
+        print("\n".join(f"    {line}" for line in earlier.unmarked[: args.show * 3]))
+    print()
+    targets = checks(results, earlier)
+    for statement, met in targets:
+        print(f"{'PASS' if met else 'FAIL'}  {statement}")
+    return 0 if all(met for _, met in targets) else 1
 
 
 if __name__ == "__main__":

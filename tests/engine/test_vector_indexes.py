@@ -114,7 +114,9 @@ def test_the_worker_builds_a_users_index_and_recall_reads_it(tmp_path: Path, pos
     # With a handful of rows PostgreSQL rightly prefers scanning them to walking the graph; at scale it takes the
     # index (benchmarks/ann.py). Here sequential scans are priced out so that the index's use can be observed.
     url = postgres_url.replace("options=", "options=-cenable_seqscan%3Doff%20")
-    with _client(tmp_path, url, ann_min_memories=5) as client:
+    # 7: the indexes are built once both sessions are in (6 rows each after the first), so their row counts are the
+    # final ones (a build after the first session would be refreshed only once the rows grow by half).
+    with _client(tmp_path, url, ann_min_memories=7) as client:
         _populate(client)
         user_id = pg.value("SELECT id FROM users WHERE custom_user_id = 'ann'")
         wait_for(lambda: pg.value("SELECT COUNT(*) FROM vector_indexes WHERE user_id = %s", user_id) == 2)

@@ -15,7 +15,8 @@ from .vector_indexes import MEMORIES, MESSAGES
 
 _MEMORY = ("SELECT t.id AS id, t.session_id AS session_id, t.content AS content, "
            "t.event_date_start AS event_date_start, t.event_date_end AS event_date_end, t.embedding AS embedding, "
-           "t.chain_id AS chain_id, t.version_number AS version_number, t.expired_at AS expired_at FROM memories t")
+           "t.chain_id AS chain_id, t.version_number AS version_number, t.expired_at AS expired_at, "
+           "t.created_at AS created_at FROM memories t")
 _MESSAGE = ("SELECT m.id AS id, m.session_id AS session_id, m.content AS content, m.timestamp AS ts, "
             "m.timestamp AS ts_end, t.embedding AS embedding, m.position AS position, m.role AS role "
             "FROM message_vectors t JOIN messages m ON m.id = t.message_id")

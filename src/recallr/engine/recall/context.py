@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
+from ...language.dates.ages import age_text
 from ...language.dates.format import format_range, weekday_text
 from ...language.secrets import redact
 from ...store.records import to_dt
@@ -27,21 +28,29 @@ class Line:
     asked: bool = False  # requested by the caller (last_n_summaries): shown even when it adds nothing new
 
 
-def _when(start_us: int, end_us: int, tz: tzinfo, *, with_time: bool = False) -> str:
+def _when(start_us: int, end_us: int, tz: tzinfo, *, with_time: bool = False, today: date | None = None) -> str:
+    """The line's date as shown; with ``today``, also how long ago it was ("4 March 2023, 28 days (4 weeks) ago")."""
     start, end = to_dt(start_us), to_dt(end_us)
     assert start is not None and end is not None
-    return format_range(start, end, tz, with_time=with_time)
+    shown = format_range(start, end, tz, with_time=with_time)
+    if today is None:
+        return shown
+    whole_days = end - start >= timedelta(days=1) - timedelta(seconds=1)  # stored days: no zone shift (format_range)
+    first, last = (start.date(), end.date()) if whole_days else (start.astimezone(tz).date(), end.astimezone(tz).date())
+    age = age_text(first, last, today)
+    return f"{shown}, {age}" if age else shown
 
 
 _DATED = re.compile(r"^(?:On|In|Between|Since|During)\b[^,]{0,40}\b\d{4},")
 _SESSION_DATED = re.compile(r"^Session on \d{1,2} [A-Z][a-z]+ \d{4}\b")  # a summary that names its day
 
 
-def _memory(line: Line, tz: tzinfo) -> str:
-    """A memory line; its bracketed date is left out when the statement already opens with one."""
+def _memory(line: Line, tz: tzinfo, today: date | None = None) -> str:
+    """A memory line; its bracketed date is left out when the statement already opens with one (its age is not)."""
     if _DATED.match(line.text):
-        return f"- {line.text}{line.note}"
-    return f"- [{_when(line.start_us, line.end_us, tz)}] {line.text}{line.note}"
+        age = _when(line.start_us, line.end_us, tz, today=today).partition(", ")[2] if today else ""
+        return f"- [{age}] {line.text}{line.note}" if age else f"- {line.text}{line.note}"
+    return f"- [{_when(line.start_us, line.end_us, tz, today=today)}] {line.text}{line.note}"
 
 
 def without_repeats(summary: str, shown: Sequence[str]) -> str:
@@ -73,28 +82,30 @@ def _redacted(lines: Sequence[Line]) -> list[Line]:
 
 
 def render(*, now: datetime, tz: tzinfo, tz_name: str, memories: Sequence[Line], past: Sequence[Line],
-           summaries: Sequence[Line], messages: Sequence[Line], recent: Sequence[Line]) -> str:
+           summaries: Sequence[Line], messages: Sequence[Line], recent: Sequence[Line], ages: bool = False) -> str:
+    """The context text; with ``ages`` (a question about elapsed time) each earlier line's date says how long ago."""
     memories, past, summaries = _redacted(memories), _redacted(past), _redacted(summaries)
     messages, recent = _redacted(messages), _redacted(recent)
     local = now.astimezone(tz)
+    today = local.date() if ages else None
     parts = [f"Current date and time: {weekday_text(local)} {local:%H:%M} ({tz_name})."]
     if memories:
         parts.append("\nMemories about the user (most relevant first; [when it happened]):")
-        parts += [_memory(m, tz) for m in memories]
+        parts += [_memory(m, tz, today) for m in memories]
     else:
         parts.append("\nNo stored memories are relevant to this message.")
     if past:
         parts.append("\nEarlier versions (no longer current):")
-        parts += [f"- [{_when(m.start_us, m.end_us, tz)}] {m.text}{m.note}" for m in past]
+        parts += [f"- [{_when(m.start_us, m.end_us, tz, today=today)}] {m.text}{m.note}" for m in past]
     shown = [m.text for m in memories]
     lines = [(s, text) for s in summaries if (text := _summary_text(s, shown))]
     if lines:
         parts.append("\nSummaries of earlier conversations:")
-        parts += [f"- {text}" if _SESSION_DATED.match(text) else f"- [{_when(s.start_us, s.end_us, tz)}] {text}"
-                  for s, text in lines]
+        parts += [f"- {text}" if _SESSION_DATED.match(text) and today is None
+                  else f"- [{_when(s.start_us, s.end_us, tz, today=today)}] {text}" for s, text in lines]
     if messages:
         parts.append("\nRelated messages from earlier conversations:")
-        parts += [f"- [{_when(m.start_us, m.end_us, tz, with_time=True)}] {m.text}" for m in messages]
+        parts += [f"- [{_when(m.start_us, m.end_us, tz, with_time=True, today=today)}] {m.text}" for m in messages]
     if recent:
         parts.append("\nRecent messages in this conversation:")
         parts += [f"- [{_when(m.start_us, m.end_us, tz, with_time=True)}] {m.text}" for m in recent]

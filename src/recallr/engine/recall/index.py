@@ -128,7 +128,7 @@ class UserIndex:
     centers: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-MEMORY_COLUMNS = ("chain_id", "version_number", "expired_at")
+MEMORY_COLUMNS = ("chain_id", "version_number", "expired_at", "created_at")  # created_at: when it was said
 
 
 def memory_corpus(rows: list[Any], dim: int) -> Corpus:

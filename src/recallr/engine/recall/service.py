@@ -14,6 +14,7 @@ import numpy as np
 from ...embedding import Embedder
 from ...exceptions import ValidationError
 from ...language.dates import TimeSpan
+from ...language.dates.ages import asks_about_time
 from ...language.dates.format import until_text
 from ...language.secrets import redact
 from ...store import Database, Tx, now_us
@@ -32,6 +33,7 @@ from .index import Corpus, IndexCache, UserIndex
 from .query import RecallQuery, build_query, informative
 from .search import Ranked, dense, diversify, fuse, lexical, overlapping, rows_of, select
 from .strategies import RECIPES, Recipe, choose
+from .updates import latest_first
 
 Progress = Callable[[str], None]
 PLANNED = (RecallStrategy.AGENTIC, RecallStrategy.DEEP, RecallStrategy.AUTO)
@@ -110,6 +112,7 @@ class _Found:
     messages: list[int] = field(default_factory=list)
     reasoning: list[str] = field(default_factory=list)
     excerpts: list[SourceExcerpt | None] = field(default_factory=list)  # per memory: what its source adds
+    notes: dict[int, str] = field(default_factory=dict)  # memory row -> note ("earlier statement, before ...")
 
 
 class Recall:
@@ -196,7 +199,9 @@ class Recall:
                                    breadth=self.ef_search, memory_hits=memory_hits, message_hits=message_hits)
         found = _Found()
         span = query.date_range if recipe.temporal else None
-        found.memories = self._memories(index.memories, queries, memory_hits, recipe, params, span)
+        updated = latest_first(self._memories(index.memories, queries, memory_hits, recipe, params, span),
+                               index.memories, limit=params.max_top_k)
+        found.memories, found.notes = updated.memories, updated.notes
         if recipe.decompose:
             found.reasoning.append(f"Decomposed the request into {len(extra)} searches: {extra}." if extra else
                                    "The request is a single question; searched it directly.")
@@ -284,7 +289,7 @@ class Recall:
         recent = turns[-params.last_n_messages:] if params.last_n_messages else []
         text = render(
             now=now, tz=params.zone(), tz_name=params.timezone or "UTC",
-            memories=[_memory_line(mem, r.row, cut, params.zone())
+            memories=[_memory_line(mem, r.row, cut, params.zone(), found.notes.get(r.row, ""))
                       for r, cut in zip(found.memories, found.excerpts or [None] * len(found.memories), strict=True)],
             past=[Line(old.texts[i], int(old.start[i]), int(old.end[i]), _until(old.extra[i]["expired_at"]))
                   for i in found.past],
@@ -293,6 +298,7 @@ class Recall:
             messages=[Line(message_excerpt(msg.texts[i], query.text), int(msg.start[i]), int(msg.end[i]))
                       for i in found.messages],
             recent=[Line(f"{t.role}: {t.content}", to_us(t.timestamp), to_us(t.timestamp)) for t in recent],
+            ages=asks_about_time(query.text),
         )
         trace = RecallTrace(strategy, self._ids(index, found, sources, query, strategy, recent, session_id)
                             if params.include_metadata_ids else None)
@@ -345,9 +351,10 @@ def _above(corpus: Corpus, vector: np.ndarray, threshold: float, limit: int) -> 
     return [int(i) for i in np.argsort(-scores)[:limit] if scores[i] >= threshold]
 
 
-def _memory_line(corpus: Corpus, row: int, cut: SourceExcerpt | None, tz: tzinfo) -> Line:
+def _memory_line(corpus: Corpus, row: int, cut: SourceExcerpt | None, tz: tzinfo, note: str = "") -> Line:
+    """A memory's line: its text, then a note that it is an earlier statement, then what its source adds."""
     start, end = int(corpus.start[row]), int(corpus.end[row])
-    return Line(corpus.texts[row], start, end, cut.note(start, end, tz) if cut else "")
+    return Line(corpus.texts[row], start, end, note + (cut.note(start, end, tz) if cut else ""))
 
 
 def _until(expired_at: int | None) -> str:
