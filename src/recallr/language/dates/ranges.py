@@ -15,6 +15,7 @@ import re
 from datetime import date
 
 from ..pattern import Rule, verbose
+from .absolute import _nearest_date
 from .base import _FLAGS, _MONTH_FULL, _MONTH_INDEX, _YEAR, Ctx, Hit, _safe_date, date_rule
 
 __all__ = ["RULES"]
@@ -42,14 +43,8 @@ def _month(word: str | None) -> int | None:
 
 
 def _first_day(ctx: Ctx, month: int, day: int, year: str | None, ahead: bool) -> date | None:
-    if year:
-        return _safe_date(int(year), month, day)
-    step = 1 if ahead else -1
-    for y in range(ctx.today.year, ctx.today.year + 3 * step, step):
-        found = _safe_date(y, month, day)
-        if found is not None and (found >= ctx.today if ahead else found <= ctx.today):
-            return found
-    return None
+    """The run's first day: in ``year`` when given, else as a lone day-and-month would be (:mod:`.absolute`)."""
+    return _safe_date(int(year), month, day) if year else _nearest_date(ctx, month, day, ahead)
 
 
 def _run(m: re.Match[str], ctx: Ctx) -> Hit | None:
