@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .rules import compile_rules, matches_any
-from .secrets import has_secret
+from .secrets import REDACTED, has_secret
 
 __all__ = ["ExtractionRules", "Policy", "policy_for"]
 
@@ -46,7 +46,9 @@ class Policy:
     secrets: bool = True  # check sentences for secrets (off when the whole message has none)
 
     def drops(self, text: str) -> bool:
-        return (self.secrets and has_secret(text)) or matches_any(self.never, text)
+        """A secret, a "never remember" rule, or a secret's place: a model reads prompts with their secrets
+        redacted, so a statement quoting ``[redacted]`` ("The code for User's gate is [redacted].") was one."""
+        return (self.secrets and (has_secret(text) or REDACTED in text)) or matches_any(self.never, text)
 
     def keeps(self, text: str) -> bool:
         return matches_any(self.always, text)

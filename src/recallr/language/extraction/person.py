@@ -153,7 +153,8 @@ def _rewrite_i(parts: list[str], i: int, voice: Voice, past: bool) -> str:
     low = parts[i].lower()
     if low == "i":
         j = _next_word(parts, i)
-        compound = i >= 2 and parts[i - 2].lower() == "and" and not parts[i - 1].strip()  # "My husband and I are"
+        compound = (i >= 2 and parts[i - 2].lower() == "and" and not parts[i - 1].strip() and j is not None
+                    and parts[j].lower() in ("are", "were"))  # "My husband and I are": plural, never "I are"
         if j is not None and not parts[j][0].isupper() and not compound:
             parts[j] = _agree(parts[j], past)
         return voice.name
