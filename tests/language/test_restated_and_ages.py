@@ -67,3 +67,18 @@ TODAY = date(2024, 6, 1)
 ])
 def test_age_of_a_line(first: date, last: date, expected: str) -> None:
     assert age_text(first, last, TODAY) == expected
+
+
+def test_adversarial_input_stays_linear() -> None:
+    """100,000 characters of worst cases through both text paths, well within the bound."""
+    import time
+
+    from recallr.language.dates.ages import asks_about_time
+    from recallr.language.restated import restates_with_new_value
+
+    for text in ("a" * 100_000, "1," * 50_000, "a'-" * 33_000, "when " * 20_000, "how long ago " * 7_700,
+                 "." * 100_000, "Ab1 " * 25_000):
+        start = time.perf_counter()
+        asks_about_time(text)
+        restates_with_new_value(text, text[::-1])
+        assert time.perf_counter() - start < 5.0, text[:20]
