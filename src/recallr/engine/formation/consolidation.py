@@ -20,7 +20,9 @@ Rules (each draft against the user's current memories, including those this sess
   negated, keeps the old one's slot and is worded with its detail ("User stopped playing bass in a band
   called The Owls."). An explicit end settles the change, so it never raises a merge conflict, whatever the
   user's setting: the user said the old fact no longer holds;
-* anything else is **added**.
+* anything else is **added**; and when it adds to a count the user gave before ("User added a new coin to their
+  collection" after "User has 37 coins in it": :mod:`recallr.language.extraction.increments`), the count gets its
+  next version too ("User has 38 coins ..."), dated to the addition (``recount``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import numpy as np
 
 from ...language.extraction.ended_text import ended_statement
 from ...language.extraction.endings import Ending, ended_by, find_ending, restarts, same_end
+from ...language.extraction.increments import increment, raised
 from ...language.extraction.repeats import polarity_key, restatement_key
 from ...store.memories import MemoryRecord
 from .plan import Decision, Draft
@@ -138,6 +141,26 @@ class WorkingSet:
         scores = self._matrix[:len(self.memories)] @ vector
         hits = np.flatnonzero(scores >= threshold)
         return sorted(((self.memories[i], float(scores[i])) for i in hits), key=lambda h: -h[1])
+
+
+def recount(draft: Draft, current: WorkingSet) -> tuple[MemoryRecord, str] | None:
+    """The current memory holding a count that ``draft`` adds to, and its wording with the count raised.
+
+    Example::
+
+        recount(Draft("User added a new coin to their collection.", ...), working)
+        # -> (<"User has 37 coins in their collection.">, "User has 38 coins in their collection.")
+    """
+    added = increment(draft.content)
+    if added is None or (draft.subject or "User").lower() != added.subject.lower():
+        return None
+    for memory in reversed(current.memories):
+        if memory.negated or (memory.subject or "User").lower() != added.subject.lower():
+            continue
+        text = raised(memory.content, added)
+        if text is not None:
+            return memory, text
+    return None
 
 
 def _polar(subject: str | None, text: str) -> tuple[str, tuple[str, ...]]:

@@ -29,7 +29,7 @@ from ...store.records import MessageRecord
 from ...store.summaries import SummaryRecord
 from ..processing.pipeline import Output, ProcessingContext
 from .categories import CategoryMeaning
-from .consolidation import OfflineConsolidator, WorkingSet
+from .consolidation import OfflineConsolidator, WorkingSet, recount
 from .plan import BOTH, ConflictDraft, Decision, Draft, FormationPlan, ProposedMemory
 from .ports import Clarifier, Consolidator, Extractor, FormationSteps, PreparingConsolidator, Summarizer
 from .summaries import OfflineSummarizer
@@ -156,6 +156,8 @@ class FormMemories:
         for n, draft in enumerate(drafts):
             decision = decider.decide(draft, working, conflicts_enabled=enabled)
             self._apply(ctx, plan, working, n, draft, decision, now, decider)
+            if decision.action == "add":
+                self._recount(ctx, plan, working, n, draft, now)
         self._connect(plan, working)
         return plan
 
@@ -189,6 +191,23 @@ class FormMemories:
         if decision.ended and target is not None:
             memory = _ending_version(memory, decision, target)
         plan.new_memories.append((memory, sources))
+        working.add(memory)
+
+    @staticmethod
+    def _recount(ctx: ProcessingContext, plan: FormationPlan, working: WorkingSet, n: int, draft: Draft,
+                 now: datetime) -> None:
+        """The next version of a count that ``draft`` adds to ("User has 38 coins" once "User added a new coin")."""
+        found = recount(draft, working)
+        if found is None:
+            return
+        target, content = found
+        plan.expirations.append((target.id, "UPDATED"))
+        working.remove(target)
+        memory = replace(target, id=str(uuid.uuid5(_IDS, f"{ctx.session.id}:{n}:count")), session_id=ctx.session.id,
+                         version_number=target.version_number + 1, content=content, event_date_start=draft.event_start,
+                         event_date_end=draft.event_end, created_at=now, merge_conflict_id=None,
+                         merge_conflict_in_progress=False)  # its vector: embedded with the reworded (write)
+        plan.new_memories.append((memory, [(ctx.session.id, i) for i in draft.sources]))
         working.add(memory)
 
     @staticmethod
@@ -244,10 +263,10 @@ def apply_plan(tx: Tx, ctx: ProcessingContext, plan: FormationPlan, *, real_us: 
     session's clock turns into the memories' and expiries' time."""
     real = now_us() if real_us is None else real_us
     now = ctx.session.clock(real)
-    for memory_id, reason in plan.expirations:
-        memory_store.expire(tx, memory_id, reason=reason, when=now)
     for memory, sources in plan.new_memories:
         memory_store.insert(tx, memory, sources)
+    for memory_id, reason in plan.expirations:  # after the inserts: a memory of this session may end here too
+        memory_store.expire(tx, memory_id, reason=reason, when=now)
     for memory_id, sources in plan.added_sources.items():
         memory_store.add_sources(tx, memory_id, sources)
     for conflict in plan.conflicts:

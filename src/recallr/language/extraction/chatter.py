@@ -108,14 +108,34 @@ def _is_vocative(word: str) -> bool:
     return low not in STOPWORDS and low not in _NOT_VOCATIVE and not low.endswith("ly") and len(word) <= 12
 
 
+_NAMING_DETERMINERS = word_set("a an another the my our his her their new first second third latest favourite favorite")
+
+
+def _renames(before: str, name: str, listener: str | None) -> bool:
+    """Whether a trailing ", Name" names the noun before it ("another book, Piranesi") rather than the listener.
+
+    A name the listener goes by ("Mel" for Melanie) is always said to them; a plural noun ("my kids, Mel") is not
+    renamed by one name; a singular noun after a determiner ("a puppy, Max") is.
+    """
+    low = name.lower()
+    if listener and (listener.lower() == low or listener.lower().startswith(low)):
+        return False
+    words = before.rstrip().split(" ")[-3:]
+    head = words[-1] if words else ""
+    if not head.isalpha() or not head.islower() or (head.endswith("s") and not head.endswith("ss")):
+        return False
+    return any(w.lower() in _NAMING_DETERMINERS for w in words[:-1])
+
+
 _MAX_CHATTER_ROUNDS = 8
 
 
-def strip_chatter(sentence: str, *, labels: bool = True) -> str:
+def strip_chatter(sentence: str, *, labels: bool = True, listener: str | None = None) -> str:
     """Remove interjections, discourse openers and labels, vocatives and tag questions around a sentence's content.
 
     ``labels=False`` keeps a leading discourse label: in an assistant's "Reminder set: ..." or "All booked: ..."
-    the label is what was done, and the confirmation rules read it.
+    the label is what was done, and the confirmation rules read it. ``listener``: the name of the person spoken to,
+    whose name after a comma is always a vocative.
 
     Example::
 
@@ -125,6 +145,8 @@ def strip_chatter(sentence: str, *, labels: bool = True) -> str:
         'I went biking'
         >>> strip_chatter("Again, just so you remember: I'm allergic to peanuts.")
         "I'm allergic to peanuts."
+        >>> strip_chatter("Just finished another book, Piranesi.")
+        'Just finished another book, Piranesi.'
     """
     previous = None
     text = sentence.strip()
@@ -143,8 +165,10 @@ def strip_chatter(sentence: str, *, labels: bool = True) -> str:
         if text.endswith("?") or "know" in text:
             text = _TAG_QUESTION.sub("", text)
         tail = _VOCATIVE_TAIL.search(text, max(0, len(text) - 40))
-        if tail and not text[: tail.start()].rstrip().rsplit(" ", 1)[-1][:1].isupper():
-            text = text[: tail.start()] + text[tail.end() :]  # "Paris, France" is a place, not a vocative
+        before = text[: tail.start()] if tail else ""
+        if tail and not before.rstrip().rsplit(" ", 1)[-1][:1].isupper() \
+                and not _renames(before, tail.group(0).strip(" ,"), listener):
+            text = before + text[tail.end() :]  # "Paris, France" is a place, not a vocative
         head = _VOCATIVE_HEAD.match(text)
         if head and _is_vocative(head.group(0).strip(", ")):
             text = text[head.end() :]

@@ -245,7 +245,7 @@ def _segment_statements(body: str, voice: Voice, policy: Policy, discourse: Disc
             yield from _kept_clauses(raw, voice, policy)
             continue
         forced = policy.keeps(raw)
-        text = strip_chatter(raw) or (raw if forced else "")
+        text = strip_chatter(raw, listener=voice.listener) or (raw if forced else "")
         if not text:
             continue
         resolution = discourse.resolve(text, voice.name)
