@@ -89,8 +89,9 @@ CASES = [
                  entity="blue door"), id="fact-revealing-question"),
     pytest.param(_user("Since I moved to Berlin, what should I see first?"), Expect(content="User moved to Berlin.",
                  slot="user:home"), id="question-with-a-fact-clause"),
-    pytest.param(_user("How do I train my dog Max to sit?"), Expect(content="User mentioned their dog Max.",
-                 entity="max", category="pets"), id="question-mentions-a-pet"),
+    pytest.param(_user("How do I train my dog Max to sit?"), Expect(
+                 content="User asked how to train their dog Max to sit.", entity="max", category="pets"),
+                 id="question-mentions-a-pet"),
     pytest.param(_turns(("user", "Any good sci-fi?"), ("assistant", "I recommend the book 'Dune' by Frank Herbert.")),
                  Expect(content="Assistant recommended the book 'Dune' by Frank Herbert to the user.",
                  subject="Assistant", category="assistant_recommendations", entity="dune"), id="assistant-book"),

@@ -194,7 +194,8 @@ def with_absolute_date(statement: str, span: TimeSpan) -> str:
     lead = _WORD.match(found.group(0))
     deadline = lead is not None and lead.group(0).lower() in ("by", "until", "till", "before", "after", "from", "to")
     spent = span.granularity == "weekend" and found.group(0).lower().startswith("the ")  # "spent the weekend"
-    if deadline or spent or (not after.startswith(("'s", "’s")) and _breaks(before, after)):
+    asked = " asked " in before[:40]  # "User asked for tips for their marathon next month": the asking is now
+    if deadline or spent or asked or (not after.startswith(("'s", "’s")) and _breaks(before, after)):
         return _capital(before + _in_place(span, found.group(0), before) + after)
     body = _remove(text, found.start(), found.end())
     if not body.strip(" .!?"):

@@ -111,9 +111,25 @@ _FAMILY = re.compile(
 )
 
 
+# A home and what lives in it is a household's: "we adopted a puppy", "we're renovating our kitchen".
+_HOUSEHOLD = re.compile(
+    r"\b(?:adopt(?:ed|ing)?|puppy|puppies|kitten|kittens|dogs?|cats?|house|home|flat|apartment|garden|kitchen|"
+    r"mortgage|renovat(?:e|ed|ing)|moved|moving|relocat(?:e|ed|ing))\b",
+    re.I,
+)
+
+
 def group_name(name: str, text: str) -> str:
-    """What "we" means for ``name`` in ``text``: family when the text talks about family."""
-    return f"{name} and family" if _FAMILY.search(text) else f"{name} and friends"
+    """What "we" means for ``name`` in ``text``: family when the text talks about family or a household.
+
+    Example::
+
+        >>> group_name("User", "we adopted a puppy")
+        'User and family'
+        >>> group_name("User", "we went to a gig")
+        'User and friends'
+    """
+    return f"{name} and family" if _FAMILY.search(text) or _HOUSEHOLD.search(text) else f"{name} and friends"
 
 
 def _agree(verb: str, past_context: bool) -> str:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from ..policy import Policy
+from .asked import reported_question
 from .clauses import (
     definite,
     elliptical,
@@ -151,6 +152,12 @@ def _question_facts(text: str, voice: Voice) -> Iterator[Statement]:
             yield statement
     if found:
         return
+    if not voice.assistant:
+        listener = "the assistant" if voice.listener in (None, "Assistant") else str(voice.listener)
+        reported = reported_question(text, voice.name, listener)
+        if reported is not None:
+            yield Statement(reported, None)
+            return
     for m in _MY.finditer(text):
         phrase = _mentioned_phrase(text[m.end() : m.end() + 100].split())
         if phrase is not None:

@@ -1,0 +1,47 @@
+"""What a question says of the asker's life, kept as what was asked (issue 13, items 1 and 2).
+
+* a question about the person's own child, trip, body or plans is kept in reported speech, every content word
+  ("User asked how to keep their 3-year-old busy on a long flight."), and a date in it stays on the thing it dates;
+* a question about the world, a "you" question and a hypothetical ("If I ever ...") form nothing;
+* "we" with a home, a pet or a move is the user's household.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from .harness import bot, case, check, fact, params, run_case, session
+
+CASES = [
+    case("question-about-a-toddler", "family",
+         session("How do I keep my 3-year-old busy on a long flight?", bot("Pack stickers and a new toy.")),
+         expect=[fact("asked how to keep their 3-year-old busy on a long flight")]),
+    case("question-dates-the-party", "plans",
+         session("What's a good gluten-free cake for my son's birthday party on Saturday?",
+                 bot("A flourless chocolate cake works well.")),
+         expect=[fact("asked", "gluten-free cake", "son's birthday party", on=date(2026, 12, 5))],
+         absent=["on 5 december 2026, user asked"]),
+    case("question-states-a-body-fact", "health",
+         session("Is it safe to go scuba diving at 20 weeks pregnant?"),
+         expect=[fact("scuba diving at 20 weeks pregnant", category="health")]),
+    case("question-tips-next-month", "plans",
+         session("Any tips for my first triathlon next month?"),
+         expect=[fact("tips for their first triathlon", on=date(2027, 1, 1))]),
+    case("question-about-the-world", "filler",
+         session("What's the tallest mountain in Africa?"), max_memories=0),
+    case("question-about-the-assistant", "filler",
+         session("Do you like my new haircut?"), absent=["asked"]),
+    case("hypothetical-question", "hypothetical",
+         session("If I ever retire to Crete, what should I learn first?"), absent=["crete"]),
+    case("we-adopted-is-the-household", "pets",
+         session("We adopted a rescue greyhound called Dash last weekend."),
+         expect=[fact("user and family adopted a rescue greyhound called dash")]),
+]
+
+
+@pytest.mark.parametrize("c", params(CASES))
+def test_case(suite_client: Any, c: Any) -> None:
+    check(run_case(suite_client, c), c)
