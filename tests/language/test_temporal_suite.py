@@ -583,6 +583,9 @@ CASES += [
     e("The wedding is on Saturday, June 6, 2026.", LFEB, "2026-06-06"),
     e("The lease runs until 31.08.2026.", LFEB, "2026-08-31"),
     e("I joined the company in Sept 2019.", LFEB, "2019-09"),
+    e("I caught 7 bass on my trip with Alex on 7/10.", SEP, "2025-07-10"),
+    e("My follow-up scan is on 11/3.", SEP, "2025-11-03"),
+    e("I've been smoke-free since 2/28.", SEP, "2025-02-28"),
 ]
 kind("recurring")
 CASES += [

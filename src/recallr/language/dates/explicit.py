@@ -20,6 +20,7 @@ import re
 from datetime import date
 
 from ..pattern import Rule, verbose
+from .absolute import _nearest_date
 from .base import (
     _FLAGS,
     _PART_MONTHS,
@@ -63,6 +64,26 @@ def _numeric(m: re.Match[str], ctx: Ctx) -> Hit | None:
         if found is not None:
             return ctx.day(found, relative=False)
     return None
+
+
+_MONTH_DAY_RE = verbose(r"""
+    \b (?P<prep> on | since | until | till | by | before | after ) \s+
+    (?P<a> 1[0-2] | 0?[1-9] ) / (?P<b> [12]\d | 3[01] | 0?[1-9] )
+    (?! [/.,]? \d | \w )                                     # "on 7/10", not "on 7/10/2023" or "on 1/2 cup"
+""", _FLAGS)
+
+
+def _month_day(m: re.Match[str], ctx: Ctx) -> Hit | None:
+    """ "on 7/22" (month first, the US reading, as in the full numeric date): this year's or last's by tense."""
+    if ctx.text[m.end():m.end() + 6].lstrip().lower().startswith(("cup", "tsp", "tbsp", "inch", "mile", "of ")):
+        return None
+    month, day = int(m["a"]), int(m["b"])
+    if ctx.yearly(m.start(), m.end()):
+        found = _nearest_date(ctx, month, day, ahead=True)
+        return ctx.day(found)._replace(recurring=True) if found else None
+    ahead = m["prep"].lower() != "since" and ctx.ahead(m.start())  # "since 3/14" is always behind
+    found = _nearest_date(ctx, month, day, ahead=ahead)
+    return ctx.day(found) if found else None
 
 
 _YEAR_RE = verbose(rf"""
@@ -126,6 +147,9 @@ RULES: tuple[Rule, ...] = (
               examples=("The form is dated 5/7/2023.", "The invoice is dated 25/12/2021.",
                         "The accident happened on 12.06.2021.", "I quit on 1/2/23."),
               counter=("Odds were 99/99/99.", "Version 1.2.3.4 is out.", "Score: 45/13/2020.")),
+    date_rule("numeric-month-day", _MONTH_DAY_RE, _month_day, keys=("/",), digit=True,
+              examples=("I caught 7 bass on 7/10.", "We went back on 7/22 with Alex.", "I've been sober since 3/14."),
+              counter=("Add it on 1/2 cup of flour.", "It's open 24/7.", "Call on 5/13/2020.")),
     date_rule("year", _YEAR_RE, _year, digit=True,
               examples=("I moved to Berlin in 2019.", "I started working there in mid-2022.",
                         "Back in 2015 I worked at a bakery."),
