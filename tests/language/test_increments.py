@@ -48,3 +48,15 @@ def test_adversarial_input_stays_linear() -> None:
         added = increment(text)
         raised(text, added or increment("User bought another book.") or pytest.fail("no increment"))
         assert time.perf_counter() - start < 5.0, text[:20]
+
+
+def test_dislocation_stays_linear() -> None:
+    from recallr.language.extraction.asked import reported_question
+    from recallr.language.extraction.dislocation import undislocated
+
+    for text in ("It's " * 20_000, "a, " * 33_000, "How do I " * 11_000, "my " * 33_000 + "?", "," * 100_000,
+                 "It's a " + "b " * 50_000 + ", my sister."):
+        start = time.perf_counter()
+        undislocated(text)
+        reported_question(text, "User")
+        assert time.perf_counter() - start < 5.0, text[:20]

@@ -5,6 +5,7 @@
 * an addition raises only a count that holds now, of the same thing, by the same person, of the same kind
   (owned, or done: "read", "run"): a new phone replaces the old one, a count of last week's books is last week's,
   a friend's new dog is not the user's;
+* a subject said after its clause ("It's the best part of my week, climbing.") is put back as its subject;
 * ", Piranesi" after "another book" names the book; after a plural noun, or when it is the listener's name, it is
   said to someone and dropped.
 """
@@ -60,6 +61,14 @@ CASES = [
     case("puppy-named-after-comma", "pets",
          session("Big news: we adopted a puppy, Biscuit!", bot("Congratulations!")),
          expect=[fact("adopted a puppy", "biscuit")]),
+    case("dislocated-activity", "hobbies",
+         session("It's the best part of my week, climbing.", bot("Where do you climb?")),
+         expect=[fact("climbing is the best part of", "week")]),
+    case("dislocated-relative", "family",
+         session("He's a retired firefighter, my grandad.", bot("He must have stories!")),
+         expect=[fact("user's grandad is a retired firefighter")]),
+    case("dislocation-look-alike", "filler",
+         session("It was so much fun, Sam!", bot("Glad you enjoyed it.")), absent=["sam was"]),
     case("vocative-after-plural-is-dropped", "profile",
          session("I took the twins to the zoo with my parents, Jo!"),
          expect=[fact("zoo", "parents")], absent=["jo"]),

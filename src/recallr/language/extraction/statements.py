@@ -23,6 +23,7 @@ from .clauses import (
     shared,
     subordinate,
 )
+from .dislocation import undislocated
 from .person import Voice, lower_first, to_third_person
 from .reference import Discourse
 from .slots import find_slot, word_set
@@ -252,7 +253,7 @@ def _segment_statements(body: str, voice: Voice, policy: Policy, discourse: Disc
             yield from _kept_clauses(raw, voice, policy)
             continue
         forced = policy.keeps(raw)
-        text = strip_chatter(raw, listener=voice.listener) or (raw if forced else "")
+        text = undislocated(strip_chatter(raw, listener=voice.listener)) or (raw if forced else "")
         if not text:
             continue
         resolution = discourse.resolve(text, voice.name)
