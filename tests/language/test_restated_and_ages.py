@@ -19,6 +19,9 @@ from recallr.language.restated import restates_with_new_value
     pytest.param("On 4 April 2024, User signed up for the Berlin half marathon.",
                  "On 9 June 2024, User signed up for the Vienna half marathon instead.", id="dated-openers"),
     pytest.param("Nina moved to Oslo.", "Nina moved back to the countryside.", id="short-statements"),
+    pytest.param("User keeps their road bike at their office in Camden.",
+                 "Since User now keeps their road bike at their office in Hackney, User cycles to work.",
+                 id="subject-after-a-subordinator"),
 ])
 def test_a_later_statement_with_another_value_restates(earlier: str, later: str) -> None:
     assert restates_with_new_value(earlier, later)

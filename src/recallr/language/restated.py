@@ -6,7 +6,8 @@ postcards." then, months later, "User has added 25 new postcards to their collec
 (``engine/recall/updates.py``) finds such pairs among a user's memories by meaning; this module is the word
 test that keeps look-alikes apart:
 
-* the same subject (the statement's first word, after a leading date: "User", "Rachel");
+* the same subject (the statement's first word, after a leading date or subordinator: "User", "Rachel", "Since
+  User has been ...");
 * content words in common (plurals folded: "cups" is "cup"): at least 40% of the shorter statement's, and at
   least two unless the shorter has two or fewer ("Rachel moved to Chicago." -> "Rachel moved back to the
   suburbs.");
@@ -37,6 +38,7 @@ _NUMBER_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven"
                            "twelve", "twenty", "thirty", "forty", "fifty", "hundred", "dozen", "half", "single"})
 _GENERIC = frozenset({"user", "assistant", "said", "says", "thinks", "think", "just", "really", "also", "now",
                       "currently", "recently", "still", "their", "they", "has", "have", "had", "is", "was"})
+_SUBORDINATORS = frozenset({"since", "as", "because", "when", "while", "although", "though", "once", "after"})
 MIN_SHARED = 2
 MIN_SHARE = 0.4
 MAX_CHARS = 2000  # statements are short; a longer text is read up to here
@@ -48,8 +50,9 @@ def _words(text: str) -> tuple[str, list[str]]:
     if text.startswith(_DATED) and ", " in text[:60]:
         text = text.split(", ", 1)[1]
     words = _WORD.findall(text)
-    subject = words[0].lower().removesuffix("'s") if words else ""
-    return subject, words
+    lead = 1 if len(words) > 1 and words[0].lower() in _SUBORDINATORS else 0  # "Since User has been ..., User ..."
+    subject = words[lead].lower().removesuffix("'s") if words else ""
+    return subject, words[lead:]
 
 
 def _fold(word: str) -> str:
