@@ -585,7 +585,11 @@ CASES += [
     e("I joined the company in Sept 2019.", LFEB, "2019-09"),
     e("I caught 7 bass on my trip with Alex on 7/10.", SEP, "2025-07-10"),
     e("My follow-up scan is on 11/3.", SEP, "2025-11-03"),
-    e("I've been smoke-free since 2/28.", SEP, "2025-02-28"),
+    e("I've been smoke-free since 2/28.", SEP, "2025-02-28", "2025-09-18"),
+    e("I'm gluten-free since March, so no bread please.", SEP, "2025-03-01", "2025-09-18"),
+    e("I've been doing yoga since January.", LFEB, "2026-01-01", "2026-02-27"),
+    e("I switch to day shifts starting Monday.", SEP, "2025-09-22"),
+    e("Starting next Monday I work from home.", SEP, "2025-09-22"),
 ]
 kind("recurring")
 CASES += [

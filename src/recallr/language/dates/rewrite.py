@@ -195,6 +195,7 @@ def with_absolute_date(statement: str, span: TimeSpan) -> str:
     deadline = lead is not None and lead.group(0).lower() in ("by", "until", "till", "before", "after", "from", "to")
     spent = span.granularity == "weekend" and found.group(0).lower().startswith("the ")  # "spent the weekend"
     asked = " asked " in before[:40]  # "User asked for tips for their marathon next month": the asking is now
+    asked = asked or before.lower().endswith(("starting ", "beginning ", "effective "))  # "starting Monday"
     if deadline or spent or asked or (not after.startswith(("'s", "’s")) and _breaks(before, after)):
         return _capital(before + _in_place(span, found.group(0), before) + after)
     body = _remove(text, found.start(), found.end())

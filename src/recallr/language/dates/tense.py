@@ -79,6 +79,11 @@ _BE_BEFORE = verbose(r"""
 _TARGET_BEFORE = re.compile(r"(?:^|\s)(?:for|by|until|till)\s+(?:the\s+)?$", re.IGNORECASE)
 _TARGET_START = re.compile(r"(?:for|by|until|till)\b", re.IGNORECASE)
 _OWN_PREPOSITION = re.compile(r"(?:on|in|at|during|over)\b", re.IGNORECASE)
+_SINCE_AT = re.compile(r"since\b", re.IGNORECASE)
+_SINCE_BEFORE = re.compile(r"(?:^|\s)since\s+(?:the\s+)?$", re.IGNORECASE)
+_STARTING_BEFORE = re.compile(r"(?:^|\s)(?:starting|beginning|effective|from)\s+(?:on\s+|this\s+|next\s+)?$",
+                              re.IGNORECASE)
+_STARTED = re.compile(r"\b(?:started|began|begun|kicked off)\b", re.IGNORECASE)
 
 
 def clause(text: str, pos: int) -> tuple[int, int]:
@@ -116,7 +121,16 @@ def clause_tense(text: str, pos: int) -> Tense:
 
 
 def looks_ahead(text: str, pos: int) -> bool:
-    """Whether an expression at ``pos`` means the next such day (a plan, an arrangement, a target date)."""
+    """Whether an expression at ``pos`` means the next such day (a plan, an arrangement, a target date).
+
+    "since January" is always behind (whatever the tense: "I'm doing keto since January"); "starting Monday" is
+    ahead unless the clause says it started.
+    """
+    if _SINCE_AT.match(text, pos) or _SINCE_BEFORE.search(text, max(0, pos - 8), pos):
+        return False
+    if _STARTING_BEFORE.search(text, max(0, pos - 14), pos):
+        start, end = clause(text, pos)
+        return _STARTED.search(text, start, end) is None
     tense = clause_tense(text, pos)
     if tense != "past":
         return True
