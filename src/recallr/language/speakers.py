@@ -47,7 +47,8 @@ DISCOURSE_WORDS = word_set(
     well wow hey hi hello sure noted got it understood great perfect yes no yeah sorry thanks thank plus finally
     lastly firstly secondly bonus tip pro aside as an a for the record reference what else self to addendum
     afterthought sidenote nb n.b follow followup detail details point clarification psa tl;dr tldr summary recap
-    done confirmed booked all set life on my end side status"""
+    done confirmed booked all set life on my end side status change changes announcement development milestone
+    exciting sad happy huge some new update:"""
 )
 _ROLE_LABELS = frozenset({"user", "assistant", "ai", "bot", "chatbot"})
 

@@ -42,6 +42,34 @@ CASES = [
 ]
 
 
+FOLLOWUPS = [
+    case("since-a-month-is-behind", "dates",
+         session("I'm doing keto since January, so no bread or pasta please."),
+         expect=[fact("keto", on=date(2026, 1, 1))]),
+    case("dropped-a-diet-ends-it", "updates",
+         session("I've been vegan for two years."),
+         session("I dropped veganism last month, it was too hard with the kids."),
+         expect=[fact("dropped veganism", previous=["vegan"])], absent=[("has been vegan",)]),
+    case("dropped-a-thing-ends-nothing", "updates",
+         session("I have a new Pixel phone."), session("I dropped my phone in the lake yesterday."),
+         expect=[fact("new pixel phone"), fact("dropped their phone in the lake")]),
+    case("verbless-state-gets-its-subject", "filler",
+         session("Finally finished the renovation. Back to normal life!"),
+         expect=[fact("user is back to normal life")], absent=["said back"]),
+    case("starting-monday-is-ahead", "work",
+         session("Big change: I switch to day shifts at the clinic starting Monday."),
+         expect=[fact("day shifts", "starting on 7 december 2026", on=date(2026, 12, 7))],
+         absent=["big change"]),
+    case("moving-to-shifts-is-not-a-home", "work",
+         session("I live in Leeds."), session("I moved to night shifts last month."),
+         expect=[fact("lives in leeds")]),
+    case("how-do-you-answer", "habits",
+         session(bot("How do you get to work these days?"), "By e-bike, mostly. It's 12 km each way."),
+         expect=[fact("user gets to work", "by e-bike")], absent=["said by"]),
+]
+CASES += FOLLOWUPS
+
+
 @pytest.mark.parametrize("c", params(CASES))
 def test_case(suite_client: Any, c: Any) -> None:
     check(run_case(suite_client, c), c)

@@ -1,12 +1,13 @@
 """A short answer read with the assistant's question before it.
 
-"When's the wedding?" answered "Next June, in Galway." says when the wedding is; read alone, the answer is a fragment
-("User said, in Galway."). When the assistant's message ends on a question asking *when* or *where* about a noun
-phrase ("When's the wedding?", "Where is your sister's party?", "When will the move be?") and the user's message opens
-with a short verbless answer of that kind (a time expression for "when", a place phrase for "where"), the answer is
-completed into a sentence: "The wedding is next June, in Galway." ("your" becomes "my": the user's own); "Where do you
-work?" "At a bakery downtown." -> "I work at a bakery downtown.". The rest of the message is read as usual. Bounded:
-only the question's last 200 characters and the answer's first sentence are read, with linear patterns.
+"When's the wedding?" answered "Next June, in Galway." says when the wedding is; read alone, the answer is a
+fragment ("User said, in Galway."). When the assistant's message ends on a question asking *when*, *where* or *how*
+about a noun phrase ("When's the wedding?", "Where is your sister's party?", "How do you manage your sleep?") and
+the user's message opens with a short verbless answer of that kind (a time expression for "when", a place phrase for
+"where", a means for "how"), the answer is completed into a sentence: "The wedding is next June, in Galway." ("your"
+becomes "my": the user's own); "Where do you work?" "At a bakery downtown." -> "I work at a bakery downtown.". The
+rest of the message is read as usual. Bounded: only the question's last 200 characters and the answer's first
+sentence are read, with linear patterns.
 
 Example::
 
@@ -14,6 +15,9 @@ Example::
     'The wedding is next June, in Galway. He wants me to be best man.'
     >>> completed("I live in Porto.", "Where do you live?"), completed("At a bakery downtown.", "Where do you work?")
     ('I live in Porto.', 'I work at a bakery downtown.')
+    >>> completed("Blackout curtains and melatonin.", "How do you manage your sleep?")
+    'I manage my sleep with blackout curtains and melatonin.'
+
 """
 
 from __future__ import annotations
@@ -39,6 +43,11 @@ _DO_YOU = re.compile(
     r"(?:\s+(?:now|these\s+days|nowadays|at\s+the\s+moment|today|tonight))?\s*\?[\s\"')]*$",
     re.IGNORECASE,
 )
+_HOW_DO_YOU = re.compile(
+    r"\bhow\s+do\s+you\s+(?P<act>(?:usually\s+|normally\s+)?[a-z]+(?:\s+[A-Za-z'’-]+){0,5}?)\s*\?[\s\"')]*$",
+    re.IGNORECASE,
+)
+_MEANS = word_set("by with using through via")
 _PLACE = re.compile(r"^(?:(?:probably|maybe|hopefully|likely|just)\s+)?(?:in|at|near|on|by|outside|downtown)\s+\S",
                     re.IGNORECASE)
 # A verb or a subject makes it a sentence of its own, read as usual.
@@ -62,6 +71,10 @@ def _asked(question: str) -> tuple[str, str] | None:
     do = _DO_YOU.search(tail)
     if do is not None:
         return do.group("wh").lower(), f"I {do.group('act').strip()}"
+    how = _HOW_DO_YOU.search(tail)
+    if how is not None:
+        act = " ".join("my" if w.lower() == "your" else w for w in how.group("act").split())
+        return "how", f"I {act}"
     m = _QUESTION.search(tail)
     if m is None:
         return None
@@ -94,6 +107,10 @@ def completed(body: str, question: str) -> str:
     if wh == "where" and not _PLACE.match(fragment):
         return body
     head = fragment.split(" ", 1)[0]
+    if wh == "how":  # "How do you manage your sleep?" "Blackout curtains." -> "I manage my sleep with blackout ..."
+        means = head.lower() in _MEANS
+        said = fragment[:1].lower() + fragment[1:] if head[1:].islower() else fragment  # "Blackout curtains"
+        return f"{np} {'' if means else 'with '}{said}.{body.lstrip()[len(first):]}"
     answer = head.lower() + fragment[len(head):] if head.lower() in _LOWER_HEADS else lower_first(fragment)
     rest = body.lstrip()[len(first):]
     return f"{np} {answer}.{rest}"

@@ -42,7 +42,7 @@ _OPENING_WORDS = {tuple(words.split()): report for words, report in _OPENINGS}
 _LONGEST = max(len(k) for k in _OPENING_WORDS)
 _PERSON = {"i": "they", "me": "them", "my": "their", "mine": "theirs", "myself": "themselves", "i'm": "they're",
            "i've": "they've", "i'll": "they'll", "i'd": "they'd", "am": "are"}
-_FIRST_PERSON = word_set("i me my mine myself i'm i've i'll i'd")
+_OWN = word_set("my mine myself our ours i'm i've")
 _HYPOTHETICAL = word_set("if suppose supposing hypothetically imagine say assuming unless")
 _TRIM = ",.?!;:\"()"
 
@@ -87,7 +87,8 @@ def reported_question(question: str, name: str, listener: str = "the assistant")
     lowered = [_word(w) for w in words]
     if lowered[0] in _HYPOTHETICAL or (lowered[0] == "what" and lowered[1] == "if"):
         return None  # "If I ever move to Tokyo, what should I pack?" is a wish, not a piece of their life
-    personal = any(w in _FIRST_PERSON for w in lowered) or any(c.isdigit() for c in question[:2000])
+    # "How do I boil an egg?" is a how-to; "my 3-year-old", "I'm pregnant", "at 30 weeks" are the asker's life
+    personal = any(w in _OWN for w in lowered) or any(c.isdigit() for c in question[:2000])
     if not personal:
         return None
     for size in range(min(_LONGEST, len(words) - 1), 0, -1):

@@ -40,7 +40,7 @@ __all__ = ["Ending", "Reading", "ended_by", "find_ending", "read_statement", "re
 
 _E = tuple[tuple[str, ...], str]
 _ENDERS: tuple[_E, ...] = tuple(sorted((
-    *(((w,), "stop") for w in ("stopped", "quit", "quits")),
+    *(((w,), "stop") for w in ("stopped", "quit", "quits", "dropped", "ditched")),
     (("has", "stopped"), "stop"), (("had", "stopped"), "stop"), (("has", "quit"), "stop"), (("gave", "up"), "stop"),
     (("has", "given", "up"), "stop"), (("gives", "up"), "stop"), (("kicked",), "stop"),
     (("left",), "leave"), (("has", "left"), "leave"), (("dropped", "out", "of"), "leave"),
@@ -64,6 +64,7 @@ _ENDERS: tuple[_E, ...] = tuple(sorted((
     (("never",), "negation"), (("is", "never"), "negation"),
 ), key=lambda e: -len(e[0])))
 _NOT_AFTER_STOP = word_set("by at in to for off over on into from with through around past")
+_HELD = word_set("my a an the it them her him his our their your this that these those me us something everything off")
 _NOT_AFTER_LEFT = word_set("for early late behind home work a an it them me at on in to with school town")
 _AFFILIATION = word_set(
     """job jobs position role company firm employer team band club choir group church school university college
@@ -74,7 +75,7 @@ _AFFILIATION = word_set(
 _HINTS = ("stop", "quit", "gave", "given", "gives", "kicked", "left", "dropped", "resigned", "retired", "laid off",
           "fired", "walked away", "stepped down", "cancel", "ended", "closed", "shut down", "sold", "rid of", "donated",
           "traded", "scrapped", "rehomed", "moved", "broke", "breaks", "split", "separated", "divorce", "called",
-          "single", "longer", "not", "n't", "never")  # a cheap test before tokenising: an ending has one of these
+          "single", "longer", "not", "n't", "never", "ditched")  # a cheap test before tokenising
 _END_MARKERS = word_set("anymore nowadays")
 _THING_KINDS = ("leave", "sell", "move_out")
 _THING_END = word_set("with for to on that")  # "sold the boat to a neighbour": the thing ends before
@@ -189,6 +190,8 @@ def _ending(toks: list[Token], i: int, n: int, kind: str, partner: tuple[int, in
         return None
     if kind == "stop" and toks[i].low == "gave" and nxt == "on":
         j += 1
+    if toks[i].low in ("dropped", "ditched") and n == 1 and nxt in _HELD:
+        return None  # "dropped my phone", "dropped it": a thing let fall, not a habit given up ("dropped keto")
     if kind == "leave" and toks[i].low == "left" and (nxt in _NOT_AFTER_LEFT or _house(toks, j)):
         return None
     if toks[i + n - 1].low == "ended" and nxt in ("up", "with", "in", "on", "at"):
@@ -328,7 +331,9 @@ def ended_by(ending: Ending, statement: str, subject: str, slot: str | None = No
         return 1 + shared
     if not shared:
         return 0
-    if verb is None or (old.verb is not None and is_past(old.verb.text) and old.verb.low not in _STATE_START):
+    perfect = old.verb is not None and statement[:old.verb.start].rstrip().endswith((" has", " have"))
+    if verb is None or (old.verb is not None and is_past(old.verb.text) and old.verb.low not in _STATE_START
+                        and not perfect):  # "has been vegan" holds now; "went vegan once" does not
         return 0
     cancels = ending.kind == "leave" and ending.ender_word in _CANCEL
     if ending.kind == "leave" and not (verb in _LEAVE_VERBS or slot_key in ("employer", "job", "home") or (

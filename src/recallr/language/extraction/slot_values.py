@@ -66,7 +66,10 @@ PETS = {
 }  # fmt: skip
 _NOT_PLACE = re.compile(
     r"^(?:a|an|my|this|that|it|the moment|the middle|the mood|peace|love|denial|home|with|there|here|together|"
-    r"back|town|school|work|college|class|bed|the same|the process)\b",
+    r"back|town|school|work|college|class|bed|the same|the process|"
+    r"(?:day|night|morning|evening|late|early|weekend|double)[ ]shifts?|shifts?|days|nights|weekends|"
+    r"part[- ]time|full[- ]time|remote|hybrid|another|a different|"
+    r"the[ ](?:\w+[ ])?(?:team|role|department|position|shift|schedule|plan|stage|phase|level|version))\b",
     re.I,
 )
 def trim(value: str, max_words: int = 5) -> str:

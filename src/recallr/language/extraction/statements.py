@@ -81,7 +81,10 @@ _FACT_NOUNS = word_set(
 
 _DROPPED_SUBJECT = re.compile(
     r"^(?:(?P<been>been)|(?P<ing>(?:working on|thinking (?:about|of)|planning (?:to|on)|hoping (?:to|for)|"
-    r"trying (?:to|out)|feeling|heading (?:to|out|back|home)|looking forward|going to|gonna|about to)\b)|"
+    r"trying (?:to|out)|feeling|heading (?:to|out|back|home)|looking forward|going to|gonna|about to|"
+    r"back (?:to|home|at|in|on)|off to|home from|done with|busy with|excited (?:about|for)|ready for|"
+    r"stuck (?:at|in|with)|on (?:holiday|vacation|leave|call|a diet|maternity leave|sick leave)|"
+    r"out of (?:town|office))\b)|"
     r"(?P<past>(?:(?:just|finally|recently|also) )?(?:got|went|started|finished|had|made|took|saw|tried|spent|wish|"
     r"bought|joined|visited|watched|loved|found|was|signed|learned|picked|booked|adopted|wanna|haven't|"
     r"hadn't|didn't|couldn't|wasn't|\w+ed))\b(?!,))",

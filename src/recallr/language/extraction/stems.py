@@ -38,6 +38,8 @@ def stem(word: str) -> str:
         low = low[:-2]
     if low in _IRREGULAR:
         return _IRREGULAR[low]
+    if low.endswith("ism") and len(low) > 6:  # "veganism" is "vegan"'s
+        return low[:-3]
     if low.endswith(("ies", "ied")) and len(low) > 4:
         low = low[:-3] + "y"
     elif low.endswith("ing") and len(low) > 4 and any(ch in _VOWELS for ch in low[:-3]):
