@@ -116,7 +116,7 @@ _LEXICON: dict[str, frozenset[str]] = {
         "personal_info": "name age old birthday born gender nationality citizen language speak identity transgender "
         "trans nonbinary religion faith church christian muslim jewish tall height appearance hair",
         "location": "live living home hometown city town country neighbourhood neighborhood moved move relocat "
-        "apartment house address street suburb state grew born based",
+        "apartment house address street suburb state grew born based lease rent landlord tenant flatmate roommate",
         "work": "job work career employer company office boss colleague coworker manager salary promot hired "
         "fired interview business startup client project profession nurse teacher engineer developer doctor "
         "lawyer firefighter entrepreneur retire shift",
