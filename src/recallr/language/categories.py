@@ -132,7 +132,8 @@ _LEXICON: dict[str, frozenset[str]] = {
         "allergy": "allergic allergy intoleran anaphylaxi epipen gluten lactose",
         "health": "health sick ill illness injury injured hurt doctor hospital medication medicine therapy "
         "therapist pain diabet asthma anxiety depression surgery diagnos symptom mental sleep gym "
-        "workout exercise fitness weight diet stress pregnant pregnancy prenatal midwife obgyn trimester",
+        "workout exercise fitness weight diet stress pregnant pregnancy prenatal midwife obgyn trimester migraine "
+        "headache fever flu nausea cancer chemo physio physiotherap dentist dental prescription cholesterol",
         "food": "food eat ate cook recipe restaurant cuisine dish meal dinner lunch breakfast snack dessert "
         "sushi pizza pasta burger taco coffee tea wine beer chocolate cake bake baking vegetarian vegan "
         "pescatarian keto spicy cafe bakery cheese fruit vegetable meat chicken seafood steak salad soup "

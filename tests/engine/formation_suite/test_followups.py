@@ -115,7 +115,7 @@ CASES = [
          expect=[fact("zip code is 94110")]),
     case("compound-subject-with-i", "family",
          session("My wife and I are celebrating our 15th anniversary on the 12th."),
-         expect=[fact("user's wife and user are celebrating", "15th anniversary", on=date(2026, 12, 12))],
+         expect=[fact("user and their wife are celebrating", "15th anniversary", on=date(2026, 12, 12))],
          absent=["user is celebrating"]),
     case("wanted-to-say-is-filler", "hygiene",
          session("So, basically I just wanted to say that I'm training for a half marathon in March."),

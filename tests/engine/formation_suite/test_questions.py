@@ -67,7 +67,25 @@ FOLLOWUPS = [
          session(bot("How do you get to work these days?"), "By e-bike, mostly. It's 12 km each way."),
          expect=[fact("user gets to work", "by e-bike")], absent=["said by"]),
 ]
-CASES += FOLLOWUPS
+CONVERSATION = [
+    case("we-after-my-partner-and-i", "travel",
+         session("My partner Sam and I are driving to Porto in April.", bot("Lovely! Any plans there?"),
+                 "We'll do a port wine tasting for sure."),
+         expect=[fact("user and their partner sam are driving to porto"),
+                 fact("user and sam will do a port wine tasting")], absent=["and friends"], max_memories=2),
+    case("what-question-answered", "work",
+         session(bot("Congrats on the promotion! What's your new title?"), "Head of data, reporting to the CTO."),
+         expect=[fact("user's new title is head of data")], absent=["said head"]),
+    case("assistant-verbless-list-is-a-suggestion", "recommendations",
+         session("Can you suggest some day trips from Lisbon?",
+                 bot("Sintra for the palaces, Cascais for the beach, and Evora for Roman ruins.")),
+         expect=[fact("assistant suggested sintra for the palaces", category="assistant_recommendations")],
+         absent=["told the user that sintra"]),
+    case("migraines-are-health", "health",
+         session("I've been getting migraines almost every week."),
+         expect=[fact("migraines", category="health")]),
+]
+CASES += FOLLOWUPS + CONVERSATION
 
 
 @pytest.mark.parametrize("c", params(CASES))

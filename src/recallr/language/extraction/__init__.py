@@ -37,7 +37,7 @@ from .assistant import read_assistant
 from .clauses import without_habit_times
 from .corrections import Said, revise
 from .markers import allergens, find_entities, has_change_marker, is_negated
-from .person import Voice, group_name
+from .person import Voice, company, group_name
 from .reference import Discourse
 from .replies import Item, reply_statements
 from .slots import SlotMatch
@@ -224,8 +224,13 @@ Frank Herbert."]
     offers: list[Item] = []  # what the assistant just recommended: the user's next message may accept it
     last_assistant = ""  # the assistant's message just before: a short answer is read with its question
     said: list[Said] = []  # what each person said, for the session's corrections and repeats
+    together: dict[str, str] = {}  # speaker -> who "we" is, once they said "My partner Alex and I ..."
     for turn, speaker, body in parsed:
         voice = _voice(turn, speaker, body, names, default_subject)
+        if not voice.assistant:
+            together[voice.name] = company(body) or together.get(voice.name, "")
+            if together[voice.name]:
+                voice = replace(voice, group=f"{voice.name} and {together[voice.name]}")
         local = policy.narrowed(body)
         discourse.next_turn()
         if voice.assistant:

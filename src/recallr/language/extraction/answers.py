@@ -17,6 +17,8 @@ Example::
     ('I live in Porto.', 'I work at a bakery downtown.')
     >>> completed("Blackout curtains and melatonin.", "How do you manage your sleep?")
     'I manage my sleep with blackout curtains and melatonin.'
+    >>> completed("Five engineers, two of them senior.", "Nice! What's the team size?")
+    'The team size is five engineers, two of them senior.'
 
 """
 
@@ -30,10 +32,10 @@ from ..lexicon import word_set
 from .person import lower_first
 from .text import split_segments
 
-__all__ = ["completed"]
+__all__ = ["completed", "verbless"]
 
 _QUESTION = re.compile(
-    r"\b(?P<wh>when|where)(?:['’]s|\s+(?:is|was|are|will\s+be))\s+"
+    r"\b(?P<wh>when|where|what)(?:['’]s|\s+(?:is|was|are|will\s+be))\s+"
     r"(?P<np>(?:the|your|his|her|their|our)\s+[A-Za-z][A-Za-z'’ -]{0,48}?)"
     r"(?:\s+(?P<verb>be|happening|taking\s+place|going\s+to\s+be))?\s*\?[\s\"')]*$",
     re.IGNORECASE,
@@ -59,6 +61,8 @@ _LOWER_HEADS = word_set(
     "next last this on in at the a an by near outside early late mid around about probably maybe hopefully likely "
     "sometime tomorrow tonight today soon"
 )
+_NUMBER_HEADS = word_set("one two three four five six seven eight nine ten eleven twelve twenty thirty fifty hundred "
+                         "a an some just only over under roughly approximately almost nearly")
 _WORD = re.compile(r"[A-Za-z'’]+")
 _ANY_DAY = datetime(2000, 1, 1, tzinfo=UTC)  # only whether the answer holds a time expression is asked
 _MAX_WORDS = 10
@@ -84,9 +88,10 @@ def _asked(question: str) -> tuple[str, str] | None:
     return m.group("wh").lower(), f"{np[:1].upper()}{np[1:]} is"
 
 
-def _verbless(text: str) -> bool:
-    words = [w.lower().replace("’", "'") for w in _WORD.findall(text)]
-    return 0 < len(words) <= _MAX_WORDS and not any(w in _SENTENCE_WORDS or w.endswith("ed") for w in words)
+def verbless(text: str, max_words: int = _MAX_WORDS) -> bool:
+    """A fragment of at most ``max_words`` words with no subject or verb ("Next June, in Galway")."""
+    words = [w.lower().replace("’", "'") for w in _WORD.findall(text[:2000])]
+    return 0 < len(words) <= max_words and not any(w in _SENTENCE_WORDS or w.endswith("ed") for w in words)
 
 
 def completed(body: str, question: str) -> str:
@@ -98,8 +103,10 @@ def completed(body: str, question: str) -> str:
     if not segments:
         return body
     first = segments[0].text.strip()
+    if asked[0] == "what" and "," in first and verbless(first.split(",", 1)[0]):
+        first = first.split(",", 1)[0]  # "What's the team size?" "Five engineers, two of them are senior."
     fragment = first.rstrip(".!")
-    if not fragment or first.endswith("?") or not _verbless(fragment) or not body.lstrip().startswith(first):
+    if not fragment or first.endswith("?") or not verbless(fragment) or not body.lstrip().startswith(first):
         return body
     wh, np = asked
     if wh == "when" and find_time_expression(fragment, _ANY_DAY) is None:
@@ -112,5 +119,7 @@ def completed(body: str, question: str) -> str:
         said = fragment[:1].lower() + fragment[1:] if head[1:].islower() else fragment  # "Blackout curtains"
         return f"{np} {'' if means else 'with '}{said}.{body.lstrip()[len(first):]}"
     answer = head.lower() + fragment[len(head):] if head.lower() in _LOWER_HEADS else lower_first(fragment)
+    if wh == "what" and (head.lower() in _NUMBER_HEADS or head.lower() in _LOWER_HEADS):
+        answer = fragment[:1].lower() + fragment[1:]  # "Five engineers" -> "five engineers"; "Sam" stays
     rest = body.lstrip()[len(first):]
-    return f"{np} {answer}.{rest}"
+    return f"{np} {answer}{rest if rest.startswith(',') else '.' + rest}"

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..hygiene import hygiene_problems
+from .answers import verbless
 from .confirmations import confirmation
 from .confirmed import MessageConfirmations
 from .lists import MAX_LIST_ITEMS, list_statement, lists, usable
@@ -154,6 +155,9 @@ def _recommended(text: str, m: re.Match[str], voice: Voice, asked: str) -> tuple
     return f"Assistant {verb} {rest}{to_user}", Item(rest, _kind(f"{text} {asked[-300:]}", rest))
 
 
+_LIST_PARTS = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+(?=[A-Z])")
+
+
 def _items(thing: str, text: str, voice: Voice) -> list[Item]:
     """"'Gone Girl' by Gillian Flynn, or 'The Silent Patient'": each alternative that names something."""
     parts = [p.strip(" ,") for p in _ALTERNATIVES.split(thing)]
@@ -205,6 +209,10 @@ def _sentence(text: str, voice: Voice, recommending: bool, asked: str) -> _Found
     rewritten = to_third_person(text, voice)
     if rewritten.startswith("Assistant "):
         return 2, rewritten, []
+    if recommending and verbless(text.rstrip(".!"), 30):  # "Shinjuku for nightlife, and Ebisu for a quieter stay."
+        parts = [p for p in _LIST_PARTS.split(text.rstrip(".!")) if p.strip()]
+        items = [Item(lower_first(to_third_person(p.strip(), voice)), _kind(text, p)) for p in parts]
+        return 0, f"Assistant suggested {lower_first(rewritten)}", items
     told = f"Assistant told the user that {lower_first(rewritten)}"
     return None if "greeting" in hygiene_problems(told) else (2, told, [])  # "Happy gardening!", quoted drafts
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from .slots import word_set
 from .text import COMMON_WORDS
 
-__all__ = ["Voice", "group_name", "lower_first", "to_third_person"]
+__all__ = ["Voice", "company", "group_name", "lower_first", "to_third_person"]
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,28 @@ _HOUSEHOLD = re.compile(
     r"mortgage|renovat(?:e|ed|ing)|moved|moving|relocat(?:e|ed|ing))\b",
     re.I,
 )
+
+
+_COMPANY = re.compile(
+    r"\b(?:[Mm]y|[Oo]ur)\s+(?P<who>(?:[a-z-]+\s+)?(?:partner|husband|wife|hubby|boyfriend|girlfriend|fianc[eé]e?|"
+    r"spouse|sister|brother|mom|mum|mother|dad|father|parents|friend|friends|son|daughter|kids|children|"
+    r"family|roommate|flatmate|colleague|team|cousin|grandma|grandpa|in-laws)(?:\s+[A-Z][\w'-]*)?)\s+and\s+I\b"
+)
+
+
+def company(text: str) -> str | None:
+    """Who "we" is from here on when a speaker says "My partner Alex and I ...": "Alex" (else "their partner").
+
+    Example::
+
+        >>> company("My partner Alex and I are flying to Tokyo."), company("My sister and I went to Bath.")
+        ('Alex', 'their sister')
+    """
+    m = _COMPANY.search(text[:2000])
+    if m is None:
+        return None
+    words = m.group("who").split()
+    return words[-1] if words[-1][:1].isupper() else "their " + " ".join(words)
 
 
 def group_name(name: str, text: str) -> str:

@@ -133,7 +133,7 @@ def _declarative(text: str, voice: Voice, forced: bool, *, framed: bool = False)
             return None  # a reaction to the other person, or too little to stand alone
         if not first and _GENERIC.match(text) and not _SPECIFIC.search(text):
             return None  # a platitude ("It's important to stay positive")
-    rewritten = to_third_person(text, voice)
+    rewritten = _speaker_first(to_third_person(text, voice), voice.name)
     if not first or framed:
         rewritten = f"{voice.name} said {lower_first(rewritten)}"
     return Statement(finish(rewritten), slot, basis=text)
@@ -200,6 +200,17 @@ _FACT_SPLIT = re.compile(
     r"\s+and\s+(?=(?:I|I'm|I've|I am|I have)\b)"
 )
 
+_NOUN_PHRASE_ONLY = re.compile(r"^(?:[Mm]y|[Oo]ur)\s+[\w'-]+(?:\s+[\w'-]+)?(?:\s+[A-Z][\w'-]*)?$")
+
+
+def _speaker_first(text: str, name: str) -> str:
+    """ "User's partner Alex and User are ..." -> "User and their partner Alex are ..."."""
+    own, joint = f"{name}'s ", f" and {name} "
+    cut = text.find(joint, 0, 60)
+    if not text.startswith(own) or cut < 0 or not _NOUN_PHRASE_ONLY.match("my " + text[len(own):cut]):
+        return text
+    return f"{name} and their {text[len(own):cut]} {text[cut + len(joint):]}"
+
 
 def _declaratives(text: str, voice: Voice, forced: bool, *, framed: bool = False) -> list[Statement]:
     """One statement per first-person clause when every clause stands alone, else one for the sentence.
@@ -208,7 +219,8 @@ def _declaratives(text: str, voice: Voice, forced: bool, *, framed: bool = False
     stays whole: its clauses do not stand alone.
     """
     clauses = [text] if framed or subordinate(text) else _FACT_SPLIT.split(text)
-    if len(clauses) > 1 and min(len(c.split()) for c in clauses) >= 3:  # not "My husband and I are ..."
+    if len(clauses) > 1 and min(len(c.split()) for c in clauses) >= 3 \
+            and not _NOUN_PHRASE_ONLY.match(clauses[0]):  # not "My husband and I are ...", "My sister Jo and I went"
         parts = [_declarative(clause, voice, forced) for clause in clauses]
         if all(p is not None for p in parts):
             return [p for p in parts if p is not None]
