@@ -85,7 +85,21 @@ CONVERSATION = [
          session("I've been getting migraines almost every week."),
          expect=[fact("migraines", category="health")]),
 ]
-CASES += FOLLOWUPS + CONVERSATION
+CHAT_SHORTHAND = [
+    case("dropped-subject-irregular-past", "hobbies",
+         session("Rode 80 km on Saturday, my longest ride yet."),
+         expect=[fact("user rode 80 km", on=date(2026, 11, 28))], absent=["said rode"]),
+    case("dropped-possessive", "hobbies",
+         session("Current streak is 41 days of Spanish on Duolingo."),
+         expect=[fact("user's current streak is 41 days of spanish")], absent=["said current"]),
+    case("what-are-you-doing-answer", "hobbies",
+         session(bot("What song are you learning on the ukulele?"), "Riptide, by Vance Joy."),
+         expect=[fact("the song user is learning", "riptide")], absent=["said riptide"]),
+    case("not-fragment-is-dropped", "filler",
+         session("I have to give a toast at the wedding. Not my favourite thing, to be honest."),
+         expect=[fact("give a toast at the wedding")], absent=["not user's favourite"]),
+]
+CASES += FOLLOWUPS + CONVERSATION + CHAT_SHORTHAND
 
 
 @pytest.mark.parametrize("c", params(CASES))

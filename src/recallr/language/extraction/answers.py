@@ -49,6 +49,10 @@ _HOW_DO_YOU = re.compile(
     r"\bhow\s+do\s+you\s+(?P<act>(?:usually\s+|normally\s+)?[a-z]+(?:\s+[A-Za-z'’-]+){0,5}?)\s*\?[\s\"')]*$",
     re.IGNORECASE,
 )
+_WHAT_ARE_YOU = re.compile(
+    r"\bwhat\s+(?P<np>[a-z]+(?:\s+[a-z]+)?)\s+are\s+you\s+(?P<act>[a-z]+ing(?:\s+[A-Za-z'’-]+){0,4}?)\s*\?[\s\"')]*$",
+    re.IGNORECASE
+)
 _MEANS = word_set("by with using through via")
 _PLACE = re.compile(r"^(?:(?:probably|maybe|hopefully|likely|just)\s+)?(?:in|at|near|on|by|outside|downtown)\s+\S",
                     re.IGNORECASE)
@@ -75,6 +79,9 @@ def _asked(question: str) -> tuple[str, str] | None:
     do = _DO_YOU.search(tail)
     if do is not None:
         return do.group("wh").lower(), f"I {do.group('act').strip()}"
+    what = _WHAT_ARE_YOU.search(tail)
+    if what is not None:  # "What pace are you targeting?" -> "The pace I'm targeting is"
+        return "what", f"The {what.group('np')} I'm {what.group('act')} is"
     how = _HOW_DO_YOU.search(tail)
     if how is not None:
         act = " ".join("my" if w.lower() == "your" else w for w in how.group("act").split())

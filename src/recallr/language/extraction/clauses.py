@@ -195,6 +195,8 @@ _ELLIPTICAL = re.compile(
 )
 
 
+_HAS_VERB = re.compile(r"\b(?:is|was|are|were|am|be|been|do|does|did|have|has|had|will|would|can|could|'s|'re|'m)\b",
+                       re.IGNORECASE)
 _MUSING = re.compile(r"\b(?:was|am|'m|were)\s+(?:just\s+)?(?:thinking|wondering)[\s.!?…]*$", re.IGNORECASE)
 
 
@@ -207,8 +209,13 @@ def elliptical(text: str) -> bool:
         (True, True, False)
         >>> elliptical("Me too!"), elliptical("I appreciate our friendship too.")
         (True, False)
+        >>> elliptical("Not my strong suit, honestly."), elliptical("Not everyone likes jazz.")
+        (True, False)
     """
-    return len(text.split()) <= 6 and bool(_ELLIPTICAL.search(text) or _MUSING.search(text))
+    words = text.split()
+    if words and words[0].lower() == "not" and len(words) <= 8 and not _HAS_VERB.search(text.replace("to be ", "")):
+        return True  # "Not my strong suit honestly.": it leaves its subject to the sentence before
+    return len(words) <= 6 and bool(_ELLIPTICAL.search(text) or _MUSING.search(text))
 
 
 def subordinate(text: str) -> bool:

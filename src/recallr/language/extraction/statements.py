@@ -87,9 +87,12 @@ _DROPPED_SUBJECT = re.compile(
     r"out of (?:town|office))\b)|"
     r"(?P<past>(?:(?:just|finally|recently|also) )?(?:got|went|started|finished|had|made|took|saw|tried|spent|wish|"
     r"bought|joined|visited|watched|loved|found|was|signed|learned|picked|booked|adopted|wanna|haven't|"
+    r"did|ran|felt|met|came|won|ate|caught|drove|flew|swam|rode|beat|"
     r"hadn't|didn't|couldn't|wasn't|\w+ed))\b(?!,))",
     re.IGNORECASE,
 )
+_DROPPED_MY = re.compile(r"^(?:Current|Latest|Usual|Longest|Biggest|Next|Last|Favou?rite|New)\s+[a-z]+(?:\s+[a-z]+)?"
+                         r"\s+(?:is|are|was|were)\b")
 _GENERIC = re.compile(
     r"^(?:it|it's|its|it'll|that|that's|that'll|this|this is|life|there's nothing|nothing|everything|sometimes|"
     r"isn't|such|what a|how|being|having|seeing|knowing|finding|taking|making|getting|learning|working|staying|"
@@ -107,7 +110,10 @@ _SPECIFIC = re.compile(
 
 
 def _restore_subject(text: str) -> str:
-    """Chat drops the subject ("Been busy volunteering", "Just got back"): put "I" back."""
+    """Chat drops the subject ("Been busy volunteering", "Just got back"): put "I" back; and the possessive
+    ("Current long run is 28 km"): put "My" back."""
+    if _DROPPED_MY.match(text):
+        return "My " + text[0].lower() + text[1:]
     m = _DROPPED_SUBJECT.match(text)
     if m is None or _FIRST_PERSON.match(text):
         return text
