@@ -126,7 +126,7 @@ _LEXICON: dict[str, frozenset[str]] = {
         "sibling husband wife grandma grandmother grandpa grandfather aunt uncle cousin niece nephew "
         "adopt",
         "relationship": "friend boyfriend girlfriend partner dating date married marriage wedding divorc single "
-        "engaged relationship breakup broke husband wife fiance fiancee",
+        "engaged relationship breakup broke husband wife fiance fiancee neighbour neighbor",
         "pet": "pet dog puppy cat kitten turtle hamster rabbit bunny parrot bird fish snake horse vet leash "
         "guinea lizard",
         "allergy": "allergic allergy intoleran anaphylaxi epipen gluten lactose",

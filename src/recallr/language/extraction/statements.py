@@ -81,7 +81,8 @@ _FACT_NOUNS = word_set(
 
 _DROPPED_SUBJECT = re.compile(
     r"^(?:(?P<been>been)|(?P<ing>(?:working on|thinking (?:about|of)|planning (?:to|on)|hoping (?:to|for)|"
-    r"trying (?:to|out)|feeling|heading (?:to|out|back|home)|looking forward|going to|gonna|about to|"
+    r"trying (?:to|out)|feeling|loving|enjoying|hating|missing|heading (?:to|out|back|home)|looking forward|"
+    r"going to|gonna|about to|"
     r"back (?:to|home|at|in|on)|off to|home from|done with|busy with|excited (?:about|for)|ready for|"
     r"stuck (?:at|in|with)|on (?:holiday|vacation|leave|call|a diet|maternity leave|sick leave)|"
     r"out of (?:town|office))\b)|"
