@@ -193,7 +193,10 @@ def _rewrite_i(parts: list[str], i: int, voice: Voice, past: bool) -> str:
         j = _next_word(parts, i)
         compound = (i >= 2 and parts[i - 2].lower() == "and" and not parts[i - 1].strip() and j is not None
                     and parts[j].lower() in ("are", "were"))  # "My husband and I are": plural, never "I are"
-        if j is not None and not parts[j][0].isupper() and not compound:
+        inverted = i >= 2 and not parts[i - 1].strip() and parts[i - 2].lower() in ("do", "have", "am")
+        if inverted:  # "only on weekdays do I have caffeine": "does User have"
+            parts[i - 2] = {"do": "does", "have": "has", "am": "is"}[parts[i - 2].lower()]
+        elif j is not None and not parts[j][0].isupper() and not compound:
             parts[j] = _agree(parts[j], past)
         return voice.name
     if low == "i'd":
