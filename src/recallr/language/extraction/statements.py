@@ -82,7 +82,7 @@ _FACT_NOUNS = word_set(
 _DROPPED_SUBJECT = re.compile(
     r"^(?:(?P<been>been)|(?P<ing>(?:working on|thinking (?:about|of)|planning (?:to|on)|hoping (?:to|for)|"
     r"trying (?:to|out)|feeling|loving|enjoying|hating|missing|heading (?:to|out|back|home)|looking forward|"
-    r"going to|gonna|about to|"
+    r"going to|gonna|about to|(?:still|just|really|now|slowly|finally) [a-z]{3,}ing|"
     r"back (?:to|home|at|in|on)|off to|home from|done with|busy with|excited (?:about|for)|ready for|"
     r"stuck (?:at|in|with)|on (?:holiday|vacation|leave|call|a diet|maternity leave|sick leave)|"
     r"out of (?:town|office))\b)|"
@@ -207,6 +207,8 @@ _FACT_SPLIT = re.compile(
     r"\s+and\s+(?=(?:I|I'm|I've|I am|I have)\b)"
 )
 
+# "I'm sure with my hard work, I can ...": the opening frames the clause after it, it is not a fact of its own.
+_FRAME = re.compile(r"^I(?:'m| am) (?:sure|certain|confident|positive|hopeful) (?:with|that with|given|after|once)\b")
 _NOUN_PHRASE_ONLY = re.compile(r"^(?:[Mm]y|[Oo]ur)\s+[\w'-]+(?:\s+[\w'-]+)?(?:\s+[A-Z][\w'-]*)?$")
 
 
@@ -225,7 +227,7 @@ def _declaratives(text: str, voice: Voice, forced: bool, *, framed: bool = False
     A sentence opening on a subordinate clause ("If I move, I'll ...") or framed by an empty subject
     stays whole: its clauses do not stand alone.
     """
-    clauses = [text] if framed or subordinate(text) else _FACT_SPLIT.split(text)
+    clauses = [text] if framed or subordinate(text) or _FRAME.match(text) else _FACT_SPLIT.split(text)
     if len(clauses) > 1 and min(len(c.split()) for c in clauses) >= 3 \
             and not _NOUN_PHRASE_ONLY.match(clauses[0]):  # not "My husband and I are ...", "My sister Jo and I went"
         parts = [_declarative(clause, voice, forced) for clause in clauses]
