@@ -65,7 +65,7 @@ _META = (
 )
 _FILLER_LEAD = re.compile(
     rf"^(?i:{_FRAMES})(?:\s*(?:[,:;!…]|\.\.)+\s*|\s+-+\s+|\s+that\s+|"
-    r"\s+(?=(?:I|I'm|I've|I'd|I'll|my|My|we|We|our|Our)\b))"
+    r"\s+(?=(?:I|I'm|I've|I'd|I'll|my|My|we|We|our|Our|she|he|they|She|He|They)\b))"
     rf"|^(?i:{_META})(?:\s*(?:[,:;!…]|\.\.)+\s*|\s+-+\s+|\s+that\s+|\s+(?=(?:I|I'm|I've|I'd|I'll|we|We)\b))"
 )
 # A label before a colon made only of discourse words ("Quick thing first:", "Update:", "P.S.:", "Fun fact:"):

@@ -36,11 +36,11 @@ __all__ = ["Discourse", "Referent", "Resolution", "referents"]
 
 _FEMALE = word_set(
     """sister mom mum mother wife girlfriend daughter aunt niece grandma grandmother granddaughter fiancee fiancée
-    stepmother stepsister stepdaughter sis godmother bride queen lady"""
+    stepmother stepsister stepdaughter sis godmother bride queen lady girl woman"""
 )
 _MALE = word_set(
     """brother dad father husband boyfriend son uncle nephew grandpa grandfather grandson fiance stepfather
-    stepbrother stepson bro godfather groom hubby king"""
+    stepbrother stepson bro godfather groom hubby king boy man guy gentleman"""
 )
 _PERSON = word_set(
     """friend boss partner doctor neighbor neighbour coworker colleague teacher roommate therapist cousin kid child
@@ -90,6 +90,7 @@ _GOT = re.compile(
     r"(?=(?P<np>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,2}))"
 )
 _POINTED = re.compile(r"(?<![\w'])(?:that|this|That|This)\s+(?=(?P<np>[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?))")
+_SOMEONE = re.compile(r"(?<![\w'])(?:a|an)\s+(?=(?P<np>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2}))")
 _NAMED = re.compile(r",?\s*(?:named |called )?(?P<name>[A-Z][a-z]+)\b")
 _TITLE = re.compile(r"\"(?P<t>[A-Z][^\"]{1,60})\"|(?<![\w])'(?P<u>[A-Z][^']{1,60})'(?!\w)")
 
@@ -345,6 +346,11 @@ def referents(text: str, speaker: str, listener: str | None) -> tuple[Referent, 
         np = _noun_phrase(m.group("np"))
         kind = _kind(np[1]) if np else None
         if np and kind in ("thing", "person", "female", "male", "animal") and not np[1].endswith("s"):
+            found.append((m.start(), Referent(np[0], kind)))
+    for m in _SOMEONE.finditer(text):  # "I noticed a little girl sitting alone. She seemed so sad."
+        np = _noun_phrase(m.group("np"))
+        kind = _kind(np[1]) if np else None
+        if np and kind in ("person", "female", "male"):
             found.append((m.start(), Referent(np[0], kind)))
     for m in _TITLE.finditer(text):
         title = (m.group("t") or m.group("u")).strip(" .,!?")
