@@ -101,8 +101,9 @@ def test_a_session_is_embedded_in_one_call(tmp_path: Path) -> None:
 @pytest.mark.parametrize("formation_first", [pytest.param(False, id="offline-order"),
                                              pytest.param(True, id="llm-order")])
 def test_a_message_said_in_memories_is_searched_through_them(settings: Settings, formation_first: bool) -> None:
-    """Its stored vector is the normalised mean of its memories' vectors; any other message has its own (whichever
-    stage prepares first: LLM mode forms memories before it indexes messages), in SQLite and in PostgreSQL."""
+    """Its stored vector is the normalised mean of its memories' vectors (weighted by length); any other message
+    has its own (whichever stage prepares first: LLM mode forms memories before it indexes messages), in SQLite and
+    in PostgreSQL."""
     model = Counting(shared_embedder())
     engine = Engine(settings, embedder=model)
     try:
@@ -116,7 +117,7 @@ def test_a_message_said_in_memories_is_searched_through_them(settings: Settings,
         with engine.db.read() as tx:
             memories = [row["content"] for row in tx.all("SELECT content FROM memories")]
         assert len(memories) == 2 and not any(said in call for call in model.calls)
-        mean = model.inner.embed(memories).mean(axis=0)
+        mean = (model.inner.embed(memories) * np.array([[len(m)] for m in memories])).sum(axis=0)
         stored = _message_vectors(engine)
         np.testing.assert_allclose(stored[said], mean / np.linalg.norm(mean), atol=1e-6)
         np.testing.assert_allclose(stored["Sounds lovely."], model.inner.embed(["Sounds lovely."])[0], atol=1e-6)

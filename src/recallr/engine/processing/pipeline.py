@@ -153,10 +153,10 @@ class StandIns:
     """Texts that stand for messages in dense search, by message position: the memories a message was turned into.
 
     A stage that forms memories hands them on (``STAND_INS``) before it embeds anything; ``IndexMessages`` then
-    gives such a message the normalised mean of its memories' vectors instead of embedding the message itself.
-    The memories hold what recall searches a message for, and their vectors are made anyway: a message said
-    in memories costs no model run of its own (about 0.6 of a session's messages, 0.4 of its tokens).
-    """
+    gives such a message the normalised mean of its memories' vectors, weighted by their length (as the message's
+    own vector pools its tokens), instead of embedding the message itself. The memories hold what recall searches
+    a message for, and their vectors are made anyway: a message said in memories costs no model run of its own
+    (on LoCoMo, 0.65 of the messages and 0.75 of their tokens)."""
 
     texts: dict[int, list[str]]
 
@@ -205,8 +205,7 @@ class IndexMessages:
                 vectors[[n for n, _ in own]] = embeddings.vectors([t for _, t in own])
             for n, message in enumerate(ctx.messages):
                 if message.position in said:
-                    mean = embeddings.vectors(said[message.position]).mean(axis=0)
-                    vectors[n] = mean / max(float(np.linalg.norm(mean)), 1e-12)
+                    vectors[n] = _pooled(said[message.position], embeddings.vectors(said[message.position]))
             message_store.index_messages(tx, ctx.user.id, ctx.messages, vectors, texts=indexed.texts)
 
     @staticmethod
@@ -214,6 +213,13 @@ class IndexMessages:
         """(index, text) of the messages embedded themselves: those no memory stands for."""
         said = _stand_ins(ctx)
         return [(n, t) for n, (m, t) in enumerate(zip(ctx.messages, texts, strict=True)) if m.position not in said]
+
+
+def _pooled(texts: list[str], vectors: np.ndarray) -> np.ndarray:
+    """The unit mean of ``vectors`` weighted by their texts' lengths (LoCoMo evidence recall 0.843 against 0.842 for
+    a plain mean; a message's own vector is at cosine 0.73 from it, 0.72 from a plain mean)."""
+    mean = (vectors * np.array([len(t) for t in texts], np.float32)[:, None]).sum(axis=0)
+    return mean / max(float(np.linalg.norm(mean)), 1e-12)
 
 
 def _stand_ins(ctx: ProcessingContext) -> dict[int, list[str]]:
