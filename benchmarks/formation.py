@@ -11,7 +11,8 @@ ratio, both sides in one run on the same turns:
     original dates, every session processed by the worker (its default threads), in messages/s;
   conversation by conversation, so that a change in the machine's load weighs on both sides alike;
   - the ratio of the two with the same threads on both sides, target >= 0.6 (a message's processing worth at most
-    1.7 turns of embedding: its own vector, its memories', its share of the summary, and the rest of the work), and
+    1.7 turns of embedding: its memories' vectors, its own unless they stand for it, its share of the summary, and the
+    rest of the work), and
     the texts the pipeline sent to the model per message. The ratio to the embedder on one thread is shown too: it
     is the worker's threads against one, so it moves with how many cores the machine has free (on two idle cores
     it is about twice the other).

@@ -12,9 +12,10 @@ import pytest
 
 from recallr.bootstrap import Engine
 from recallr.engine.formation.categories import category_text
-from recallr.engine.processing.pipeline import EMBED_CHUNK, Interrupted, SessionEmbeddings
+from recallr.engine.processing.pipeline import EMBED_CHUNK, Interrupted, Pipeline, SessionEmbeddings
 from recallr.engine.processing.worker import Worker
 from recallr.language.categories import DEFAULT_CATEGORIES
+from recallr.settings import Settings
 from recallr.types import MessageRole
 
 from ..conftest import make_settings, shared_embedder
@@ -69,8 +70,15 @@ def _process(engine: Engine, worker: Worker, project_id: str, user: str, *texts:
     assert worker.run_once()
 
 
+def _message_vectors(engine: Engine) -> dict[str, np.ndarray]:
+    with engine.db.read() as tx:
+        rows = tx.all("SELECT m.content, v.embedding FROM message_vectors v JOIN messages m ON m.id = v.message_id")
+    return {row["content"]: np.frombuffer(bytes(row["embedding"]), dtype=np.float32) for row in rows}
+
+
 def test_a_session_is_embedded_in_one_call(tmp_path: Path) -> None:
-    """Messages, memories, the summary and (the first time) the category texts: one call, each text once."""
+    """Messages no memory was drawn from, memories, the summary and (the first time) the category texts: one call,
+    each text once."""
     model = Counting(shared_embedder())
     engine = Engine(make_settings(tmp_path / "d"), embedder=model)
     try:
@@ -82,8 +90,36 @@ def test_a_session_is_embedded_in_one_call(tmp_path: Path) -> None:
         [call] = model.calls
         assert len(call) == len(set(call))
         assert {category_text(c) for c in DEFAULT_CATEGORIES} <= set(call)
-        assert set(messages) <= set(call) and "User has a dog named Rex." in call
+        assert {"Lovely name!", "Noted.", "User has a dog named Rex."} <= set(call)
+        assert "I have a dog named Rex." not in call  # its memory stands for it
         _process(engine, worker, project.id, "u", "I work as a nurse.", "Thank you for your service.")
         assert len(model.calls) == 2 and not {category_text(c) for c in DEFAULT_CATEGORIES} & set(model.calls[1])
+    finally:
+        engine.close()
+
+
+@pytest.mark.parametrize("formation_first", [pytest.param(False, id="offline-order"),
+                                             pytest.param(True, id="llm-order")])
+def test_a_message_said_in_memories_is_searched_through_them(settings: Settings, formation_first: bool) -> None:
+    """Its stored vector is the normalised mean of its memories' vectors (weighted by length); any other message
+    has its own (whichever stage prepares first: LLM mode forms memories before it indexes messages), in SQLite and
+    in PostgreSQL."""
+    model = Counting(shared_embedder())
+    engine = Engine(settings, embedder=model)
+    try:
+        project, _ = engine.projects.create()
+        engine.users.create(project.id, "u")
+        stages = engine.pipeline().stages
+        worker = Worker(engine.db, engine.settings, Pipeline(stages[::-1] if formation_first else stages),
+                        embedder=lambda: engine.embedder)
+        said = "I live in Lisbon and I work as a nurse."
+        _process(engine, worker, project.id, "u", said, "Sounds lovely.")
+        with engine.db.read() as tx:
+            memories = [row["content"] for row in tx.all("SELECT content FROM memories")]
+        assert len(memories) == 2 and not any(said in call for call in model.calls)
+        mean = (model.inner.embed(memories) * np.array([[len(m)] for m in memories])).sum(axis=0)
+        stored = _message_vectors(engine)
+        np.testing.assert_allclose(stored[said], mean / np.linalg.norm(mean), atol=1e-6)
+        np.testing.assert_allclose(stored["Sounds lovely."], model.inner.embed(["Sounds lovely."])[0], atol=1e-6)
     finally:
         engine.close()

