@@ -53,6 +53,40 @@ def _memory(line: Line, tz: tzinfo, today: date | None = None) -> str:
     return f"- [{_when(line.start_us, line.end_us, tz, today=today)}] {line.text}{line.note}"
 
 
+_ENDED = (".", "!", "?", '"', "'", ")", "…")
+
+
+def _memory_lines(memories: Sequence[Line], tz: tzinfo, today: date | None) -> list[str]:
+    """The memory lines, in rank order, those of one day joined on the line of the day's best-ranked memory so
+    the day is said once (a memory that opens with its own date keeps its line). O(len(memories)).
+
+        >>> from datetime import UTC
+        >>> day = 19_485 * DAY_US
+        >>> _memory_lines([Line("Ana paints", day, day), Line("On 2 May 2023, Bo sailed.", day, day),
+        ...                Line("Ana sings.", day, day)], UTC, None)
+        ['- [8 May 2023] Ana paints. Ana sings.', '- On 2 May 2023, Bo sailed.']
+    """
+    days: dict[str, list[str]] = {}
+    order: list[str | int] = []  # a day's label, or the index of a memory that opens with its own date
+    for i, line in enumerate(memories):
+        if _DATED.match(line.text):
+            order.append(i)
+            continue
+        label = _when(line.start_us, line.end_us, tz, today=today)
+        if label not in days:
+            days[label] = []
+            order.append(label)
+        days[label].append(line.text + line.note)
+    out = []
+    for item in order:
+        if isinstance(item, int):
+            out.append(_memory(memories[item], tz, today))
+            continue
+        texts = [t if t.endswith(_ENDED) else f"{t}." for t in days[item][:-1]] + days[item][-1:]
+        out.append(f"- [{item}] {' '.join(texts)}")
+    return out
+
+
 def without_repeats(summary: str, shown: Sequence[str]) -> str:
     """``summary`` minus the statements already shown as memory lines; empty when nothing else is left.
 
@@ -91,7 +125,7 @@ def render(*, now: datetime, tz: tzinfo, tz_name: str, memories: Sequence[Line],
     parts = [f"Current date and time: {weekday_text(local)} {local:%H:%M} ({tz_name})."]
     if memories:
         parts.append("\nMemories about the user (most relevant first; [when it happened]):")
-        parts += [_memory(m, tz, today) for m in memories]
+        parts += _memory_lines(memories, tz, today)
     else:
         parts.append("\nNo stored memories are relevant to this message.")
     if past:
@@ -105,7 +139,7 @@ def render(*, now: datetime, tz: tzinfo, tz_name: str, memories: Sequence[Line],
                   else f"- [{_when(s.start_us, s.end_us, tz, today=today)}] {text}" for s, text in lines]
     if messages:
         parts.append("\nRelated messages from earlier conversations:")
-        parts += [f"- [{_when(m.start_us, m.end_us, tz, with_time=True, today=today)}] {m.text}" for m in messages]
+        parts += [f"- [{_when(m.start_us, m.end_us, tz, today=today)}] {m.text}" for m in messages]
     if recent:
         parts.append("\nRecent messages in this conversation:")
         parts += [f"- [{_when(m.start_us, m.end_us, tz, with_time=True)}] {m.text}" for m in recent]

@@ -31,7 +31,7 @@ from .context import Line, render
 from .excerpts import SourceExcerpt, message_excerpt, source_excerpts
 from .index import Corpus, IndexCache, UserIndex
 from .query import RecallQuery, build_query, informative
-from .search import Ranked, dense, diversify, fuse, lexical, overlapping, rows_of, select
+from .search import MEMORY_LEXICAL_WEIGHT, Ranked, dense, diversify, fuse, lexical, overlapping, rows_of, select
 from .strategies import RECIPES, Recipe, choose
 from .updates import latest_first
 
@@ -231,7 +231,7 @@ class Recall:
         rankings: list[tuple[list[int], float]] = [(dense(centred[:, 0], recipe.pool), 1.0)]
         rankings += [(dense(centred[:, j], recipe.pool // 2), 0.6) for j in range(1, scores.shape[1])]
         if recipe.lexical:
-            rankings.append((rows_of(corpus, hits), 1.0))
+            rankings.append((rows_of(corpus, hits), MEMORY_LEXICAL_WEIGHT))
         ranked = fuse(rankings, cosines, mask=overlapping(corpus, span), boost=0.02)
         above = int((cosines >= params.memories_threshold).sum())  # select() keeps no more than this or min_k
         ranked = diversify(ranked, corpus, min(params.max_top_k, max(params.min_top_k, above)))
