@@ -197,6 +197,8 @@ _ELLIPTICAL = re.compile(
 
 _HAS_VERB = re.compile(r"\b(?:is|was|are|were|am|be|been|do|does|did|have|has|had|will|would|can|could|'s|'re|'m)\b",
                        re.IGNORECASE)
+_NOT_FRAGMENT = frozenset({"my", "our", "a", "an", "the", "really", "so", "exactly", "quite", "that", "too", "very",
+                           "much", "bad", "great", "ideal", "sure"})
 _MUSING = re.compile(r"\b(?:was|am|'m|were)\s+(?:just\s+)?(?:thinking|wondering)[\s.!?…]*$", re.IGNORECASE)
 
 
@@ -213,7 +215,8 @@ def elliptical(text: str) -> bool:
         (True, False)
     """
     words = text.split()
-    if words and words[0].lower() == "not" and len(words) <= 8 and not _HAS_VERB.search(text.replace("to be ", "")):
+    if len(words) > 1 and words[0].lower() == "not" and words[1].lower() in _NOT_FRAGMENT and len(words) <= 8 \
+            and not _HAS_VERB.search(text.replace("to be ", "")):
         return True  # "Not my strong suit honestly.": it leaves its subject to the sentence before
     return len(words) <= 6 and bool(_ELLIPTICAL.search(text) or _MUSING.search(text))
 
