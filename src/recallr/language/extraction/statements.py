@@ -83,6 +83,8 @@ _DROPPED_SUBJECT = re.compile(
     r"^(?:(?P<been>been)|(?P<ing>(?:working on|thinking (?:about|of)|planning (?:to|on)|hoping (?:to|for)|"
     r"trying (?:to|out)|feeling|loving|enjoying|hating|missing|heading (?:to|out|back|home)|looking forward|"
     r"going to|gonna|about to|(?:still|just|really|now|slowly|finally) [a-z]{3,}ing|"
+    r"(?:so |really |super |very )?(?:glad|happy|excited|proud|thrilled|stoked|grateful|thankful|lucky|blessed)"
+    r" (?:to (?!hear|see|know|help|chat|talk)|about|for|that)|"
     r"back (?:to|home|at|in|on)|off to|home from|done with|busy with|excited (?:about|for)|ready for|"
     r"stuck (?:at|in|with)|on (?:holiday|vacation|leave|call|a diet|maternity leave|sick leave)|"
     r"out of (?:town|office))\b)|"
