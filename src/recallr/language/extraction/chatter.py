@@ -22,7 +22,8 @@ _INTERJECTIONS = (
     r"right|true|gotcha|got it|ha|yay|woo+|ugh|oops|welcome|good morning|good evening|good afternoon|"
     r"good night|bye|goodbye|cheers|no way|of course|for sure|same here|me too|sounds good|aha|ahh|phew|"
     r"hooray|whew|agreed|so true|sorry|noted|understood|roger|fine|gosh|geez|jeez|wait|oh wait|hm+|now|here|"
-    r"besides that|no doubt|here (?:i|we|you|ya) go(?: again)?|that way|that being said|having said that"
+    r"besides that|no doubt|here (?:i|we|you|ya) go(?: again)?|that way|that being said|having said that|"
+    r"a bit|a little(?: bit)?|kind of|sort of|somewhat|not really|not much"
 )
 _LEADING = re.compile(rf"^(?:(?i:{_INTERJECTIONS})(?:[ ,]+[A-Z][a-z]+)?(?:\s*[,!.:;…-]+\s*|\s*$))+")
 # Pure interjections and discourse adverbs may also lead without punctuation ("yeah it was fun", "oh I see").

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from ..policy import Policy
+from .answers import verbless
 from .asked import reported_question
 from .clauses import (
     definite,
@@ -211,6 +212,7 @@ _FACT_SPLIT = re.compile(
 
 # "I'm sure with my hard work, I can ...": the opening frames the clause after it, it is not a fact of its own.
 _FRAME = re.compile(r"^I(?:'m| am) (?:sure|certain|confident|positive|hopeful) (?:with|that with|given|after|once)\b")
+_TIME_TAIL = re.compile(r"^(?:starting|beginning|from|until|till|through|effective)\s+\S", re.IGNORECASE)
 _NOUN_PHRASE_ONLY = re.compile(r"^(?:[Mm]y|[Oo]ur)\s+[\w'-]+(?:\s+[\w'-]+)?(?:\s+[A-Z][\w'-]*)?$")
 
 
@@ -281,6 +283,9 @@ def _segment_statements(body: str, voice: Voice, policy: Policy, discourse: Disc
         forced = policy.keeps(raw)
         text = undislocated(strip_chatter(raw, listener=voice.listener)) or (raw if forced else "")
         if not text:
+            continue
+        if _TIME_TAIL.match(text) and verbless(text.rstrip(".!"), 8):
+            yield raw, [], text  # "I got the job! Starting March 1st.": the date of what was just said
             continue
         resolution = discourse.resolve(text, voice.name)
         text = resolution.text
