@@ -451,6 +451,24 @@ def test_pronouns_resolve_across_messages_when_clear() -> None:
     assert not any("moving" in c.content for c in extract(both, DEFAULT_CATEGORIES))  # two candidates: no guess
 
 
+def test_a_shared_photo_does_not_move_the_talk_on() -> None:
+    """ "It" two messages on is still the book, though a photo's caption and a question came between."""
+    turns = _turns(("user", 'Ana: I loved "Piranesi" by Susanna Clarke. It made me feel less alone. '
+                            "[shares a photo: a cat sleeping on a stack of books]"),
+                   ("user", "Ben: That sounds great! What did you take away from it?"),
+                   ("user", "Ana: It taught me to slow down and notice small things."))
+    contents = [c.content for c in extract(turns, DEFAULT_CATEGORIES, participants=("Ana", "Ben"))]
+    assert "Piranesi taught Ana to slow down and notice small things." in contents, contents
+
+
+def test_someone_met_is_who_she_is() -> None:
+    turns = _turns(("user", "My aunt volunteers at the shelter."), ("assistant", "That's kind of her."),
+                   ("user", "Yesterday I met a little boy there. He had no other family."))
+    contents = [c.content for c in extract(turns, DEFAULT_CATEGORIES)]
+    assert any("the little boy had no other family" in c for c in contents), contents
+    assert not any("aunt had" in c for c in contents), contents
+
+
 def test_deictic_openers_become_statements() -> None:
     contents = [c.content for c in extract(_user("Here's a photo of my garden."), DEFAULT_CATEGORIES)]
     assert contents == ["User shared a photo of their garden."]

@@ -76,7 +76,7 @@ _NOT_HEAD = STOPWORDS | word_set(
     transition difference future perseverance resilience determination creative regular addition growth health
     career recovery situation experience experiences journey life decision choice minds hearts lives bodies homes
     hands eyes faces feelings thoughts souls selves spirits emotions identity comfort fitness surge confidence
-    wellbeing well-being mental physical self-care motivation inspiration strength"""
+    wellbeing well-being mental physical self-care motivation inspiration strength path paths hope hopes"""
 )
 # The noun phrase is read in a lookahead, so "my sister and my mum" yields both.
 _POSSESSED = re.compile(
@@ -243,7 +243,8 @@ class Discourse:
 
     def note(self, text: str, speaker: str, listener: str | None) -> None:
         """Record the referents a sentence said by ``speaker`` (to ``listener``, when a name) introduces."""
-        moves_on = not _IT.search(text) and text.count(" ") >= 3
+        talk = text[:_caption_start(text)]  # a shared photo's caption does not move the talk on from its topic
+        moves_on = not _IT.search(talk) and talk.count(" ") >= 3
         found = tuple(r for r in referents(text, speaker, listener) if r.owner != "Assistant")
         self._sentences.append((self._turn, found, moves_on))
 
