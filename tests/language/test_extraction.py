@@ -461,6 +461,14 @@ def test_a_shared_photo_does_not_move_the_talk_on() -> None:
     assert "Piranesi taught Ana to slow down and notice small things." in contents, contents
 
 
+def test_between_named_people_a_short_answer_reads_with_the_others_question() -> None:
+    turns = _turns(("user", "Ana: What's your favourite board game?"), ("user", "Ben: Probably Carcassonne."),
+                   ("user", "Ana: And what are their names?"), ("user", "Ben: Pip and Olive!"))
+    contents = [c.content for c in extract(turns, DEFAULT_CATEGORIES, participants=("Ana", "Ben"))]
+    assert "Ben's favourite board game is probably Carcassonne." in contents, contents
+    assert not any(c.startswith("Their names") for c in contents), contents  # whose names, the answer cannot say
+
+
 def test_someone_met_is_who_she_is() -> None:
     turns = _turns(("user", "My aunt volunteers at the shelter."), ("assistant", "That's kind of her."),
                    ("user", "Yesterday I met a little boy there. He had no other family."))

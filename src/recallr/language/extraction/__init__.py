@@ -224,6 +224,7 @@ Frank Herbert."]
     offers: list[Item] = []  # what the assistant just recommended: the user's next message may accept it
     last_assistant = ""  # the assistant's message just before: a short answer is read with its question
     said: list[Said] = []  # what each person said, for the session's corrections and repeats
+    last_said = ("", "")  # (speaker, body) of the turn before
     together: dict[str, str] = {}  # speaker -> who "we" is, once they said "My partner Alex and I ..."
     for turn, speaker, body in parsed:
         voice = _voice(turn, speaker, body, names, default_subject)
@@ -241,11 +242,13 @@ Frank Herbert."]
             for segment in split_segments(body)[-_NOTED_SENTENCES:]:
                 discourse.note(segment.text, voice.name, default_subject)
         else:
-            body = completed(body, last_assistant)  # "When's the wedding?" "Next June." -> "The wedding is ..."
+            asked_by_other = last_assistant or (last_said[1] if speaker and last_said[0] not in ("", speaker) else "")
+            body = completed(body, asked_by_other)  # "When's the wedding?" "Next June." -> "The wedding is ..."
             produced = (reply_statements(body, voice, local, offers) if offers
                         else person_statements(body, voice, local, discourse))
             previous_user, offers, last_assistant = body, [], ""
             said.append(Said(turn.index, voice.name, body))
+        last_said = (speaker or "", body)  # between named people, a short answer reads with the other's question
         for raw, statement in produced:
             key = statement.content.lower()
             if key in seen:

@@ -90,6 +90,8 @@ def _asked(question: str) -> tuple[str, str] | None:
     if m is None:
         return None
     np = m.group("np").strip()
+    if np.lower().startswith(("his ", "her ", "their ")):
+        return None  # "What are their names?": whose, the answer alone cannot say
     if np.lower().startswith("your "):
         np = "my " + np[5:]
     return m.group("wh").lower(), f"{np[:1].upper()}{np[1:]} is"
@@ -97,8 +99,10 @@ def _asked(question: str) -> tuple[str, str] | None:
 
 def verbless(text: str, max_words: int = _MAX_WORDS) -> bool:
     """A fragment of at most ``max_words`` words with no subject or verb ("Next June, in Galway")."""
-    words = [w.lower().replace("’", "'") for w in _WORD.findall(text[:2000])]
-    return 0 < len(words) <= max_words and not any(w in _SENTENCE_WORDS or w.endswith("ed") for w in words)
+    raw = _WORD.findall(text[:2000])
+    words = [w.lower().replace("’", "'") for w in raw]
+    return 0 < len(words) <= max_words and not any(
+        w in _SENTENCE_WORDS or (w.endswith("ed") and r[:1].islower()) for w, r in zip(words, raw, strict=True))
 
 
 def completed(body: str, question: str) -> str:

@@ -113,7 +113,8 @@ _FAMILY = re.compile(
 
 # A home and what lives in it is a household's: "we adopted a puppy", "we're renovating our kitchen".
 _HOUSEHOLD = re.compile(
-    r"\b(?:adopt(?:ed|ing)?|puppy|puppies|kitten|kittens|dogs?|cats?|house|home|flat|apartment|garden|kitchen|"
+    r"\b(?:adopt(?:ed|ing)?|puppy|puppies|pups?|kitty|kitten|kittens|pets?|dogs?|cats?|house|home|flat|apartment|"
+    r"garden|kitchen|"
     r"mortgage|renovat(?:e|ed|ing)|moved|moving|relocat(?:e|ed|ing))\b",
     re.I,
 )
