@@ -469,6 +469,17 @@ def test_between_named_people_a_short_answer_reads_with_the_others_question() ->
     assert not any(c.startswith("Their names") for c in contents), contents  # whose names, the answer cannot say
 
 
+@pytest.mark.parametrize(("text", "absent"), [
+    pytest.param("Ana: It was inspired by long walks and my own journey of self-discovery.", "own journey of",
+                 id="object-after-and-my-is-no-clause"),
+    pytest.param("Ben: Wow, that takes guts!", "the takes", id="demonstrative-before-a-verb"),
+    pytest.param("Ben: Crossing my fingers for you!", "fingers", id="fingers-crossed-is-a-wish"),
+])
+def test_no_broken_statement(text: str, absent: str) -> None:
+    contents = [c.content for c in extract(_turns(("user", text)), DEFAULT_CATEGORIES, participants=("Ana", "Ben"))]
+    assert not any(absent in c for c in contents), contents
+
+
 def test_someone_met_is_who_she_is() -> None:
     turns = _turns(("user", "My aunt volunteers at the shelter."), ("assistant", "That's kind of her."),
                    ("user", "Yesterday I met a little boy there. He had no other family."))

@@ -96,21 +96,28 @@ def definite(text: str) -> str:
 
     Example::
 
-        >>> definite("This trilogy is one of my faves."), definite("That was fun.")
-        ('The trilogy is one of my faves.', 'That was fun.')
+        >>> definite("This trilogy is one of my faves."), definite("That was fun."), definite("That takes guts!")
+        ('The trilogy is one of my faves.', 'That was fun.', 'That takes guts!')
     """
     m = _DEMONSTRATIVE.match(text)
     if m is None:
         return text
-    following = text[m.end() :].split(" ", 1)[0].strip(".,!?;:").lower()
+    after = text[m.end() :].split(" ", 2)
+    following = after[0].strip(".,!?;:").lower()
     if following in _NOT_NOUN_NEXT or following in STOPWORDS or following.endswith("ly"):
         return text
+    then = after[1].strip(".,!?;:").lower() if len(after) > 1 else ""
+    if following.endswith("s") and not following.endswith("ss") and then not in _VERB_AFTER_NOUN:
+        return text  # "That takes guts!": a verb after the demonstrative, not a noun
     return "The " + text[m.end() :]
 
 
+_VERB_AFTER_NOUN = frozenset({"is", "are", "was", "were", "have", "has", "had", "look", "looks", "sound", "sounds",
+                              "seem", "seems", "will", "would", "can", "could", "must", "might", "make", "made"})
 _LATER_SELF = re.compile(
-    r"(?:,\s+(?:and\s+|but\s+|so\s+)?|\s+-+\s+|;\s+|\s+(?:and|but|so)\s+)"
+    r"(?:,\s+(?:and\s+|but\s+|so\s+)?|\s+-+\s+|;\s+|\s+(?:but|so)\s+)"
     r"(?=(?:I|I'm|I've|I'd|I'll|my|My|we|We|we're|We're|our|Our)\b)"
+    r"|\s+and\s+(?=(?:I|I'm|I've|I'd|I'll|we|We|we're|We're)\b)"  # "... and my own journey" is an object
 )
 
 

@@ -82,7 +82,7 @@ _FACT_NOUNS = word_set(
 
 _DROPPED_SUBJECT = re.compile(
     r"^(?:(?P<been>been)|(?P<ing>(?:working on|thinking (?:about|of)|planning (?:to|on)|hoping (?:to|for)|"
-    r"trying (?:to|out)|feeling|loving|enjoying|hating|missing|heading (?:to|out|back|home)|looking forward|"
+    r"trying (?:to|out)|feeling|loving|enjoying|hating|missing|hoping|heading (?:to|out|back|home)|looking forward|"
     r"going to|gonna|about to|(?:still|just|really|now|slowly|finally) [a-z]{3,}ing|"
     r"(?:so |really |super |very )?(?:glad|happy|excited|proud|thrilled|stoked|grateful|thankful|lucky|blessed)"
     r" (?:to (?!hear|see|know|help|chat|talk)|about|for|that)|"
