@@ -474,6 +474,7 @@ def test_between_named_people_a_short_answer_reads_with_the_others_question() ->
                  id="object-after-and-my-is-no-clause"),
     pytest.param("Ben: Wow, that takes guts!", "the takes", id="demonstrative-before-a-verb"),
     pytest.param("Ben: Crossing my fingers for you!", "fingers", id="fingers-crossed-is-a-wish"),
+    pytest.param("Ben: Thinking about the trip makes me so happy.", "Ben is thinking", id="gerund-subject"),
 ])
 def test_no_broken_statement(text: str, absent: str) -> None:
     contents = [c.content for c in extract(_turns(("user", text)), DEFAULT_CATEGORIES, participants=("Ana", "Ben"))]

@@ -121,6 +121,8 @@ def _restore_subject(text: str) -> str:
     m = _DROPPED_SUBJECT.match(text)
     if m is None or _FIRST_PERSON.match(text):
         return text
+    if m.group("ing") and _GERUND_SUBJECT.search(text, m.end(), m.end() + 80):
+        return text  # "Thinking about the possibilities pumps me up": the -ing phrase is the subject
     rest = text[0].lower() + text[1:]
     if m.group("been"):
         return "I've " + rest
@@ -213,6 +215,9 @@ _FACT_SPLIT = re.compile(
 # "I'm sure with my hard work, I can ...": the opening frames the clause after it, it is not a fact of its own.
 _FRAME = re.compile(r"^I(?:'m| am) (?:sure|certain|confident|positive|hopeful) (?:with|that with|given|after|once)\b")
 _TIME_TAIL = re.compile(r"^(?:starting|beginning|from|until|till|through|effective)\s+\S", re.IGNORECASE)
+_GERUND_SUBJECT = re.compile(
+    r"\s(?:is|was|has been|makes|made|keeps|gets|pumps|helps|brings|gives|drives|reminds|calms|relaxes)"
+    r"\s+(?:me|us|my|so|really|such|a|the|always|never)\b")
 _NOUN_PHRASE_ONLY = re.compile(r"^(?:[Mm]y|[Oo]ur)\s+[\w'-]+(?:\s+[\w'-]+)?(?:\s+[A-Z][\w'-]*)?$")
 
 
