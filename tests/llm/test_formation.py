@@ -332,11 +332,13 @@ def test_embedding_model_from_the_endpoint_is_cached(tmp_path: Path, database_ur
         user = client.create_user("u")
         session = process(conversation(user, "I like tea."))
         embedded = [t for r in fake_llm.requests if r.path.endswith("/embeddings") for t in r.body["input"]]
-        assert "I like tea." in embedded and embedded.count("I like tea.") == 1
+        # the memory is embedded once; the message it says in full is searched through it (not embedded itself)
+        assert embedded.count("User likes tea.") == 1 and "I like tea." not in embedded
         context = session.get_context(recall_strategy="low_latency")
         assert "User likes tea." in context.context
+        session.get_context(recall_strategy="low_latency")
         again = [t for r in fake_llm.requests if r.path.endswith("/embeddings") for t in r.body["input"]]
-        assert again.count("I like tea.") == 1  # the recall query was the same text: served from the cache
+        assert again.count("I like tea.") == 1  # the recall query, embedded once: the second time from the cache
         assert {r.body["model"] for r in fake_llm.requests if r.path.endswith("/embeddings")} == {"fake-embed"}
 
 
