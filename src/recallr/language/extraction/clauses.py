@@ -98,6 +98,8 @@ def definite(text: str) -> str:
 
         >>> definite("This trilogy is one of my faves."), definite("That was fun."), definite("That takes guts!")
         ('The trilogy is one of my faves.', 'That was fun.', 'That takes guts!')
+        >>> definite("These figurines remind me of home.")
+        'The figurines remind me of home.'
     """
     m = _DEMONSTRATIVE.match(text)
     if m is None:
@@ -107,8 +109,9 @@ def definite(text: str) -> str:
     if following in _NOT_NOUN_NEXT or following in STOPWORDS or following.endswith("ly"):
         return text
     then = after[1].strip(".,!?;:").lower() if len(after) > 1 else ""
-    if following.endswith("s") and not following.endswith("ss") and then not in _VERB_AFTER_NOUN:
-        return text  # "That takes guts!": a verb after the demonstrative, not a noun
+    singular = text[: m.end()].strip().lower() in ("this", "that")
+    if singular and following.endswith("s") and not following.endswith("ss") and then not in _VERB_AFTER_NOUN:
+        return text  # "That takes guts!": a verb after the demonstrative, not a noun ("These figurines remind")
     return "The " + text[m.end() :]
 
 
